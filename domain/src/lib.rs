@@ -1,0 +1,17 @@
+//! Heard's domain: what a form is, what a child's answer is, the rules a response must
+//! keep, and the wire protocol between device and server.
+//!
+//! Architecture invariant: this crate does no I/O and knows nothing of browsers, HTTP
+//! servers or databases (no web-sys, no sqlx, no tokio). It builds for wasm32 and the
+//! host alike, so the app and the server apply exactly the same rules.
+
+pub mod day;
+pub mod form;
+pub mod response;
+pub mod validate;
+pub mod wire;
+
+pub use day::Day;
+pub use form::{Catalogue, Form, FormId, Question, QuestionKind};
+pub use response::{Answer, AnswerValue, Response};
+pub use validate::ValidationError;

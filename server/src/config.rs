@@ -1,0 +1,93 @@
+//! The server's settings, from flags and environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const HELP: &str = "\
+heard-server: serves the Heard app and its JSON API (/api/v1).
+
+USAGE:
+    heard-server [OPTIONS]
+
+OPTIONS:
+    --addr <HOST:PORT>        Address to listen on [env: HEARD_ADDR] [default: 127.0.0.1:8080]
+    --database-url <URL>      sqlite:PATH or postgres://... [env: DATABASE_URL]
+                              [default: sqlite:data/heard.sqlite3]
+    --dist <DIR>              Built app to serve [env: HEARD_DIST] [default: dist]
+    -h, --help                Print this help
+";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub dist: PathBuf,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Parsed {
+    Run(Config),
+    Help,
+}
+
+/// Reads flags first, then the environment, then defaults. `env` is passed in so tests
+/// do not depend on the process environment.
+pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Parsed, String> {
+    let mut addr = env("HEARD_ADDR");
+    let mut database_url = env("DATABASE_URL");
+    let mut dist = env("HEARD_DIST");
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Parsed::Help),
+            "--addr" => addr = Some(value("--addr")?),
+            "--database-url" => database_url = Some(value("--database-url")?),
+            "--dist" => dist = Some(value("--dist")?),
+            other => return Err(format!("unknown option {other:?}; see --help")),
+        }
+    }
+    let addr_text = addr.unwrap_or_else(|| "127.0.0.1:8080".into());
+    let addr = addr_text
+        .parse()
+        .map_err(|_| format!("--addr {addr_text:?} is not HOST:PORT, e.g. 127.0.0.1:8080"))?;
+    Ok(Parsed::Run(Config {
+        addr,
+        database_url: database_url.unwrap_or_else(|| "sqlite:data/heard.sqlite3".into()),
+        dist: PathBuf::from(dist.unwrap_or_else(|| "dist".into())),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn defaults_to_sqlite_on_localhost_8080() {
+        let Parsed::Run(c) = parse(&[], |_| None).unwrap() else { panic!() };
+        assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite:data/heard.sqlite3");
+    }
+
+    #[test]
+    fn flags_win_over_environment() {
+        let env = |k: &str| (k == "DATABASE_URL").then(|| "postgres://db/heard".to_string());
+        let Parsed::Run(c) = parse(&args(&["--addr", "0.0.0.0:9000"]), env).unwrap() else { panic!() };
+        assert_eq!(c.database_url, "postgres://db/heard");
+        assert_eq!(c.addr.port(), 9000);
+        let Parsed::Run(c) = parse(&args(&["--database-url", "sqlite:x.db"]), env).unwrap() else { panic!() };
+        assert_eq!(c.database_url, "sqlite:x.db");
+    }
+
+    #[test]
+    fn bad_flags_are_named() {
+        assert!(parse(&args(&["--port", "1"]), |_| None).unwrap_err().contains("--port"));
+        assert!(parse(&args(&["--addr"]), |_| None).unwrap_err().contains("needs a value"));
+        assert!(parse(&args(&["--addr", "localhost"]), |_| None).unwrap_err().contains("HOST:PORT"));
+        assert_eq!(parse(&args(&["--help"]), |_| None).unwrap(), Parsed::Help);
+    }
+}

@@ -1,0 +1,141 @@
+//! The only module that writes SQL. One set of statements serves SQLite and PostgreSQL
+//! (both accept `$n` parameters and `ON CONFLICT`); only the migrations differ.
+//!
+//! Architecture invariant: the server keeps no state in process memory that another
+//! instance would need; everything lives in the database.
+
+use heard_domain::wire::{ItemResult, ItemStatus, ResponseV1};
+use heard_domain::{Day, Response};
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("database URL must start with sqlite: or postgres:// (got {0:?})")]
+    UnknownScheme(String),
+    #[error("could not open the database: {0}")]
+    Open(#[from] sqlx::Error),
+    #[error("could not bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Opens (and for SQLite creates) the database and applies any pending migrations.
+    pub async fn connect(url: &str) -> Result<Db, ConnectError> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            // Only the scheme is echoed: the rest of a URL may hold a password.
+            let scheme = url.split(':').next().unwrap_or_default().to_string();
+            return Err(ConnectError::UnknownScheme(scheme));
+        };
+        let options = AnyPoolOptions::new().max_connections(8);
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets the coordinator read while a device writes.
+                            conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
+            Backend::Postgres => options.connect(url).await?,
+        };
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Stores checked responses in one transaction: all of the batch or none of it.
+    /// An id already held with the same content is `AlreadyHad`; with different content
+    /// it is a `Conflict`, recorded beside the first and never written over it.
+    pub async fn store_responses(&self, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
+        let today = today_utc().to_string();
+        let mut tx = self.pool.begin().await?;
+        let mut results = Vec::with_capacity(responses.len());
+        for r in responses {
+            let body = serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise");
+            let id = r.id.to_string();
+            let inserted = sqlx::query(
+                "INSERT INTO responses (id, form_id, form_version, day, body, received_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&r.form_id.0)
+            .bind(i64::from(r.form_version))
+            .bind(r.date.to_string())
+            .bind(&body)
+            .bind(&today)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let status = if inserted == 1 {
+                ItemStatus::Accepted
+            } else {
+                let held: String = sqlx::query_scalar("SELECT body FROM responses WHERE id = $1")
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if held == body {
+                    ItemStatus::AlreadyHad
+                } else {
+                    sqlx::query("INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3)")
+                        .bind(&id)
+                        .bind(&body)
+                        .bind(&today)
+                        .execute(&mut *tx)
+                        .await?;
+                    ItemStatus::Conflict
+                }
+            };
+            results.push(ItemResult { id: r.id, status });
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    pub async fn count_responses(&self) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses").fetch_one(&self.pool).await?;
+        Ok(n.max(0) as u64)
+    }
+
+    pub async fn count_conflicts(&self) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM response_conflicts").fetch_one(&self.pool).await?;
+        Ok(n.max(0) as u64)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn today_utc() -> Day {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    Day::from_unix_days((secs / 86_400) as i64).expect("the system clock is set to a date after 2000")
+}

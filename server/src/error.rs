@@ -1,0 +1,61 @@
+//! One error type for the API: every failure leaves as JSON `{"error", "detail"}` with the
+//! right status. Details name the problem in the request, never personal data.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use heard_domain::wire::{ApiError, MAX_BODY_BYTES};
+use heard_domain::ValidationError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the request body is not valid JSON for this endpoint: {0}")]
+    MalformedJson(String),
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    #[error("the request body is larger than the {MAX_BODY_BYTES} bytes this endpoint reads")]
+    TooLarge,
+    #[error("the request body could not be read: {0}")]
+    UnreadableBody(String),
+    #[error("send the body as JSON with the header Content-Type: application/json")]
+    NotJson,
+    #[error("no such endpoint: {0}")]
+    NotFound(String),
+    #[error("this endpoint does not accept that method")]
+    MethodNotAllowed,
+    #[error("the server could not reach its database; nothing was stored, try again later")]
+    Storage(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Storage(e)
+    }
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            AppError::UnreadableBody(_) => (StatusCode::BAD_REQUEST, "unreadable_body"),
+            AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let AppError::Storage(e) = &self {
+            // The sqlx error names tables and constraints, never request bodies.
+            eprintln!("heard-server: storage error: {e}");
+        }
+        let body = ApiError { error: code.to_string(), detail: self.to_string() };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,47 @@
+//! Heard's server: serves the built app and the JSON API, and keeps responses in SQLite
+//! (one file, the default) or PostgreSQL.
+//!
+//! `app(state)` builds the whole service as a `Router`, so tests drive it with
+//! `oneshot` and no socket; `main` only reads the configuration and binds.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+
+use axum::Router;
+use heard_domain::Catalogue;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub use db::Db;
+pub use error::AppError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub catalogue: Arc<Catalogue>,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> Self {
+        AppState { db, catalogue: Arc::new(Catalogue::built_in()) }
+    }
+}
+
+/// The API alone, for tests and for a server with no built app to serve.
+pub fn app(state: AppState) -> Router {
+    api::routes().with_state(state)
+}
+
+/// The API plus the built app from `dist`. Any path that is not the API or a file in
+/// `dist` gets `index.html`, so the app's own routes (`/child`, `/coordinator`) load on reload.
+pub fn app_with_static(state: AppState, dist: PathBuf) -> Router {
+    let index = ServeFile::new(dist.join("index.html"));
+    let files = ServeDir::new(&dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(index);
+    app(state).fallback_service(files)
+}

@@ -1,0 +1,78 @@
+use heard_server::config::{self, Parsed, HELP};
+use heard_server::{app_with_static, AppState, Db};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match config::parse(&args, |k| std::env::var(k).ok()) {
+        Ok(Parsed::Run(c)) => c,
+        Ok(Parsed::Help) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("heard-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = config.database_url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//").split('?').next().unwrap_or_default();
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("heard-server: cannot create {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let url = with_create_mode(&config.database_url);
+    let db = match Db::connect(&url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("heard-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !config.dist.join("index.html").exists() {
+        eprintln!(
+            "heard-server: warning: {} has no index.html; build the app first (see README). The API still works.",
+            config.dist.display()
+        );
+    }
+    let listener = match tokio::net::TcpListener::bind(config.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("heard-server: cannot listen on {}: {e}", config.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    println!("Heard is running at http://{addr}/  (database: {:?}; Ctrl-C stops it)", db.backend());
+    let app = app_with_static(AppState::new(db.clone()), config.dist);
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    db.close().await;
+    match served {
+        Ok(()) => {
+            println!("heard-server: stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("heard-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// SQLite files are created on first start (`mode=rwc`) unless the URL says otherwise.
+fn with_create_mode(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_string()
+    }
+}
