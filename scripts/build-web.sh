@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the browser bundle into dist/: WebAssembly (size-optimised), JS glue, CSS, static
+# files and index.html, with content-hashed names so caches never serve a stale mix.
+# Prints each file's raw, gzip and brotli size. Tools come from scripts/setup.sh.
+#
+#   scripts/build-web.sh            release bundle (wasm-release profile + wasm-opt -Oz)
+#   scripts/build-web.sh --dev      quick unoptimised bundle
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+profile=wasm-release
+[ "${1:-}" = "--dev" ] && profile=dev
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+out_dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
+
+cargo build --locked --target wasm32-unknown-unknown -p heard --bin heard --profile "$profile"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name heard \
+  "$target_dir/wasm32-unknown-unknown/$out_dir/heard.wasm"
+if [ "$profile" != dev ]; then
+  # binaryen 132 from npm: Debian's wasm-opt 108 silently breaks the bundle (TOOLCHAIN.md).
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue \
+    -o "$stage/heard_bg.opt.wasm" "$stage/heard_bg.wasm"
+  mv "$stage/heard_bg.opt.wasm" "$stage/heard_bg.wasm"
+fi
+
+hash8() { sha256sum "$1" | cut -c1-12; }
+new=$(mktemp -d dist.new.XXXX)
+wasm="heard-$(hash8 "$stage/heard_bg.wasm").wasm"
+js="heard-$(hash8 "$stage/heard.js").js"
+css="app-$(hash8 style/app.css).css"
+cp "$stage/heard_bg.wasm" "$new/$wasm"
+cp "$stage/heard.js" "$new/$js"
+cp style/app.css "$new/$css"
+cp -r public/. "$new/"
+sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" index.html > "$new/index.html"
+
+# Pre-compressed copies: the server sends these as they are (Content-Encoding br / gzip).
+for f in "$new/$wasm" "$new/$js" "$new/$css" "$new/index.html"; do
+  gzip -9 -k -n "$f"
+  if command -v brotli >/dev/null; then brotli -q 11 -k "$f"; fi
+done
+
+rm -rf dist && mv "$new" dist && chmod 755 dist
+
+size() { [ -f "$1" ] && stat -c %s "$1" || echo "-"; }
+printf '\nBundle (%s) in dist/:\n%-28s %10s %10s %10s\n' "$profile" file raw gzip brotli
+total_raw=0; total_gz=0; total_br=0
+for f in "$wasm" "$js" "$css" index.html; do
+  r=$(size "dist/$f"); g=$(size "dist/$f.gz"); b=$(size "dist/$f.br")
+  printf '%-28s %10s %10s %10s\n' "$f" "$r" "$g" "$b"
+  total_raw=$((total_raw + r)); total_gz=$((total_gz + g)); [ "$b" != "-" ] && total_br=$((total_br + b))
+done
+printf '%-28s %10s %10s %10s\n' "total (bytes)" "$total_raw" "$total_gz" "$total_br"

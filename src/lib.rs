@@ -1,0 +1,15 @@
+//! Heard's browser app: Leptos, client-side rendered, compiled to WebAssembly.
+//!
+//! `pages/` are routes, `components/` reusable pieces; `store` is the only module that
+//! knows IndexedDB and `sync` the only one that talks to the server. Rules live in the
+//! `heard-domain` crate, so components only wire signals to views.
+
+pub mod app;
+pub mod components;
+pub mod device;
+pub mod pages;
+pub mod store;
+pub mod sync;
+pub mod text;
+
+pub use app::App;

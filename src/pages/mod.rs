@@ -1,0 +1,12 @@
+//! One module per route.
+
+mod child;
+mod coordinator;
+mod home;
+mod outbox;
+
+pub use child::ChildPage;
+pub use coordinator::CoordinatorPage;
+pub use home::HomePage;
+pub use outbox::OutboxPage;
+pub use child::response_for;

@@ -1,0 +1,81 @@
+// Shared harness for the end-to-end tests: a real heard-server on a free port with its own
+// SQLite file, Debian's Chromium driven by playwright-core, and an axe-core scan.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = resolve(fileURLToPath(import.meta.url), "../../..");
+const serverBin = process.env.HEARD_SERVER_BIN ?? join(root, "target/debug/heard-server");
+const dist = process.env.HEARD_DIST ?? join(root, "dist");
+
+// Flags for a closed network (TOOLCHAIN.md): without them Chromium keeps calling home.
+const CHROMIUM_ARGS = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+/** A running heard-server. `stop()` and `start()` again keep the same port and database. */
+export class Server {
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), "heard-e2e-"));
+    this.port = 0;
+    this.proc = null;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start() {
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", dist];
+    this.proc = spawn(serverBin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    this.proc.stderr.on("data", (d) => { stderr += d; });
+    const line = await new Promise((ok, fail) => {
+      let out = "";
+      this.proc.stdout.on("data", (d) => {
+        out += d;
+        const m = out.match(/running at http:\/\/127\.0\.0\.1:(\d+)/);
+        if (m) ok(m);
+      });
+      this.proc.on("exit", (code) => fail(new Error(`heard-server exited with ${code}: ${stderr}`)));
+    });
+    this.port = Number(line[1]);
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    const exited = new Promise((ok) => this.proc.on("exit", ok));
+    this.proc.kill("SIGINT");
+    await exited;
+  }
+
+  async dispose() {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/** Runs axe-core on the page as it is now and returns its violations, described for a human. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: join(root, "node_modules/axe-core/axe.min.js") });
+  const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+}
+
+/** Fails the test on any console error or uncaught exception in the page. */
+export function watchConsole(page) {
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().includes("net::ERR_")) problems.push(`console: ${m.text()}`);
+  });
+  return problems;
+}
