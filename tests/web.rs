@@ -18,7 +18,7 @@ fn unique_db() -> String {
 }
 
 fn face_response(face: Face) -> Response {
-    heard::pages::response_for(face)
+    heard::pages::response_for(heard::device::new_id(), face)
 }
 
 async fn sleep(ms: i32) {
@@ -112,10 +112,20 @@ async fn tapping_a_face_saves_it_before_thanking_the_child() {
 
     let status = host.query_selector("[role=status]").unwrap().unwrap();
     wait_until("the thank-you", || status.text_content().unwrap_or_default().contains("Your answer is saved")).await;
-    let added = store.pending().await.unwrap();
-    assert_eq!(added.len(), 1, "one response per tap");
-    assert_eq!(added[0].form_id.0, "home-check");
-    assert_eq!(added[0].answers[0].value, AnswerValue::Face(3));
+    let saved = store.pending().await.unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].form_id.0, "home-check");
+    assert_eq!(saved[0].answers[0].value, AnswerValue::Face(3));
+    assert_eq!(happy.get_attribute("aria-pressed").as_deref(), Some("true"));
+
+    // Changing their mind replaces the answer; it does not add a second response.
+    let sad = button_named(&host, "Sad");
+    sad.click();
+    wait_until("the new choice", || sad.get_attribute("aria-pressed").as_deref() == Some("true")).await;
+    let saved = store.pending().await.unwrap();
+    assert_eq!(saved.len(), 1, "one response per visit");
+    assert_eq!(saved[0].answers[0].value, AnswerValue::Face(1));
+    assert_eq!(happy.get_attribute("aria-pressed").as_deref(), Some("false"));
     host.remove();
 }
 

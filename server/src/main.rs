@@ -49,11 +49,7 @@ async fn main() -> ExitCode {
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     println!("Heard is running at http://{addr}/  (database: {:?}; Ctrl-C stops it)", db.backend());
     let app = app_with_static(AppState::new(db.clone()), config.dist);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+    let served = axum::serve(listener, app).with_graceful_shutdown(stop_requested()).await;
     db.close().await;
     match served {
         Ok(()) => {
@@ -65,6 +61,26 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, where there are Unix signals, SIGTERM from a service manager.
+async fn stop_requested() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return ctrl_c.await,
+        };
+        tokio::select! {
+            () = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
 }
 
 /// SQLite files are created on first start (`mode=rwc`) unless the URL says otherwise.

@@ -62,9 +62,18 @@ pub fn FaceButton(
     /// While true the button cannot be pressed (e.g. while the answer is being saved).
     #[prop(into)]
     disabled: Signal<bool>,
+    /// True for the face the child last chose and that is saved (announced as "pressed").
+    #[prop(into)]
+    pressed: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <button type="button" class=face.class() disabled=disabled on:click=move |_| on_choose.run(face)>
+        <button
+            type="button"
+            class=face.class()
+            disabled=disabled
+            aria-pressed=move || if pressed.get() { "true" } else { "false" }
+            on:click=move |_| on_choose.run(face)
+        >
             <svg viewBox="0 0 100 100" aria-hidden="true" focusable="false">
                 <circle cx="50" cy="50" r="45" class="face-skin" />
                 <circle cx="35" cy="40" r="6" class="face-feature" />

@@ -46,11 +46,12 @@ export class Server {
     this.port = Number(line[1]);
   }
 
+  /** Stops the server as Ctrl-C would; resolves to its exit code (0 when it stopped cleanly). */
   async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    const exited = new Promise((ok) => this.proc.on("exit", ok));
+    if (!this.proc || this.proc.exitCode !== null) return this.proc?.exitCode ?? null;
+    const exited = new Promise((ok) => this.proc.on("exit", (code) => ok(code)));
     this.proc.kill("SIGINT");
-    await exited;
+    return exited;
   }
 
   async dispose() {

@@ -68,7 +68,7 @@ test("a child's tap reaches the coordinator once, surviving reload, offline and 
   await context.setOffline(false);
 
   // 5b. Server down at send: the same.
-  await server.stop();
+  assert.equal(await server.stop(), 0, "Ctrl-C stops the server cleanly");
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText(/Could not reach the Heard server/).waitFor();
   await expectWaiting(page, "1 answer waiting to send.");
