@@ -10,6 +10,7 @@ pub mod device;
 pub mod pages;
 pub mod store;
 pub mod sync;
-pub mod text;
+pub mod i18n;
+pub mod speech;
 
 pub use app::App;

@@ -1,21 +1,29 @@
 //! The only module that knows IndexedDB.
 //!
+//! Two object stores: `drafts` holds responses a child is still giving (each answer is
+//! written as it is given), `pending_responses` holds finished ones waiting to be sent.
+//!
 //! Architecture invariant: every answer is written here before the child sees it was
-//! taken, and a response leaves `pending` only when `remove_confirmed` is called with ids
-//! the server confirmed. Records on disk (`StoredResponse`) are their own type, converted
-//! explicitly to and from the domain `Response`.
+//! taken; a response moves from `drafts` to `pending_responses` in one transaction; and it
+//! leaves `pending_responses` only when `remove_confirmed` is called with ids the server
+//! confirmed. Records on disk (`StoredResponse`) are their own type, converted explicitly
+//! to and from the domain `Response`.
 
-use heard_domain::{Answer, Day, FormId, Response};
+use heard_domain::{Answer, Day, FormId, Lang, Response};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use uuid::Uuid;
 
 /// The database every page of the app shares.
 pub const DB_NAME: &str = "heard";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const PENDING: &str = "pending_responses";
+const DRAFTS: &str = "drafts";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -39,8 +47,16 @@ pub struct StoredResponse {
     pub id: String,
     pub form_id: String,
     pub form_version: u32,
+    #[serde(default = "english")]
+    pub lang: String,
     pub date: String,
     pub answers: Vec<Answer>,
+    #[serde(default)]
+    pub share: bool,
+}
+
+fn english() -> String {
+    "en".into()
 }
 
 impl From<&Response> for StoredResponse {
@@ -49,8 +65,10 @@ impl From<&Response> for StoredResponse {
             id: r.id.to_string(),
             form_id: r.form_id.0.clone(),
             form_version: r.form_version,
+            lang: r.lang.to_string(),
             date: r.date.to_string(),
             answers: r.answers.clone(),
+            share: r.share,
         }
     }
 }
@@ -60,7 +78,16 @@ impl TryFrom<StoredResponse> for Response {
     fn try_from(s: StoredResponse) -> Result<Response, StoreError> {
         let id = Uuid::parse_str(&s.id).map_err(|e| StoreError::Corrupt(format!("id: {e}")))?;
         let date: Day = s.date.parse().map_err(|e: heard_domain::day::DayError| StoreError::Corrupt(e.to_string()))?;
-        Ok(Response { id, form_id: FormId(s.form_id), form_version: s.form_version, date, answers: s.answers })
+        let lang = Lang::new(&s.lang).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Response {
+            id,
+            form_id: FormId(s.form_id),
+            form_version: s.form_version,
+            lang,
+            date,
+            answers: s.answers,
+            share: s.share,
+        })
     }
 }
 
@@ -75,14 +102,26 @@ impl Default for StoreName {
     }
 }
 
+thread_local! {
+    static OPEN: RefCell<HashMap<String, Rc<Store>>> = RefCell::new(HashMap::new());
+}
+
 /// An open connection to the tablet's Heard database.
 pub struct Store {
     db: Database,
 }
 
 impl Store {
-    pub async fn open(name: &StoreName) -> Result<Store, StoreError> {
-        Store::open_named(&name.0).await
+    /// The page's one connection to database `name`, opened on first use. Sharing it keeps
+    /// writes in the order they were made: each write's transaction is created in the same
+    /// tick as the call.
+    pub async fn open(name: &StoreName) -> Result<Rc<Store>, StoreError> {
+        if let Some(store) = OPEN.with_borrow(|open| open.get(&name.0).cloned()) {
+            return Ok(store);
+        }
+        let store = Rc::new(Store::open_named(&name.0).await?);
+        OPEN.with_borrow_mut(|open| open.entry(name.0.clone()).or_insert(store).clone());
+        Ok(OPEN.with_borrow(|open| open[&name.0].clone()))
     }
 
     /// Opens (creating or upgrading) the database called `name`; tests use their own names.
@@ -90,8 +129,14 @@ impl Store {
         let db = Database::open(name)
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(|event, db| {
-                if event.old_version() < 1.0 {
+                // Each step runs once, in order, so a tablet on any older version catches up
+                // without touching what it holds.
+                let old = event.old_version();
+                if old < 1.0 {
                     db.create_object_store(PENDING).with_key_path("id".into()).build()?;
+                }
+                if old < 2.0 {
+                    db.create_object_store(DRAFTS).with_key_path("id".into()).build()?;
                 }
                 Ok(())
             })
@@ -100,20 +145,49 @@ impl Store {
         Ok(Store { db })
     }
 
-    /// Saves a response durably: returns only after the transaction committed.
+    /// Saves a finished response, ready to send; returns only after the transaction committed.
     pub async fn save_pending(&self, r: &Response) -> Result<(), StoreError> {
+        self.put(PENDING, r).await
+    }
+
+    /// Saves a response the child is still giving; called after every answer.
+    pub async fn save_draft(&self, r: &Response) -> Result<(), StoreError> {
+        self.put(DRAFTS, r).await
+    }
+
+    async fn put(&self, store: &str, r: &Response) -> Result<(), StoreError> {
         let record = StoredResponse::from(r);
-        let tx = self.db.transaction(PENDING).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(PENDING)?.put(record).serde()?.await?;
+        let tx = self.db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(store)?.put(record).serde()?.await?;
         tx.commit().await?;
         Ok(())
     }
 
+    /// Moves a response from drafts to the outbox in one transaction: it is never in
+    /// neither, and never in both.
+    pub async fn finish(&self, r: &Response) -> Result<(), StoreError> {
+        let record = StoredResponse::from(r);
+        let tx = self.db.transaction([PENDING, DRAFTS]).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(PENDING)?.put(record).serde()?.await?;
+        tx.object_store(DRAFTS)?.delete(r.id.to_string()).primitive()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Responses a child started and did not finish (e.g. the tab was closed).
+    pub async fn drafts(&self) -> Result<Vec<Response>, StoreError> {
+        self.all(DRAFTS).await
+    }
+
     /// Every response still waiting to be sent, in id order.
     pub async fn pending(&self) -> Result<Vec<Response>, StoreError> {
-        let tx = self.db.transaction(PENDING).build()?;
+        self.all(PENDING).await
+    }
+
+    async fn all(&self, store: &str) -> Result<Vec<Response>, StoreError> {
+        let tx = self.db.transaction(store).build()?;
         let records: Vec<StoredResponse> = tx
-            .object_store(PENDING)?
+            .object_store(store)?
             .get_all()
             .serde()?
             .await?

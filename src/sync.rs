@@ -3,7 +3,7 @@
 
 use crate::store::{Store, StoreError};
 use gloo_net::http::Request;
-use heard_domain::wire::{ApiError, BatchReply, ResponseV1, Stats, SubmitBatch, MAX_BATCH_RESPONSES, RESPONSES_PATH, STATS_PATH};
+use heard_domain::wire::{batches, ApiError, BatchReply, Stats, SubmitBatch, RESPONSES_PATH, STATS_PATH};
 use uuid::Uuid;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -31,8 +31,7 @@ pub enum SendError {
 pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
     let pending = store.pending().await?;
     let mut report = SendReport::default();
-    for chunk in pending.chunks(MAX_BATCH_RESPONSES) {
-        let batch = SubmitBatch { responses: chunk.iter().map(ResponseV1::from).collect() };
+    for batch in batches(&pending) {
         let reply = post_batch(&batch).await?;
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).map(|r| r.id).collect();
         report.confirmed += confirmed.len();

@@ -1,11 +1,13 @@
-//! Forms are data, not code: a versioned definition the app renders and the server
-//! checks answers against. The skeleton ships one built-in form; the catalogue, age bands
-//! and translations arrive with the child-experience work.
+//! Forms are data, not code: a versioned definition (id, version, age band, languages,
+//! questions, follow-up signals) that the app renders and the server checks answers against.
+//! Built-in forms live as JSON in `domain/forms/`; a partnership can add its own in the
+//! same format. All wording is ours: never the wording of licensed scales.
 
+use crate::i18n::{Lang, Text};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A form's stable identifier, e.g. `home-check`.
+/// A form's stable identifier, e.g. `early-years-check`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct FormId(pub String);
@@ -16,31 +18,135 @@ impl fmt::Display for FormId {
     }
 }
 
+/// Who a form is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeBand {
+    /// 4 to 7.
+    EarlyYears,
+    /// 8 to 12.
+    Middle,
+    /// 13 to 18.
+    Teen,
+    /// Any age, additional needs: yes / no / not sure with symbols, switch access.
+    Symbols,
+}
+
+impl AgeBand {
+    /// The band for an age in years, when it is one Heard serves (4 to 18).
+    pub fn for_age(years: u8) -> Option<AgeBand> {
+        match years {
+            4..=7 => Some(AgeBand::EarlyYears),
+            8..=12 => Some(AgeBand::Middle),
+            13..=18 => Some(AgeBand::Teen),
+            _ => None,
+        }
+    }
+
+    /// One question per screen, with progress as dots.
+    pub fn one_question_per_screen(self) -> bool {
+        matches!(self, AgeBand::EarlyYears | AgeBand::Symbols)
+    }
+
+    /// Read-aloud is on unless the practitioner turns it off.
+    pub fn reads_aloud_by_default(self) -> bool {
+        matches!(self, AgeBand::EarlyYears | AgeBand::Symbols)
+    }
+}
+
+/// When in the support a form is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// How things are: at the start of support and at reviews.
+    Check,
+    /// "Help we got": at review and closing, did things get better, what helped.
+    HelpWeGot,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Form {
     pub id: FormId,
     pub version: u32,
+    pub band: AgeBand,
+    pub purpose: Purpose,
+    /// Languages the form is written in; every `Text` must have each.
+    pub languages: Vec<Lang>,
+    pub title: Text,
     pub questions: Vec<Question>,
+    /// Answers that the practitioner must be shown to follow up (SPEC §3). Never shown to the child.
+    #[serde(default)]
+    pub follow_up: Vec<FollowUp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
-    /// Key of the prompt in the translation files.
-    pub prompt: String,
+    pub prompt: Text,
     pub kind: QuestionKind,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum QuestionKind {
-    /// A row of faces from saddest (1) to happiest (`points`).
+    /// A row of faces from saddest (1) to happiest (`points`, 3 or 5).
     Faces { points: u8 },
+    /// Pick one (or, when `multiple`, several) of the pictured options.
+    EmojiPick { options: Vec<Choice>, multiple: bool },
+    /// Yes / no / not sure, each with a symbol.
+    YesNoNotSure,
+    /// A scale from `min` to `max` (0 to 10), chosen by tapping a number; no dragging needed.
+    Scale { min: u8, max: u8, low: Text, high: Text },
+    /// Words, up to `max_chars` characters.
+    FreeText { max_chars: u16 },
+    /// A drawing on the drawing pad.
+    Drawing,
+    /// Three houses: worries, good things, dreams; each a drawing and/or words.
+    ThreeHouses,
+    /// Who helped the child answer: alone, with their worker, with a parent or carer.
+    WhoHelped,
+}
+
+/// One pictured option of an emoji pick.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub emoji: String,
+    pub label: Text,
+}
+
+/// An answer that signals the child may not be safe, to be followed up by the practitioner
+/// under their safeguarding procedure. It informs; it never decides.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub question: String,
+    pub when: SignalAnswer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SignalAnswer {
+    /// A face at or below this point (1 is the saddest).
+    FaceAtMost(u8),
+    /// A scale value at or below this.
+    ScaleAtMost(u8),
+    /// This emoji option was picked.
+    Choice(String),
+    /// This yes / no / not sure answer.
+    YesNo(crate::response::YesNo),
 }
 
 impl Form {
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn offers(&self, lang: &Lang) -> bool {
+        self.languages.contains(lang)
     }
 }
 
@@ -50,32 +156,58 @@ pub struct Catalogue {
     forms: Vec<Form>,
 }
 
+const BUILT_IN: [&str; 8] = [
+    include_str!("../forms/early-years-check.json"),
+    include_str!("../forms/middle-check.json"),
+    include_str!("../forms/teen-check.json"),
+    include_str!("../forms/symbols-check.json"),
+    include_str!("../forms/early-years-help-we-got.json"),
+    include_str!("../forms/middle-help-we-got.json"),
+    include_str!("../forms/teen-help-we-got.json"),
+    include_str!("../forms/symbols-help-we-got.json"),
+];
+
 impl Catalogue {
-    /// The forms built into every copy of Heard.
+    /// The forms built into every copy of Heard (`domain/forms/*.json`).
     pub fn built_in() -> Catalogue {
-        Catalogue { forms: vec![home_check()] }
+        let forms = BUILT_IN
+            .iter()
+            .map(|json| serde_json::from_str(json).expect("built-in forms parse (tested)"))
+            .collect();
+        Catalogue { forms }
+    }
+
+    pub fn with(mut self, form: Form) -> Catalogue {
+        self.forms.push(form);
+        self
+    }
+
+    pub fn forms(&self) -> &[Form] {
+        &self.forms
     }
 
     pub fn get(&self, id: &FormId, version: u32) -> Option<&Form> {
         self.forms.iter().find(|f| &f.id == id && f.version == version)
     }
 
+    /// The newest version of a form.
+    pub fn latest(&self, id: &str) -> Option<&Form> {
+        self.forms.iter().filter(|f| f.id.0 == id).max_by_key(|f| f.version)
+    }
+
     pub fn knows_id(&self, id: &FormId) -> bool {
         self.forms.iter().any(|f| &f.id == id)
     }
-}
 
-pub const HOME_CHECK_ID: &str = "home-check";
-
-/// "How are things at home?" with three faces: the skeleton's one question.
-pub fn home_check() -> Form {
-    Form {
-        id: FormId(HOME_CHECK_ID.into()),
-        version: 1,
-        questions: vec![Question {
-            id: "home".into(),
-            prompt: "home.prompt".into(),
-            kind: QuestionKind::Faces { points: 3 },
-        }],
+    /// The newest version of each form for a band, checks first.
+    pub fn for_band(&self, band: AgeBand) -> Vec<&Form> {
+        let mut out: Vec<&Form> = Vec::new();
+        for f in self.forms.iter().filter(|f| f.band == band) {
+            if self.latest(&f.id.0).is_some_and(|l| std::ptr::eq(l, f)) {
+                out.push(f);
+            }
+        }
+        out.sort_by_key(|f| (f.purpose != Purpose::Check, f.id.clone()));
+        out
     }
 }

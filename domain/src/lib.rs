@@ -6,12 +6,16 @@
 //! host alike, so the app and the server apply exactly the same rules.
 
 pub mod day;
+pub mod drawing;
 pub mod form;
+pub mod i18n;
 pub mod response;
 pub mod validate;
 pub mod wire;
 
 pub use day::Day;
-pub use form::{Catalogue, Form, FormId, Question, QuestionKind};
-pub use response::{Answer, AnswerValue, Response};
+pub use drawing::Drawing;
+pub use form::{AgeBand, Catalogue, Form, FormId, Purpose, Question, QuestionKind};
+pub use i18n::{Lang, Text, UiStrings};
+pub use response::{Answer, AnswerValue, Helper, House, Houses, Response, YesNo};
 pub use validate::ValidationError;

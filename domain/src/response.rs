@@ -1,5 +1,7 @@
 //! A child's response to one form: the answers they gave, on the day they gave them.
 
+use crate::drawing::Drawing;
+use crate::i18n::Lang;
 use crate::{Day, FormId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -11,8 +13,13 @@ pub struct Response {
     pub id: Uuid,
     pub form_id: FormId,
     pub form_version: u32,
+    /// The language the child answered in.
+    pub lang: Lang,
     pub date: Day,
     pub answers: Vec<Answer>,
+    /// The child agreed that their words and drawings may be shown, without their name, to
+    /// the people who plan services. False unless they said yes.
+    pub share: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,12 +29,91 @@ pub struct Answer {
     pub value: AnswerValue,
 }
 
-/// What the child chose. Written on the wire as `{"face": 3}` or `"declined"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What the child chose, by question type. On the wire: `{"face": 3}`, `{"choices": ["cat"]}`,
+/// `"declined"`, ...
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum AnswerValue {
     /// The n-th face, 1 being the saddest.
     Face(u8),
-    /// "I don't want to answer": a choice the child is always offered and that is respected.
+    /// Ids of the emoji options picked.
+    Choices(Vec<String>),
+    YesNo(YesNo),
+    /// A point on a scale question.
+    Scale(u8),
+    Text(String),
+    Drawing(Drawing),
+    Houses(Houses),
+    WhoHelped(Helper),
+    /// "I don't want to answer": always offered, always respected.
     Declined,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YesNo {
+    Yes,
+    No,
+    NotSure,
+}
+
+impl YesNo {
+    pub const ALL: [YesNo; 3] = [YesNo::Yes, YesNo::No, YesNo::NotSure];
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Helper {
+    Alone,
+    Worker,
+    ParentOrCarer,
+}
+
+impl Helper {
+    pub const ALL: [Helper; 3] = [Helper::Alone, Helper::Worker, Helper::ParentOrCarer];
+}
+
+/// The three houses: worries, good things, dreams.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Houses {
+    pub worries: House,
+    pub good_things: House,
+    pub dreams: House,
+}
+
+/// One house: a drawing and/or words; either may be left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct House {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawing: Option<Drawing>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<String>,
+}
+
+impl House {
+    pub fn is_empty(&self) -> bool {
+        self.drawing.is_none() && self.words.as_deref().is_none_or(|w| w.trim().is_empty())
+    }
+}
+
+impl Response {
+    /// Records `value` for `question_id`, replacing an earlier answer to it: a child who goes
+    /// back and changes their mind leaves one answer, the last.
+    pub fn set_answer(&mut self, question_id: &str, value: AnswerValue) {
+        match self.answers.iter_mut().find(|a| a.question_id == question_id) {
+            Some(a) => a.value = value,
+            None => self.answers.push(Answer { question_id: question_id.to_string(), value }),
+        }
+    }
+
+    /// Takes back the answer to `question_id` (e.g. the child cleared their drawing).
+    pub fn clear_answer(&mut self, question_id: &str) {
+        self.answers.retain(|a| a.question_id != question_id);
+    }
+
+    pub fn answer(&self, question_id: &str) -> Option<&AnswerValue> {
+        self.answers.iter().find(|a| a.question_id == question_id).map(|a| &a.value)
+    }
 }

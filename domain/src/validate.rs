@@ -1,6 +1,10 @@
-//! The rules every response keeps, checked the same way on the device and the server.
+//! The rules forms and responses keep, checked the same way on the device and the server.
+//! Every error is located: `form middle-check, question worries: ...` or
+//! `responses[2].answers[0].value: ...`.
 
-use crate::{AnswerValue, Catalogue, QuestionKind, Response};
+use crate::form::{Form, FollowUp, QuestionKind, SignalAnswer};
+use crate::i18n::{Lang, Text};
+use crate::{AnswerValue, Catalogue, Response};
 use std::collections::HashSet;
 
 /// A broken rule, located: `field` is a path such as `responses[2].answers[0].value`.
@@ -22,6 +26,95 @@ impl ValidationError {
     }
 }
 
+/// Longest words a child may give in one answer, whatever a form says.
+pub const MAX_TEXT_CHARS: usize = 2000;
+
+/// Checks a form definition: ids, question settings, follow-up signals, and that every piece
+/// of wording exists in every language the form declares.
+pub fn check_form(form: &Form) -> Result<(), ValidationError> {
+    let at = format!("form {}", form.id);
+    let err = |field: String, rule: String| ValidationError::new(field, rule);
+    if form.id.0.is_empty() || !form.id.0.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err(err(at, "id must be lower-case letters, digits and dashes".into()));
+    }
+    if form.version == 0 {
+        return Err(err(at, "version starts at 1".into()));
+    }
+    if !form.languages.contains(&Lang::en()) {
+        return Err(err(at, "every form is written in English (\"en\") at least".into()));
+    }
+    if form.questions.is_empty() {
+        return Err(err(at, "a form has at least one question".into()));
+    }
+    check_text(&form.title, &form.languages, &format!("{at}, title"))?;
+    let mut ids = HashSet::new();
+    for q in &form.questions {
+        let qat = format!("{at}, question {}", q.id);
+        if q.id.is_empty() || !ids.insert(q.id.as_str()) {
+            return Err(err(qat, "question ids are unique and not empty".into()));
+        }
+        check_text(&q.prompt, &form.languages, &format!("{qat}, prompt"))?;
+        match &q.kind {
+            QuestionKind::Faces { points } if *points != 3 && *points != 5 => {
+                return Err(err(qat, format!("faces come in 3 or 5, not {points}")));
+            }
+            QuestionKind::EmojiPick { options, .. } => {
+                if options.len() < 2 {
+                    return Err(err(qat, "an emoji pick offers at least 2 options".into()));
+                }
+                let mut seen = HashSet::new();
+                for o in options {
+                    if o.id.is_empty() || !seen.insert(o.id.as_str()) {
+                        return Err(err(qat, format!("option id {:?} is empty or repeated", o.id)));
+                    }
+                    if o.emoji.is_empty() {
+                        return Err(err(format!("{qat}, option {}", o.id), "needs an emoji".into()));
+                    }
+                    check_text(&o.label, &form.languages, &format!("{qat}, option {}", o.id))?;
+                }
+            }
+            QuestionKind::Scale { min, max, low, high } => {
+                if min >= max || *max > 10 {
+                    return Err(err(qat, format!("a scale runs from a lower to a higher number, at most 10 (got {min} to {max})")));
+                }
+                check_text(low, &form.languages, &format!("{qat}, low"))?;
+                check_text(high, &form.languages, &format!("{qat}, high"))?;
+            }
+            QuestionKind::FreeText { max_chars } if *max_chars == 0 || usize::from(*max_chars) > MAX_TEXT_CHARS => {
+                return Err(err(qat, format!("max_chars is 1 to {MAX_TEXT_CHARS}")));
+            }
+            _ => {}
+        }
+    }
+    for (i, f) in form.follow_up.iter().enumerate() {
+        check_follow_up(form, f).map_err(|rule| err(format!("{at}, follow_up[{i}]"), rule))?;
+    }
+    Ok(())
+}
+
+fn check_text(text: &Text, langs: &[Lang], at: &str) -> Result<(), ValidationError> {
+    match text.missing(langs).first() {
+        Some(lang) => Err(ValidationError::new(at, format!("missing translation for {lang:?}", lang = lang.as_str()))),
+        None => Ok(()),
+    }
+}
+
+fn check_follow_up(form: &Form, f: &FollowUp) -> Result<(), String> {
+    let q = form.question(&f.question).ok_or_else(|| format!("no question {:?}", f.question))?;
+    let fits = match (&q.kind, &f.when) {
+        (QuestionKind::Faces { points }, SignalAnswer::FaceAtMost(n)) => (1..*points).contains(n),
+        (QuestionKind::Scale { min, max, .. }, SignalAnswer::ScaleAtMost(n)) => (*min..*max).contains(n),
+        (QuestionKind::EmojiPick { options, .. }, SignalAnswer::Choice(id)) => options.iter().any(|o| &o.id == id),
+        (QuestionKind::YesNoNotSure, SignalAnswer::YesNo(_)) => true,
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(format!("signal {:?} does not fit question {:?}", f.when, f.question))
+    }
+}
+
 /// Checks a response against the form it says it answered.
 pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), ValidationError> {
     let Some(form) = catalogue.get(&r.form_id, r.form_version) else {
@@ -32,6 +125,9 @@ pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), Validat
         };
         return Err(ValidationError::new("form_id", rule));
     };
+    if !form.offers(&r.lang) {
+        return Err(ValidationError::new("lang", format!("form {} is not written in {:?}", form.id, r.lang.as_str())));
+    }
     let mut seen = HashSet::new();
     for (i, a) in r.answers.iter().enumerate() {
         let at = format!("answers[{i}]");
@@ -47,76 +143,226 @@ pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), Validat
                 format!("question {:?} is answered twice", a.question_id),
             ));
         }
-        match (q.kind, a.value) {
-            (_, AnswerValue::Declined) => {}
-            (QuestionKind::Faces { points }, AnswerValue::Face(n)) => {
-                if !(1..=points).contains(&n) {
-                    return Err(ValidationError::new(
-                        format!("{at}.value"),
-                        format!("face must be 1 to {points}, got {n}"),
-                    ));
-                }
-            }
-        }
+        check_answer(&q.kind, &a.value).map_err(|rule| ValidationError::new(format!("{at}.value"), rule))?;
     }
     Ok(())
+}
+
+fn check_words(words: &str, max: usize) -> Result<(), String> {
+    let n = words.chars().count();
+    if words.trim().is_empty() {
+        Err("words are not blank; an unanswered question is \"declined\"".into())
+    } else if n > max {
+        Err(format!("at most {max} characters, got {n}"))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), String> {
+    use AnswerValue as A;
+    use QuestionKind as Q;
+    match (kind, value) {
+        (_, A::Declined) => Ok(()),
+        (Q::Faces { points }, A::Face(n)) if (1..=*points).contains(n) => Ok(()),
+        (Q::Faces { points }, A::Face(n)) => Err(format!("face must be 1 to {points}, got {n}")),
+        (Q::EmojiPick { options, multiple }, A::Choices(ids)) => {
+            if ids.is_empty() {
+                return Err("pick at least one option, or decline".into());
+            }
+            if !multiple && ids.len() > 1 {
+                return Err("this question takes one option".into());
+            }
+            let mut seen = HashSet::new();
+            for id in ids {
+                if !options.iter().any(|o| &o.id == id) {
+                    return Err(format!("no option {id:?}"));
+                }
+                if !seen.insert(id) {
+                    return Err(format!("option {id:?} is picked twice"));
+                }
+            }
+            Ok(())
+        }
+        (Q::YesNoNotSure, A::YesNo(_)) | (Q::WhoHelped, A::WhoHelped(_)) | (Q::Drawing, A::Drawing(_)) => Ok(()),
+        (Q::Scale { min, max, .. }, A::Scale(n)) if (*min..=*max).contains(n) => Ok(()),
+        (Q::Scale { min, max, .. }, A::Scale(n)) => Err(format!("scale must be {min} to {max}, got {n}")),
+        (Q::FreeText { max_chars }, A::Text(words)) => check_words(words, usize::from(*max_chars)),
+        (Q::ThreeHouses, A::Houses(h)) => {
+            for (name, house) in [("worries", &h.worries), ("good_things", &h.good_things), ("dreams", &h.dreams)] {
+                if let Some(w) = &house.words {
+                    check_words(w, MAX_TEXT_CHARS).map_err(|e| format!("{name}.words: {e}"))?;
+                }
+            }
+            if [&h.worries, &h.good_things, &h.dreams].iter().all(|house| house.is_empty()) {
+                return Err("at least one house has a drawing or words, or the question is declined".into());
+            }
+            Ok(())
+        }
+        (kind, value) => Err(format!("a {} answer does not fit a {} question", value_name(value), kind_name(kind))),
+    }
+}
+
+fn kind_name(k: &QuestionKind) -> &'static str {
+    match k {
+        QuestionKind::Faces { .. } => "faces",
+        QuestionKind::EmojiPick { .. } => "emoji pick",
+        QuestionKind::YesNoNotSure => "yes / no / not sure",
+        QuestionKind::Scale { .. } => "scale",
+        QuestionKind::FreeText { .. } => "free text",
+        QuestionKind::Drawing => "drawing",
+        QuestionKind::ThreeHouses => "three houses",
+        QuestionKind::WhoHelped => "who helped",
+    }
+}
+
+fn value_name(v: &AnswerValue) -> &'static str {
+    match v {
+        AnswerValue::Face(_) => "face",
+        AnswerValue::Choices(_) => "choices",
+        AnswerValue::YesNo(_) => "yes/no",
+        AnswerValue::Scale(_) => "scale",
+        AnswerValue::Text(_) => "text",
+        AnswerValue::Drawing(_) => "drawing",
+        AnswerValue::Houses(_) => "houses",
+        AnswerValue::WhoHelped(_) => "who helped",
+        AnswerValue::Declined => "declined",
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{form::home_check, Answer, Day};
+    use crate::i18n::shipped_langs;
+    use crate::response::{House, Houses, YesNo};
+    use crate::{Answer, Day, FormId};
     use uuid::Uuid;
 
-    fn response(answers: Vec<Answer>) -> Response {
-        let form = home_check();
+    fn catalogue() -> Catalogue {
+        Catalogue::built_in()
+    }
+
+    fn response(form: &str, answers: Vec<(&str, AnswerValue)>) -> Response {
+        let f = catalogue().latest(form).unwrap().clone();
         Response {
             id: Uuid::from_u128(7),
-            form_id: form.id,
-            form_version: form.version,
+            form_id: f.id,
+            form_version: f.version,
+            lang: Lang::en(),
             date: "2026-11-25".parse::<Day>().unwrap(),
-            answers,
+            answers: answers.into_iter().map(|(q, value)| Answer { question_id: q.into(), value }).collect(),
+            share: false,
         }
     }
 
-    fn face(n: u8) -> Answer {
-        Answer { question_id: "home".into(), value: AnswerValue::Face(n) }
-    }
-
     #[test]
-    fn accepts_each_face_and_a_declined_answer() {
-        let c = Catalogue::built_in();
-        for n in 1..=3 {
-            assert_eq!(check_response(&c, &response(vec![face(n)])), Ok(()));
+    fn every_built_in_form_is_valid_in_every_shipped_language() {
+        let c = catalogue();
+        assert_eq!(c.forms().len(), 8, "a check and a help-we-got form for each of the 4 bands");
+        for form in c.forms() {
+            check_form(form).unwrap_or_else(|e| panic!("{e}"));
+            for lang in shipped_langs() {
+                assert!(form.offers(&lang), "form {} lacks {lang}", form.id);
+            }
         }
-        let declined = Answer { question_id: "home".into(), value: AnswerValue::Declined };
-        assert_eq!(check_response(&c, &response(vec![declined])), Ok(()));
-        assert_eq!(check_response(&c, &response(vec![])), Ok(()), "a child may stop before answering");
     }
 
     #[test]
-    fn names_a_face_outside_the_scale() {
-        let err = check_response(&Catalogue::built_in(), &response(vec![face(4)])).unwrap_err();
-        assert_eq!(err.to_string(), "answers[0].value: face must be 1 to 3, got 4");
-        assert!(check_response(&Catalogue::built_in(), &response(vec![face(0)])).is_err());
+    fn every_band_has_a_check_and_a_help_we_got_form() {
+        use crate::form::{AgeBand, Purpose};
+        let c = catalogue();
+        for band in [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols] {
+            let purposes: Vec<Purpose> = c.for_band(band).iter().map(|f| f.purpose).collect();
+            assert_eq!(purposes, [Purpose::Check, Purpose::HelpWeGot], "{band:?}");
+        }
     }
 
     #[test]
-    fn names_an_unknown_form_or_version() {
-        let c = Catalogue::built_in();
-        let mut r = response(vec![face(2)]);
-        r.form_version = 9;
-        assert_eq!(check_response(&c, &r).unwrap_err().rule, "form home-check has no version 9");
-        r.form_id = crate::FormId("nope".into());
+    fn a_missing_translation_is_located() {
+        let mut form = catalogue().latest("middle-check").unwrap().clone();
+        let q = form.questions[1].id.clone();
+        form.questions[1].prompt.0.remove(&Lang::new("ar").unwrap());
+        let e = check_form(&form).unwrap_err();
+        assert_eq!(e.field, format!("form middle-check, question {q}, prompt"));
+        assert_eq!(e.rule, "missing translation for \"ar\"");
+    }
+
+    #[test]
+    fn bad_form_settings_are_named() {
+        let mut form = catalogue().latest("teen-check").unwrap().clone();
+        form.questions[0].kind = QuestionKind::Faces { points: 4 };
+        assert!(check_form(&form).unwrap_err().rule.contains("3 or 5"));
+        let mut form = catalogue().latest("teen-check").unwrap().clone();
+        form.questions.push(form.questions[0].clone());
+        assert!(check_form(&form).unwrap_err().rule.contains("unique"));
+        let mut form = catalogue().latest("teen-check").unwrap().clone();
+        form.follow_up.push(FollowUp { question: "nope".into(), when: SignalAnswer::FaceAtMost(1) });
+        assert!(check_form(&form).unwrap_err().field.starts_with("form teen-check, follow_up["));
+    }
+
+    #[test]
+    fn answers_must_fit_their_question() {
+        let c = catalogue();
+        let ok = response("early-years-check", vec![("home", AnswerValue::Face(3)), ("safe", AnswerValue::YesNo(YesNo::No))]);
+        assert_eq!(check_response(&c, &ok), Ok(()));
+        let bad = response("early-years-check", vec![("home", AnswerValue::Face(4))]);
+        assert_eq!(check_response(&c, &bad).unwrap_err().to_string(), "answers[0].value: face must be 1 to 3, got 4");
+        let wrong_kind = response("early-years-check", vec![("home", AnswerValue::Scale(2))]);
+        assert_eq!(check_response(&c, &wrong_kind).unwrap_err().rule, "a scale answer does not fit a faces question");
+        let blank = response("teen-check", vec![("working", AnswerValue::Text("   ".into()))]);
+        assert!(check_response(&c, &blank).unwrap_err().rule.contains("not blank"));
+        let long = response("teen-check", vec![("working", AnswerValue::Text("a".repeat(10_000)))]);
+        assert!(check_response(&c, &long).unwrap_err().rule.starts_with("at most"));
+        let scale = response("teen-check", vec![("overall", AnswerValue::Scale(11))]);
+        assert_eq!(check_response(&c, &scale).unwrap_err().rule, "scale must be 0 to 10, got 11");
+    }
+
+    #[test]
+    fn emoji_picks_are_checked_against_their_options() {
+        let c = catalogue();
+        let form = c.latest("middle-check").unwrap();
+        let (qid, first) = form
+            .questions
+            .iter()
+            .find_map(|q| match &q.kind {
+                QuestionKind::EmojiPick { options, multiple: true } => Some((q.id.as_str(), options[0].id.clone())),
+                _ => None,
+            })
+            .expect("middle-check has a several-choice emoji question");
+        let ok = response("middle-check", vec![(qid, AnswerValue::Choices(vec![first.clone()]))]);
+        assert_eq!(check_response(&c, &ok), Ok(()));
+        let twice = response("middle-check", vec![(qid, AnswerValue::Choices(vec![first.clone(), first]))]);
+        assert!(check_response(&c, &twice).unwrap_err().rule.contains("twice"));
+        let unknown = response("middle-check", vec![(qid, AnswerValue::Choices(vec!["unicorn".into()]))]);
+        assert_eq!(check_response(&c, &unknown).unwrap_err().rule, "no option \"unicorn\"");
+        let none = response("middle-check", vec![(qid, AnswerValue::Choices(vec![]))]);
+        assert!(check_response(&c, &none).is_err());
+    }
+
+    #[test]
+    fn three_houses_need_something_in_a_house() {
+        let c = catalogue();
+        let empty = response("middle-check", vec![("houses", AnswerValue::Houses(Houses::default()))]);
+        assert!(check_response(&c, &empty).unwrap_err().rule.contains("at least one house"));
+        let words = Houses { dreams: House { drawing: None, words: Some("a dog".into()) }, ..Houses::default() };
+        assert_eq!(check_response(&c, &response("middle-check", vec![("houses", AnswerValue::Houses(words))])), Ok(()));
+    }
+
+    #[test]
+    fn unknown_forms_versions_questions_and_languages_are_named() {
+        let c = catalogue();
+        let mut r = response("early-years-check", vec![]);
+        assert_eq!(check_response(&c, &r), Ok(()), "a child may stop before answering");
+        r.lang = Lang::new("fr").unwrap();
+        assert_eq!(check_response(&c, &r).unwrap_err().field, "lang");
+        r.lang = Lang::en();
+        r.form_version = 99;
+        assert_eq!(check_response(&c, &r).unwrap_err().rule, "form early-years-check has no version 99");
+        r.form_id = FormId("nope".into());
         assert_eq!(check_response(&c, &r).unwrap_err().rule, "unknown form \"nope\"");
-    }
-
-    #[test]
-    fn refuses_unknown_or_repeated_questions() {
-        let c = Catalogue::built_in();
-        let stray = Answer { question_id: "school".into(), value: AnswerValue::Face(1) };
-        assert_eq!(check_response(&c, &response(vec![stray])).unwrap_err().field, "answers[0].question_id");
-        let err = check_response(&c, &response(vec![face(1), face(2)])).unwrap_err();
-        assert_eq!(err.field, "answers[1].question_id");
+        let stray = response("early-years-check", vec![("school-dinners", AnswerValue::Face(1))]);
+        assert_eq!(check_response(&c, &stray).unwrap_err().field, "answers[0].question_id");
+        let repeated = response("early-years-check", vec![("home", AnswerValue::Face(1)), ("home", AnswerValue::Face(2))]);
+        assert_eq!(check_response(&c, &repeated).unwrap_err().field, "answers[1].question_id");
     }
 }

@@ -5,7 +5,7 @@
 //! leaks into another by accident. Every wire struct refuses unknown fields.
 
 use crate::validate::{check_response, ValidationError};
-use crate::{Answer, Catalogue, Day, FormId, Response};
+use crate::{Answer, Catalogue, Day, FormId, Lang, Response};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -15,8 +15,11 @@ pub const RESPONSES_PATH: &str = "/api/v1/responses";
 pub const STATS_PATH: &str = "/api/v1/stats";
 /// Most responses one batch may carry; a device with more sends several batches.
 pub const MAX_BATCH_RESPONSES: usize = 200;
-/// Largest request body the server reads, in bytes.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// A device starts a new batch before its body would pass this many bytes.
+pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
+/// Largest request body the server reads, in bytes: room for a full batch of responses
+/// with drawings (each at most a few tens of KB).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,8 +33,11 @@ pub struct ResponseV1 {
     pub id: Uuid,
     pub form_id: FormId,
     pub form_version: u32,
+    pub lang: Lang,
     pub date: Day,
     pub answers: Vec<Answer>,
+    /// The child agreed their words and drawings may be shown without their name.
+    pub share: bool,
 }
 
 impl From<&Response> for ResponseV1 {
@@ -40,8 +46,10 @@ impl From<&Response> for ResponseV1 {
             id: r.id,
             form_id: r.form_id.clone(),
             form_version: r.form_version,
+            lang: r.lang.clone(),
             date: r.date,
             answers: r.answers.clone(),
+            share: r.share,
         }
     }
 }
@@ -65,13 +73,38 @@ impl SubmitBatch {
                     id: w.id,
                     form_id: w.form_id,
                     form_version: w.form_version,
+                    lang: w.lang,
                     date: w.date,
                     answers: w.answers,
+                    share: w.share,
                 };
                 check_response(catalogue, &r).map(|()| r).map_err(|e| e.within(&format!("responses[{i}]")))
             })
             .collect()
     }
+}
+
+/// Splits responses into batches bounded by count and by bytes, in order. A response larger
+/// than the byte bound on its own travels alone (the server's body limit is far higher).
+pub fn batches(responses: &[Response]) -> Vec<SubmitBatch> {
+    let mut out = Vec::new();
+    let mut current = SubmitBatch { responses: Vec::new() };
+    let mut bytes = 0;
+    for r in responses {
+        let wire = ResponseV1::from(r);
+        let size = serde_json::to_vec(&wire).map(|v| v.len()).unwrap_or(0) + 1;
+        let full = current.responses.len() == MAX_BATCH_RESPONSES || (bytes + size > MAX_BATCH_BYTES && !current.responses.is_empty());
+        if full {
+            out.push(std::mem::replace(&mut current, SubmitBatch { responses: Vec::new() }));
+            bytes = 0;
+        }
+        bytes += size;
+        current.responses.push(wire);
+    }
+    if !current.responses.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// The server's answer to a batch: one result per response, in the order sent.
@@ -123,7 +156,7 @@ mod tests {
 
     fn wire_json(face: u8) -> String {
         format!(
-            r#"{{"responses":[{{"id":"6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001","form_id":"home-check","form_version":1,"date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}]}}]}}"#
+            r#"{{"responses":[{{"id":"6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false}}]}}"#
         )
     }
 
@@ -162,6 +195,31 @@ mod tests {
         let r = one.responses[0].clone();
         let big = SubmitBatch { responses: vec![r; MAX_BATCH_RESPONSES + 1] };
         assert_eq!(big.into_responses(&Catalogue::built_in()).unwrap_err().field, "responses");
+    }
+
+    #[test]
+    fn batches_are_bounded_by_count_and_bytes_and_keep_order() {
+        let one: SubmitBatch = serde_json::from_str(&wire_json(1)).unwrap();
+        let base = one.into_responses(&Catalogue::built_in()).unwrap().remove(0);
+        let many: Vec<Response> = (0..450u128)
+            .map(|i| Response { id: Uuid::from_u128(i), ..base.clone() })
+            .collect();
+        let sizes: Vec<usize> = batches(&many).iter().map(|b| b.responses.len()).collect();
+        assert_eq!(sizes, [200, 200, 50]);
+        let words = "w".repeat(300_000);
+        let big: Vec<Response> = (0..5u128)
+            .map(|i| Response { id: Uuid::from_u128(i), answers: vec![], ..base.clone() })
+            .map(|mut r| {
+                r.form_id = FormId("teen-check".into());
+                r.set_answer("working", crate::AnswerValue::Text(words.clone()));
+                r
+            })
+            .collect();
+        let split = batches(&big);
+        assert_eq!(split.iter().map(|b| b.responses.len()).collect::<Vec<_>>(), [3, 2]);
+        let ids: Vec<Uuid> = split.iter().flat_map(|b| b.responses.iter().map(|r| r.id)).collect();
+        assert_eq!(ids, (0..5u128).map(Uuid::from_u128).collect::<Vec<_>>());
+        assert!(split.iter().all(|b| serde_json::to_vec(b).unwrap().len() <= MAX_BATCH_BYTES + 64));
     }
 
     #[test]

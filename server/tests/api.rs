@@ -117,7 +117,7 @@ async fn one_invalid_response_refuses_the_whole_batch(db: &heard_server::Db) {
     assert_eq!(json["error"], "invalid");
     assert_eq!(json["detail"], "responses[1].answers[0].value: face must be 1 to 3, got 9");
     assert_eq!(held(db).await, 0, "nothing from a refused batch is stored");
-    let unknown_form = response_json(ID_A, 2).replace("home-check", "school-check");
+    let unknown_form = response_json(ID_A, 2).replace("early-years-check", "school-check");
     let (status, json) = post_json(db, &batch(&[unknown_form])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json["detail"], "responses[0].form_id: unknown form \"school-check\"");

@@ -1,86 +1,33 @@
-//! A face on a scale, drawn so its meaning is in the shape of the mouth (not only colour),
-//! on a large button named by its word.
+//! A face on a 3- or 5-point scale, drawn so its meaning is in the shape of the mouth (not
+//! only its colour).
 
-use crate::text;
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Face {
-    Sad,
-    Okay,
-    Happy,
-}
-
-impl Face {
-    pub const THREE: [Face; 3] = [Face::Sad, Face::Okay, Face::Happy];
-
-    /// Position on the scale, 1 being the saddest: what the response records.
-    pub fn point(self) -> u8 {
-        match self {
-            Face::Sad => 1,
-            Face::Okay => 2,
-            Face::Happy => 3,
-        }
-    }
-
-    pub fn from_point(point: u8) -> Option<Face> {
-        Face::THREE.into_iter().find(|f| f.point() == point)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Face::Sad => text::FACE_SAD,
-            Face::Okay => text::FACE_OKAY,
-            Face::Happy => text::FACE_HAPPY,
-        }
-    }
-
-    fn mouth(self) -> &'static str {
-        match self {
-            Face::Sad => "M30 70 Q50 52 70 70",
-            Face::Okay => "M32 65 L68 65",
-            Face::Happy => "M30 60 Q50 80 70 60",
-        }
-    }
-
-    fn class(self) -> &'static str {
-        match self {
-            Face::Sad => "face face-sad",
-            Face::Okay => "face face-okay",
-            Face::Happy => "face face-happy",
-        }
+fn mouth(points: u8, n: u8) -> &'static str {
+    match (points, n) {
+        (5, 1) => "M28 74 Q50 44 72 74",
+        (5, 2) | (3, 1) => "M30 70 Q50 54 70 70",
+        (5, 3) | (3, 2) => "M32 65 L68 65",
+        (5, 4) | (3, 3) => "M30 60 Q50 76 70 60",
+        _ => "M27 57 Q50 90 73 57",
     }
 }
 
-/// A large face button. Its accessible name is the face's word, which is also shown.
+fn skin(points: u8, n: u8) -> &'static str {
+    // From cool to warm as the face gets happier; the mouth carries the meaning.
+    let step = if points == 3 { (n - 1) * 2 } else { n - 1 };
+    ["#b9d6f2", "#cfe0ee", "#f1e3a4", "#cfe8c4", "#b8e2b0"][usize::from(step.min(4))]
+}
+
+/// Face `n` of `points` (1 is the saddest). Decorative: the button around it carries the name.
 #[component]
-pub fn FaceButton(
-    /// Which face to draw.
-    face: Face,
-    /// Called when the child chooses this face.
-    on_choose: Callback<Face>,
-    /// While true the button cannot be pressed (e.g. while the answer is being saved).
-    #[prop(into)]
-    disabled: Signal<bool>,
-    /// True for the face the child last chose and that is saved (announced as "pressed").
-    #[prop(into)]
-    pressed: Signal<bool>,
-) -> impl IntoView {
+pub fn FaceIcon(points: u8, n: u8) -> impl IntoView {
     view! {
-        <button
-            type="button"
-            class=face.class()
-            disabled=disabled
-            aria-pressed=move || if pressed.get() { "true" } else { "false" }
-            on:click=move |_| on_choose.run(face)
-        >
-            <svg viewBox="0 0 100 100" aria-hidden="true" focusable="false">
-                <circle cx="50" cy="50" r="45" class="face-skin" />
-                <circle cx="35" cy="40" r="6" class="face-feature" />
-                <circle cx="65" cy="40" r="6" class="face-feature" />
-                <path d=face.mouth() class="face-mouth" />
-            </svg>
-            <span class="face-label">{face.label()}</span>
-        </button>
+        <svg class="face-icon" viewBox="0 0 100 100" aria-hidden="true" focusable="false">
+            <circle cx="50" cy="50" r="45" fill=skin(points, n) stroke="currentColor" stroke-width="4" />
+            <circle cx="35" cy="40" r="6" fill="currentColor" />
+            <circle cx="65" cy="40" r="6" fill="currentColor" />
+            <path d=mouth(points, n) fill="none" stroke="currentColor" stroke-width="5" stroke-linecap="round" />
+        </svg>
     }
 }

@@ -1,5 +1,12 @@
 //! Reusable pieces of the child and practitioner screens.
 
+mod choice;
+mod drawing_pad;
 mod face;
+pub mod questions;
+mod speak;
 
-pub use face::{Face, FaceButton};
+pub use choice::Choice;
+pub use drawing_pad::DrawingPad;
+pub use face::FaceIcon;
+pub use speak::SpeakButton;

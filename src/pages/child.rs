@@ -1,74 +1,67 @@
-//! The child's screen: one question, three faces. A tap is saved on the tablet before the
-//! child is thanked. A child who changes their mind taps another face: the same response is
-//! saved again with the new answer, never a second response.
+//! Before handing the tablet over: choose the form and the language the child will use.
+//! (The practitioner's sessions will choose for them once enrolment and PIN exist.)
 
-use crate::components::{Face, FaceButton};
-use crate::store::{Store, StoreName};
-use crate::{device, text};
-use heard_domain::form::home_check;
-use heard_domain::{Answer, AnswerValue, Response};
+use crate::i18n::use_i18n;
+use crate::speech::use_speech;
+use heard_domain::{AgeBand, Catalogue, Lang};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use uuid::Uuid;
-
-#[derive(Clone, Copy, PartialEq)]
-enum Saving {
-    Idle,
-    Busy,
-    Saved,
-    Failed,
-}
-
-/// Builds response `id` for a chosen face on the built-in home check.
-pub fn response_for(id: Uuid, face: Face) -> Response {
-    let form = home_check();
-    Response {
-        id,
-        form_id: form.id,
-        form_version: form.version,
-        date: device::today(),
-        answers: vec![Answer { question_id: form.questions[0].id.clone(), value: AnswerValue::Face(face.point()) }],
-    }
-}
+use leptos_router::components::A;
 
 #[component]
 pub fn ChildPage() -> impl IntoView {
-    let (saving, set_saving) = signal(Saving::Idle);
-    let (chosen, set_chosen) = signal(None::<Face>);
-    let store_name = use_context::<StoreName>().unwrap_or_default();
-    // One response per visit to this screen, whatever the number of taps.
-    let response_id = device::new_id();
-    let choose = Callback::new(move |face: Face| {
-        set_saving.set(Saving::Busy);
-        let store_name = store_name.clone();
-        spawn_local(async move {
-            let saved = match Store::open(&store_name).await {
-                Ok(store) => store.save_pending(&response_for(response_id, face)).await,
-                Err(e) => Err(e),
-            };
-            if saved.is_ok() {
-                set_chosen.set(Some(face));
-            }
-            set_saving.set(if saved.is_ok() { Saving::Saved } else { Saving::Failed });
-        });
-    });
-    let busy = Signal::derive(move || saving.get() == Saving::Busy);
+    let i18n = use_i18n();
+    let speech = use_speech();
+    let catalogue = Catalogue::built_in();
+    let lang = i18n.lang;
+    let bands = [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols];
     view! {
-        <section class="child" aria-labelledby="question">
-            <h1 id="question">{text::HOME_PROMPT}</h1>
-            <div class="faces" role="group" aria-labelledby="question">
-                {Face::THREE.map(|face| {
-                    let pressed = Signal::derive(move || chosen.get() == Some(face));
-                    view! { <FaceButton face on_choose=choose disabled=busy pressed /> }
-                })}
-            </div>
-            <p role="status" class="child-status">
-                {move || match saving.get() {
-                    Saving::Saved => text::CHILD_THANKS,
-                    Saving::Failed => text::CHILD_SAVE_FAILED,
-                    Saving::Idle | Saving::Busy => "",
-                }}
-            </p>
-        </section>
+        <h1>{move || i18n.t("forms.title")}</h1>
+        <label for="lang">{move || i18n.t("lang.label")}</label>
+        <select
+            id="lang"
+            on:change=move |ev| {
+                if let Ok(l) = Lang::new(&event_target_value(&ev)) {
+                    i18n.set_lang(l);
+                }
+            }
+        >
+            {i18n
+                .languages()
+                .into_iter()
+                .map(|(l, name)| {
+                    let tag = l.to_string();
+                    view! { <option value=tag.clone() selected=move || lang.get() == l>{name}</option> }
+                })
+                .collect_view()}
+        </select>
+        <p role="status" class="notice">
+            {move || (!speech.can_speak(&lang.get())).then(|| i18n.t("speech.unavailable"))}
+        </p>
+        {bands
+            .into_iter()
+            .map(|band| {
+                let forms: Vec<(String, heard_domain::Text)> = catalogue
+                    .for_band(band)
+                    .into_iter()
+                    .map(|f| (f.id.0.clone(), f.title.clone()))
+                    .collect();
+                let band_key = format!("forms.band.{}", serde_json::to_value(band).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+                let heading_id = format!("band-{}", band_key.rsplit('.').next().unwrap_or_default());
+                view! {
+                    <section class="band" aria-labelledby=heading_id.clone()>
+                        <h2 id=heading_id.clone()>{move || i18n.t(&band_key)}</h2>
+                        <ul class="form-list">
+                            {forms
+                                .into_iter()
+                                .map(|(id, title)| {
+                                    let href = move || format!("/child/{id}?lang={}", lang.get());
+                                    view! { <li><A href=href>{move || title.get(&lang.get()).to_string()}</A></li> }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+            .collect_view()}
     }
 }

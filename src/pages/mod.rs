@@ -4,9 +4,10 @@ mod child;
 mod coordinator;
 mod home;
 mod outbox;
+mod run;
 
 pub use child::ChildPage;
 pub use coordinator::CoordinatorPage;
 pub use home::HomePage;
 pub use outbox::OutboxPage;
-pub use child::response_for;
+pub use run::{FormRun, RunPage};

@@ -1,10 +1,9 @@
 //! The practitioner's outbox: what is waiting on this tablet, and "Send".
 
-use crate::components::Face;
+use crate::i18n::{use_i18n, I18n};
 use crate::store::{Store, StoreName};
 use crate::sync::{send_pending, SendError};
-use crate::text;
-use heard_domain::{AnswerValue, Response};
+use heard_domain::{AnswerValue, Catalogue, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,20 +14,19 @@ enum Pending {
     Unavailable,
 }
 
-fn describe(r: &Response) -> String {
-    let answers: Vec<&str> = r
-        .answers
-        .iter()
-        .map(|a| match a.value {
-            AnswerValue::Face(n) => Face::from_point(n).map_or("?", Face::label),
-            AnswerValue::Declined => "Did not want to answer",
-        })
-        .collect();
-    format!("{} · {} · {}", r.date, r.form_id, answers.join(", "))
+/// One line per pending response: date, form, and how many questions were answered.
+fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
+    let lang = i18n.lang.get_untracked();
+    let title = catalogue.get(&r.form_id, r.form_version).map_or(r.form_id.0.clone(), |f| f.title.get(&lang).to_string());
+    let declined = r.answers.iter().filter(|a| a.value == AnswerValue::Declined).count();
+    let answered = r.answers.len() - declined;
+    format!("{} · {title} · {answered} ✓ · {declined} ✗", r.date)
 }
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let catalogue = StoredValue::new(Catalogue::built_in());
     let (pending, set_pending) = signal(Pending::Loading);
     let (message, set_message) = signal(String::new());
     let (sending, set_sending) = signal(false);
@@ -54,11 +52,13 @@ pub fn OutboxPage() -> impl IntoView {
                 Err(e) => Err(SendError::Store(e)),
             };
             let note = match outcome {
-                Ok(report) if report.conflicts > 0 => format!("{} {}", text::sent(report.confirmed), text::conflicts(report.conflicts)),
-                Ok(report) => text::sent(report.confirmed),
-                Err(SendError::Unreachable) => text::SEND_UNREACHABLE.to_string(),
-                Err(SendError::Refused { detail }) => text::send_refused(&detail),
-                Err(SendError::Store(_)) => text::STORE_UNAVAILABLE.to_string(),
+                Ok(report) if report.conflicts > 0 => {
+                    format!("{} {}", sent(&i18n, report.confirmed), i18n.fill("outbox.conflicts", &[("n", &report.conflicts.to_string())]))
+                }
+                Ok(report) => sent(&i18n, report.confirmed),
+                Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
+                Err(SendError::Refused { detail }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
+                Err(SendError::Store(_)) => i18n.t("store.unavailable"),
             };
             set_message.set(note);
             set_sending.set(false);
@@ -72,18 +72,21 @@ pub fn OutboxPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{text::OUTBOX_TITLE}</h1>
+        <h1>{move || i18n.t("outbox.title")}</h1>
         <p class="outbox-count">
             {move || match pending.get() {
-                Pending::Loading => text::OUTBOX_LOADING.to_string(),
-                Pending::Unavailable => text::STORE_UNAVAILABLE.to_string(),
-                Pending::Loaded(list) if list.is_empty() => text::OUTBOX_EMPTY.to_string(),
-                Pending::Loaded(list) => text::waiting(list.len()),
+                Pending::Loading => i18n.t("outbox.loading"),
+                Pending::Unavailable => i18n.t("store.unavailable"),
+                Pending::Loaded(list) if list.is_empty() => i18n.t("outbox.empty"),
+                Pending::Loaded(list) if list.len() == 1 => i18n.t("outbox.waiting.one"),
+                Pending::Loaded(list) => i18n.fill("outbox.waiting.many", &[("n", &list.len().to_string())]),
             }}
         </p>
-        <ul class="outbox-list" aria-label=text::OUTBOX_LIST_LABEL>
+        <ul class="outbox-list" aria-label=move || i18n.t("outbox.list")>
             {move || match pending.get() {
-                Pending::Loaded(list) => list.iter().map(|r| view! { <li>{describe(r)}</li> }).collect_view().into_any(),
+                Pending::Loaded(list) => catalogue
+                    .with_value(|c| list.iter().map(|r| view! { <li>{describe(r, c, &i18n)}</li> }).collect_view())
+                    .into_any(),
                 _ => ().into_any(),
             }}
         </ul>
@@ -93,8 +96,16 @@ pub fn OutboxPage() -> impl IntoView {
             on:click=send
             disabled=move || sending.get() || count().unwrap_or(0) == 0
         >
-            {move || if sending.get() { text::OUTBOX_SENDING } else { text::OUTBOX_SEND }}
+            {move || if sending.get() { i18n.t("outbox.sending") } else { i18n.t("outbox.send") }}
         </button>
         <p role="status" class="outbox-message">{move || message.get()}</p>
+    }
+}
+
+fn sent(i18n: &I18n, n: usize) -> String {
+    if n == 1 {
+        i18n.t("outbox.sent.one")
+    } else {
+        i18n.fill("outbox.sent.many", &[("n", &n.to_string())])
     }
 }

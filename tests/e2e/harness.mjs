@@ -80,3 +80,23 @@ export function watchConsole(page) {
   });
   return problems;
 }
+
+/** The responses waiting in the tablet's outbox, read straight from IndexedDB. */
+export async function pendingOnTablet(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("heard");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction("pending_responses").objectStore("pending_responses").getAll();
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}

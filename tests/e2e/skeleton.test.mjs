@@ -1,9 +1,9 @@
-// The walking skeleton end to end, as a practitioner and a coordinator would use it: a
-// child's tap is kept on the tablet through a reload, an offline send and a server outage,
-// a lost confirmation is resent without a duplicate, and the coordinator sees the count.
+// The whole chain end to end, as a practitioner, a child and a coordinator would use it: a
+// child's answers are kept on the tablet through a reload, an offline send and a server
+// outage; a lost confirmation is resent without a duplicate; the coordinator sees the count.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Server, launchBrowser, axeViolations, watchConsole } from "./harness.mjs";
+import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet } from "./harness.mjs";
 
 let server;
 let browser;
@@ -28,46 +28,79 @@ async function expectWaiting(page, text) {
   await page.getByText(text, { exact: true }).waitFor();
 }
 
-test("a child's tap reaches the coordinator once, surviving reload, offline and a lost confirmation", async () => {
-  const context = await browser.newContext();
+test("a child's answers reach the coordinator once, surviving reload, offline and a lost confirmation", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   const problems = watchConsole(page);
 
-  // Home: the way in to each screen.
+  // Home, then the form picker.
   await page.goto(`${server.url}/`);
   await page.getByRole("heading", { name: "Heard" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "home screen");
   await page.getByRole("link", { name: "Child screen" }).click();
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "form picker");
+  await page.getByRole("region", { name: "Early years (4–7)" }).getByRole("link", { name: "How are things?" }).click();
 
-  // 1. One question, three large faces, each named.
+  // The child: one question per screen, three large named faces.
   await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
-  const faces = page.getByRole("group", { name: "How are things at home?" }).getByRole("button");
-  assert.deepEqual(await faces.allTextContents(), ["Sad", "Okay", "Happy"]);
   for (const name of ["Sad", "Okay", "Happy"]) {
-    const box = await page.getByRole("button", { name }).boundingBox();
+    const box = await page.getByRole("button", { name, exact: true }).boundingBox();
     assert.ok(box.width >= 48 && box.height >= 48, `${name} is at least 48px square (${box.width}x${box.height})`);
   }
-  assert.deepEqual(await axeViolations(page), [], "child screen");
+  assert.deepEqual(await axeViolations(page), [], "child question screen");
+  await page.getByRole("button", { name: "Happy", exact: true }).click();
+  await page.getByRole("button", { name: "Happy", exact: true, pressed: true }).waitFor();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
+  await page.getByRole("button", { name: "Yes", exact: true }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Okay", exact: true }).click();
+  await page.getByRole("button", { name: "Next" }).click();
 
-  // 2. A tap is saved on the tablet at once, and is still pending after a reload.
-  await page.getByRole("button", { name: "Happy" }).click();
-  await page.getByRole("status").getByText("Thank you. Your answer is saved.").waitFor();
+  // Drawing with pointer events (a mouse here).
+  await page.getByRole("heading", { name: "Draw something that makes you happy or worried." }).waitFor();
+  const canvas = page.getByRole("img", { name: "Drawing space" });
+  const box = await canvas.boundingBox();
+  await page.getByRole("button", { name: "Green" }).click();
+  await page.mouse.move(box.x + 40, box.y + 40);
+  await page.mouse.down();
+  for (let i = 1; i <= 30; i++) await page.mouse.move(box.x + 40 + i * 8, box.y + 40 + Math.sin(i / 4) * 30);
+  await page.mouse.up();
+  assert.deepEqual(await axeViolations(page), [], "drawing screen");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "With my worker" }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+
+  // The end: thanks, and the question about sharing.
+  await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "end screen");
+  await page.getByRole("button", { name: "Yes, you can show them" }).click();
+  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+
+  const [stored] = await pendingOnTablet(page);
+  const drawing = stored.answers.find((a) => a.question_id === "draw").value.drawing;
+  assert.match(drawing, /^d1\./, "the drawing is kept as compact strokes");
+  assert.ok(drawing.length < 2000, `a 31-point stroke is small (${drawing.length} chars)`);
+  assert.equal(stored.share, true);
+
+  // The outbox holds it through a reload.
   await page.goto(`${server.url}/outbox`);
   await expectWaiting(page, "1 answer waiting to send.");
   await page.reload();
   await expectWaiting(page, "1 answer waiting to send.");
   const items = page.getByRole("list", { name: "Answers waiting to send" }).getByRole("listitem");
-  assert.match(await items.first().textContent(), /home-check · Happy/);
+  assert.match(await items.first().textContent(), /How are things\? · 5 ✓ · 0 ✗/);
   assert.deepEqual(await axeViolations(page), [], "outbox screen");
 
-  // 5a. Offline at send: a clear message, the response stays pending.
+  // Offline at send: a clear message, the response stays pending.
   await context.setOffline(true);
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText(/Could not reach the Heard server/).waitFor();
   await expectWaiting(page, "1 answer waiting to send.");
   await context.setOffline(false);
 
-  // 5b. Server down at send: the same.
+  // Server down at send: the same.
   assert.equal(await server.stop(), 0, "Ctrl-C stops the server cleanly");
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText(/Could not reach the Heard server/).waitFor();
@@ -75,8 +108,8 @@ test("a child's tap reaches the coordinator once, surviving reload, offline and 
   await server.start();
   assert.equal(await heldOnServer(), 0);
 
-  // 3. The server stores the response but its confirmation is lost on the way back:
-  // the response must stay pending, and the resend must not create a duplicate.
+  // The server stores the response but its confirmation is lost on the way back: the
+  // response stays pending, and the resend creates no duplicate.
   await page.route("**/api/v1/responses", async (route) => {
     await route.fetch();
     await route.abort("connectionreset");
@@ -94,14 +127,14 @@ test("a child's tap reaches the coordinator once, surviving reload, offline and 
   await expectWaiting(page, "Nothing is waiting to send.");
   assert.equal(await heldOnServer(), 1, "the resend created no duplicate");
 
-  // 4. The coordinator sees how many responses the server holds.
+  // The coordinator sees how many responses the server holds.
   await page.goto(`${server.url}/coordinator`);
   await page.getByRole("heading", { name: "Partnership overview" }).waitFor();
   const held = page.getByRole("definition");
   await held.filter({ hasText: /^1$/ }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "coordinator screen");
 
-  // 5c. Malformed and oversized posts: a 4xx JSON error naming the problem, nothing stored.
+  // Malformed and oversized posts: a 4xx JSON error naming the problem, nothing stored.
   const malformed = await page.request.post(`${server.url}/api/v1/responses`, {
     headers: { "content-type": "application/json" },
     data: '{"responses": [{"id": 12}]}',
@@ -110,7 +143,7 @@ test("a child's tap reaches the coordinator once, surviving reload, offline and 
   assert.match((await malformed.json()).detail, /invalid type: integer `12`, expected a formatted UUID string/);
   const oversized = await page.request.post(`${server.url}/api/v1/responses`, {
     headers: { "content-type": "application/json" },
-    data: JSON.stringify({ responses: [], padding: "x".repeat(300 * 1024) }),
+    data: JSON.stringify({ responses: [], padding: "x".repeat(5 * 1024 * 1024) }),
   });
   assert.equal(oversized.status(), 413);
   assert.equal((await oversized.json()).error, "too_large");

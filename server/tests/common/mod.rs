@@ -99,7 +99,7 @@ pub async fn held(db: &Db) -> u64 {
 /// A response as the app sends it.
 pub fn response_json(id: &str, face: u8) -> String {
     format!(
-        r#"{{"id":"{id}","form_id":"home-check","form_version":1,"date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}]}}"#
+        r#"{{"id":"{id}","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false}}"#
     )
 }
 

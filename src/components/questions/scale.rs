@@ -1,0 +1,72 @@
+use crate::i18n::use_i18n;
+use heard_domain::AnswerValue;
+use leptos::prelude::*;
+
+/// A 0–10 (or `min`–`max`) scale. Every number is a button to tap; the slider beside them is
+/// an extra, never the only way (no dragging required).
+#[component]
+pub fn ScaleQuestion(
+    min: u8,
+    max: u8,
+    /// Wording for the low end.
+    low: String,
+    /// Wording for the high end.
+    high: String,
+    /// Id of the element holding the question's prompt, which names the slider.
+    label_id: String,
+    #[prop(into)] value: Signal<Option<AnswerValue>>,
+    on_answer: Callback<Option<AnswerValue>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = move || match value.get() {
+        Some(AnswerValue::Scale(n)) => Some(n),
+        _ => None,
+    };
+    let group_label = i18n.fill("scale.label", &[("min", &min.to_string()), ("max", &max.to_string())]);
+    view! {
+        <div class="scale">
+            <div class="scale-ends" aria-hidden="true">
+                <span>{format!("{min} = {low}")}</span>
+                <span>{format!("{max} = {high}")}</span>
+            </div>
+            <div class="scale-numbers" role="group" aria-label=group_label>
+                {(min..=max)
+                    .map(|n| {
+                        let name = if n == min {
+                            format!("{n}, {low}")
+                        } else if n == max {
+                            format!("{n}, {high}")
+                        } else {
+                            n.to_string()
+                        };
+                        view! {
+                            <button
+                                type="button"
+                                class="scale-number"
+                                aria-label=name
+                                aria-pressed=move || if current() == Some(n) { "true" } else { "false" }
+                                on:click=move |_| on_answer.run(Some(AnswerValue::Scale(n)))
+                            >
+                                {n}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <input
+                type="range"
+                class="scale-slider"
+                min=min
+                max=max
+                step="1"
+                aria-labelledby=label_id
+                prop:value=move || current().unwrap_or(min + (max - min) / 2).to_string()
+                on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse::<u8>() {
+                        on_answer.run(Some(AnswerValue::Scale(n)));
+                    }
+                }
+            />
+        </div>
+    }
+}

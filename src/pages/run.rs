@@ -1,0 +1,236 @@
+//! The child's screens for one form: one question per screen, each answer saved on the
+//! tablet as it is given, "I don't want to answer" and pause everywhere, stop at any time,
+//! and an end screen that thanks the child and asks whether their words and drawings may be
+//! shared without their name. No timers, no scores, no nudges.
+
+use crate::components::questions::QuestionBody;
+use crate::components::SpeakButton;
+use crate::i18n::use_i18n;
+use crate::speech::use_speech;
+use crate::store::{Store, StoreName};
+use crate::device;
+use heard_domain::{AnswerValue, Catalogue, Form, Lang, Response};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Saving {
+    Idle,
+    Saved,
+    Failed,
+}
+
+#[component]
+pub fn RunPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let form_id = params.with_untracked(|p| p.get("form").unwrap_or_default());
+    let form = Catalogue::built_in().latest(&form_id).cloned();
+    let lang = query
+        .with_untracked(|q| q.get("lang"))
+        .and_then(|l| Lang::new(&l).ok())
+        .filter(|l| form.as_ref().is_some_and(|f| f.offers(l)))
+        .unwrap_or_else(Lang::en);
+    match form {
+        Some(form) => view! { <FormRun form lang /> }.into_any(),
+        None => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
+    }
+}
+
+/// Runs `form` in `lang` for one child, as one new response.
+#[component]
+pub fn FormRun(form: Form, lang: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let speech = use_speech();
+    i18n.set_lang(lang.clone());
+    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let total = form.questions.len();
+    let form = StoredValue::new(form);
+    let response = RwSignal::new(form.with_value(|f| Response {
+        id: device::new_id(),
+        form_id: f.id.clone(),
+        form_version: f.version,
+        lang: lang.clone(),
+        date: device::today(),
+        answers: Vec::new(),
+        share: false,
+    }));
+    // 0..total are questions; total is the end screen.
+    let step = RwSignal::new(0usize);
+    let paused = RwSignal::new(false);
+    let saving = RwSignal::new(Saving::Idle);
+    let band = form.with_value(|f| f.band);
+
+    // Writes the response as it stands; the draft until the end, then the outbox.
+    let save = move |finished: bool| {
+        let snapshot = response.get_untracked();
+        spawn_local(async move {
+            let result = match Store::open(&store_name.get_value()).await {
+                Ok(store) if finished => store.finish(&snapshot).await,
+                Ok(store) => store.save_draft(&snapshot).await,
+                Err(e) => Err(e),
+            };
+            saving.set(if result.is_ok() { Saving::Saved } else { Saving::Failed });
+        });
+    };
+    let answer = move |question_id: String, value: Option<AnswerValue>| {
+        response.update(|r| match value {
+            Some(v) => r.set_answer(&question_id, v),
+            None => r.clear_answer(&question_id),
+        });
+        save(false);
+    };
+    let go = move |to: usize| {
+        speech.stop();
+        step.set(to);
+        if to == total {
+            save(true);
+        }
+    };
+
+    // Read the prompt aloud on each new screen where the band expects it.
+    let lang_for_reading = lang.clone();
+    Effect::new(move |_| {
+        let s = step.get();
+        if band.reads_aloud_by_default() && s < total && !paused.get() && speech.can_speak(&lang_for_reading) {
+            let prompt = form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string());
+            speech.say(&prompt, &lang_for_reading);
+        }
+    });
+
+    let lang_q = StoredValue::new(lang.clone());
+    let question_screen = move || {
+        let lang_q = lang_q.get_value();
+        let s = step.get();
+        let q = form.with_value(|f| f.questions[s].clone());
+        let prompt = q.prompt.get(&lang_q).to_string();
+        let qid = q.id.clone();
+        let value = Signal::derive({
+            let qid = qid.clone();
+            move || response.with(|r| r.answer(&qid).cloned())
+        });
+        let declined = Signal::derive(move || value.get() == Some(AnswerValue::Declined));
+        let on_answer = Callback::new({
+            let qid = qid.clone();
+            move |v: Option<AnswerValue>| answer(qid.clone(), v)
+        });
+        let decline = {
+            let qid = qid.clone();
+            move |_| {
+                answer(qid.clone(), Some(AnswerValue::Declined));
+                go(s + 1);
+            }
+        };
+        let label_id = format!("prompt-{qid}");
+        // Move focus to the new question so a screen reader announces it.
+        let heading = NodeRef::<leptos::html::H1>::new();
+        Effect::new(move |_| {
+            if let Some(h) = heading.get() {
+                let _ = h.focus();
+            }
+        });
+        view! {
+            <Progress step=s total dots=band.one_question_per_screen() />
+            <div class="prompt">
+                <h1 id=label_id.clone() tabindex="-1" node_ref=heading>{prompt.clone()}</h1>
+                <SpeakButton text=prompt lang=lang_q.clone() />
+            </div>
+            <QuestionBody question=q lang=lang_q.clone() value on_answer />
+            <p class="declined-note" role="status">{move || declined.get().then(|| i18n.t("child.declined"))}</p>
+            <div class="decline-row">
+                <button type="button" class="decline" aria-pressed=move || if declined.get() { "true" } else { "false" } on:click=decline>
+                    {i18n.t("child.decline")}
+                </button>
+            </div>
+            <div class="steps">
+                <button type="button" on:click=move |_| go(s.saturating_sub(1)) disabled=s == 0>{i18n.t("child.back")}</button>
+                <button type="button" class="primary" on:click=move |_| go(s + 1)>{i18n.t("child.next")}</button>
+            </div>
+        }
+        .into_any()
+    };
+
+    let end_screen = move || {
+        let choose = move |share: bool| {
+            response.update(|r| r.share = share);
+            save(true);
+        };
+        let share_chosen = RwSignal::new(None::<bool>);
+        view! {
+            <h1 tabindex="-1">{i18n.t("child.end.thanks")}</h1>
+            <p id="share-question">{i18n.t("child.end.share_question")}</p>
+            <div class="choices share" role="group" aria-labelledby="share-question">
+                <button
+                    type="button"
+                    class="choice-button"
+                    aria-pressed=move || if share_chosen.get() == Some(true) { "true" } else { "false" }
+                    on:click=move |_| {
+                        share_chosen.set(Some(true));
+                        choose(true);
+                    }
+                >
+                    {i18n.t("child.end.share_yes")}
+                </button>
+                <button
+                    type="button"
+                    class="choice-button"
+                    aria-pressed=move || if share_chosen.get() == Some(false) { "true" } else { "false" }
+                    on:click=move |_| {
+                        share_chosen.set(Some(false));
+                        choose(false);
+                    }
+                >
+                    {i18n.t("child.end.share_no")}
+                </button>
+            </div>
+            <p role="status">{move || (share_chosen.get().is_some() && saving.get() == Saving::Saved).then(|| i18n.t("child.end.done"))}</p>
+        }
+        .into_any()
+    };
+
+    view! {
+        <div class="run" class:paused=move || paused.get()>
+            <div class="run-bar">
+                <button type="button" on:click=move |_| {
+                    speech.stop();
+                    paused.set(true);
+                }>{i18n.t("child.pause")}</button>
+                <Show when=move || step.get() < total>
+                    <button type="button" on:click=move |_| go(total)>{i18n.t("child.stop")}</button>
+                </Show>
+            </div>
+            <Show
+                when=move || !paused.get()
+                fallback=move || view! {
+                    <div class="pause-screen">
+                        <p class="pause-message">{i18n.t("child.paused")}</p>
+                        <button type="button" class="primary" on:click=move |_| paused.set(false)>{i18n.t("child.resume")}</button>
+                    </div>
+                }
+            >
+                {move || if step.get() < total { question_screen() } else { end_screen() }}
+            </Show>
+            <p class="save-failed" role="alert">{move || (saving.get() == Saving::Failed).then(|| i18n.t("child.save_failed"))}</p>
+        </div>
+    }
+}
+
+/// Where the child is in the form: dots for the youngest (and Symbols), words for others.
+/// Screen readers always hear "Question n of total".
+#[component]
+fn Progress(step: usize, total: usize, dots: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = i18n.fill("child.progress", &[("n", &(step + 1).to_string()), ("total", &total.to_string())]);
+    view! {
+        <div class="progress">
+            <p class:visually-hidden=dots>{text}</p>
+            <Show when=move || dots>
+                <ol class="dots" aria-hidden="true">
+                    {(0..total).map(|i| view! { <li class:done=i < step class:current=i == step></li> }).collect_view()}
+                </ol>
+            </Show>
+        </div>
+    }
+}
