@@ -14,7 +14,10 @@ profile=wasm-release
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 out_dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
 
-cargo build --locked --target wasm32-unknown-unknown -p heard --bin heard --profile "$profile"
+# erase_components makes Leptos type-erase component views: one copy of the rendering code
+# instead of one per component, ~14 KB smaller compressed for the release bundle.
+RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" \
+  cargo build --locked --target wasm32-unknown-unknown -p heard --bin heard --profile "$profile"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -22,7 +25,7 @@ wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name heard \
   "$target_dir/wasm32-unknown-unknown/$out_dir/heard.wasm"
 if [ "$profile" != dev ]; then
   # binaryen 132 from npm: Debian's wasm-opt 108 silently breaks the bundle (TOOLCHAIN.md).
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-reference-types --enable-multivalue \
     -o "$stage/heard_bg.opt.wasm" "$stage/heard_bg.wasm"
   mv "$stage/heard_bg.opt.wasm" "$stage/heard_bg.wasm"

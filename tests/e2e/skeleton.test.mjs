@@ -61,6 +61,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   // Drawing with pointer events (a mouse here).
   await page.getByRole("heading", { name: "Draw something that makes you happy or worried." }).waitFor();
   const canvas = page.getByRole("img", { name: "Drawing space" });
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   await page.getByRole("button", { name: "Green" }).click();
   await page.mouse.move(box.x + 40, box.y + 40);

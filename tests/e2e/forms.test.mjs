@@ -1,0 +1,177 @@
+// Every built-in form, completed as a screen-reader user would (by role and accessible
+// name), then sent and accepted by the real server; one form by keyboard alone; and the
+// right-to-left language mirrored.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet } from "./harness.mjs";
+
+const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
+const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
+
+let server;
+let browser;
+before(async () => {
+  server = new Server();
+  await server.start();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+const FACE_NAMES = { 3: ["Sad", "Okay", "Happy"], 5: ["Very sad", "Sad", "Okay", "Happy", "Very happy"] };
+
+async function draw(page, name = "Drawing space", nth = 0) {
+  const canvas = page.getByRole("img", { name }).nth(nth);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + 20, box.y + 20);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * 10, box.y + 20 + i * 5);
+  await page.mouse.up();
+}
+
+/** Answers one question the way a child would, by the controls' names. */
+async function answer(page, q) {
+  const kind = typeof q.kind === "string" ? q.kind : Object.keys(q.kind)[0];
+  const button = (name) => page.getByRole("button", { name, exact: true });
+  switch (kind) {
+    case "faces": {
+      const names = FACE_NAMES[q.kind.faces.points];
+      await button(names[names.length - 1]).click();
+      return { face: names.length };
+    }
+    case "emoji_pick": {
+      const options = q.kind.emoji_pick.options;
+      await button(options[0].label.en).click();
+      return { choices: [options[0].id] };
+    }
+    case "yes_no_not_sure":
+      await button("Not sure").click();
+      return { yes_no: "not_sure" };
+    case "scale":
+      await button("7").click();
+      return { scale: 7 };
+    case "free_text":
+      await page.getByRole("textbox", { name: "Your words" }).fill("Football on Saturdays");
+      return { text: "Football on Saturdays" };
+    case "drawing":
+      await draw(page);
+      return "drawing";
+    case "three_houses":
+      await page.getByRole("textbox", { name: "Words for this house House of dreams" }).fill("a dog");
+      await draw(page, "Drawing space", 0);
+      return "houses";
+    case "who_helped":
+      await button("On my own").click();
+      return { who_helped: "alone" };
+    default:
+      throw new Error(`no way to answer a ${kind} question`);
+  }
+}
+
+test("every built-in form can be completed by role and name, and the server accepts each", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  assert.equal(forms.length, 8);
+  for (const form of forms) {
+    await page.goto(`${server.url}/child/${form.id}?lang=en`);
+    const expected = {};
+    for (const [i, q] of form.questions.entries()) {
+      await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+      if (i === 0) assert.deepEqual(await axeViolations(page), [], `${form.id}: first screen`);
+      expected[q.id] = await answer(page, q);
+      await page.getByRole("button", { name: "Next" }).click();
+    }
+    await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
+    await page.getByRole("button", { name: "No, keep them private" }).click();
+    await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+
+    const saved = (await pendingOnTablet(page)).find((r) => r.form_id === form.id);
+    assert.ok(saved, `${form.id} is in the outbox`);
+    assert.equal(saved.share, false);
+    for (const [qid, want] of Object.entries(expected)) {
+      const got = saved.answers.find((a) => a.question_id === qid)?.value;
+      if (want === "drawing") assert.match(got?.drawing ?? "", /^d1\./, `${form.id}.${qid}`);
+      else if (want === "houses") {
+        assert.equal(got?.houses?.dreams?.words, "a dog", `${form.id}.${qid}`);
+        assert.match(got?.houses?.worries?.drawing ?? "", /^d1\./, `${form.id}.${qid}: the first house's drawing`);
+      } else assert.deepEqual(got, want, `${form.id}.${qid}`);
+    }
+  }
+
+  await page.goto(`${server.url}/outbox`);
+  await page.getByText("8 answers waiting to send.").waitFor();
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("status").getByText("Sent 8 answers. The server has them.").waitFor();
+  const stats = await (await fetch(`${server.url}/api/v1/stats`)).json();
+  assert.equal(stats.responses, 8);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a form can be completed with the keyboard alone", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/child/symbols-check?lang=en`);
+  const focusedName = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.getAttribute("aria-label") ?? el?.querySelector(".choice-label")?.textContent ?? el?.textContent?.trim();
+    });
+  async function tabTo(name) {
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press("Tab");
+      if ((await focusedName()) === name) return;
+    }
+    throw new Error(`could not reach ${name} with Tab`);
+  }
+  const form = forms.find((f) => f.id === "symbols-check");
+  for (const q of form.questions) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    const choice = q.kind === "who_helped" ? "With a parent or carer" : "Yes";
+    await tabTo(choice);
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: choice, exact: true, pressed: true }).waitFor();
+    await tabTo("Next");
+    await page.keyboard.press("Enter");
+  }
+  await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
+  await tabTo("Yes, you can show them");
+  await page.keyboard.press("Space");
+  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+  const saved = (await pendingOnTablet(page)).find((r) => r.form_id === "symbols-check");
+  assert.equal(saved.answers.length, form.questions.length);
+  assert.deepEqual(saved.answers.at(-1).value, { who_helped: "parent_or_carer" });
+  await context.close();
+});
+
+test("Arabic mirrors the layout right to left, on the picker and the child's screens", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/child`);
+  await page.getByRole("combobox", { name: "Language" }).selectOption("ar");
+  await page.getByRole("heading", { name: "اختر استمارة" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "ar");
+  assert.deepEqual(await axeViolations(page), [], "picker in Arabic");
+
+  await page.getByRole("region", { name: "المرحلة المتوسطة (8–12)" }).getByRole("link", { name: "عنّي" }).click();
+  await page.getByRole("heading", { name: "كيف هي الأمور في البيت؟" }).waitFor();
+  assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector("main")).direction), "rtl");
+  // Mirrored: "Back" sits on the right and "Next" on the left.
+  const back = await page.getByRole("button", { name: "رجوع" }).boundingBox();
+  const next = await page.getByRole("button", { name: "التالي" }).boundingBox();
+  assert.ok(back.x > next.x, `back (${back.x}) is right of next (${next.x})`);
+  // The saddest face comes first in reading order, so on the right.
+  const saddest = await page.getByRole("button", { name: "حزين جدًا" }).boundingBox();
+  const happiest = await page.getByRole("button", { name: "سعيد جدًا" }).boundingBox();
+  assert.ok(saddest.x > happiest.x);
+  assert.deepEqual(await axeViolations(page), [], "child screen in Arabic");
+  await context.close();
+});
