@@ -33,8 +33,8 @@ stage "release bundle and server for the end-to-end tests"
 scripts/build-web.sh
 cargo build --locked -p heard-server 2>&1 | tail -n 1
 
-stage "end-to-end tests: Playwright + axe against the real server"
-node --test --test-concurrency=1 tests/e2e/*.test.mjs 2>&1 | tee "$logs/e2e"
+stage "end-to-end tests (Playwright + axe against the real server) and translation checks"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs tests/i18n/*.test.mjs 2>&1 | tee "$logs/e2e"
 
 native=$(passed_in "$logs/native")
 browser=$(passed_in "$logs/browser")
@@ -42,7 +42,7 @@ e2e=$(awk '/^# pass /{print $3}' "$logs/e2e")
 stage "summary"
 echo "native:      $native passed (PostgreSQL half $pg_note)"
 echo "in-browser:  $browser passed"
-echo "end-to-end:  $e2e passed"
+echo "end-to-end and translation checks: $e2e passed"
 for n in "$native" "$browser" "$e2e"; do
   if [ "${n:-0}" -eq 0 ]; then echo "a stage ran no tests: that is a failure" >&2; exit 1; fi
 done

@@ -4,9 +4,11 @@ mod choice;
 mod drawing_pad;
 mod face;
 pub mod questions;
+mod scanner;
 mod speak;
 
 pub use choice::Choice;
 pub use drawing_pad::DrawingPad;
 pub use face::FaceIcon;
+pub use scanner::Scanner;
 pub use speak::SpeakButton;

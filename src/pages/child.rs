@@ -14,6 +14,9 @@ pub fn ChildPage() -> impl IntoView {
     let catalogue = Catalogue::built_in();
     let lang = i18n.lang;
     let bands = [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols];
+    // Switch scanning, for Symbols forms: off, or the time in ms the highlight rests on each answer.
+    let scan = RwSignal::new(None::<u32>);
+    let scan_pace = RwSignal::new(2500u32);
     view! {
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="lang">{move || i18n.t("lang.label")}</label>
@@ -54,14 +57,55 @@ pub fn ChildPage() -> impl IntoView {
                             {forms
                                 .into_iter()
                                 .map(|(id, title)| {
-                                    let href = move || format!("/child/{id}?lang={}", lang.get());
+                                    let href = move || match (band, scan.get()) {
+                                        (AgeBand::Symbols, Some(pace)) => format!("/child/{id}?lang={}&scan={pace}", lang.get()),
+                                        _ => format!("/child/{id}?lang={}", lang.get()),
+                                    };
                                     view! { <li><A href=href>{move || title.get(&lang.get()).to_string()}</A></li> }
                                 })
                                 .collect_view()}
                         </ul>
+                        {(band == AgeBand::Symbols).then(|| view! { <ScanSettings scan scan_pace /> })}
                     </section>
                 }
             })
             .collect_view()}
+    }
+}
+
+/// The practitioner's choice of switch scanning for Symbols forms, and its pace.
+#[component]
+fn ScanSettings(scan: RwSignal<Option<u32>>, scan_pace: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let paces = [(4000u32, "scan.slow"), (2500, "scan.medium"), (1500, "scan.fast")];
+    view! {
+        <div class="scan-settings">
+            <label>
+                <input
+                    type="checkbox"
+                    prop:checked=move || scan.get().is_some()
+                    on:change=move |ev| scan.set(event_target_checked(&ev).then(|| scan_pace.get_untracked()))
+                />
+                {move || i18n.t("scan.label")}
+            </label>
+            <label for="scan-pace">{move || i18n.t("scan.pace")}</label>
+            <select
+                id="scan-pace"
+                on:change=move |ev| {
+                    if let Ok(ms) = event_target_value(&ev).parse::<u32>() {
+                        scan_pace.set(ms);
+                        if scan.get_untracked().is_some() {
+                            scan.set(Some(ms));
+                        }
+                    }
+                }
+            >
+                {paces
+                    .map(|(ms, key)| {
+                        view! { <option value=ms.to_string() selected=move || scan_pace.get() == ms>{move || i18n.t(key)}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
     }
 }

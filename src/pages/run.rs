@@ -4,7 +4,7 @@
 //! shared without their name. No timers, no scores, no nudges.
 
 use crate::components::questions::QuestionBody;
-use crate::components::SpeakButton;
+use crate::components::{Scanner, SpeakButton};
 use crate::i18n::use_i18n;
 use crate::speech::use_speech;
 use crate::store::{Store, StoreName};
@@ -33,15 +33,27 @@ pub fn RunPage() -> impl IntoView {
         .and_then(|l| Lang::new(&l).ok())
         .filter(|l| form.as_ref().is_some_and(|f| f.offers(l)))
         .unwrap_or_else(Lang::en);
+    // Switch scanning (Symbols forms only): the pace in ms, from 500 to 10000.
+    let scan = query
+        .with_untracked(|q| q.get("scan"))
+        .and_then(|s| s.parse::<u32>().ok())
+        .filter(|ms| (500..=10_000).contains(ms) && form.as_ref().is_some_and(|f| f.band == heard_domain::AgeBand::Symbols));
     match form {
-        Some(form) => view! { <FormRun form lang /> }.into_any(),
+        Some(form) => view! { <FormRun form lang scan /> }.into_any(),
         None => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
     }
 }
 
 /// Runs `form` in `lang` for one child, as one new response.
 #[component]
-pub fn FormRun(form: Form, lang: Lang) -> impl IntoView {
+pub fn FormRun(
+    form: Form,
+    lang: Lang,
+    /// Switch scanning at this pace (ms per answer), or none.
+    #[prop(default = None)]
+    scan: Option<u32>,
+) -> impl IntoView {
+    let area = NodeRef::<leptos::html::Div>::new();
     let i18n = use_i18n();
     let speech = use_speech();
     i18n.set_lang(lang.clone());
@@ -191,7 +203,8 @@ pub fn FormRun(form: Form, lang: Lang) -> impl IntoView {
     };
 
     view! {
-        <div class="run" class:paused=move || paused.get()>
+        <div class="run" class:paused=move || paused.get() node_ref=area>
+            {scan.map(|pace_ms| view! { <Scanner area pace_ms /> })}
             <div class="run-bar">
                 <button type="button" on:click=move |_| {
                     speech.stop();

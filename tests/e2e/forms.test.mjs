@@ -175,3 +175,36 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
   assert.deepEqual(await axeViolations(page), [], "child screen in Arabic");
   await context.close();
 });
+
+test("Symbols forms can be answered with one switch: a highlight steps through, any key or tap chooses", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/child`);
+  const symbols = page.getByRole("region", { name: "Symbols (any age)" });
+  await symbols.getByRole("checkbox", { name: /Switch scanning/ }).check();
+  await symbols.getByRole("combobox", { name: "Scanning speed" }).selectOption({ label: "Fast (1.5 seconds)" });
+  assert.match(await symbols.getByRole("link", { name: "Yes or no" }).getAttribute("href"), /scan=1500/);
+
+  // A quicker pace for the test; the practitioner's choices are 1.5 to 4 seconds.
+  await page.goto(`${server.url}/child/symbols-check?lang=en&scan=500`);
+  await page.getByRole("heading", { name: "Are you happy at home?" }).waitFor();
+  const highlighted = page.locator("button.scanned");
+  await page.getByRole("button", { name: "No", exact: true }).and(highlighted).waitFor();
+  await page.keyboard.press("z"); // any key
+  await page.getByRole("button", { name: "No", exact: true, pressed: true }).waitFor();
+  await page.getByRole("button", { name: "Next" }).and(highlighted).waitFor();
+  await page.mouse.click(900, 700); // a tap anywhere
+  await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
+  const draft = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open("heard");
+        open.onsuccess = () => {
+          const req = open.result.transaction("drafts").objectStore("drafts").getAll();
+          req.onsuccess = () => resolve(req.result);
+        };
+      }),
+  );
+  assert.deepEqual(draft.at(-1).answers, [{ question_id: "happy_home", value: { yes_no: "no" } }]);
+  await context.close();
+});

@@ -1,0 +1,50 @@
+// Every string a screen asks for exists in every shipped translation file, and every string in
+// the files is used. Keys are found in the app's source: literal keys, plus the families the
+// code builds from numbers or ids (listed here, so a new family must be added on purpose).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(import.meta.url), "../../..");
+const files = readdirSync(join(root, "domain/i18n")).map((f) => JSON.parse(readFileSync(join(root, "domain/i18n", f), "utf8")));
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".rs") ? [readFileSync(path, "utf8")] : [];
+  });
+}
+
+const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan"];
+const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
+const used = new Set(sources(join(root, "src")).flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
+const families = [
+  ...[1, 2, 3].map((n) => `faces.3.${n}`),
+  ...[1, 2, 3, 4, 5].map((n) => `faces.5.${n}`),
+  ...Array.from({ length: 10 }, (_, i) => `colour.${i}`),
+  ...[0, 1, 2].map((b) => `draw.brush.${b}`),
+  ...["worries", "good_things", "dreams"].map((h) => `houses.${h}`),
+  ...["early_years", "middle", "teen", "symbols"].map((b) => `forms.band.${b}`),
+];
+const needed = new Set([...used, ...families]);
+
+test("every key the screens use is in every shipped language", () => {
+  assert.ok(used.size > 40, `found ${used.size} keys in src/`);
+  for (const file of files) {
+    const missing = [...needed].filter((k) => !(k in file.strings));
+    assert.deepEqual(missing, [], `${file.lang} lacks strings`);
+  }
+});
+
+test("no translation file carries strings nothing uses", () => {
+  for (const file of files) {
+    const unused = Object.keys(file.strings).filter((k) => !needed.has(k));
+    assert.deepEqual(unused, [], `${file.lang} has unused strings`);
+  }
+});
+
+test("languages other than English are marked for review by a native speaker", () => {
+  for (const file of files) assert.equal(file.awaiting_review, file.lang !== "en", file.lang);
+});
