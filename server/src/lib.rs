@@ -38,7 +38,7 @@ pub fn app(state: AppState) -> Router {
 /// The API plus the built app from `dist`. Any path that is not the API or a file in
 /// `dist` gets `index.html`, so the app's own routes (`/child`, `/coordinator`) load on reload.
 pub fn app_with_static(state: AppState, dist: PathBuf) -> Router {
-    let index = ServeFile::new(dist.join("index.html"));
+    let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
     let files = ServeDir::new(&dist)
         .precompressed_br()
         .precompressed_gzip()

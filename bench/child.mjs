@@ -1,0 +1,121 @@
+// Child-screen speed figures, in headless Chromium with 4x CPU throttling, against a running
+// heard-server (HEARD_URL). Prints: first-load bytes as sent (compressed), cold and warm time
+// to a usable child screen, question-to-question time, and frame times while drawing.
+// Run through bench/child.sh, which builds the release bundle and starts the server.
+import { chromium } from "playwright-core";
+
+const base = process.env.HEARD_URL ?? "http://127.0.0.1:8080";
+const RUNS = Number(process.env.RUNS ?? 7);
+const THROTTLE = 4;
+const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+async function throttled(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
+  await cdp.send("Network.enable");
+  return cdp;
+}
+
+/** Navigates and returns ms from navigation start until the first answer can be tapped. */
+async function timeToUsable(page, url) {
+  await page.goto(url, { waitUntil: "commit" });
+  await page.getByRole("button", { name: "Happy", exact: true }).waitFor();
+  return page.evaluate(() => performance.now());
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
+const url = `${base}/child/early-years-check?lang=en`;
+
+// First visit: every byte the tablet downloads, as encoded on the wire.
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await throttled(context, page);
+  const sizes = new Map();
+  cdp.on("Network.responseReceived", (e) => sizes.set(e.requestId, { url: e.response.url, enc: e.response.headers["content-encoding"] ?? "none" }));
+  let total = 0;
+  const rows = [];
+  cdp.on("Network.loadingFinished", (e) => {
+    total += e.encodedDataLength;
+    const r = sizes.get(e.requestId);
+    if (r) rows.push(`  ${(e.encodedDataLength / 1024).toFixed(1).padStart(7)} KB  ${r.enc.padEnd(5)} ${new URL(r.url).pathname}`);
+  });
+  await timeToUsable(page, url);
+  await page.waitForTimeout(300);
+  console.log(`first visit downloads: ${(total / 1024).toFixed(1)} KB in ${rows.length} requests (target 150 KB)`);
+  rows.forEach((r) => console.log(r));
+  await context.close();
+}
+
+// Cold (fresh profile each run) and warm (same context, HTTP cache) time to a usable screen.
+const cold = [];
+const warm = [];
+for (let i = 0; i < RUNS; i++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await throttled(context, page);
+  cold.push(await timeToUsable(page, url));
+  warm.push(await timeToUsable(page, url));
+  await context.close();
+}
+console.log(`usable child screen, cold: median ${ms(median(cold))}, worst ${ms(Math.max(...cold))} (target 1000 ms; Enketo 2400 ms)`);
+console.log(`usable child screen, warm HTTP cache: median ${ms(median(warm))} (target 400 ms from the service-worker cache, once it exists)`);
+
+// Question to question, and drawing frame times.
+{
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await throttled(context, page);
+  await timeToUsable(page, url);
+  const steps = [];
+  for (let round = 0; round < RUNS; round++) {
+    for (let q = 0; q < 3; q++) {
+      steps.push(
+        await page.evaluate(async () => {
+          const before = document.querySelector("h1").textContent;
+          const next = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Next");
+          const t0 = performance.now();
+          next.click();
+          await new Promise((done) => {
+            const check = () => (document.querySelector("h1")?.textContent !== before ? requestAnimationFrame(() => done()) : requestAnimationFrame(check));
+            check();
+          });
+          return performance.now() - t0;
+        }),
+      );
+    }
+    if (round < RUNS - 1) await timeToUsable(page, url);
+  }
+  console.log(`next question shown: median ${ms(median(steps))}, p95 ${ms(pct(steps, 0.95))} over ${steps.length} moves (target 100 ms)`);
+
+  // On the drawing question: a 2-second scribble at 60 pointer moves a second.
+  await page.getByRole("heading", { name: /Draw something/ }).waitFor();
+  const box = await page.getByRole("img", { name: "Drawing space" }).boundingBox();
+  await page.evaluate(() => {
+    window.__frames = [];
+    const tick = (t) => {
+      window.__frames.push(t);
+      if (window.__frames.length < 2000) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.mouse.move(box.x + 50, box.y + 50);
+  await page.mouse.down();
+  const t0 = Date.now();
+  let i = 0;
+  while (Date.now() - t0 < 2000) {
+    i++;
+    await page.mouse.move(box.x + 50 + ((i * 7) % (box.width - 100)), box.y + 50 + ((i * 13) % (box.height - 100)));
+  }
+  await page.mouse.up();
+  const frames = await page.evaluate(() => window.__frames);
+  const gaps = frames.slice(1).map((t, k) => t - frames[k]).filter((g) => g > 0);
+  const dropped = gaps.filter((g) => g > 1.5 * (1000 / 60)).length;
+  console.log(`drawing: ${i} pointer moves; frame interval median ${median(gaps).toFixed(1)} ms, p95 ${pct(gaps, 0.95).toFixed(1)} ms, ${dropped} of ${gaps.length} frames over 25 ms`);
+  await context.close();
+}
+await browser.close();
