@@ -208,3 +208,16 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
   assert.deepEqual(draft.at(-1).answers, [{ question_id: "happy_home", value: { yes_no: "no" } }]);
   await context.close();
 });
+
+test("with no voice installed, no speaker button is shown and the practitioner is told", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/child`);
+  const voices = await page.evaluate(() => speechSynthesis.getVoices().length);
+  assert.equal(voices, 0, "this test expects a browser without voices (headless Chromium here)");
+  await page.getByRole("status").getByText("Read-aloud is not available on this device").waitFor();
+  await page.goto(`${server.url}/child/early-years-check?lang=en`);
+  await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: /^Listen/ }).count(), 0, "no button that would do nothing");
+  await context.close();
+});
