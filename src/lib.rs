@@ -1,6 +1,6 @@
 //! Heard's browser app: Leptos, client-side rendered, compiled to WebAssembly.
 //!
-//! `pages/` are routes, `components/` reusable pieces; `store` is the only module that
+//! `route` picks the screen, `pages/` are the screens, `components/` reusable pieces; `store` is the only module that
 //! knows IndexedDB and `sync` the only one that talks to the server. Rules live in the
 //! `heard-domain` crate, so components only wire signals to views.
 
@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod device;
 pub mod pages;
+pub mod route;
 pub mod store;
 pub mod sync;
 pub mod i18n;

@@ -341,3 +341,18 @@ async fn the_outbox_lists_what_is_waiting_on_the_tablet() {
     assert!(!button_named(&host, "Send").has_attribute("disabled"));
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn addresses_name_their_screens() {
+    use heard::route::Route;
+    assert_eq!(Route::parse("/", ""), Route::Home);
+    assert_eq!(Route::parse("/child/", ""), Route::Child);
+    assert_eq!(
+        Route::parse("/child/symbols-check", "?lang=ar&scan=2500"),
+        Route::Run { form: "symbols-check".into(), lang: Some("ar".into()), scan: Some(2500) }
+    );
+    assert_eq!(Route::parse("/child/teen-check", "?scan=soon"), Route::Run { form: "teen-check".into(), lang: None, scan: None });
+    assert_eq!(Route::parse("/outbox", ""), Route::Outbox);
+    assert_eq!(Route::parse("/coordinator", "?x=1"), Route::Coordinator);
+    assert_eq!(Route::parse("/child/a/b", ""), Route::NotFound);
+}

@@ -5,7 +5,7 @@ use crate::i18n::use_i18n;
 use crate::speech::use_speech;
 use heard_domain::{AgeBand, Catalogue, Lang};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::route::Link;
 
 #[component]
 pub fn ChildPage() -> impl IntoView {
@@ -61,7 +61,7 @@ pub fn ChildPage() -> impl IntoView {
                                         (AgeBand::Symbols, Some(pace)) => format!("/child/{id}?lang={}&scan={pace}", lang.get()),
                                         _ => format!("/child/{id}?lang={}", lang.get()),
                                     };
-                                    view! { <li><A href=href>{move || title.get(&lang.get()).to_string()}</A></li> }
+                                    view! { <li><Link href=Signal::derive(href)>{move || title.get(&lang.get()).to_string()}</Link></li> }
                                 })
                                 .collect_view()}
                         </ul>

@@ -1,6 +1,6 @@
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::route::Link;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -10,9 +10,9 @@ pub fn HomePage() -> impl IntoView {
         <p>{move || i18n.t("app.intro")}</p>
         <nav aria-label=move || i18n.t("nav.label")>
             <ul class="nav-list">
-                <li><A href="/child">{move || i18n.t("nav.child")}</A></li>
-                <li><A href="/outbox">{move || i18n.t("nav.outbox")}</A></li>
-                <li><A href="/coordinator">{move || i18n.t("nav.coordinator")}</A></li>
+                <li><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></li>
+                <li><Link href="/outbox".to_string()>{move || i18n.t("nav.outbox")}</Link></li>
+                <li><Link href="/coordinator".to_string()>{move || i18n.t("nav.coordinator")}</Link></li>
             </ul>
         </nav>
     }

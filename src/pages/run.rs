@@ -12,7 +12,6 @@ use crate::device;
 use heard_domain::{AnswerValue, Catalogue, Form, Lang, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Saving {
@@ -21,23 +20,17 @@ enum Saving {
     Failed,
 }
 
+/// The route `/child/:form?lang=&scan=`: the form, its language (English when the form is
+/// not written in the one asked for) and switch scanning (Symbols forms only, 500–10000 ms).
 #[component]
-pub fn RunPage() -> impl IntoView {
+pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let query = use_query_map();
-    let form_id = params.with_untracked(|p| p.get("form").unwrap_or_default());
-    let form = Catalogue::built_in().latest(&form_id).cloned();
-    let lang = query
-        .with_untracked(|q| q.get("lang"))
+    let form = Catalogue::built_in().latest(&form).cloned();
+    let lang = lang
         .and_then(|l| Lang::new(&l).ok())
         .filter(|l| form.as_ref().is_some_and(|f| f.offers(l)))
         .unwrap_or_else(Lang::en);
-    // Switch scanning (Symbols forms only): the pace in ms, from 500 to 10000.
-    let scan = query
-        .with_untracked(|q| q.get("scan"))
-        .and_then(|s| s.parse::<u32>().ok())
-        .filter(|ms| (500..=10_000).contains(ms) && form.as_ref().is_some_and(|f| f.band == heard_domain::AgeBand::Symbols));
+    let scan = scan.filter(|ms| (500..=10_000).contains(ms) && form.as_ref().is_some_and(|f| f.band == heard_domain::AgeBand::Symbols));
     match form {
         Some(form) => view! { <FormRun form lang scan /> }.into_any(),
         None => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),

@@ -40,6 +40,11 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("link", { name: "Child screen" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "form picker");
+  // The browser's own back and forward buttons move between screens.
+  await page.goBack();
+  await page.getByRole("heading", { name: "Heard" }).waitFor();
+  await page.goForward();
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   await page.getByRole("region", { name: "Early years (4–7)" }).getByRole("link", { name: "How are things?" }).click();
 
   // The child: one question per screen, three large named faces.
