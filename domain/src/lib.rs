@@ -9,6 +9,7 @@ pub mod day;
 pub mod drawing;
 pub mod form;
 pub mod i18n;
+pub mod redact;
 pub mod response;
 pub mod validate;
 pub mod wire;

@@ -108,6 +108,25 @@ impl Response {
         }
     }
 
+    /// Scrubs every free-text answer (words, and words in the three houses) of contact details
+    /// and the child's given name. Done on the device before the response is queued.
+    pub fn redact_free_text(&mut self, given_name: Option<&str>) {
+        let scrub = |w: &mut String| *w = crate::redact::redact(w, given_name);
+        for a in &mut self.answers {
+            match &mut a.value {
+                AnswerValue::Text(w) => scrub(w),
+                AnswerValue::Houses(h) => {
+                    for house in [&mut h.worries, &mut h.good_things, &mut h.dreams] {
+                        if let Some(w) = &mut house.words {
+                            scrub(w);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Takes back the answer to `question_id` (e.g. the child cleared their drawing).
     pub fn clear_answer(&mut self, question_id: &str) {
         self.answers.retain(|a| a.question_id != question_id);
@@ -115,5 +134,32 @@ impl Response {
 
     pub fn answer(&self, question_id: &str) -> Option<&AnswerValue> {
         self.answers.iter().find(|a| a.question_id == question_id).map(|a| &a.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_and_house_words_are_redacted_and_nothing_else_changes() {
+        let mut r = Response {
+            id: Uuid::from_u128(1),
+            form_id: FormId("middle-check".into()),
+            form_version: 1,
+            lang: Lang::en(),
+            date: "2026-11-25".parse().unwrap(),
+            answers: vec![],
+            share: true,
+        };
+        r.set_answer("words", AnswerValue::Text("Sam here, 07700 900123".into()));
+        let houses = Houses { dreams: House { drawing: None, words: Some("a house in M1 1AE".into()) }, ..Houses::default() };
+        r.set_answer("houses", AnswerValue::Houses(houses));
+        r.set_answer("home", AnswerValue::Face(2));
+        r.redact_free_text(Some("Sam"));
+        assert_eq!(r.answer("words"), Some(&AnswerValue::Text("[name] here, [phone]".into())));
+        let Some(AnswerValue::Houses(h)) = r.answer("houses") else { panic!() };
+        assert_eq!(h.dreams.words.as_deref(), Some("a house in [postcode]"));
+        assert_eq!(r.answer("home"), Some(&AnswerValue::Face(2)));
     }
 }

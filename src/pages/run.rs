@@ -68,9 +68,13 @@ pub fn FormRun(
     let saving = RwSignal::new(Saving::Idle);
     let band = form.with_value(|f| f.band);
 
-    // Writes the response as it stands; the draft until the end, then the outbox.
+    // Writes the response as it stands; the draft until the end, then the outbox, with free
+    // text scrubbed of contact details first (the given name joins once sessions exist).
     let save = move |finished: bool| {
-        let snapshot = response.get_untracked();
+        let mut snapshot = response.get_untracked();
+        if finished {
+            snapshot.redact_free_text(None);
+        }
         spawn_local(async move {
             let result = match Store::open(&store_name.get_value()).await {
                 Ok(store) if finished => store.finish(&snapshot).await,

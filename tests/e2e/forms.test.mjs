@@ -57,13 +57,14 @@ async function answer(page, q) {
       await button("7").click();
       return { scale: 7 };
     case "free_text":
-      await page.getByRole("textbox", { name: "Your words" }).fill("Football on Saturdays");
-      return { text: "Football on Saturdays" };
+      // Contact details never leave the tablet: they are scrubbed before the response is queued.
+      await page.getByRole("textbox", { name: "Your words" }).fill("Football on Saturdays, text me on 07700 900123");
+      return { text: "Football on Saturdays, text me on [phone]" };
     case "drawing":
       await draw(page);
       return "drawing";
     case "three_houses":
-      await page.getByRole("textbox", { name: "Words for this house House of dreams" }).fill("a dog");
+      await page.getByRole("textbox", { name: "Words for this house House of dreams" }).fill("a dog in SW1A 1AA");
       await draw(page, "Drawing space", 0);
       return "houses";
     case "who_helped":
@@ -99,7 +100,7 @@ test("every built-in form can be completed by role and name, and the server acce
       const got = saved.answers.find((a) => a.question_id === qid)?.value;
       if (want === "drawing") assert.match(got?.drawing ?? "", /^d1\./, `${form.id}.${qid}`);
       else if (want === "houses") {
-        assert.equal(got?.houses?.dreams?.words, "a dog", `${form.id}.${qid}`);
+        assert.equal(got?.houses?.dreams?.words, "a dog in [postcode]", `${form.id}.${qid}`);
         assert.match(got?.houses?.worries?.drawing ?? "", /^d1\./, `${form.id}.${qid}: the first house's drawing`);
       } else assert.deepEqual(got, want, `${form.id}.${qid}`);
     }
