@@ -20,6 +20,12 @@ pub fn redact(text: &str, given_name: Option<&str>) -> String {
     }
 }
 
+/// Letters and digits. Any non-ASCII character counts as a letter: exact Unicode classes would
+/// pull large tables into the app for no practical gain here.
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || !c.is_ascii()
+}
+
 /// Splits a whitespace-separated token into leading punctuation, core and trailing punctuation.
 fn trim_punct(token: &str) -> (&str, &str, &str) {
     let lead = token.len() - token.trim_start_matches(['(', '[', '"', '\'', '<']).len();
@@ -66,11 +72,11 @@ fn tokens_pass(text: &str) -> String {
 fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
     !local.is_empty()
-        && local.chars().all(|c| c.is_alphanumeric() || "._%+-".contains(c))
+        && local.chars().all(|c| is_word(c) || "._%+-".contains(c))
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && domain.chars().all(|c| c.is_alphanumeric() || ".-".contains(c))
+        && domain.chars().all(|c| is_word(c) || ".-".contains(c))
 }
 
 const TLDS: [&str; 16] = [
@@ -97,7 +103,7 @@ fn phones(text: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let starts = (c.is_ascii_digit() || c == '+' || c == '(') && (i == 0 || !chars[i - 1].is_alphanumeric());
+        let starts = (c.is_ascii_digit() || c == '+' || c == '(') && (i == 0 || !is_word(chars[i - 1]));
         if starts {
             let mut j = i;
             let mut digits = String::new();
@@ -117,7 +123,7 @@ fn phones(text: &str) -> String {
                 }
                 j += 1;
             }
-            let next_is_word = chars.get(last_digit_end).is_some_and(|n| n.is_alphanumeric());
+            let next_is_word = chars.get(last_digit_end).is_some_and(|n| is_word(*n));
             if is_uk_phone(&digits) && !next_is_word {
                 out.push_str(PHONE);
                 // keep a closing bracket that belonged to the sentence, not the number
@@ -178,13 +184,11 @@ fn postcodes(text: &str) -> String {
     out.join(" ")
 }
 
+/// Replaces the name wherever it stands as a whole word, ignoring ASCII case (letters beyond
+/// ASCII must match exactly; full Unicode case tables would add kilobytes to the app).
 fn names(text: &str, name: &str) -> String {
-    let lower_text = text.to_lowercase();
-    let lower_name = name.to_lowercase();
-    // Lower-casing can change byte lengths (rarely); fall back to exact matching then.
-    if lower_text.len() != text.len() || lower_name.len() != name.len() {
-        return text.replace(name, NAME);
-    }
+    let lower_text = text.to_ascii_lowercase();
+    let lower_name = name.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     while let Some(found) = lower_text[at..].find(&lower_name) {
@@ -192,7 +196,7 @@ fn names(text: &str, name: &str) -> String {
         let end = start + lower_name.len();
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        let boundary = |c: Option<char>| c.is_none_or(|c| !is_word(c));
         out.push_str(&text[at..start]);
         if boundary(before) && boundary(after) {
             out.push_str(NAME);
