@@ -11,6 +11,7 @@ pub mod form;
 pub mod i18n;
 pub mod redact;
 pub mod response;
+pub mod suppress;
 pub mod validate;
 pub mod wire;
 
