@@ -148,6 +148,22 @@ impl Form {
     pub fn offers(&self, lang: &Lang) -> bool {
         self.languages.contains(lang)
     }
+
+    /// The follow-up signals a response's answers meet, in the form's order: what the
+    /// practitioner must look at, under their safeguarding procedure, before anything else.
+    pub fn follow_ups(&self, response: &crate::Response) -> Vec<&FollowUp> {
+        use crate::AnswerValue as A;
+        self.follow_up
+            .iter()
+            .filter(|f| match (response.answer(&f.question), &f.when) {
+                (Some(A::Face(n)), SignalAnswer::FaceAtMost(max)) => n <= max,
+                (Some(A::Scale(n)), SignalAnswer::ScaleAtMost(max)) => n <= max,
+                (Some(A::Choices(ids)), SignalAnswer::Choice(id)) => ids.contains(id),
+                (Some(A::YesNo(a)), SignalAnswer::YesNo(b)) => a == b,
+                _ => false,
+            })
+            .collect()
+    }
 }
 
 /// The forms a device or server knows, by id and version.

@@ -5,6 +5,7 @@
 //! servers or databases (no web-sys, no sqlx, no tokio). It builds for wasm32 and the
 //! host alike, so the app and the server apply exactly the same rules.
 
+pub mod case;
 pub mod day;
 pub mod drawing;
 pub mod form;

@@ -340,6 +340,31 @@ mod tests {
     }
 
     #[test]
+    fn follow_up_signals_are_found_and_declines_are_not_signals() {
+        let c = catalogue();
+        let form = c.latest("middle-check").unwrap();
+        let calm = response("middle-check", vec![("home", AnswerValue::Face(4)), ("safe", AnswerValue::YesNo(YesNo::Yes))]);
+        assert!(form.follow_ups(&calm).is_empty());
+        let worrying = response(
+            "middle-check",
+            vec![
+                ("home", AnswerValue::Face(1)),
+                ("feelings", AnswerValue::Choices(vec!["tired".into(), "scared".into()])),
+                ("safe", AnswerValue::YesNo(YesNo::No)),
+            ],
+        );
+        let hits: Vec<&str> = form.follow_ups(&worrying).iter().map(|f| f.question.as_str()).collect();
+        assert_eq!(hits, ["safe", "home", "feelings"]);
+        let declined = response("middle-check", vec![("safe", AnswerValue::Declined)]);
+        assert!(form.follow_ups(&declined).is_empty(), "declining is respected, not treated as a signal");
+        let teen = c.latest("teen-check").unwrap();
+        let low = response("teen-check", vec![("overall", AnswerValue::Scale(1))]);
+        assert_eq!(teen.follow_ups(&low).len(), 1);
+        let ok = response("teen-check", vec![("overall", AnswerValue::Scale(2))]);
+        assert!(teen.follow_ups(&ok).is_empty());
+    }
+
+    #[test]
     fn three_houses_need_something_in_a_house() {
         let c = catalogue();
         let empty = response("middle-check", vec![("houses", AnswerValue::Houses(Houses::default()))]);

@@ -1,0 +1,183 @@
+//! What the device knows about a case, in the only forms that may leave it: the case
+//! reference becomes a pseudonym (HMAC-SHA256 with the partnership key, computed where the
+//! key lives: the device or the coordinator's browser), the age an age band, and the case's
+//! circumstances a set of flags and a stage. The raw reference and the child's name never
+//! appear in these types.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The longest case reference accepted, after normalising.
+pub const MAX_CASE_REF: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaseRefError {
+    #[error("the case reference is empty")]
+    Empty,
+    #[error("the case reference is longer than {MAX_CASE_REF} characters")]
+    TooLong,
+}
+
+/// Normalises a case reference as typed (by a practitioner) or exported (by the case system)
+/// so both give the same pseudonym: spaces removed, ASCII letters upper-cased. Other characters
+/// are kept, so "12/3" and "1/23" stay different cases.
+pub fn normalise_case_ref(raw: &str) -> Result<String, CaseRefError> {
+    let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    if s.is_empty() {
+        Err(CaseRefError::Empty)
+    } else if s.chars().count() > MAX_CASE_REF {
+        Err(CaseRefError::TooLong)
+    } else {
+        Ok(s)
+    }
+}
+
+/// A case's pseudonym: HMAC-SHA256(partnership key, normalised reference), 64 lower-case hex
+/// digits. Stable for a case across devices and imports; not reversible without the key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Pseudonym(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a pseudonym is 64 lower-case hexadecimal digits")]
+pub struct PseudonymError;
+
+impl Pseudonym {
+    pub fn from_digest(bytes: &[u8; 32]) -> Pseudonym {
+        Pseudonym(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Pseudonym {
+    type Error = PseudonymError;
+    fn try_from(s: String) -> Result<Pseudonym, PseudonymError> {
+        let ok = s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        ok.then_some(Pseudonym(s)).ok_or(PseudonymError)
+    }
+}
+
+impl From<Pseudonym> for String {
+    fn from(p: Pseudonym) -> String {
+        p.0
+    }
+}
+
+impl fmt::Display for Pseudonym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The family's circumstances that the partnership looks at separately (audit points on
+/// disability and homelessness).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextFlags {
+    /// Disability or special educational needs (SEND).
+    pub send: bool,
+    /// Homeless or in temporary accommodation.
+    pub homeless: bool,
+    /// An early help assessment (CAF) is in place.
+    pub early_help_assessment: bool,
+    pub child_protection_plan: bool,
+    pub young_carer: bool,
+}
+
+/// Where the support is when the child answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Start,
+    Review,
+    Closing,
+}
+
+/// How a case ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Closed with needs met.
+    NeedsMet,
+    /// Stepped down to universal services.
+    SteppedDown,
+    /// Stepped up to children's social care.
+    SteppedUp,
+    ChildProtection,
+    /// Referred to a specialist service.
+    Specialist,
+    /// The family disengaged.
+    Disengaged,
+    MovedAway,
+    Other,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 8] = [
+        Outcome::NeedsMet,
+        Outcome::SteppedDown,
+        Outcome::SteppedUp,
+        Outcome::ChildProtection,
+        Outcome::Specialist,
+        Outcome::Disengaged,
+        Outcome::MovedAway,
+        Outcome::Other,
+    ];
+
+    /// Reads an outcome as a case-management export might write it: the snake_case code or
+    /// the plain words, in any case ("Stepped up", "stepped_up", "STEPPED-UP").
+    pub fn parse(text: &str) -> Option<Outcome> {
+        let key: String = text.trim().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        Some(match key.as_str() {
+            "needsmet" | "closedneedsmet" | "closed" => Outcome::NeedsMet,
+            "steppeddown" | "stepdown" => Outcome::SteppedDown,
+            "steppedup" | "stepup" | "childrenssocialcare" => Outcome::SteppedUp,
+            "childprotection" | "cp" => Outcome::ChildProtection,
+            "specialist" | "referredtospecialist" | "referredtoaspecialistservice" | "specialistservice" => Outcome::Specialist,
+            "disengaged" | "familydisengaged" => Outcome::Disengaged,
+            "movedaway" | "moved" => Outcome::MovedAway,
+            "other" => Outcome::Other,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_typed_differently_normalise_alike() {
+        assert_eq!(normalise_case_ref(" eh-2024 00123 ").unwrap(), "EH-202400123");
+        assert_eq!(normalise_case_ref("EH-2024 00123").unwrap(), normalise_case_ref("eh-202400123").unwrap());
+        assert_ne!(normalise_case_ref("12/3").unwrap(), normalise_case_ref("1/23").unwrap());
+        assert_eq!(normalise_case_ref("   "), Err(CaseRefError::Empty));
+        assert_eq!(normalise_case_ref(&"x".repeat(65)), Err(CaseRefError::TooLong));
+    }
+
+    #[test]
+    fn pseudonyms_are_64_hex_digits() {
+        let p = Pseudonym::from_digest(&[0xab; 32]);
+        assert_eq!(p.as_str().len(), 64);
+        assert!(p.as_str().starts_with("abab"));
+        assert_eq!(serde_json::from_str::<Pseudonym>(&format!("\"{p}\"")).unwrap(), p);
+        assert!(serde_json::from_str::<Pseudonym>("\"EH-202400123\"").is_err(), "a raw reference is never a pseudonym");
+        assert!(serde_json::from_str::<Pseudonym>(&format!("\"{}\"", "A".repeat(64))).is_err());
+    }
+
+    #[test]
+    fn outcomes_are_read_from_export_wording() {
+        assert_eq!(Outcome::parse("Stepped up"), Some(Outcome::SteppedUp));
+        assert_eq!(Outcome::parse("STEPPED_DOWN"), Some(Outcome::SteppedDown));
+        assert_eq!(Outcome::parse("Referred to a specialist service"), Some(Outcome::Specialist));
+        assert_eq!(Outcome::parse("moved away"), Some(Outcome::MovedAway));
+        assert_eq!(Outcome::parse("adopted"), None);
+        for o in Outcome::ALL {
+            let code = serde_json::to_value(o).unwrap();
+            assert_eq!(Outcome::parse(code.as_str().unwrap()), Some(o));
+        }
+    }
+}
