@@ -3,7 +3,7 @@
 
 use crate::store::{Store, StoreError};
 use gloo_net::http::Request;
-use heard_domain::wire::{batches, ApiError, BatchReply, Stats, SubmitBatch, RESPONSES_PATH, STATS_PATH};
+use heard_domain::wire::{batches, ApiError, BatchReply, ItemStatus, Stats, SubmitBatch, RESPONSES_PATH, STATS_PATH};
 use uuid::Uuid;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -12,6 +12,9 @@ pub struct SendReport {
     pub confirmed: usize,
     /// Responses the server refused to store because it holds a different one under the id.
     pub conflicts: usize,
+    /// Responses the server rejected as breaking a rule, and the first reason it gave.
+    pub rejected: usize,
+    pub first_reason: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,9 +36,20 @@ pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
     let mut report = SendReport::default();
     for batch in batches(&pending) {
         let reply = post_batch(&batch).await?;
-        let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).map(|r| r.id).collect();
+        let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
         report.confirmed += confirmed.len();
-        report.conflicts += reply.results.len() - confirmed.len();
+        for r in &reply.results {
+            match r.status {
+                ItemStatus::Conflict => report.conflicts += 1,
+                ItemStatus::Rejected => {
+                    report.rejected += 1;
+                    if report.first_reason.is_none() {
+                        report.first_reason = r.reason.clone();
+                    }
+                }
+                ItemStatus::Accepted | ItemStatus::AlreadyHad => {}
+            }
+        }
         store.remove_confirmed(&confirmed).await?;
     }
     Ok(report)

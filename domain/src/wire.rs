@@ -54,33 +54,68 @@ impl From<&Response> for ResponseV1 {
     }
 }
 
-impl SubmitBatch {
-    /// Checks the whole batch and turns it into domain responses. The first broken rule
-    /// is returned with its full path (`responses[3].answers[0].value`), so the refusal
-    /// names exactly what was wrong.
-    pub fn into_responses(self, catalogue: &Catalogue) -> Result<Vec<Response>, ValidationError> {
+impl From<ResponseV1> for Response {
+    fn from(w: ResponseV1) -> Response {
+        Response {
+            id: w.id,
+            form_id: w.form_id,
+            form_version: w.form_version,
+            lang: w.lang,
+            date: w.date,
+            answers: w.answers,
+            share: w.share,
+        }
+    }
+}
+
+/// A batch as the server receives it: each response still undecoded, so that one bad
+/// response is answered on its own and the others are still stored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomingBatch {
+    pub responses: Vec<serde_json::Value>,
+}
+
+/// One response of an incoming batch, decoded and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Checked {
+    Valid(Response),
+    /// Broke a rule; `reason` names the field and the rule. `id` when it could be read.
+    Rejected { id: Option<Uuid>, reason: String },
+}
+
+impl IncomingBatch {
+    /// Decodes and checks every response. Only a batch that is too big is refused whole.
+    pub fn check(self, catalogue: &Catalogue) -> Result<Vec<Checked>, ValidationError> {
         if self.responses.len() > MAX_BATCH_RESPONSES {
             return Err(ValidationError::new(
                 "responses",
                 format!("at most {MAX_BATCH_RESPONSES} responses per batch, got {}", self.responses.len()),
             ));
         }
-        self.responses
+        Ok(self
+            .responses
             .into_iter()
             .enumerate()
-            .map(|(i, w)| {
-                let r = Response {
-                    id: w.id,
-                    form_id: w.form_id,
-                    form_version: w.form_version,
-                    lang: w.lang,
-                    date: w.date,
-                    answers: w.answers,
-                    share: w.share,
-                };
-                check_response(catalogue, &r).map(|()| r).map_err(|e| e.within(&format!("responses[{i}]")))
+            .map(|(i, value)| {
+                let at = format!("responses[{i}]");
+                let id = value.get("id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+                match serde_path_to_error::deserialize::<_, ResponseV1>(value) {
+                    Err(e) => {
+                        let path = e.path().to_string();
+                        let reason = if path == "." { format!("{at}: {}", e.inner()) } else { format!("{at}.{path}: {}", e.inner()) };
+                        Checked::Rejected { id, reason }
+                    }
+                    Ok(wire) => {
+                        let r = Response::from(wire);
+                        match check_response(catalogue, &r) {
+                            Ok(()) => Checked::Valid(r),
+                            Err(e) => Checked::Rejected { id, reason: e.within(&at).to_string() },
+                        }
+                    }
+                }
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -115,8 +150,12 @@ pub struct BatchReply {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemResult {
-    pub id: Uuid,
+    /// The response's id; absent only when a rejected response had no readable id.
+    pub id: Option<Uuid>,
     pub status: ItemStatus,
+    /// Why a response was rejected: the field and the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +167,8 @@ pub enum ItemStatus {
     AlreadyHad,
     /// The server holds this id with different content; it kept the first and stored nothing.
     Conflict,
+    /// The response broke a rule (see `reason`); nothing of it was stored.
+    Rejected,
 }
 
 impl ItemStatus {
@@ -160,47 +201,68 @@ mod tests {
         )
     }
 
+    fn check(json: &str) -> Vec<Checked> {
+        serde_json::from_str::<IncomingBatch>(json).unwrap().check(&Catalogue::built_in()).unwrap()
+    }
+
+    fn base() -> Response {
+        match check(&wire_json(1)).remove(0) {
+            Checked::Valid(r) => r,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn a_batch_from_the_device_decodes_and_checks() {
-        let batch: SubmitBatch = serde_json::from_str(&wire_json(3)).unwrap();
-        let rs = batch.into_responses(&Catalogue::built_in()).unwrap();
-        assert_eq!(rs[0].answers[0].value, AnswerValue::Face(3));
-        assert_eq!(rs[0].date.to_string(), "2026-11-25");
+        let Checked::Valid(r) = check(&wire_json(3)).remove(0) else { panic!() };
+        assert_eq!(r.answers[0].value, AnswerValue::Face(3));
+        assert_eq!(r.date.to_string(), "2026-11-25");
+    }
+
+    fn rejection(json: &str) -> String {
+        match check(json).remove(0) {
+            Checked::Rejected { reason, id } => {
+                assert_eq!(id, Some(Uuid::parse_str("6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001").unwrap()));
+                reason
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
     fn a_broken_rule_is_located_in_the_batch() {
-        let batch: SubmitBatch = serde_json::from_str(&wire_json(5)).unwrap();
-        let err = batch.into_responses(&Catalogue::built_in()).unwrap_err();
-        assert_eq!(err.field, "responses[0].answers[0].value");
+        assert_eq!(rejection(&wire_json(5)), "responses[0].answers[0].value: face must be 1 to 3, got 5");
     }
 
     #[test]
-    fn unknown_fields_are_refused() {
+    fn unknown_fields_are_refused_by_name() {
         // A field the protocol does not know, such as a name, must never be accepted silently.
         let with_name = wire_json(2).replacen(r#""date""#, r#""child_name":"Sam","date""#, 1);
-        let err = serde_json::from_str::<SubmitBatch>(&with_name).unwrap_err();
-        assert!(err.to_string().contains("unknown field `child_name`"), "{err}");
+        assert!(rejection(&with_name).contains("unknown field `child_name`"));
     }
 
     #[test]
-    fn a_time_of_day_is_refused() {
+    fn a_time_of_day_is_refused_at_its_field() {
         let with_time = wire_json(2).replace("2026-11-25", "2026-11-25T09:30:00Z");
-        assert!(serde_json::from_str::<SubmitBatch>(&with_time).is_err());
+        assert!(rejection(&with_time).starts_with("responses[0].date: "));
+    }
+
+    #[test]
+    fn a_badly_typed_answer_is_named_by_its_path() {
+        let bad = wire_json(2).replace(r#"{"face":2}"#, r#"{"smile":2}"#);
+        assert!(rejection(&bad).starts_with("responses[0].answers[0].value: unknown variant `smile`"), "{}", rejection(&bad));
     }
 
     #[test]
     fn too_many_responses_in_one_batch_are_refused() {
-        let one: SubmitBatch = serde_json::from_str(&wire_json(1)).unwrap();
-        let r = one.responses[0].clone();
-        let big = SubmitBatch { responses: vec![r; MAX_BATCH_RESPONSES + 1] };
-        assert_eq!(big.into_responses(&Catalogue::built_in()).unwrap_err().field, "responses");
+        let item: serde_json::Value = serde_json::from_str::<IncomingBatch>(&wire_json(1)).unwrap().responses.remove(0);
+        let big = IncomingBatch { responses: vec![item; MAX_BATCH_RESPONSES + 1] };
+        assert_eq!(big.check(&Catalogue::built_in()).unwrap_err().field, "responses");
     }
 
     #[test]
     fn batches_are_bounded_by_count_and_bytes_and_keep_order() {
-        let one: SubmitBatch = serde_json::from_str(&wire_json(1)).unwrap();
-        let base = one.into_responses(&Catalogue::built_in()).unwrap().remove(0);
+        let base = base();
         let many: Vec<Response> = (0..450u128)
             .map(|i| Response { id: Uuid::from_u128(i), ..base.clone() })
             .collect();
@@ -227,5 +289,6 @@ mod tests {
         assert!(ItemStatus::Accepted.is_confirmed());
         assert!(ItemStatus::AlreadyHad.is_confirmed());
         assert!(!ItemStatus::Conflict.is_confirmed());
+        assert!(!ItemStatus::Rejected.is_confirmed());
     }
 }

@@ -7,7 +7,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use heard_domain::wire::{BatchReply, Stats, SubmitBatch, MAX_BODY_BYTES, RESPONSES_PATH, STATS_PATH};
+use heard_domain::wire::{BatchReply, Checked, IncomingBatch, ItemResult, ItemStatus, Stats, MAX_BODY_BYTES, RESPONSES_PATH, STATS_PATH};
 
 pub fn routes() -> Router<AppState> {
     let api = Router::new()
@@ -26,8 +26,10 @@ async fn api_not_found(uri: Uri) -> AppError {
     AppError::NotFound(uri.path().to_string())
 }
 
-/// Decodes, checks and stores a batch. A batch that breaks any rule is refused whole
-/// (4xx, nothing stored); a valid one gets one result per response.
+/// Decodes, checks and stores a batch, answering each response separately: accepted,
+/// already had, conflict, or rejected with the field and rule it broke. A body that is not
+/// a batch at all (bad JSON, wrong shape, too large, too many responses) is refused whole
+/// with a 4xx and nothing is stored.
 async fn submit_responses(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -47,9 +49,17 @@ async fn submit_responses(
     if !is_json {
         return Err(AppError::NotJson);
     }
-    let batch: SubmitBatch = serde_json::from_slice(&body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
-    let responses = batch.into_responses(&state.catalogue)?;
-    let results = state.db.store_responses(&responses).await?;
+    let batch: IncomingBatch = serde_json::from_slice(&body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+    let checked = batch.check(&state.catalogue)?;
+    let valid: Vec<_> = checked.iter().filter_map(|c| if let Checked::Valid(r) = c { Some(r.clone()) } else { None }).collect();
+    let mut stored = state.db.store_responses(&valid).await?.into_iter();
+    let results = checked
+        .into_iter()
+        .map(|c| match c {
+            Checked::Valid(_) => stored.next().expect("one stored result per valid response"),
+            Checked::Rejected { id, reason } => ItemResult { id, status: ItemStatus::Rejected, reason: Some(reason) },
+        })
+        .collect();
     Ok(Json(BatchReply { results }))
 }
 

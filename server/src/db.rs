@@ -114,7 +114,7 @@ impl Db {
                     ItemStatus::Conflict
                 }
             };
-            results.push(ItemResult { id: r.id, status });
+            results.push(ItemResult { id: Some(r.id), status, reason: None });
         }
         tx.commit().await?;
         Ok(results)

@@ -38,7 +38,8 @@ on_both_backends!(
     malformed_json_is_refused_with_a_named_problem,
     an_unknown_field_is_refused_by_name,
     an_oversized_body_is_refused_as_json,
-    one_invalid_response_refuses_the_whole_batch,
+    an_invalid_response_is_rejected_by_name_and_the_rest_are_stored,
+    a_batch_that_is_too_big_is_refused_whole,
     a_body_that_is_not_json_is_refused,
     unknown_endpoints_and_methods_answer_json,
 );
@@ -88,17 +89,24 @@ async fn malformed_json_is_refused_with_a_named_problem(db: &heard_server::Db) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json["error"], "malformed_json");
     assert!(json["detail"].as_str().unwrap().contains("EOF"), "{json}");
-    let (status, json) = post_json(db, &batch(&[response_json("not-a-uuid", 2)])).await;
+    let (status, json) = post_json(db, r#"{"answers": []}"#).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(json["detail"].as_str().unwrap().contains("UUID"), "{json}");
+    assert!(json["detail"].as_str().unwrap().contains("unknown field `answers`"), "{json}");
+    let (status, json) = post_json(db, r#"{"responses": {}}"#).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
     assert_eq!(held(db).await, 0);
+}
+
+fn rejected(json: &serde_json::Value, i: usize) -> &str {
+    assert_eq!(json["results"][i]["status"], "rejected", "{json}");
+    json["results"][i]["reason"].as_str().unwrap()
 }
 
 async fn an_unknown_field_is_refused_by_name(db: &heard_server::Db) {
     let named = response_json(ID_A, 2).replacen(r#""date""#, r#""child_name":"Sam","date""#, 1);
     let (status, json) = post_json(db, &batch(&[named])).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(json["detail"].as_str().unwrap().contains("unknown field `child_name`"), "{json}");
+    assert_eq!(status, StatusCode::OK);
+    assert!(rejected(&json, 0).contains("unknown field `child_name`"), "{json}");
     assert_eq!(held(db).await, 0);
 }
 
@@ -111,16 +119,28 @@ async fn an_oversized_body_is_refused_as_json(db: &heard_server::Db) {
     assert_eq!(held(db).await, 0);
 }
 
-async fn one_invalid_response_refuses_the_whole_batch(db: &heard_server::Db) {
-    let (status, json) = post_json(db, &batch(&[response_json(ID_A, 2), response_json(ID_B, 9)])).await;
+async fn an_invalid_response_is_rejected_by_name_and_the_rest_are_stored(db: &heard_server::Db) {
+    let bad_id = response_json("not-a-uuid", 2);
+    let (status, json) = post_json(db, &batch(&[response_json(ID_A, 2), response_json(ID_B, 9), bad_id])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["results"][0]["status"], "accepted");
+    assert_eq!(json["results"][1]["id"], ID_B);
+    assert_eq!(rejected(&json, 1), "responses[1].answers[0].value: face must be 1 to 3, got 9");
+    assert!(rejected(&json, 2).starts_with("responses[2].id: "), "{json}");
+    assert!(json["results"][2]["id"].is_null());
+    assert_eq!(held(db).await, 1, "only the valid response is stored");
+    let unknown_form = response_json(ID_B, 2).replace("early-years-check", "school-check");
+    let (_, json) = post_json(db, &batch(&[unknown_form])).await;
+    assert_eq!(rejected(&json, 0), "responses[0].form_id: unknown form \"school-check\"");
+    assert_eq!(held(db).await, 1);
+}
+
+async fn a_batch_that_is_too_big_is_refused_whole(db: &heard_server::Db) {
+    let items: Vec<String> = (0..=heard_domain::wire::MAX_BATCH_RESPONSES).map(|i| response_json(&format!("6f1c1a52-0d8e-4d4a-9c55-{i:012}"), 2)).collect();
+    let (status, json) = post_json(db, &batch(&items)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(json["error"], "invalid");
-    assert_eq!(json["detail"], "responses[1].answers[0].value: face must be 1 to 3, got 9");
-    assert_eq!(held(db).await, 0, "nothing from a refused batch is stored");
-    let unknown_form = response_json(ID_A, 2).replace("early-years-check", "school-check");
-    let (status, json) = post_json(db, &batch(&[unknown_form])).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(json["detail"], "responses[0].form_id: unknown form \"school-check\"");
+    assert_eq!(json["detail"], format!("responses: at most {} responses per batch, got {}", items.len() - 1, items.len()));
+    assert_eq!(held(db).await, 0);
 }
 
 async fn a_body_that_is_not_json_is_refused(db: &heard_server::Db) {

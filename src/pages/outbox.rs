@@ -52,10 +52,17 @@ pub fn OutboxPage() -> impl IntoView {
                 Err(e) => Err(SendError::Store(e)),
             };
             let note = match outcome {
-                Ok(report) if report.conflicts > 0 => {
-                    format!("{} {}", sent(&i18n, report.confirmed), i18n.fill("outbox.conflicts", &[("n", &report.conflicts.to_string())]))
+                Ok(report) => {
+                    let mut note = sent(&i18n, report.confirmed);
+                    if report.conflicts > 0 {
+                        note = format!("{note} {}", i18n.fill("outbox.conflicts", &[("n", &report.conflicts.to_string())]));
+                    }
+                    if report.rejected > 0 {
+                        let reason = report.first_reason.unwrap_or_default();
+                        note = format!("{note} {}", i18n.fill("outbox.rejected", &[("n", &report.rejected.to_string()), ("reason", &reason)]));
+                    }
+                    note
                 }
-                Ok(report) => sent(&i18n, report.confirmed),
                 Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
                 Err(SendError::Refused { detail }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
                 Err(SendError::Store(_)) => i18n.t("store.unavailable"),

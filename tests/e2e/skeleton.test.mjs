@@ -143,10 +143,18 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   // Malformed and oversized posts: a 4xx JSON error naming the problem, nothing stored.
   const malformed = await page.request.post(`${server.url}/api/v1/responses`, {
     headers: { "content-type": "application/json" },
-    data: '{"responses": [{"id": 12}]}',
+    data: Buffer.from('{"responses": [{"id": 12}'),
   });
   assert.equal(malformed.status(), 400);
-  assert.match((await malformed.json()).detail, /invalid type: integer `12`, expected a formatted UUID string/);
+  assert.match((await malformed.json()).detail, /not valid JSON for this endpoint: EOF while parsing/);
+  const badItem = await page.request.post(`${server.url}/api/v1/responses`, {
+    headers: { "content-type": "application/json" },
+    data: '{"responses": [{"id": 12}]}',
+  });
+  assert.equal(badItem.status(), 200, "a bad response is answered on its own");
+  const [result] = (await badItem.json()).results;
+  assert.equal(result.status, "rejected");
+  assert.match(result.reason, /^responses\[0\]\.id: invalid type: integer `12`, expected a formatted UUID string/);
   const oversized = await page.request.post(`${server.url}/api/v1/responses`, {
     headers: { "content-type": "application/json" },
     data: JSON.stringify({ responses: [], padding: "x".repeat(5 * 1024 * 1024) }),
