@@ -8,4 +8,4 @@ scripts/build-web.sh
 cargo build --locked --release -p heard-server
 mkdir -p data
 echo
-exec target/release/heard-server --addr "${HEARD_ADDR:-127.0.0.1:8080}" --database-url "sqlite:data/heard.sqlite3" --dist dist
+exec target/release/heard-server --addr "${HEARD_ADDR:-127.0.0.1:8080}" --database-url "sqlite:data/heard.sqlite3" --dist dist --demo

@@ -2,7 +2,7 @@
 //! (navigation, wording, read-aloud).
 
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{ChildPage, CoordinatorPage, HomePage, OutboxPage, RunPage};
+use crate::pages::{ChildPage, CoordinatorPage, EnrolPage, HomePage, OutboxPage, RunPage};
 use crate::route::{Nav, Route};
 use crate::speech::Speech;
 use leptos::prelude::*;
@@ -19,6 +19,7 @@ pub fn App() -> impl IntoView {
         Route::Child => view! { <ChildPage /> }.into_any(),
         Route::Run { form, lang, scan } => view! { <RunPage form lang scan /> }.into_any(),
         Route::Outbox => view! { <OutboxPage /> }.into_any(),
+        Route::Enrol => view! { <EnrolPage /> }.into_any(),
         Route::Coordinator => view! { <CoordinatorPage /> }.into_any(),
         Route::NotFound => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
     };

@@ -18,6 +18,8 @@ pub enum Route {
     /// A child answering `form` in `lang`, with switch scanning at `scan` ms when set.
     Run { form: String, lang: Option<String>, scan: Option<u32> },
     Outbox,
+    /// Enrolling the tablet with the coordinator's code.
+    Enrol,
     Coordinator,
     NotFound,
 }
@@ -43,6 +45,7 @@ impl Route {
                 scan: param("scan").and_then(|s| s.parse().ok()),
             },
             ["outbox"] => Route::Outbox,
+            ["enrol"] => Route::Enrol,
             ["coordinator"] => Route::Coordinator,
             _ => Route::NotFound,
         }

@@ -21,9 +21,11 @@ use uuid::Uuid;
 
 /// The database every page of the app shares.
 pub const DB_NAME: &str = "heard";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 const PENDING: &str = "pending_responses";
 const DRAFTS: &str = "drafts";
+const SETTINGS: &str = "settings";
+const ENROLMENT_KEY: &str = "enrolment";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -91,6 +93,18 @@ impl TryFrom<StoredResponse> for Response {
     }
 }
 
+/// What enrolment gave this tablet. Until the PIN and encryption at rest arrive, this is kept
+/// as plain IndexedDB data like everything else here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub device_token: String,
+    /// The partnership key, base64url: only ever on enrolled tablets and in the coordinator's browser.
+    pub partnership_key: String,
+    pub key_fingerprint: String,
+    pub agency: String,
+    pub partnership: String,
+}
+
 /// Which IndexedDB database the app's pages use: `heard` in the app, a fresh one per test.
 /// Pages take it from their context, so components never hard-code where data lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,6 +152,9 @@ impl Store {
                 if old < 2.0 {
                     db.create_object_store(DRAFTS).with_key_path("id".into()).build()?;
                 }
+                if old < 3.0 {
+                    db.create_object_store(SETTINGS).build()?;
+                }
                 Ok(())
             })
             .await
@@ -172,6 +189,21 @@ impl Store {
         tx.object_store(DRAFTS)?.delete(r.id.to_string()).primitive()?.await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Keeps this tablet's enrolment (replacing any earlier one).
+    pub async fn save_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
+        let tx = self.db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(SETTINGS)?.put(e).with_key(ENROLMENT_KEY.to_string()).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// This tablet's enrolment, if it has one.
+    pub async fn enrolment(&self) -> Result<Option<Enrolment>, StoreError> {
+        let tx = self.db.transaction(SETTINGS).build()?;
+        let e: Option<Enrolment> = tx.object_store(SETTINGS)?.get(ENROLMENT_KEY.to_string()).serde()?.await?;
+        Ok(e)
     }
 
     /// Responses a child started and did not finish (e.g. the tab was closed).

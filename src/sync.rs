@@ -1,9 +1,11 @@
-//! The only module that talks to the server: sends pending responses in batches and
-//! removes from the tablet exactly those the server confirmed.
+//! The only module that talks to the server: enrols the tablet, sends pending responses in
+//! batches (removing from the tablet exactly those the server confirmed), and carries the
+//! coordinator's login.
 
 use crate::store::{Store, StoreError};
 use gloo_net::http::Request;
 use heard_domain::wire::{batches, ApiError, BatchReply, ItemStatus, Stats, SubmitBatch, RESPONSES_PATH, STATS_PATH};
+use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
 use uuid::Uuid;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -25,6 +27,12 @@ pub enum SendError {
     /// The server answered with an error; `detail` is its own explanation.
     #[error("the server refused the batch: {detail}")]
     Refused { detail: String },
+    /// The tablet has no enrolment, so it has no token to send with.
+    #[error("this tablet is not enrolled")]
+    NotEnrolled,
+    /// The server says the caller must log in (staff) or enrol again (device).
+    #[error("not allowed: {detail}")]
+    NotAllowed { detail: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -32,10 +40,11 @@ pub enum SendError {
 /// Sends everything pending. Each batch that the server confirms is removed at once, so an
 /// interruption part-way leaves only unconfirmed responses pending.
 pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
+    let enrolment = store.enrolment().await?.ok_or(SendError::NotEnrolled)?;
     let pending = store.pending().await?;
     let mut report = SendReport::default();
-    for batch in batches(&pending) {
-        let reply = post_batch(&batch).await?;
+    for batch in batches(&enrolment.key_fingerprint, &pending) {
+        let reply = post_batch(&enrolment.device_token, &batch).await?;
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
         report.confirmed += confirmed.len();
         for r in &reply.results {
@@ -55,8 +64,11 @@ pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
     Ok(report)
 }
 
-async fn post_batch(batch: &SubmitBatch) -> Result<BatchReply, SendError> {
-    let request = Request::post(RESPONSES_PATH).json(batch).map_err(|e| SendError::Refused { detail: e.to_string() })?;
+async fn post_batch(token: &str, batch: &SubmitBatch) -> Result<BatchReply, SendError> {
+    let request = Request::post(RESPONSES_PATH)
+        .header("authorization", &format!("Bearer {token}"))
+        .json(batch)
+        .map_err(|e| SendError::Refused { detail: e.to_string() })?;
     let response = request.send().await.map_err(|_| SendError::Unreachable)?;
     if response.ok() {
         // A 2xx whose body is not a reply (e.g. a captive portal) confirms nothing.
@@ -69,6 +81,7 @@ async fn post_batch(batch: &SubmitBatch) -> Result<BatchReply, SendError> {
 async fn refusal(response: gloo_net::http::Response) -> SendError {
     let status = response.status();
     match response.json::<ApiError>().await {
+        Ok(e) if status == 401 || status == 403 => SendError::NotAllowed { detail: e.detail },
         Ok(e) => SendError::Refused { detail: e.detail },
         // Not our server's JSON: a proxy or gateway between us and it (e.g. 502) is as good as unreachable.
         Err(_) if status >= 500 => SendError::Unreachable,
@@ -76,12 +89,36 @@ async fn refusal(response: gloo_net::http::Response) -> SendError {
     }
 }
 
-/// How many responses the server holds.
-pub async fn fetch_stats() -> Result<Stats, SendError> {
-    let response = Request::get(STATS_PATH).send().await.map_err(|_| SendError::Unreachable)?;
+/// Sends a JSON request and reads a JSON reply, turning failures into `SendError`s.
+async fn exchange<T: serde::de::DeserializeOwned>(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<T, SendError> {
+    let request = request.map_err(|e| SendError::Refused { detail: e.to_string() })?;
+    let response = request.send().await.map_err(|_| SendError::Unreachable)?;
     if response.ok() {
-        response.json::<Stats>().await.map_err(|_| SendError::Unreachable)
+        response.json::<T>().await.map_err(|_| SendError::Unreachable)
     } else {
         Err(refusal(response).await)
     }
+}
+
+/// How many responses the server holds for the logged-in coordinator's partnership.
+pub async fn fetch_stats() -> Result<Stats, SendError> {
+    exchange(Ok(Request::get(STATS_PATH).build().map_err(|e| SendError::Refused { detail: e.to_string() })?)).await
+}
+
+/// Exchanges the one-time part of an enrolment code for a device token.
+pub async fn enrol(code: &str) -> Result<EnrolReply, SendError> {
+    exchange(Request::post(ENROL_PATH).json(&EnrolRequest { code: code.to_string() })).await
+}
+
+/// Who is logged in on this browser, if anyone.
+pub async fn me() -> Result<Me, SendError> {
+    exchange(Ok(Request::get(ME_PATH).build().map_err(|e| SendError::Refused { detail: e.to_string() })?)).await
+}
+
+pub async fn login(email: &str, password: &str) -> Result<Me, SendError> {
+    exchange(Request::post(LOGIN_PATH).json(&LoginRequest { email: email.to_string(), password: password.to_string() })).await
+}
+
+pub async fn logout(csrf_token: &str) -> Result<serde_json::Value, SendError> {
+    exchange(Ok(Request::post(LOGOUT_PATH).header(CSRF_HEADER, csrf_token).build().map_err(|e| SendError::Refused { detail: e.to_string() })?)).await
 }

@@ -147,6 +147,16 @@ async fn a_send_the_server_does_not_confirm_keeps_everything_pending() {
     let store = Store::open_named(&unique_db()).await.unwrap();
     let r = response(1);
     store.save_pending(&r).await.unwrap();
+    assert!(matches!(send_pending(&store).await, Err(SendError::NotEnrolled)), "no token, no send");
+    let enrolment = heard::store::Enrolment {
+        device_token: "token".into(),
+        partnership_key: "key".into(),
+        key_fingerprint: "ab".into(),
+        agency: "Agency".into(),
+        partnership: "Partnership".into(),
+    };
+    store.save_enrolment(&enrolment).await.unwrap();
+    assert_eq!(store.enrolment().await.unwrap(), Some(enrolment));
     let outcome = send_pending(&store).await;
     assert!(matches!(outcome, Err(SendError::Refused { .. }) | Err(SendError::Unreachable)), "{outcome:?}");
     assert_eq!(store.pending().await.unwrap(), vec![r]);
@@ -355,4 +365,10 @@ fn addresses_name_their_screens() {
     assert_eq!(Route::parse("/outbox", ""), Route::Outbox);
     assert_eq!(Route::parse("/coordinator", "?x=1"), Route::Coordinator);
     assert_eq!(Route::parse("/child/a/b", ""), Route::NotFound);
+}
+
+#[wasm_bindgen_test]
+async fn fingerprints_are_sha256_as_the_server_computes_them() {
+    // The FIPS 180-2 test vector for "abc".
+    assert_eq!(heard::device::sha256_hex(b"abc").await.unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -5,9 +5,12 @@
 //! servers or databases (no web-sys, no sqlx, no tokio). It builds for wasm32 and the
 //! host alike, so the app and the server apply exactly the same rules.
 
+pub mod access;
+pub mod b64;
 pub mod case;
 pub mod day;
 pub mod drawing;
+pub mod enrolment;
 pub mod form;
 pub mod i18n;
 pub mod redact;

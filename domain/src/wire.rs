@@ -24,6 +24,9 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitBatch {
+    /// SHA-256 (hex) of the partnership key the device holds; the server refuses a batch
+    /// whose fingerprint is not its partnership's.
+    pub key_fingerprint: String,
     pub responses: Vec<ResponseV1>,
 }
 
@@ -73,6 +76,7 @@ impl From<ResponseV1> for Response {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncomingBatch {
+    pub key_fingerprint: String,
     pub responses: Vec<serde_json::Value>,
 }
 
@@ -121,16 +125,17 @@ impl IncomingBatch {
 
 /// Splits responses into batches bounded by count and by bytes, in order. A response larger
 /// than the byte bound on its own travels alone (the server's body limit is far higher).
-pub fn batches(responses: &[Response]) -> Vec<SubmitBatch> {
+pub fn batches(key_fingerprint: &str, responses: &[Response]) -> Vec<SubmitBatch> {
+    let empty = || SubmitBatch { key_fingerprint: key_fingerprint.to_string(), responses: Vec::new() };
     let mut out = Vec::new();
-    let mut current = SubmitBatch { responses: Vec::new() };
+    let mut current = empty();
     let mut bytes = 0;
     for r in responses {
         let wire = ResponseV1::from(r);
         let size = serde_json::to_vec(&wire).map(|v| v.len()).unwrap_or(0) + 1;
         let full = current.responses.len() == MAX_BATCH_RESPONSES || (bytes + size > MAX_BATCH_BYTES && !current.responses.is_empty());
         if full {
-            out.push(std::mem::replace(&mut current, SubmitBatch { responses: Vec::new() }));
+            out.push(std::mem::replace(&mut current, empty()));
             bytes = 0;
         }
         bytes += size;
@@ -197,7 +202,7 @@ mod tests {
 
     fn wire_json(face: u8) -> String {
         format!(
-            r#"{{"responses":[{{"id":"6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false}}]}}"#
+            r#"{{"key_fingerprint":"ab","responses":[{{"id":"6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false}}]}}"#
         )
     }
 
@@ -256,7 +261,7 @@ mod tests {
     #[test]
     fn too_many_responses_in_one_batch_are_refused() {
         let item: serde_json::Value = serde_json::from_str::<IncomingBatch>(&wire_json(1)).unwrap().responses.remove(0);
-        let big = IncomingBatch { responses: vec![item; MAX_BATCH_RESPONSES + 1] };
+        let big = IncomingBatch { key_fingerprint: "ab".into(), responses: vec![item; MAX_BATCH_RESPONSES + 1] };
         assert_eq!(big.check(&Catalogue::built_in()).unwrap_err().field, "responses");
     }
 
@@ -266,7 +271,7 @@ mod tests {
         let many: Vec<Response> = (0..450u128)
             .map(|i| Response { id: Uuid::from_u128(i), ..base.clone() })
             .collect();
-        let sizes: Vec<usize> = batches(&many).iter().map(|b| b.responses.len()).collect();
+        let sizes: Vec<usize> = batches("ab", &many).iter().map(|b| b.responses.len()).collect();
         assert_eq!(sizes, [200, 200, 50]);
         let words = "w".repeat(300_000);
         let big: Vec<Response> = (0..5u128)
@@ -277,7 +282,7 @@ mod tests {
                 r
             })
             .collect();
-        let split = batches(&big);
+        let split = batches("ab", &big);
         assert_eq!(split.iter().map(|b| b.responses.len()).collect::<Vec<_>>(), [3, 2]);
         let ids: Vec<Uuid> = split.iter().flat_map(|b| b.responses.iter().map(|r| r.id)).collect();
         assert_eq!(ids, (0..5u128).map(Uuid::from_u128).collect::<Vec<_>>());

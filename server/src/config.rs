@@ -14,6 +14,10 @@ OPTIONS:
     --database-url <URL>      sqlite:PATH or postgres://... [env: DATABASE_URL]
                               [default: sqlite:data/heard.sqlite3]
     --dist <DIR>              Built app to serve [env: HEARD_DIST] [default: dist]
+    --secure-cookies          Mark session cookies Secure: set this whenever Heard is reached
+                              over HTTPS (directly or behind a TLS proxy) [env: HEARD_SECURE_COOKIES=1]
+    --demo                    Create a demo partnership (synthetic, public demo key) and print
+                              a fresh enrolment code and the demo coordinator login
     -h, --help                Print this help
 ";
 
@@ -22,6 +26,8 @@ pub struct Config {
     pub addr: SocketAddr,
     pub database_url: String,
     pub dist: PathBuf,
+    pub secure_cookies: bool,
+    pub demo: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -36,6 +42,8 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
     let mut addr = env("HEARD_ADDR");
     let mut database_url = env("DATABASE_URL");
     let mut dist = env("HEARD_DIST");
+    let mut secure_cookies = env("HEARD_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true");
+    let mut demo = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -44,6 +52,8 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
             "--addr" => addr = Some(value("--addr")?),
             "--database-url" => database_url = Some(value("--database-url")?),
             "--dist" => dist = Some(value("--dist")?),
+            "--secure-cookies" => secure_cookies = true,
+            "--demo" => demo = true,
             other => return Err(format!("unknown option {other:?}; see --help")),
         }
     }
@@ -55,6 +65,8 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
         addr,
         database_url: database_url.unwrap_or_else(|| "sqlite:data/heard.sqlite3".into()),
         dist: PathBuf::from(dist.unwrap_or_else(|| "dist".into())),
+        secure_cookies,
+        demo,
     }))
 }
 
@@ -71,6 +83,7 @@ mod tests {
         let Parsed::Run(c) = parse(&[], |_| None).unwrap() else { panic!() };
         assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(c.database_url, "sqlite:data/heard.sqlite3");
+        assert!(!c.secure_cookies && !c.demo);
     }
 
     #[test]
@@ -79,8 +92,9 @@ mod tests {
         let Parsed::Run(c) = parse(&args(&["--addr", "0.0.0.0:9000"]), env).unwrap() else { panic!() };
         assert_eq!(c.database_url, "postgres://db/heard");
         assert_eq!(c.addr.port(), 9000);
-        let Parsed::Run(c) = parse(&args(&["--database-url", "sqlite:x.db"]), env).unwrap() else { panic!() };
+        let Parsed::Run(c) = parse(&args(&["--database-url", "sqlite:x.db", "--demo", "--secure-cookies"]), env).unwrap() else { panic!() };
         assert_eq!(c.database_url, "sqlite:x.db");
+        assert!(c.demo && c.secure_cookies);
     }
 
     #[test]

@@ -23,6 +23,22 @@ pub enum AppError {
     NotFound(String),
     #[error("this endpoint does not accept that method")]
     MethodNotAllowed,
+    #[error("{0}")]
+    BadBody(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Missing(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed logins for this account; wait 15 minutes and try again")]
+    TooManyAttempts,
+    #[error("these responses were prepared with another partnership's key; enrol this tablet again with a code from your coordinator")]
+    WrongPartnership,
     #[error("the server could not reach its database; nothing was stored, try again later")]
     Storage(#[source] sqlx::Error),
 }
@@ -43,6 +59,14 @@ impl AppError {
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            AppError::WrongPartnership => (StatusCode::FORBIDDEN, "wrong_partnership"),
             AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
         }
     }

@@ -5,7 +5,10 @@
 //! `oneshot` and no socket; `main` only reads the configuration and binds.
 
 pub mod api;
+pub mod auth;
+pub mod body;
 pub mod config;
+pub mod demo;
 pub mod db;
 pub mod error;
 
@@ -22,11 +25,13 @@ pub use error::AppError;
 pub struct AppState {
     pub db: Db,
     pub catalogue: Arc<Catalogue>,
+    /// Mark the session cookie `Secure` (set when served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        AppState { db, catalogue: Arc::new(Catalogue::built_in()) }
+        AppState { db, catalogue: Arc::new(Catalogue::built_in()), secure_cookies: false }
     }
 }
 

@@ -1,5 +1,5 @@
 use heard_server::config::{self, Parsed, HELP};
-use heard_server::{app_with_static, AppState, Db};
+use heard_server::{app_with_static, demo, AppState, Db};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -46,9 +46,27 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let demo_note = if config.demo {
+        match demo::seed(&db).await {
+            Ok(d) => Some(d),
+            Err(e) => {
+                eprintln!("heard-server: could not set up the demo partnership: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    if let Some(d) = demo_note {
+        println!("Demo partnership (synthetic; never use it for real children):");
+        println!("  enrol a tablet with:   {}", d.enrolment_text);
+        println!("  coordinator login:     {} / {}", demo::COORDINATOR_EMAIL, demo::COORDINATOR_PASSWORD);
+    }
     println!("Heard is running at http://{addr}/  (database: {:?}; Ctrl-C stops it)", db.backend());
-    let app = app_with_static(AppState::new(db.clone()), config.dist);
+    let mut state = AppState::new(db.clone());
+    state.secure_cookies = config.secure_cookies;
+    let app = app_with_static(state, config.dist);
     let served = axum::serve(listener, app).with_graceful_shutdown(stop_requested()).await;
     db.close().await;
     match served {

@@ -1,34 +1,15 @@
 //! The API as a device and a coordinator use it, run against both backends: every test is
 //! written once and instantiated for SQLite and for PostgreSQL.
 
+#[macro_use]
 mod common;
 
-use axum::body::Body;
 use axum::http::StatusCode;
-use common::{batch, call, held, post_json, response_json, Backend, TestDb};
+use common::{call, response_json, Auth, World};
 use heard_domain::wire::MAX_BODY_BYTES;
 
 const ID_A: &str = "6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001";
 const ID_B: &str = "6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0002";
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                let t = super::TestDb::new(super::Backend::Sqlite).await;
-                super::$name(&t.db).await;
-                t.finish().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                let t = super::TestDb::new(super::Backend::Postgres).await;
-                super::$name(&t.db).await;
-                t.finish().await;
-            })*
-        }
-    };
-}
 
 on_both_backends!(
     a_valid_response_is_stored_and_counted,
@@ -44,57 +25,57 @@ on_both_backends!(
     unknown_endpoints_and_methods_answer_json,
 );
 
-async fn a_valid_response_is_stored_and_counted(db: &heard_server::Db) {
-    assert_eq!(held(db).await, 0);
-    let (status, json) = post_json(db, &batch(&[response_json(ID_A, 3)])).await;
+async fn a_valid_response_is_stored_and_counted(w: &World) {
+    assert_eq!(w.held().await, 0);
+    let (status, json) = w.post_batch(&w.batch(&[response_json(ID_A, 3)])).await;
     assert_eq!(status, StatusCode::OK, "{json}");
     assert_eq!(json["results"][0]["id"], ID_A);
     assert_eq!(json["results"][0]["status"], "accepted");
-    assert_eq!(held(db).await, 1);
+    assert_eq!(w.held().await, 1);
 }
 
-async fn a_resend_of_the_same_response_creates_no_duplicate(db: &heard_server::Db) {
-    let body = batch(&[response_json(ID_A, 2)]);
-    post_json(db, &body).await;
-    let (status, json) = post_json(db, &body).await;
+async fn a_resend_of_the_same_response_creates_no_duplicate(w: &World) {
+    let body = w.batch(&[response_json(ID_A, 2)]);
+    w.post_batch(&body).await;
+    let (status, json) = w.post_batch(&body).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["results"][0]["status"], "already_had");
-    assert_eq!(held(db).await, 1);
+    assert_eq!(w.held().await, 1);
 }
 
-async fn same_id_with_different_content_is_a_conflict_and_keeps_the_first(db: &heard_server::Db) {
-    let first = batch(&[response_json(ID_A, 1)]);
-    post_json(db, &first).await;
-    let (status, json) = post_json(db, &batch(&[response_json(ID_A, 3)])).await;
+async fn same_id_with_different_content_is_a_conflict_and_keeps_the_first(w: &World) {
+    let first = w.batch(&[response_json(ID_A, 1)]);
+    w.post_batch(&first).await;
+    let (status, json) = w.post_batch(&w.batch(&[response_json(ID_A, 3)])).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["results"][0]["status"], "conflict");
-    assert_eq!(held(db).await, 1);
-    assert_eq!(db.count_conflicts().await.unwrap(), 1, "the second version is kept aside for a coordinator");
+    assert_eq!(w.held().await, 1);
+    assert_eq!(w.db.count_conflicts().await.unwrap(), 1, "the second version is kept aside for a coordinator");
     // The first version is still the one held: sending it again is recognised as the same.
-    let (_, json) = post_json(db, &first).await;
+    let (_, json) = w.post_batch(&first).await;
     assert_eq!(json["results"][0]["status"], "already_had");
 }
 
-async fn a_batch_is_answered_item_by_item_in_order(db: &heard_server::Db) {
-    post_json(db, &batch(&[response_json(ID_B, 2)])).await;
-    let (status, json) = post_json(db, &batch(&[response_json(ID_A, 1), response_json(ID_B, 2)])).await;
+async fn a_batch_is_answered_item_by_item_in_order(w: &World) {
+    w.post_batch(&w.batch(&[response_json(ID_B, 2)])).await;
+    let (status, json) = w.post_batch(&w.batch(&[response_json(ID_A, 1), response_json(ID_B, 2)])).await;
     assert_eq!(status, StatusCode::OK);
     let statuses: Vec<&str> = json["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["accepted", "already_had"]);
-    assert_eq!(held(db).await, 2);
+    assert_eq!(w.held().await, 2);
 }
 
-async fn malformed_json_is_refused_with_a_named_problem(db: &heard_server::Db) {
-    let (status, json) = post_json(db, r#"{"responses": [ {"id": "#).await;
+async fn malformed_json_is_refused_with_a_named_problem(w: &World) {
+    let (status, json) = w.post_batch(r#"{"responses": [ {"id": "#).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json["error"], "malformed_json");
     assert!(json["detail"].as_str().unwrap().contains("EOF"), "{json}");
-    let (status, json) = post_json(db, r#"{"answers": []}"#).await;
+    let (status, json) = w.post_batch(r#"{"answers": []}"#).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(json["detail"].as_str().unwrap().contains("unknown field `answers`"), "{json}");
-    let (status, json) = post_json(db, r#"{"responses": {}}"#).await;
+    let (status, json) = w.post_batch(r#"{"responses": {}}"#).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
-    assert_eq!(held(db).await, 0);
+    assert_eq!(w.held().await, 0);
 }
 
 fn rejected(json: &serde_json::Value, i: usize) -> &str {
@@ -102,61 +83,62 @@ fn rejected(json: &serde_json::Value, i: usize) -> &str {
     json["results"][i]["reason"].as_str().unwrap()
 }
 
-async fn an_unknown_field_is_refused_by_name(db: &heard_server::Db) {
+async fn an_unknown_field_is_refused_by_name(w: &World) {
     let named = response_json(ID_A, 2).replacen(r#""date""#, r#""child_name":"Sam","date""#, 1);
-    let (status, json) = post_json(db, &batch(&[named])).await;
+    let (status, json) = w.post_batch(&w.batch(&[named])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(rejected(&json, 0).contains("unknown field `child_name`"), "{json}");
-    assert_eq!(held(db).await, 0);
+    assert_eq!(w.held().await, 0);
 }
 
-async fn an_oversized_body_is_refused_as_json(db: &heard_server::Db) {
+async fn an_oversized_body_is_refused_as_json(w: &World) {
     let huge = format!(r#"{{"responses":[],"padding":"{}"}}"#, "x".repeat(MAX_BODY_BYTES + 1));
-    let (status, json) = post_json(db, &huge).await;
+    let (status, json) = w.post_batch(&huge).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json["error"], "too_large");
     assert!(json["detail"].as_str().unwrap().contains(&MAX_BODY_BYTES.to_string()));
-    assert_eq!(held(db).await, 0);
+    assert_eq!(w.held().await, 0);
 }
 
-async fn an_invalid_response_is_rejected_by_name_and_the_rest_are_stored(db: &heard_server::Db) {
+async fn an_invalid_response_is_rejected_by_name_and_the_rest_are_stored(w: &World) {
     let bad_id = response_json("not-a-uuid", 2);
-    let (status, json) = post_json(db, &batch(&[response_json(ID_A, 2), response_json(ID_B, 9), bad_id])).await;
+    let (status, json) = w.post_batch(&w.batch(&[response_json(ID_A, 2), response_json(ID_B, 9), bad_id])).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["results"][0]["status"], "accepted");
     assert_eq!(json["results"][1]["id"], ID_B);
     assert_eq!(rejected(&json, 1), "responses[1].answers[0].value: face must be 1 to 3, got 9");
     assert!(rejected(&json, 2).starts_with("responses[2].id: "), "{json}");
     assert!(json["results"][2]["id"].is_null());
-    assert_eq!(held(db).await, 1, "only the valid response is stored");
+    assert_eq!(w.held().await, 1, "only the valid response is stored");
     let unknown_form = response_json(ID_B, 2).replace("early-years-check", "school-check");
-    let (_, json) = post_json(db, &batch(&[unknown_form])).await;
+    let (_, json) = w.post_batch(&w.batch(&[unknown_form])).await;
     assert_eq!(rejected(&json, 0), "responses[0].form_id: unknown form \"school-check\"");
-    assert_eq!(held(db).await, 1);
+    assert_eq!(w.held().await, 1);
 }
 
-async fn a_batch_that_is_too_big_is_refused_whole(db: &heard_server::Db) {
+async fn a_batch_that_is_too_big_is_refused_whole(w: &World) {
     let items: Vec<String> = (0..=heard_domain::wire::MAX_BATCH_RESPONSES).map(|i| response_json(&format!("6f1c1a52-0d8e-4d4a-9c55-{i:012}"), 2)).collect();
-    let (status, json) = post_json(db, &batch(&items)).await;
+    let (status, json) = w.post_batch(&w.batch(&items)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json["detail"], format!("responses: at most {} responses per batch, got {}", items.len() - 1, items.len()));
-    assert_eq!(held(db).await, 0);
+    assert_eq!(w.held().await, 0);
 }
 
-async fn a_body_that_is_not_json_is_refused(db: &heard_server::Db) {
-    let (status, json) = call(db, "POST", "/api/v1/responses", Some("text/plain"), batch(&[response_json(ID_A, 2)])).await;
+async fn a_body_that_is_not_json_is_refused(w: &World) {
+    let device = Auth::Device(&w.us.device);
+    let (status, json) = call(&w.db, "POST", "/api/v1/responses", device, Some(("text/plain", w.batch(&[response_json(ID_A, 2)])))).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(json["error"], "not_json");
-    let (status, _) = call(db, "POST", "/api/v1/responses", None, Body::from("{}")).await;
+    let (status, _) = call(&w.db, "POST", "/api/v1/responses", device, None).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(held(db).await, 0);
+    assert_eq!(w.held().await, 0);
 }
 
-async fn unknown_endpoints_and_methods_answer_json(db: &heard_server::Db) {
-    let (status, json) = call(db, "GET", "/api/v1/nothing-here", None, Body::empty()).await;
+async fn unknown_endpoints_and_methods_answer_json(w: &World) {
+    let (status, json) = w.call("GET", "/api/v1/nothing-here", Auth::Anonymous, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(json["detail"], "no such endpoint: /api/v1/nothing-here");
-    let (status, json) = call(db, "GET", "/api/v1/responses", None, Body::empty()).await;
+    let (status, json) = w.call("GET", "/api/v1/responses", Auth::Device(&w.us.device), None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "a device token will never read responses back");
     assert_eq!(json["error"], "method_not_allowed");
 }

@@ -11,6 +11,7 @@ pub fn HomePage() -> impl IntoView {
         <nav aria-label=move || i18n.t("nav.label")>
             <ul class="nav-list">
                 <li><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></li>
+                <li><Link href="/enrol".to_string()>{move || i18n.t("nav.enrol")}</Link></li>
                 <li><Link href="/outbox".to_string()>{move || i18n.t("nav.outbox")}</Link></li>
                 <li><Link href="/coordinator".to_string()>{move || i18n.t("nav.coordinator")}</Link></li>
             </ul>

@@ -2,12 +2,14 @@
 
 mod child;
 mod coordinator;
+mod enrol;
 mod home;
 mod outbox;
 mod run;
 
 pub use child::ChildPage;
 pub use coordinator::CoordinatorPage;
+pub use enrol::EnrolPage;
 pub use home::HomePage;
 pub use outbox::OutboxPage;
 pub use run::{FormRun, RunPage};

@@ -66,6 +66,8 @@ pub fn OutboxPage() -> impl IntoView {
                 Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
                 Err(SendError::Refused { detail }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
                 Err(SendError::Store(_)) => i18n.t("store.unavailable"),
+                Err(SendError::NotEnrolled) => i18n.t("outbox.not_enrolled"),
+                Err(SendError::NotAllowed { detail }) => i18n.fill("outbox.not_allowed", &[("detail", &detail)]),
             };
             set_message.set(note);
             set_sending.set(false);

@@ -30,7 +30,7 @@ export class Server {
   }
 
   async start() {
-    const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", dist];
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", dist, "--demo"];
     this.proc = spawn(serverBin, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     this.proc.stderr.on("data", (d) => { stderr += d; });
@@ -39,7 +39,10 @@ export class Server {
       this.proc.stdout.on("data", (d) => {
         out += d;
         const m = out.match(/running at http:\/\/127\.0\.0\.1:(\d+)/);
-        if (m) ok(m);
+        if (m) {
+          this.enrolmentText = out.match(/enrol a tablet with:\s+(\S+)/)[1];
+          ok(m);
+        }
       });
       this.proc.on("exit", (code) => fail(new Error(`heard-server exited with ${code}: ${stderr}`)));
     });
@@ -81,7 +84,10 @@ export function watchConsole(page) {
   const problems = [];
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().includes("net::ERR_")) problems.push(`console: ${m.text()}`);
+    // Network failures and 4xx answers are part of the flows under test (offline, a wrong
+    // password, "not logged in yet"); the tests check what the page says about them.
+    const expected = m.text().includes("net::ERR_") || /status of 4\d\d/.test(m.text());
+    if (m.type() === "error" && !expected) problems.push(`console: ${m.text()}`);
   });
   return problems;
 }
@@ -104,4 +110,35 @@ export async function pendingOnTablet(page) {
         };
       }),
   );
+}
+
+export const DEMO_LOGIN = { email: "coordinator@demo.heard", password: "demo-coordinator" };
+
+/** Enrols the page's tablet with the server's demo code, as a practitioner would. */
+export async function enrol(page, server) {
+  await page.goto(`${server.url}/enrol`);
+  await page.getByRole("textbox", { name: "Enrolment code" }).fill(server.enrolmentText);
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
+}
+
+/** Logs the page in as the demo coordinator. */
+export async function logIn(page, server) {
+  await page.goto(`${server.url}/coordinator`);
+  await page.getByRole("textbox", { name: "Email" }).fill(DEMO_LOGIN.email);
+  await page.getByLabel("Password").fill(DEMO_LOGIN.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByText(`Logged in as ${DEMO_LOGIN.email}, Demo Partnership.`).waitFor();
+}
+
+/** How many responses the server holds for the demo partnership, read as the coordinator. */
+export async function heldOnServer(server) {
+  const login = await fetch(`${server.url}/api/v1/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(DEMO_LOGIN),
+  });
+  const cookie = login.headers.get("set-cookie").split(";")[0];
+  const stats = await fetch(`${server.url}/api/v1/stats`, { headers: { cookie } });
+  return (await stats.json()).responses;
 }

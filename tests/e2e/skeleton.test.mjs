@@ -3,7 +3,7 @@
 // outage; a lost confirmation is resent without a duplicate; the coordinator sees the count.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet } from "./harness.mjs";
+import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, heldOnServer as held, DEMO_LOGIN } from "./harness.mjs";
 
 let server;
 let browser;
@@ -19,10 +19,7 @@ after(async () => {
   await server?.dispose();
 });
 
-async function heldOnServer() {
-  const r = await fetch(`${server.url}/api/v1/stats`);
-  return (await r.json()).responses;
-}
+const heldOnServer = () => held(server);
 
 async function expectWaiting(page, text) {
   await page.getByText(text, { exact: true }).waitFor();
@@ -33,10 +30,22 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   const page = await context.newPage();
   const problems = watchConsole(page);
 
-  // Home, then the form picker.
+  // Home, then enrolling the tablet with the code the coordinator gave.
   await page.goto(`${server.url}/`);
   await page.getByRole("heading", { name: "Heard" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "home screen");
+  await page.getByRole("link", { name: "Enrol this tablet" }).click();
+  const code = page.getByRole("textbox", { name: "Enrolment code" });
+  await code.fill(server.enrolmentText.slice(0, -3));
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("The end of the code is incomplete or mistyped.", { exact: false }).waitFor();
+  await code.fill(server.enrolmentText);
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "enrolment screen");
+
+  // The form picker.
+  await page.goto(`${server.url}/`);
   await page.getByRole("link", { name: "Child screen" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "form picker");
@@ -133,34 +142,46 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await expectWaiting(page, "Nothing is waiting to send.");
   assert.equal(await heldOnServer(), 1, "the resend created no duplicate");
 
-  // The coordinator sees how many responses the server holds.
+  // The coordinator logs in and sees how many responses the server holds.
   await page.goto(`${server.url}/coordinator`);
   await page.getByRole("heading", { name: "Partnership overview" }).waitFor();
+  await page.getByRole("textbox", { name: "Email" }).fill(DEMO_LOGIN.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("status").getByText("Could not log in: that email and password do not match an account").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "coordinator login");
+  await page.getByLabel("Password").fill(DEMO_LOGIN.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByText(`Logged in as ${DEMO_LOGIN.email}, Demo Partnership.`).waitFor();
   const held = page.getByRole("definition");
   await held.filter({ hasText: /^1$/ }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "coordinator screen");
 
   // Malformed and oversized posts: a 4xx JSON error naming the problem, nothing stored.
+  const { device_token } = (await pendingDeviceToken(page));
+  const auth = { authorization: `Bearer ${device_token}`, "content-type": "application/json" };
   const malformed = await page.request.post(`${server.url}/api/v1/responses`, {
-    headers: { "content-type": "application/json" },
+    headers: auth,
     data: Buffer.from('{"responses": [{"id": 12}'),
   });
   assert.equal(malformed.status(), 400);
-  assert.match((await malformed.json()).detail, /not valid JSON for this endpoint: EOF while parsing/);
+  assert.match((await malformed.json()).detail, /not valid JSON for this endpoint: responses: EOF while parsing/);
   const badItem = await page.request.post(`${server.url}/api/v1/responses`, {
-    headers: { "content-type": "application/json" },
-    data: '{"responses": [{"id": 12}]}',
+    headers: auth,
+    data: Buffer.from(`{"key_fingerprint": "${(await pendingDeviceToken(page)).key_fingerprint}", "responses": [{"id": 12}]}`),
   });
   assert.equal(badItem.status(), 200, "a bad response is answered on its own");
   const [result] = (await badItem.json()).results;
   assert.equal(result.status, "rejected");
   assert.match(result.reason, /^responses\[0\]\.id: invalid type: integer `12`, expected a formatted UUID string/);
   const oversized = await page.request.post(`${server.url}/api/v1/responses`, {
-    headers: { "content-type": "application/json" },
+    headers: auth,
     data: JSON.stringify({ responses: [], padding: "x".repeat(5 * 1024 * 1024) }),
   });
   assert.equal(oversized.status(), 413);
   assert.equal((await oversized.json()).error, "too_large");
+  const anonymous = await page.request.post(`${server.url}/api/v1/responses`, { headers: { "content-type": "application/json" }, data: "{}" });
+  assert.equal(anonymous.status(), 401, "only an enrolled tablet may send");
   await page.getByRole("button", { name: "Refresh" }).click();
   await held.filter({ hasText: /^1$/ }).waitFor();
   assert.equal(await heldOnServer(), 1);
@@ -168,3 +189,17 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.deepEqual(problems, [], "no errors in the page's console");
   await context.close();
 });
+
+/** The tablet's enrolment record, read from IndexedDB as a test would inspect a device. */
+async function pendingDeviceToken(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open("heard");
+        open.onsuccess = () => {
+          const req = open.result.transaction("settings").objectStore("settings").get("enrolment");
+          req.onsuccess = () => resolve(req.result);
+        };
+      }),
+  );
+}

@@ -1,8 +1,12 @@
+#![allow(dead_code)] // each test binary uses its own part of this shared harness
+
 //! Shared harness: a fresh database per test, on SQLite or PostgreSQL, and a way to send
 //! one request through the app with no socket.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use heard_domain::access::{AgencyKind, Role};
+use heard_server::auth::{hash_password, now, sha256_hex};
 use heard_server::{app, AppState, Db};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -72,28 +76,161 @@ impl TestDb {
     }
 }
 
-/// Sends one request through the whole app and returns the status and the JSON body.
-pub async fn call(db: &Db, method: &str, uri: &str, content_type: Option<&str>, body: impl Into<Body>) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(ct) = content_type {
-        req = req.header("content-type", ct);
+/// Writes each listed test once and runs it on SQLite and on PostgreSQL, each time on a
+/// fresh database set up as a `World`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                let t = crate::common::TestDb::new(crate::common::Backend::Sqlite).await;
+                super::$name(&crate::common::World::new(&t.db).await).await;
+                t.finish().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                let t = crate::common::TestDb::new(crate::common::Backend::Postgres).await;
+                super::$name(&crate::common::World::new(&t.db).await).await;
+                t.finish().await;
+            })*
+        }
+    };
+}
+
+/// How a test request authenticates.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    Anonymous,
+    Device(&'a str),
+    /// A staff session; with its CSRF token when the flag is true.
+    Staff(&'a Session, bool),
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// One partnership, set up as a coordinator would: an agency, an enrolled device, a
+/// coordinator and an analyst, both logged in.
+pub struct Party {
+    pub agency_id: String,
+    pub fingerprint: String,
+    pub device: String,
+    pub coordinator: Session,
+    pub analyst: Session,
+}
+
+/// Everything the API tests need: the database, our partnership and another one.
+pub struct World {
+    pub db: Db,
+    pub us: Party,
+    pub them: Party,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl World {
+    pub async fn new(db: &Db) -> World {
+        let us = Self::party(db, "North").await;
+        let them = Self::party(db, "South").await;
+        World { db: db.clone(), us, them }
     }
-    let response = app(AppState::new(db.clone())).oneshot(req.body(body.into()).unwrap()).await.unwrap();
+
+    async fn party(db: &Db, name: &str) -> Party {
+        let t = now();
+        let fingerprint = sha256_hex(format!("{name} key").as_bytes());
+        let partnership_id = db.create_partnership(name, &fingerprint, t).await.unwrap();
+        let agency = db.create_agency(&partnership_id, &format!("{name} School"), AgencyKind::School, t).await.unwrap();
+        let lower = name.to_lowercase();
+        for (who, role) in [("coordinator", Role::Coordinator), ("analyst", Role::Analyst)] {
+            db.create_user(&partnership_id, &format!("{who}@{lower}.test"), &hash_password(PASSWORD), role, t).await.unwrap();
+        }
+        let coordinator = login(db, &format!("coordinator@{lower}.test"), PASSWORD).await.expect("coordinator logs in");
+        let analyst = login(db, &format!("analyst@{lower}.test"), PASSWORD).await.expect("analyst logs in");
+        let device = enrol_new_device(db, &coordinator, &agency.id).await;
+        Party { agency_id: agency.id, fingerprint, device, coordinator, analyst }
+    }
+
+    pub async fn call(&self, method: &str, uri: &str, auth: Auth<'_>, body: Option<&str>) -> (StatusCode, Value) {
+        call(&self.db, method, uri, auth, body.map(|b| ("application/json", b.to_string()))).await
+    }
+
+    /// Our device posts a batch.
+    pub async fn post_batch(&self, body: &str) -> (StatusCode, Value) {
+        self.call("POST", "/api/v1/responses", Auth::Device(&self.us.device), Some(body)).await
+    }
+
+    /// How many responses our coordinator sees.
+    pub async fn held(&self) -> u64 {
+        let (status, json) = self.call("GET", "/api/v1/stats", Auth::Staff(&self.us.coordinator, false), None).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        json["responses"].as_u64().expect("stats.responses is a number")
+    }
+
+    /// A batch of our responses, carrying our partnership's key fingerprint.
+    pub fn batch(&self, items: &[String]) -> String {
+        batch_with(&self.us.fingerprint, items)
+    }
+}
+
+/// Logs in through the API; the session cookie and CSRF token on success.
+pub async fn login(db: &Db, email: &str, password: &str) -> Result<Session, (StatusCode, Value)> {
+    let body = serde_json::json!({"email": email, "password": password}).to_string();
+    let req = Request::post("/api/v1/login").header("content-type", "application/json").body(Body::from(body)).unwrap();
+    let response = app(AppState::new(db.clone())).oneshot(req).await.unwrap();
+    let status = response.status();
+    let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json: Value = serde_json::from_slice(&bytes).unwrap();
+    match (status, cookie) {
+        (StatusCode::OK, Some(cookie)) => {
+            assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+            let pair = cookie.split(';').next().unwrap().to_string();
+            Ok(Session { cookie: pair, csrf: json["csrf_token"].as_str().unwrap().to_string() })
+        }
+        _ => Err((status, json)),
+    }
+}
+
+/// Issues an enrolment code as the coordinator and enrols a device with it; its token.
+pub async fn enrol_new_device(db: &Db, coordinator: &Session, agency_id: &str) -> String {
+    let body = serde_json::json!({"agency_id": agency_id}).to_string();
+    let (status, code) = call(db, "POST", "/api/v1/enrolment-codes", Auth::Staff(coordinator, true), Some(("application/json", body))).await;
+    assert_eq!(status, StatusCode::OK, "{code}");
+    let body = serde_json::json!({"code": code["code"]}).to_string();
+    let (status, reply) = call(db, "POST", "/api/v1/enrol", Auth::Anonymous, Some(("application/json", body))).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    reply["device_token"].as_str().unwrap().to_string()
+}
+
+/// Sends one request through the whole app and returns the status and the JSON body.
+pub async fn call(db: &Db, method: &str, uri: &str, auth: Auth<'_>, body: Option<(&str, String)>) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    match auth {
+        Auth::Anonymous => {}
+        Auth::Device(token) => req = req.header("authorization", format!("Bearer {token}")),
+        Auth::Staff(session, with_csrf) => {
+            req = req.header("cookie", &session.cookie);
+            if with_csrf {
+                req = req.header("x-csrf-token", &session.csrf);
+            }
+        }
+    }
+    let body = match body {
+        Some((content_type, text)) => {
+            req = req.header("content-type", content_type);
+            Body::from(text)
+        }
+        None => Body::empty(),
+    };
+    let response = app(AppState::new(db.clone())).oneshot(req.body(body).unwrap()).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let json = serde_json::from_slice(&bytes)
         .unwrap_or_else(|_| panic!("{method} {uri} answered {status} with a body that is not JSON: {:?}", String::from_utf8_lossy(&bytes)));
     (status, json)
-}
-
-pub async fn post_json(db: &Db, body: &str) -> (StatusCode, Value) {
-    call(db, "POST", "/api/v1/responses", Some("application/json"), body.to_string()).await
-}
-
-pub async fn held(db: &Db) -> u64 {
-    let (status, json) = call(db, "GET", "/api/v1/stats", None, Body::empty()).await;
-    assert_eq!(status, StatusCode::OK);
-    json["responses"].as_u64().expect("stats.responses is a number")
 }
 
 /// A response as the app sends it.
@@ -103,6 +240,6 @@ pub fn response_json(id: &str, face: u8) -> String {
     )
 }
 
-pub fn batch(items: &[String]) -> String {
-    format!(r#"{{"responses":[{}]}}"#, items.join(","))
+pub fn batch_with(fingerprint: &str, items: &[String]) -> String {
+    format!(r#"{{"key_fingerprint":"{fingerprint}","responses":[{}]}}"#, items.join(","))
 }

@@ -4,6 +4,10 @@
 //! Architecture invariant: the server keeps no state in process memory that another
 //! instance would need; everything lives in the database.
 
+mod access;
+
+pub use access::{DeviceRow, Enrolled, StaffRow, UserLogin};
+
 use heard_domain::wire::{ItemResult, ItemStatus, ResponseV1};
 use heard_domain::{Day, Response};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
@@ -75,7 +79,7 @@ impl Db {
     /// Stores checked responses in one transaction: all of the batch or none of it.
     /// An id already held with the same content is `AlreadyHad`; with different content
     /// it is a `Conflict`, recorded beside the first and never written over it.
-    pub async fn store_responses(&self, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
+    pub async fn store_responses(&self, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let mut tx = self.pool.begin().await?;
         let mut results = Vec::with_capacity(responses.len());
@@ -83,8 +87,8 @@ impl Db {
             let body = serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise");
             let id = r.id.to_string();
             let inserted = sqlx::query(
-                "INSERT INTO responses (id, form_id, form_version, day, body, received_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO responses (id, form_id, form_version, day, body, received_on, device_id, partnership_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
             )
             .bind(&id)
             .bind(&r.form_id.0)
@@ -92,6 +96,8 @@ impl Db {
             .bind(r.date.to_string())
             .bind(&body)
             .bind(&today)
+            .bind(&device.id)
+            .bind(&device.partnership_id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -122,6 +128,14 @@ impl Db {
 
     pub async fn count_responses(&self) -> Result<u64, sqlx::Error> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses").fetch_one(&self.pool).await?;
+        Ok(n.max(0) as u64)
+    }
+
+    pub async fn count_responses_for(&self, partnership_id: &str) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE partnership_id = $1")
+            .bind(partnership_id)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n.max(0) as u64)
     }
 

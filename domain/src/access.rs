@@ -1,0 +1,168 @@
+//! API types for enrolling devices and for the partnership's staff (coordinators and
+//! analysts). Like `wire`, these are the only definitions of what crosses the network.
+
+use serde::{Deserialize, Serialize};
+
+pub const ENROL_PATH: &str = "/api/v1/enrol";
+pub const LOGIN_PATH: &str = "/api/v1/login";
+pub const LOGOUT_PATH: &str = "/api/v1/logout";
+pub const ME_PATH: &str = "/api/v1/me";
+pub const AGENCIES_PATH: &str = "/api/v1/agencies";
+pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
+pub const DEVICES_PATH: &str = "/api/v1/devices";
+pub const USERS_PATH: &str = "/api/v1/users";
+pub const AUDIT_PATH: &str = "/api/v1/audit";
+/// Header carrying the session's CSRF token on every request that changes something.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "heard_session";
+
+/// A device exchanging its one-time code (never the partnership key) for a token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    pub code: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolReply {
+    /// Bearer token for this device; the server keeps only its hash.
+    pub device_token: String,
+    pub agency: String,
+    pub partnership: String,
+    /// SHA-256 of the partnership key, hex: the device checks its key matches.
+    pub key_fingerprint: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sets up agencies and devices, imports outcomes, reads and exports.
+    Coordinator,
+    /// Reads the dashboard; changes nothing.
+    Analyst,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "coordinator" => Some(Role::Coordinator),
+            "analyst" => Some(Role::Analyst),
+            _ => None,
+        }
+    }
+}
+
+/// Who is logged in, and the CSRF token their changes must carry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub role: Role,
+    pub partnership: String,
+    pub csrf_token: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyKind {
+    School,
+    Health,
+    EarlyHelp,
+    Police,
+    Housing,
+    VoluntarySector,
+    SocialCare,
+    Other,
+}
+
+impl AgencyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgencyKind::School => "school",
+            AgencyKind::Health => "health",
+            AgencyKind::EarlyHelp => "early_help",
+            AgencyKind::Police => "police",
+            AgencyKind::Housing => "housing",
+            AgencyKind::VoluntarySector => "voluntary_sector",
+            AgencyKind::SocialCare => "social_care",
+            AgencyKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AgencyKind> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAgency {
+    pub name: String,
+    pub kind: AgencyKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyV1 {
+    pub id: String,
+    pub name: String,
+    pub kind: AgencyKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewEnrolmentCode {
+    pub agency_id: String,
+}
+
+/// A fresh one-time code. The coordinator's browser adds the partnership key to make the
+/// text a practitioner enters (`enrolment::EnrolmentText`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentCodeV1 {
+    /// As shown: `ABCDE-FGHJK`.
+    pub code: String,
+    pub agency: String,
+    /// Unix seconds after which the code no longer works.
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceV1 {
+    pub id: String,
+    pub agency: String,
+    pub enrolled_at: i64,
+    pub last_sync_at: Option<i64>,
+    pub revoked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntryV1 {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// Shortest password a coordinator may set for a staff account.
+pub const MIN_PASSWORD_CHARS: usize = 12;

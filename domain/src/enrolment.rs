@@ -1,0 +1,113 @@
+//! The enrolment text a coordinator gives a practitioner: `HEARD-ABCDE-FGHJK-<key>`. The
+//! first part is a one-time code the server knows (hashed); the rest is the partnership key,
+//! which only the coordinator's browser and enrolled devices ever hold. A device sends the
+//! server the code, never the key.
+
+use crate::b64::{base64url_decode, base64url_encode};
+use std::fmt;
+
+/// Characters of a one-time code: no 0/O, 1/I/L, U, so it can be read aloud and typed.
+pub const CODE_ALPHABET: &[u8; 30] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+/// Characters in a one-time code (two groups of five: ~49 bits).
+pub const CODE_LEN: usize = 10;
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnrolmentText {
+    /// The one-time code, normalised (upper case, no dashes).
+    pub code: String,
+    /// The partnership key: 32 random bytes.
+    pub key: [u8; 32],
+}
+
+impl fmt::Debug for EnrolmentText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print the key.
+        write!(f, "EnrolmentText {{ code: {:?}, key: <hidden> }}", self.code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolmentError {
+    #[error("an enrolment code starts with HEARD-")]
+    Prefix,
+    #[error("the code part should be {CODE_LEN} letters and digits, like ABCDE-FGHJK")]
+    Code,
+    #[error("the partnership key part is incomplete or mistyped")]
+    Key,
+}
+
+/// Normalises a one-time code as typed: upper case, without dashes or spaces.
+pub fn normalise_code(typed: &str) -> Option<String> {
+    let code: String = typed.chars().filter(|c| !matches!(c, '-' | ' ')).collect::<String>().to_ascii_uppercase();
+    (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+impl EnrolmentText {
+    pub fn parse(text: &str) -> Result<EnrolmentText, EnrolmentError> {
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let rest = compact.get(..6).filter(|p| p.eq_ignore_ascii_case("HEARD-")).map(|_| &compact[6..]).ok_or(EnrolmentError::Prefix)?;
+        // Code: the first ten code characters, dashes allowed between; the key follows a dash.
+        let mut code = String::new();
+        let mut at = 0;
+        for (i, c) in rest.char_indices() {
+            if code.len() == CODE_LEN {
+                at = i;
+                break;
+            }
+            if c != '-' {
+                code.push(c.to_ascii_uppercase());
+            }
+            at = i + c.len_utf8();
+        }
+        let code = normalise_code(&code).ok_or(EnrolmentError::Code)?;
+        let key_text = rest[at..].trim_start_matches('-');
+        let key: [u8; 32] = base64url_decode(key_text).and_then(|k| k.try_into().ok()).ok_or(EnrolmentError::Key)?;
+        Ok(EnrolmentText { code, key })
+    }
+}
+
+impl fmt::Display for EnrolmentText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HEARD-{}-{}-{}", &self.code[..5], &self.code[5..], base64url_encode(&self.key))
+    }
+}
+
+/// The one-time code as shown to people: `ABCDE-FGHJK`.
+pub fn display_code(code: &str) -> String {
+    format!("{}-{}", &code[..5.min(code.len())], &code[5.min(code.len())..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> EnrolmentText {
+        EnrolmentText { code: "ABCDEFGHJK".into(), key: core::array::from_fn(|i| i as u8 * 7) }
+    }
+
+    #[test]
+    fn round_trips_and_tolerates_how_people_paste() {
+        let text = sample().to_string();
+        assert!(text.starts_with("HEARD-ABCDE-FGHJK-"));
+        assert_eq!(EnrolmentText::parse(&text).unwrap(), sample());
+        // The key is case-sensitive; the prefix and code are not, and spaces are ignored.
+        let messy = format!("  heard-abcde - fghjk-{}\n", base64url_encode(&sample().key));
+        assert_eq!(EnrolmentText::parse(&messy).unwrap(), sample());
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let text = sample().to_string();
+        assert_eq!(EnrolmentText::parse("ABCDE-FGHJK"), Err(EnrolmentError::Prefix));
+        assert_eq!(EnrolmentText::parse(&text.replacen("ABCDE", "ABCD0", 1)), Err(EnrolmentError::Code));
+        assert_eq!(EnrolmentText::parse(&text[..text.len() - 3]), Err(EnrolmentError::Key));
+        assert!(!format!("{:?}", sample()).contains(&base64url_encode(&sample().key)), "Debug never shows the key");
+    }
+
+    #[test]
+    fn codes_are_normalised() {
+        assert_eq!(normalise_code("abcde-fghjk").as_deref(), Some("ABCDEFGHJK"));
+        assert_eq!(normalise_code("ABCDE-FGHJ"), None);
+        assert_eq!(normalise_code("ABCDE-FGHJO"), None, "O is not in the alphabet");
+    }
+}

@@ -1,0 +1,55 @@
+//! What a tablet does: enrol with a one-time code, then post batches of responses.
+
+use crate::auth::{now, random_token, sha256_hex, Device};
+use crate::body::JsonBody;
+use crate::{AppError, AppState};
+use axum::extract::State;
+use axum::Json;
+use heard_domain::access::{EnrolReply, EnrolRequest};
+use heard_domain::enrolment::normalise_code;
+use heard_domain::wire::{BatchReply, Checked, IncomingBatch, ItemResult, ItemStatus};
+
+/// Exchanges a one-time enrolment code for a device token. The partnership key never comes
+/// here: the device keeps it, and checks it against the fingerprint in the reply.
+pub async fn enrol(State(state): State<AppState>, JsonBody(req): JsonBody<EnrolRequest>) -> Result<Json<EnrolReply>, AppError> {
+    let invalid = || AppError::BadRequest("that enrolment code is not valid: it may be mistyped, already used or expired; ask the coordinator for a new one".into());
+    let code = normalise_code(&req.code).ok_or_else(invalid)?;
+    let token = random_token();
+    let enrolled = state.db.enrol(&sha256_hex(code.as_bytes()), &sha256_hex(token.as_bytes()), now()).await?.ok_or_else(invalid)?;
+    state
+        .db
+        .audit(&enrolled.partnership_id, "device", "device_enrolled", &format!("device {} enrolled for {}", enrolled.device_id, enrolled.agency), now())
+        .await?;
+    Ok(Json(EnrolReply {
+        device_token: token,
+        agency: enrolled.agency,
+        partnership: enrolled.partnership,
+        key_fingerprint: enrolled.key_fingerprint,
+    }))
+}
+
+/// Decodes, checks and stores a batch, answering each response separately: accepted,
+/// already had, conflict, or rejected with the field and rule it broke. A body that is not
+/// a batch at all (bad JSON, wrong shape, too large, too many responses), or one prepared
+/// with another partnership's key, is refused whole with a 4xx and nothing is stored.
+pub async fn submit_responses(
+    State(state): State<AppState>,
+    Device(device): Device,
+    JsonBody(batch): JsonBody<IncomingBatch>,
+) -> Result<Json<BatchReply>, AppError> {
+    if batch.key_fingerprint != device.key_fingerprint {
+        return Err(AppError::WrongPartnership);
+    }
+    let checked = batch.check(&state.catalogue)?;
+    let valid: Vec<_> = checked.iter().filter_map(|c| if let Checked::Valid(r) = c { Some(r.clone()) } else { None }).collect();
+    let mut stored = state.db.store_responses(&device, &valid).await?.into_iter();
+    state.db.touch_device(&device.id, now()).await?;
+    let results = checked
+        .into_iter()
+        .map(|c| match c {
+            Checked::Valid(_) => stored.next().expect("one stored result per valid response"),
+            Checked::Rejected { id, reason } => ItemResult { id, status: ItemStatus::Rejected, reason: Some(reason) },
+        })
+        .collect();
+    Ok(Json(BatchReply { results }))
+}

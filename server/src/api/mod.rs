@@ -1,0 +1,40 @@
+//! `/api/v1`: devices enrol and post responses; coordinators and analysts log in, set up
+//! agencies and devices, and read counts. Every failure is JSON (`AppError`).
+
+mod device;
+mod staff;
+
+use crate::{AppError, AppState};
+use axum::extract::DefaultBodyLimit;
+use axum::http::Uri;
+use axum::routing::{get, post};
+use axum::Router;
+use heard_domain::access::{AGENCIES_PATH, AUDIT_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, USERS_PATH};
+use heard_domain::wire::{MAX_BODY_BYTES, RESPONSES_PATH, STATS_PATH};
+
+pub fn routes() -> Router<AppState> {
+    let api = Router::new()
+        .route(ENROL_PATH, post(device::enrol))
+        .route(RESPONSES_PATH, post(device::submit_responses))
+        .route(LOGIN_PATH, post(staff::login))
+        .route(LOGOUT_PATH, post(staff::logout))
+        .route(ME_PATH, get(staff::me))
+        .route(STATS_PATH, get(staff::stats))
+        .route(AGENCIES_PATH, get(staff::agencies).post(staff::create_agency))
+        .route(ENROLMENT_CODES_PATH, post(staff::create_enrolment_code))
+        .route(DEVICES_PATH, get(staff::devices))
+        .route(&format!("{DEVICES_PATH}/{{id}}/revoke"), post(staff::revoke_device))
+        .route(USERS_PATH, post(staff::create_user))
+        .route(AUDIT_PATH, get(staff::audit))
+        // The limit applies while the body is read, so an oversized upload is cut off
+        // early instead of being buffered whole.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed });
+    // Unknown paths under /api get a JSON 404, never the app's index.html.
+    let api_fallback = Router::new().route("/api/{*rest}", axum::routing::any(api_not_found));
+    api.merge(api_fallback)
+}
+
+async fn api_not_found(uri: Uri) -> AppError {
+    AppError::NotFound(uri.path().to_string())
+}

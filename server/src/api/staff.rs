@@ -1,0 +1,151 @@
+//! What coordinators and analysts do: log in and out, read counts, and (coordinators only)
+//! set up agencies, enrolment codes, devices and analyst accounts. Everything that changes
+//! the partnership's setup, and every login, is written to the audit log.
+
+use crate::auth::{hash_password, new_enrolment_code, now, random_token, session_token, sha256_hex, verify_nothing, verify_password, Staff};
+use crate::body::JsonBody;
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderMap;
+use axum::response::{AppendHeaders, IntoResponse};
+use axum::Json;
+use heard_domain::access::{
+    AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewUser, MIN_PASSWORD_CHARS, SESSION_COOKIE,
+};
+use heard_domain::enrolment::display_code;
+use heard_domain::wire::Stats;
+
+/// How long a login lasts.
+const SESSION_SECS: i64 = 8 * 60 * 60;
+/// Failed logins allowed for one email within `LOCKOUT_SECS`.
+const MAX_FAILURES: i64 = 5;
+const LOCKOUT_SECS: i64 = 15 * 60;
+/// How long an enrolment code stays usable.
+const CODE_SECS: i64 = 7 * 24 * 60 * 60;
+
+fn normalise_email(email: &str) -> String {
+    email.trim().to_ascii_lowercase()
+}
+
+fn cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
+}
+
+fn me_of(staff: &crate::db::StaffRow) -> Me {
+    Me { email: staff.email.clone(), role: staff.role, partnership: staff.partnership.clone(), csrf_token: staff.csrf_token.clone() }
+}
+
+pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<impl IntoResponse, AppError> {
+    let email = normalise_email(&req.email);
+    let t = now();
+    if state.db.login_failures_since(&email, t - LOCKOUT_SECS).await? >= MAX_FAILURES {
+        return Err(AppError::TooManyAttempts);
+    }
+    let user = state.db.user_login(&email).await?;
+    let ok = match &user {
+        Some(u) => verify_password(&req.password, &u.password_hash),
+        None => {
+            verify_nothing(&req.password);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        state.db.record_login_failure(&email, t).await?;
+        return Err(AppError::Unauthorized("that email and password do not match an account".into()));
+    };
+    state.db.clear_login_failures(&email).await?;
+    let token = random_token();
+    state.db.create_session(&sha256_hex(token.as_bytes()), &user.id, &random_token(), t + SESSION_SECS).await?;
+    let staff = state.db.session(&sha256_hex(token.as_bytes()), t).await?.ok_or_else(|| AppError::Unauthorized("log in again".into()))?;
+    state.db.audit(&staff.partnership_id, &staff.email, "login", "logged in", t).await?;
+    Ok((AppendHeaders([(SET_COOKIE, cookie(&state, &token, SESSION_SECS))]), Json(me_of(&staff))))
+}
+
+pub async fn logout(State(state): State<AppState>, Staff(staff): Staff, headers: HeaderMap) -> Result<impl IntoResponse, AppError> {
+    if let Some(token) = session_token(&headers) {
+        state.db.delete_session(&sha256_hex(token.as_bytes())).await?;
+    }
+    state.db.audit(&staff.partnership_id, &staff.email, "logout", "logged out", now()).await?;
+    Ok((AppendHeaders([(SET_COOKIE, cookie(&state, "", 0))]), Json(serde_json::json!({"logged_out": true}))))
+}
+
+pub async fn me_handler(Staff(staff): Staff) -> Json<Me> {
+    Json(me_of(&staff))
+}
+
+pub use me_handler as me;
+
+pub async fn stats(State(state): State<AppState>, Staff(staff): Staff) -> Result<Json<Stats>, AppError> {
+    Ok(Json(Stats { responses: state.db.count_responses_for(&staff.partnership_id).await? }))
+}
+
+pub async fn agencies(State(state): State<AppState>, Staff(staff): Staff) -> Result<Json<Vec<AgencyV1>>, AppError> {
+    Ok(Json(state.db.agencies(&staff.partnership_id).await?))
+}
+
+pub async fn create_agency(State(state): State<AppState>, staff: Staff, JsonBody(req): JsonBody<NewAgency>) -> Result<Json<AgencyV1>, AppError> {
+    let staff = staff.coordinator()?;
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::BadRequest("name: an agency's name is 1 to 120 characters".into()));
+    }
+    let agency = state.db.create_agency(&staff.partnership_id, name, req.kind, now()).await?;
+    state.db.audit(&staff.partnership_id, &staff.email, "agency_created", &format!("agency {name} ({})", req.kind.as_str()), now()).await?;
+    Ok(Json(agency))
+}
+
+pub async fn create_enrolment_code(
+    State(state): State<AppState>,
+    staff: Staff,
+    JsonBody(req): JsonBody<NewEnrolmentCode>,
+) -> Result<Json<EnrolmentCodeV1>, AppError> {
+    let staff = staff.coordinator()?;
+    let agency = state
+        .db
+        .agency_in(&staff.partnership_id, &req.agency_id)
+        .await?
+        .ok_or_else(|| AppError::Missing(format!("agency_id: no agency {:?} in your partnership", req.agency_id)))?;
+    let code = new_enrolment_code();
+    let t = now();
+    state.db.create_enrolment_code(&sha256_hex(code.as_bytes()), &req.agency_id, &staff.email, t, t + CODE_SECS).await?;
+    state.db.audit(&staff.partnership_id, &staff.email, "enrolment_code_issued", &format!("enrolment code for {agency}"), t).await?;
+    Ok(Json(EnrolmentCodeV1 { code: display_code(&code), agency, expires_at: t + CODE_SECS }))
+}
+
+pub async fn devices(State(state): State<AppState>, Staff(staff): Staff) -> Result<Json<Vec<DeviceV1>>, AppError> {
+    Ok(Json(state.db.devices(&staff.partnership_id).await?))
+}
+
+pub async fn revoke_device(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
+    let staff = staff.coordinator()?;
+    if !state.db.revoke_device(&staff.partnership_id, &id, now()).await? {
+        return Err(AppError::Missing(format!("no device {id:?} to revoke in your partnership (or it is already revoked)")));
+    }
+    state.db.audit(&staff.partnership_id, &staff.email, "device_revoked", &format!("device {id} revoked"), now()).await?;
+    Ok(Json(serde_json::json!({"revoked": id})))
+}
+
+pub async fn create_user(State(state): State<AppState>, staff: Staff, JsonBody(req): JsonBody<NewUser>) -> Result<Json<serde_json::Value>, AppError> {
+    let staff = staff.coordinator()?;
+    let email = normalise_email(&req.email);
+    if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+        return Err(AppError::BadRequest("email: that is not an email address".into()));
+    }
+    if req.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::BadRequest(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    let id = state
+        .db
+        .create_user(&staff.partnership_id, &email, &hash_password(&req.password), req.role, now())
+        .await?
+        .ok_or_else(|| AppError::Conflict(format!("email: {email} already has an account")))?;
+    state.db.audit(&staff.partnership_id, &staff.email, "user_created", &format!("{email} ({})", req.role.as_str()), now()).await?;
+    Ok(Json(serde_json::json!({"id": id, "email": email, "role": req.role})))
+}
+
+pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Json<Vec<AuditEntryV1>>, AppError> {
+    let staff = staff.coordinator()?;
+    Ok(Json(state.db.audit_log(&staff.partnership_id, 500).await?))
+}

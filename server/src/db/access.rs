@@ -1,0 +1,308 @@
+//! SQL for partnerships, agencies, enrolment, devices, staff, sessions and the audit log.
+
+use super::Db;
+use heard_domain::access::{AgencyKind, AgencyV1, AuditEntryV1, DeviceV1, Role};
+use sqlx::Row;
+
+/// A device that presented a valid token.
+#[derive(Clone, Debug)]
+pub struct DeviceRow {
+    pub id: String,
+    pub agency_id: String,
+    pub partnership_id: String,
+    pub key_fingerprint: String,
+    pub revoked: bool,
+}
+
+/// A logged-in coordinator or analyst.
+#[derive(Clone, Debug)]
+pub struct StaffRow {
+    pub user_id: String,
+    pub email: String,
+    pub role: Role,
+    pub partnership_id: String,
+    pub partnership: String,
+    pub csrf_token: String,
+}
+
+pub struct Enrolled {
+    pub device_id: String,
+    pub agency: String,
+    pub partnership_id: String,
+    pub partnership: String,
+    pub key_fingerprint: String,
+}
+
+pub struct UserLogin {
+    pub id: String,
+    pub password_hash: String,
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl Db {
+    pub async fn create_partnership(&self, name: &str, key_fingerprint: &str, now: i64) -> Result<String, sqlx::Error> {
+        let id = new_id();
+        sqlx::query("INSERT INTO partnerships (id, name, key_fingerprint, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(name)
+            .bind(key_fingerprint)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn partnership_by_name(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT id FROM partnerships WHERE name = $1").bind(name).fetch_optional(&self.pool).await
+    }
+
+    pub async fn create_agency(&self, partnership_id: &str, name: &str, kind: AgencyKind, now: i64) -> Result<AgencyV1, sqlx::Error> {
+        let id = new_id();
+        sqlx::query("INSERT INTO agencies (id, partnership_id, name, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(partnership_id)
+            .bind(name)
+            .bind(kind.as_str())
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(AgencyV1 { id, name: name.to_string(), kind })
+    }
+
+    pub async fn agencies(&self, partnership_id: &str) -> Result<Vec<AgencyV1>, sqlx::Error> {
+        let rows = sqlx::query("SELECT id, name, kind FROM agencies WHERE partnership_id = $1 ORDER BY name")
+            .bind(partnership_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AgencyV1 {
+                id: r.get("id"),
+                name: r.get("name"),
+                kind: AgencyKind::parse(&r.get::<String, _>("kind")).unwrap_or(AgencyKind::Other),
+            })
+            .collect())
+    }
+
+    /// The agency's name, when it belongs to `partnership_id`.
+    pub async fn agency_in(&self, partnership_id: &str, agency_id: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT name FROM agencies WHERE id = $1 AND partnership_id = $2")
+            .bind(agency_id)
+            .bind(partnership_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn create_enrolment_code(&self, code_hash: &str, agency_id: &str, created_by: &str, now: i64, expires_at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO enrolment_codes (code_hash, agency_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(code_hash)
+            .bind(agency_id)
+            .bind(created_by)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Spends a one-time code and registers a device with `token_hash`, in one transaction.
+    /// `None` when the code is unknown, spent or expired.
+    pub async fn enrol(&self, code_hash: &str, token_hash: &str, now: i64) -> Result<Option<Enrolled>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let spent = sqlx::query("UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1")
+            .bind(now)
+            .bind(code_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if spent != 1 {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT a.id AS agency_id, a.name AS agency, p.id AS partnership_id, p.name AS partnership, p.key_fingerprint \
+             FROM enrolment_codes c JOIN agencies a ON a.id = c.agency_id JOIN partnerships p ON p.id = a.partnership_id \
+             WHERE c.code_hash = $1",
+        )
+        .bind(code_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let device_id = new_id();
+        sqlx::query("INSERT INTO devices (id, agency_id, token_hash, enrolled_at) VALUES ($1, $2, $3, $4)")
+            .bind(&device_id)
+            .bind(row.get::<String, _>("agency_id"))
+            .bind(token_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(Enrolled {
+            device_id,
+            agency: row.get("agency"),
+            partnership_id: row.get("partnership_id"),
+            partnership: row.get("partnership"),
+            key_fingerprint: row.get("key_fingerprint"),
+        }))
+    }
+
+    pub async fn device_by_token(&self, token_hash: &str) -> Result<Option<DeviceRow>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT d.id, d.agency_id, d.revoked_at, a.partnership_id, p.key_fingerprint \
+             FROM devices d JOIN agencies a ON a.id = d.agency_id JOIN partnerships p ON p.id = a.partnership_id \
+             WHERE d.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| DeviceRow {
+            id: r.get("id"),
+            agency_id: r.get("agency_id"),
+            partnership_id: r.get("partnership_id"),
+            key_fingerprint: r.get("key_fingerprint"),
+            revoked: r.get::<Option<i64>, _>("revoked_at").is_some(),
+        }))
+    }
+
+    pub async fn touch_device(&self, device_id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE devices SET last_sync_at = $1 WHERE id = $2").bind(now).bind(device_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn devices(&self, partnership_id: &str) -> Result<Vec<DeviceV1>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT d.id, a.name AS agency, d.enrolled_at, d.last_sync_at, d.revoked_at \
+             FROM devices d JOIN agencies a ON a.id = d.agency_id WHERE a.partnership_id = $1 ORDER BY d.enrolled_at",
+        )
+        .bind(partnership_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| DeviceV1 {
+                id: r.get("id"),
+                agency: r.get("agency"),
+                enrolled_at: r.get("enrolled_at"),
+                last_sync_at: r.get("last_sync_at"),
+                revoked: r.get::<Option<i64>, _>("revoked_at").is_some(),
+            })
+            .collect())
+    }
+
+    /// Revokes a device of `partnership_id`; false when there is no such device there.
+    pub async fn revoke_device(&self, partnership_id: &str, device_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let n = sqlx::query(
+            "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
+             AND agency_id IN (SELECT id FROM agencies WHERE partnership_id = $3)",
+        )
+        .bind(now)
+        .bind(device_id)
+        .bind(partnership_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Creates a staff account; `None` when the email is taken.
+    pub async fn create_user(&self, partnership_id: &str, email: &str, password_hash: &str, role: Role, now: i64) -> Result<Option<String>, sqlx::Error> {
+        let id = new_id();
+        let n = sqlx::query(
+            "INSERT INTO users (id, partnership_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (email) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(partnership_id)
+        .bind(email)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok((n == 1).then_some(id))
+    }
+
+    pub async fn user_login(&self, email: &str) -> Result<Option<UserLogin>, sqlx::Error> {
+        let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| UserLogin { id: r.get("id"), password_hash: r.get("password_hash") }))
+    }
+
+    pub async fn login_failures_since(&self, email: &str, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2").bind(email).bind(since).fetch_one(&self.pool).await
+    }
+
+    pub async fn record_login_failure(&self, email: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)").bind(email).bind(now).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, email: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(email).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn create_session(&self, token_hash: &str, user_id: &str, csrf_token: &str, expires_at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(csrf_token)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, token_hash: &str, now: i64) -> Result<Option<StaffRow>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.role, u.partnership_id, p.name AS partnership, s.csrf_token \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN partnerships p ON p.id = u.partnership_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|r| {
+            Some(StaffRow {
+                user_id: r.get("id"),
+                email: r.get("email"),
+                role: Role::parse(&r.get::<String, _>("role"))?,
+                partnership_id: r.get("partnership_id"),
+                partnership: r.get("partnership"),
+                csrf_token: r.get("csrf_token"),
+            })
+        }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn audit(&self, partnership_id: &str, actor: &str, action: &str, detail: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO audit_log (partnership_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(partnership_id)
+            .bind(now)
+            .bind(actor)
+            .bind(action)
+            .bind(detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The newest `limit` audit entries of a partnership, newest first.
+    pub async fn audit_log(&self, partnership_id: &str, limit: i64) -> Result<Vec<AuditEntryV1>, sqlx::Error> {
+        let rows = sqlx::query("SELECT at, actor, action, detail FROM audit_log WHERE partnership_id = $1 ORDER BY seq DESC LIMIT $2")
+            .bind(partnership_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AuditEntryV1 { at: r.get("at"), actor: r.get("actor"), action: r.get("action"), detail: r.get("detail") })
+            .collect())
+    }
+}

@@ -1,0 +1,205 @@
+//! Who may do what: enrolment, device tokens, staff logins, CSRF, roles, partnerships kept
+//! apart, and the audit log. Every test runs on SQLite and PostgreSQL.
+
+#[macro_use]
+mod common;
+
+use axum::http::StatusCode;
+use common::{enrol_new_device, login, response_json, Auth, World, PASSWORD};
+
+on_both_backends!(
+    every_endpoint_answers_each_kind_of_caller_as_it_should,
+    an_enrolment_code_works_once,
+    a_revoked_device_is_refused_and_told_why,
+    a_batch_with_another_partnerships_key_is_refused,
+    each_partnership_sees_only_its_own_responses,
+    logins_are_rate_limited_per_account,
+    changes_need_the_csrf_token,
+    logout_ends_the_session,
+    staff_accounts_need_a_real_email_and_a_long_password,
+    the_audit_log_records_logins_enrolments_and_revocations,
+);
+
+const ID: &str = "6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00aa";
+
+/// (method, path, JSON body) of every endpoint but login and enrol.
+fn endpoints(w: &World, device_id: &str) -> Vec<(&'static str, String, Option<String>)> {
+    vec![
+        ("POST", "/api/v1/responses".into(), Some(w.batch(&[response_json(ID, 2)]))),
+        ("GET", "/api/v1/stats".into(), None),
+        ("GET", "/api/v1/me".into(), None),
+        ("GET", "/api/v1/agencies".into(), None),
+        ("POST", "/api/v1/agencies".into(), Some(r#"{"name":"Health Visitors","kind":"health"}"#.into())),
+        ("POST", "/api/v1/enrolment-codes".into(), Some(format!(r#"{{"agency_id":"{}"}}"#, w.us.agency_id))),
+        ("GET", "/api/v1/devices".into(), None),
+        ("POST", format!("/api/v1/devices/{device_id}/revoke"), None),
+        ("POST", "/api/v1/users".into(), Some(r#"{"email":"new@north.test","password":"a long enough password","role":"analyst"}"#.into())),
+        ("GET", "/api/v1/audit".into(), None),
+    ]
+}
+
+async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
+    use StatusCode as S;
+    // A second device of ours, revoked, and a spare one for the revoke endpoint to act on.
+    let revoked = enrol_new_device(&w.db, &w.us.coordinator, &w.us.agency_id).await;
+    let devices = w.call("GET", "/api/v1/devices", Auth::Staff(&w.us.coordinator, false), None).await.1;
+    let revoked_id = devices.as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(w.call("POST", &format!("/api/v1/devices/{revoked_id}/revoke"), Auth::Staff(&w.us.coordinator, true), None).await.0, S::OK);
+
+    let callers: [(&str, Auth); 6] = [
+        ("anonymous", Auth::Anonymous),
+        ("device", Auth::Device(&w.us.device)),
+        ("revoked device", Auth::Device(&revoked)),
+        ("coordinator", Auth::Staff(&w.us.coordinator, true)),
+        ("analyst", Auth::Staff(&w.us.analyst, true)),
+        ("other partnership's coordinator", Auth::Staff(&w.them.coordinator, true)),
+    ];
+    // Expected status per endpoint, in the order of `callers`.
+    let expected: [[S; 6]; 10] = [
+        // anonymous, device, revoked, coordinator, analyst, other coordinator
+        [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST responses
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET stats
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET me
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET agencies
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // POST agencies
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],   // POST enrolment code (our agency)
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET devices
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],   // revoke our device
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::CONFLICT],    // POST users (same email twice)
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // GET audit
+    ];
+    let mut wrong = Vec::new();
+    for (k, (name, auth)) in callers.iter().enumerate() {
+        // A fresh device to revoke for each caller, so "OK" means this caller revoked it.
+        let target = enrol_new_device(&w.db, &w.us.coordinator, &w.us.agency_id).await;
+        let list = w.call("GET", "/api/v1/devices", Auth::Staff(&w.us.coordinator, false), None).await.1;
+        let target_id = list.as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_string();
+        drop(target);
+        for (e, (method, path, body)) in endpoints(w, &target_id).into_iter().enumerate() {
+            let (status, json) = w.call(method, &path, *auth, body.as_deref()).await;
+            assert!(json["error"].is_string() || status == S::OK, "{method} {path} as {name}: {status} without an error body: {json}");
+            if status != expected[e][k] {
+                wrong.push(format!("{method} {path} as {name}: got {status}, expected {} ({json})", expected[e][k]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+async fn an_enrolment_code_works_once(w: &World) {
+    let body = format!(r#"{{"agency_id":"{}"}}"#, w.us.agency_id);
+    let (_, code) = w.call("POST", "/api/v1/enrolment-codes", Auth::Staff(&w.us.coordinator, true), Some(&body)).await;
+    let code = code["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 11, "shown as ABCDE-FGHJK: {code}");
+    let typed = format!(r#"{{"code":" {} "}}"#, code.to_lowercase());
+    let (status, reply) = w.call("POST", "/api/v1/enrol", Auth::Anonymous, Some(&typed)).await;
+    assert_eq!(status, StatusCode::OK, "codes are forgiving about case and spaces: {reply}");
+    assert_eq!(reply["agency"], "North School");
+    assert_eq!(reply["key_fingerprint"], w.us.fingerprint.as_str());
+    let (status, again) = w.call("POST", "/api/v1/enrol", Auth::Anonymous, Some(&typed)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(again["detail"].as_str().unwrap().contains("already used"), "{again}");
+    let (status, _) = w.call("POST", "/api/v1/enrol", Auth::Anonymous, Some(r#"{"code":"nonsense"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // The new token works.
+    let token = reply["device_token"].as_str().unwrap();
+    let (status, _) = w.call("POST", "/api/v1/responses", Auth::Device(token), Some(&w.batch(&[response_json(ID, 1)]))).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn a_revoked_device_is_refused_and_told_why(w: &World) {
+    let devices = w.call("GET", "/api/v1/devices", Auth::Staff(&w.us.coordinator, false), None).await.1;
+    let id = devices[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(devices[0]["revoked"], false);
+    w.call("POST", &format!("/api/v1/devices/{id}/revoke"), Auth::Staff(&w.us.coordinator, true), None).await;
+    let (status, json) = w.post_batch(&w.batch(&[response_json(ID, 2)])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(json["detail"].as_str().unwrap().contains("revoked"), "{json}");
+    assert_eq!(w.held().await, 0);
+    let devices = w.call("GET", "/api/v1/devices", Auth::Staff(&w.us.coordinator, false), None).await.1;
+    assert_eq!(devices[0]["revoked"], true);
+}
+
+async fn a_batch_with_another_partnerships_key_is_refused(w: &World) {
+    let foreign = common::batch_with(&w.them.fingerprint, &[response_json(ID, 2)]);
+    let (status, json) = w.post_batch(&foreign).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(json["error"], "wrong_partnership");
+    assert!(json["detail"].as_str().unwrap().contains("another partnership's key"));
+    assert_eq!(w.held().await, 0);
+}
+
+async fn each_partnership_sees_only_its_own_responses(w: &World) {
+    w.post_batch(&w.batch(&[response_json(ID, 2)])).await;
+    let theirs = common::batch_with(&w.them.fingerprint, &[response_json("6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00bb", 3)]);
+    let (status, _) = w.call("POST", "/api/v1/responses", Auth::Device(&w.them.device), Some(&theirs)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(w.held().await, 1);
+    let (_, stats) = w.call("GET", "/api/v1/stats", Auth::Staff(&w.them.analyst, false), None).await;
+    assert_eq!(stats["responses"], 1);
+    let (_, devices) = w.call("GET", "/api/v1/devices", Auth::Staff(&w.them.coordinator, false), None).await;
+    assert_eq!(devices.as_array().unwrap().len(), 1, "they see their own device only");
+}
+
+async fn logins_are_rate_limited_per_account(w: &World) {
+    for _ in 0..5 {
+        let (status, json) = login(&w.db, "coordinator@north.test", "wrong password").await.unwrap_err();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(json["detail"], "that email and password do not match an account");
+    }
+    let (status, json) = login(&w.db, "coordinator@north.test", PASSWORD).await.unwrap_err();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits: {json}");
+    // Another account is not affected, and an unknown email answers like a wrong password.
+    assert!(login(&w.db, "analyst@north.test", PASSWORD).await.is_ok());
+    let (status, json) = login(&w.db, "nobody@north.test", PASSWORD).await.unwrap_err();
+    assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::UNAUTHORIZED, "that email and password do not match an account"));
+}
+
+async fn changes_need_the_csrf_token(w: &World) {
+    let body = r#"{"name":"Police Team","kind":"police"}"#;
+    let (status, json) = w.call("POST", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, false), Some(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(json["detail"].as_str().unwrap().contains("x-csrf-token"));
+    let (_, agencies) = w.call("GET", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert_eq!(agencies.as_array().unwrap().len(), 1, "nothing was created");
+    let (status, agency) = w.call("POST", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, true), Some(body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(agency["kind"], "police");
+}
+
+async fn logout_ends_the_session(w: &World) {
+    let session = login(&w.db, "analyst@north.test", PASSWORD).await.unwrap();
+    assert_eq!(w.call("GET", "/api/v1/me", Auth::Staff(&session, false), None).await.0, StatusCode::OK);
+    assert_eq!(w.call("POST", "/api/v1/logout", Auth::Staff(&session, true), None).await.0, StatusCode::OK);
+    let (status, json) = w.call("GET", "/api/v1/me", Auth::Staff(&session, false), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{json}");
+}
+
+async fn staff_accounts_need_a_real_email_and_a_long_password(w: &World) {
+    let coordinator = Auth::Staff(&w.us.coordinator, true);
+    let (status, json) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"not-an-email","password":"long enough password","role":"analyst"}"#)).await;
+    assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::BAD_REQUEST, "email: that is not an email address"));
+    let (status, json) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"a@north.test","password":"short","role":"analyst"}"#)).await;
+    assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::BAD_REQUEST, "password: at least 12 characters"));
+    let (status, json) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"a@north.test","password":"long enough password","role":"boss"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json["detail"].as_str().unwrap().starts_with("role: unknown variant `boss`"), "{json}");
+    let (status, _) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":" A@North.test ","password":"long enough password","role":"analyst"}"#)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(login(&w.db, "a@north.test", "long enough password").await.is_ok());
+}
+
+async fn the_audit_log_records_logins_enrolments_and_revocations(w: &World) {
+    let devices = w.call("GET", "/api/v1/devices", Auth::Staff(&w.us.coordinator, false), None).await.1;
+    let id = devices[0]["id"].as_str().unwrap().to_string();
+    w.call("POST", &format!("/api/v1/devices/{id}/revoke"), Auth::Staff(&w.us.coordinator, true), None).await;
+    let (_, log) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for action in ["login", "enrolment_code_issued", "device_enrolled", "device_revoked"] {
+        assert!(actions.contains(&action), "{action} missing from {actions:?}");
+    }
+    assert_eq!(actions[0], "device_revoked", "newest first");
+    let text = log.to_string();
+    assert!(!text.contains(&w.us.device), "no token in the audit log");
+    assert!(!text.contains("South"), "no other partnership's entries");
+}

@@ -1,0 +1,107 @@
+//! Enrolling the tablet once, with the text the coordinator gave: the one-time code goes to
+//! the server for a device token; the partnership key stays here, checked against the
+//! fingerprint the server knows.
+
+use crate::device;
+use crate::i18n::use_i18n;
+use crate::store::{Enrolment, Store, StoreName};
+use crate::sync::{self, SendError};
+use heard_domain::b64::base64url_encode;
+use heard_domain::enrolment::{EnrolmentError, EnrolmentText};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn EnrolPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let text = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    // The outcome to show: Ok(confirmation) or Err(problem).
+    let message = RwSignal::new(None::<Result<String, String>>);
+
+    // Show what this tablet is already enrolled for.
+    spawn_local(async move {
+        if let Ok(Some(e)) = async { Store::open(&store_name.get_value()).await?.enrolment().await }.await {
+            message.set(Some(Ok(i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]))));
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parsed = match EnrolmentText::parse(&text.get_untracked()) {
+            Ok(p) => p,
+            Err(e) => {
+                let key = match e {
+                    EnrolmentError::Prefix => "enrol.error.prefix",
+                    EnrolmentError::Code => "enrol.error.code",
+                    EnrolmentError::Key => "enrol.error.key",
+                };
+                message.set(Some(Err(i18n.t(key))));
+                return;
+            }
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let outcome = enrol(&store_name.get_value(), parsed).await;
+            message.set(Some(outcome.map(|e| i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)])).map_err(
+                |problem| match problem {
+                    Problem::Server(SendError::Unreachable) => i18n.t("enrol.unreachable"),
+                    Problem::Server(SendError::Refused { detail } | SendError::NotAllowed { detail }) => {
+                        i18n.fill("enrol.refused", &[("detail", &detail)])
+                    }
+                    Problem::Server(_) | Problem::Storage => i18n.t("store.unavailable"),
+                    Problem::KeyMismatch => i18n.t("enrol.key_mismatch"),
+                },
+            )));
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <h1>{move || i18n.t("enrol.title")}</h1>
+        <p id="enrol-intro">{move || i18n.t("enrol.intro")}</p>
+        <form on:submit=submit>
+            <label for="enrolment-code">{move || i18n.t("enrol.code")}</label>
+            <textarea
+                id="enrolment-code"
+                rows="3"
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby="enrol-intro"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || if busy.get() { i18n.t("enrol.working") } else { i18n.t("enrol.submit") }}
+            </button>
+        </form>
+        <p role="status" class:problem=move || matches!(message.get(), Some(Err(_)))>
+            {move || message.get().map(|m| m.unwrap_or_else(|e| e))}
+        </p>
+    }
+}
+
+enum Problem {
+    Server(SendError),
+    KeyMismatch,
+    Storage,
+}
+
+async fn enrol(store_name: &StoreName, parsed: EnrolmentText) -> Result<Enrolment, Problem> {
+    let fingerprint = device::sha256_hex(&parsed.key).await.ok_or(Problem::Storage)?;
+    let reply = sync::enrol(&parsed.code).await.map_err(Problem::Server)?;
+    if reply.key_fingerprint != fingerprint {
+        return Err(Problem::KeyMismatch);
+    }
+    let enrolment = Enrolment {
+        device_token: reply.device_token,
+        partnership_key: base64url_encode(&parsed.key),
+        key_fingerprint: fingerprint,
+        agency: reply.agency,
+        partnership: reply.partnership,
+    };
+    let store = Store::open(store_name).await.map_err(|_| Problem::Storage)?;
+    store.save_enrolment(&enrolment).await.map_err(|_| Problem::Storage)?;
+    Ok(enrolment)
+}
