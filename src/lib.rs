@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod crypto;
 pub mod device;
 pub mod pages;
 pub mod route;

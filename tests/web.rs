@@ -372,3 +372,23 @@ async fn fingerprints_are_sha256_as_the_server_computes_them() {
     // The FIPS 180-2 test vector for "abc".
     assert_eq!(heard::device::sha256_hex(b"abc").await.unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+#[wasm_bindgen_test]
+async fn records_are_sealed_under_a_key_only_the_pin_unwraps() {
+    use heard::crypto::{new_keyring, unlock, CryptoError};
+    // Fewer PBKDF2 rounds than the app's 600,000, to keep the test quick.
+    let (keyring, key) = new_keyring("2468", 1_000).await.unwrap();
+    let sealed = key.seal(b"I feel safe at home").await.unwrap();
+    assert!(!sealed.contains("safe"));
+    assert_ne!(sealed, key.seal(b"I feel safe at home").await.unwrap(), "a fresh IV every time");
+    assert_eq!(key.open(&sealed).await.unwrap(), b"I feel safe at home");
+
+    assert_eq!(unlock(&keyring, "1357").await.unwrap_err(), CryptoError::WrongPin);
+    let again = unlock(&keyring, "2468").await.unwrap();
+    assert_eq!(again.open(&sealed).await.unwrap(), b"I feel safe at home", "the PIN unwraps the same data key");
+
+    let mut tampered = sealed.clone().into_bytes();
+    let last = tampered.len() - 2;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    assert_eq!(key.open(&String::from_utf8(tampered).unwrap()).await.unwrap_err(), CryptoError::Damaged);
+}

@@ -1,0 +1,150 @@
+//! Encryption at rest, through WebCrypto: the only module that knows it.
+//!
+//! A random 256-bit data key encrypts every record (AES-GCM, a fresh 96-bit IV per record).
+//! The data key is stored only wrapped (AES-GCM) under a key derived from the practitioner's
+//! PIN with PBKDF2-HMAC-SHA256, 600,000 iterations and a random 128-bit salt (OWASP 2023).
+//! Unwrapped, the data key lives in memory only, as a non-extractable `CryptoKey`.
+//!
+//! Architecture invariant: nothing here awaits inside an IndexedDB transaction; callers seal
+//! first, then write.
+
+use heard_domain::b64::{base64url_decode, base64url_encode};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
+
+pub const PBKDF2_ITERATIONS: u32 = 600_000;
+const IV_BYTES: usize = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("this browser cannot encrypt (WebCrypto needs HTTPS or localhost)")]
+    Unavailable,
+    #[error("the PIN is not right")]
+    WrongPin,
+    #[error("a stored record could not be decrypted")]
+    Damaged,
+}
+
+/// The unwrapped data key, in memory only.
+#[derive(Clone, Debug)]
+pub struct DataKey(CryptoKey);
+
+/// What is stored about the data key: everything but the PIN.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Keyring {
+    pub salt: String,
+    pub iterations: u32,
+    /// The data key, sealed under the PIN-derived key.
+    pub wrapped: String,
+}
+
+fn subtle() -> Result<SubtleCrypto, CryptoError> {
+    Ok(web_sys::window().ok_or(CryptoError::Unavailable)?.crypto().map_err(|_| CryptoError::Unavailable)?.subtle())
+}
+
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; n];
+    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = c.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> Object {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o
+}
+
+fn usages(list: &[&str]) -> JsValue {
+    list.iter().map(|u| JsValue::from_str(u)).collect::<Array>().into()
+}
+
+fn aes_gcm() -> Object {
+    object(&[("name", "AES-GCM".into()), ("length", 256.into())])
+}
+
+async fn resolve(p: Result<js_sys::Promise, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(p?).await
+}
+
+/// The key that wraps the data key, derived from the PIN.
+async fn pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<CryptoKey, CryptoError> {
+    let subtle = subtle()?;
+    let raw = Uint8Array::from(pin.as_bytes());
+    let base = resolve(subtle.import_key_with_object("raw", &raw, &object(&[("name", "PBKDF2".into())]), false, &usages(&["deriveKey"])))
+        .await
+        .map_err(|_| CryptoError::Unavailable)?;
+    let params = object(&[
+        ("name", "PBKDF2".into()),
+        ("hash", "SHA-256".into()),
+        ("salt", Uint8Array::from(salt).into()),
+        ("iterations", iterations.into()),
+    ]);
+    let key = resolve(subtle.derive_key_with_object_and_object(&params, &base.unchecked_into(), &aes_gcm(), false, &usages(&["encrypt", "decrypt"])))
+        .await
+        .map_err(|_| CryptoError::Unavailable)?;
+    Ok(key.unchecked_into())
+}
+
+async fn import_data_key(raw: &[u8]) -> Result<DataKey, CryptoError> {
+    let key = resolve(subtle()?.import_key_with_object("raw", &Uint8Array::from(raw), &aes_gcm(), false, &usages(&["encrypt", "decrypt"])))
+        .await
+        .map_err(|_| CryptoError::Unavailable)?;
+    Ok(DataKey(key.unchecked_into()))
+}
+
+async fn seal_with(key: &CryptoKey, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let iv = random_bytes(IV_BYTES);
+    let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(iv.as_slice()).into())]);
+    let sealed = resolve(subtle()?.encrypt_with_object_and_u8_array(&params, key, plaintext)).await.map_err(|_| CryptoError::Unavailable)?;
+    let mut out = iv;
+    out.extend(Uint8Array::new(&sealed).to_vec());
+    Ok(out)
+}
+
+async fn open_with(key: &CryptoKey, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    if sealed.len() < IV_BYTES + 16 {
+        return Err(CryptoError::Damaged);
+    }
+    let (iv, body) = sealed.split_at(IV_BYTES);
+    let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(iv).into())]);
+    // AES-GCM checks integrity: a wrong key or a changed byte fails here.
+    let plain = resolve(subtle()?.decrypt_with_object_and_u8_array(&params, key, body)).await.map_err(|_| CryptoError::Damaged)?;
+    Ok(Uint8Array::new(&plain).to_vec())
+}
+
+impl DataKey {
+    /// Encrypts `plaintext`; the result is text, ready to store.
+    pub async fn seal(&self, plaintext: &[u8]) -> Result<String, CryptoError> {
+        Ok(base64url_encode(&seal_with(&self.0, plaintext).await?))
+    }
+
+    pub async fn open(&self, sealed: &str) -> Result<Vec<u8>, CryptoError> {
+        open_with(&self.0, &base64url_decode(sealed).ok_or(CryptoError::Damaged)?).await
+    }
+}
+
+/// Makes a new data key and wraps it under `pin`.
+pub async fn new_keyring(pin: &str, iterations: u32) -> Result<(Keyring, DataKey), CryptoError> {
+    let raw = random_bytes(32);
+    let salt = random_bytes(16);
+    let wrapping = pin_key(pin, &salt, iterations).await?;
+    let wrapped = seal_with(&wrapping, &raw).await?;
+    let key = import_data_key(&raw).await?;
+    Ok((Keyring { salt: base64url_encode(&salt), iterations, wrapped: base64url_encode(&wrapped) }, key))
+}
+
+/// Unwraps the data key with `pin`; `WrongPin` when it does not open.
+pub async fn unlock(keyring: &Keyring, pin: &str) -> Result<DataKey, CryptoError> {
+    let salt = base64url_decode(&keyring.salt).ok_or(CryptoError::Damaged)?;
+    let wrapped = base64url_decode(&keyring.wrapped).ok_or(CryptoError::Damaged)?;
+    let wrapping = pin_key(pin, &salt, keyring.iterations).await?;
+    let raw = open_with(&wrapping, &wrapped).await.map_err(|_| CryptoError::WrongPin)?;
+    import_data_key(&raw).await
+}
