@@ -1,6 +1,7 @@
 //! The app's screens, chosen by the current route, and the context every page shares
 //! (navigation, wording, read-aloud).
 
+use crate::components::Guarded;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::{ChildPage, CoordinatorPage, EnrolPage, HomePage, OutboxPage, RunPage};
 use crate::route::{Nav, Route};
@@ -16,9 +17,13 @@ pub fn App() -> impl IntoView {
     let i18n = use_i18n();
     let screen = move || match nav.route.get() {
         Route::Home => view! { <HomePage /> }.into_any(),
-        Route::Child => view! { <ChildPage /> }.into_any(),
-        Route::Run { form, lang, scan } => view! { <RunPage form lang scan /> }.into_any(),
-        Route::Outbox => view! { <OutboxPage /> }.into_any(),
+        // Screens that read or write children's answers need an enrolled, unlocked tablet.
+        Route::Child => view! { <Guarded><ChildPage /></Guarded> }.into_any(),
+        Route::Run { form, lang, scan } => {
+            let (form, lang) = (StoredValue::new(form), StoredValue::new(lang));
+            view! { <Guarded><RunPage form=form.get_value() lang=lang.get_value() scan /></Guarded> }.into_any()
+        }
+        Route::Outbox => view! { <Guarded><OutboxPage /></Guarded> }.into_any(),
         Route::Enrol => view! { <EnrolPage /> }.into_any(),
         Route::Coordinator => view! { <CoordinatorPage /> }.into_any(),
         Route::NotFound => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),

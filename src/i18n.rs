@@ -39,8 +39,12 @@ impl I18n {
         self.with_strings(|s| s.fill(key, args))
     }
 
-    /// Switches language and mirrors the document for right-to-left scripts.
+    /// Switches language and mirrors the document for right-to-left scripts. Setting the
+    /// language it already has changes nothing (and re-renders nothing).
     pub fn set_lang(&self, lang: Lang) {
+        if self.lang.get_untracked() == lang {
+            return;
+        }
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", lang.as_str());
             let _ = root.set_attribute("dir", lang.dir());

@@ -1,14 +1,20 @@
 //! The only module that knows IndexedDB.
 //!
-//! Two object stores: `drafts` holds responses a child is still giving (each answer is
-//! written as it is given), `pending_responses` holds finished ones waiting to be sent.
+//! Object stores: `drafts` holds responses a child is still giving (each answer written as it
+//! is given), `pending_responses` finished ones waiting to be sent, `settings` the keyring
+//! and the enrolment. Every record but the keyring is sealed with the data key (`crypto`):
+//! what is on disk is an id and ciphertext, so a locked tablet shows no answer, name, token or
+//! partnership key to anyone reading its storage.
 //!
-//! Architecture invariant: every answer is written here before the child sees it was
-//! taken; a response moves from `drafts` to `pending_responses` in one transaction; and it
-//! leaves `pending_responses` only when `remove_confirmed` is called with ids the server
-//! confirmed. Records on disk (`StoredResponse`) are their own type, converted explicitly
-//! to and from the domain `Response`.
+//! Architecture invariant: every answer is written here before the child sees it was taken;
+//! a response moves from `drafts` to `pending_responses` in one transaction; and it leaves
+//! `pending_responses` only when `remove_confirmed` is called with ids the server confirmed.
+//! Records are sealed before a transaction opens (nothing else is awaited inside one).
+//! Records on disk (`StoredResponse`, sealed) are their own type, converted explicitly to
+//! and from the domain `Response`.
 
+use crate::crypto::{self, CryptoError, DataKey, Keyring, PBKDF2_ITERATIONS};
+use heard_domain::pin::wait_after;
 use heard_domain::{Answer, Day, FormId, Lang, Response};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -26,6 +32,7 @@ const PENDING: &str = "pending_responses";
 const DRAFTS: &str = "drafts";
 const SETTINGS: &str = "settings";
 const ENROLMENT_KEY: &str = "enrolment";
+const KEYRING_KEY: &str = "keyring";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -35,6 +42,11 @@ pub enum StoreError {
     Op(String),
     #[error("a saved record could not be read back: {0}")]
     Corrupt(String),
+    /// The data key is not in memory: the practitioner must enter the PIN.
+    #[error("the tablet is locked")]
+    Locked,
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
 }
 
 impl From<indexed_db_futures::error::Error> for StoreError {
@@ -43,22 +55,17 @@ impl From<indexed_db_futures::error::Error> for StoreError {
     }
 }
 
-/// A response as kept on the tablet, waiting to be sent.
+/// A response as kept on the tablet (inside the sealed record).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredResponse {
     pub id: String,
     pub form_id: String,
     pub form_version: u32,
-    #[serde(default = "english")]
     pub lang: String,
     pub date: String,
     pub answers: Vec<Answer>,
     #[serde(default)]
     pub share: bool,
-}
-
-fn english() -> String {
-    "en".into()
 }
 
 impl From<&Response> for StoredResponse {
@@ -93,8 +100,22 @@ impl TryFrom<StoredResponse> for Response {
     }
 }
 
-/// What enrolment gave this tablet. Until the PIN and encryption at rest arrive, this is kept
-/// as plain IndexedDB data like everything else here.
+/// What is on disk for a response: its random id (the record's key) and ciphertext.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct SealedRecord {
+    id: String,
+    sealed: String,
+}
+
+/// The keyring, and the wrong-PIN count that slows guessing. Not secret: stored as it is.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct KeyringRecord {
+    keyring: Keyring,
+    failures: u32,
+    last_failure_ms: f64,
+}
+
+/// What enrolment gave this tablet. Stored sealed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Enrolment {
     pub device_token: String,
@@ -103,6 +124,18 @@ pub struct Enrolment {
     pub key_fingerprint: String,
     pub agency: String,
     pub partnership: String,
+}
+
+/// Why an unlock did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnlockError {
+    /// Wrong PIN; the next try is allowed after `wait_secs`.
+    WrongPin { wait_secs: u32 },
+    /// Too soon after a wrong PIN; try again after `wait_secs`.
+    TooSoon { wait_secs: u32 },
+    /// No PIN has been set on this tablet.
+    NoPin,
+    Storage(String),
 }
 
 /// Which IndexedDB database the app's pages use: `heard` in the app, a fresh one per test.
@@ -120,15 +153,16 @@ thread_local! {
     static OPEN: RefCell<HashMap<String, Rc<Store>>> = RefCell::new(HashMap::new());
 }
 
-/// An open connection to the tablet's Heard database.
+/// An open connection to the tablet's Heard database, and the data key while unlocked.
 pub struct Store {
     db: Database,
+    key: RefCell<Option<DataKey>>,
 }
 
 impl Store {
     /// The page's one connection to database `name`, opened on first use. Sharing it keeps
-    /// writes in the order they were made: each write's transaction is created in the same
-    /// tick as the call.
+    /// writes in the order they were made (each write's transaction is created in the same
+    /// tick as the call) and keeps the data key in one place.
     pub async fn open(name: &StoreName) -> Result<Rc<Store>, StoreError> {
         if let Some(store) = OPEN.with_borrow(|open| open.get(&name.0).cloned()) {
             return Ok(store);
@@ -159,7 +193,99 @@ impl Store {
             })
             .await
             .map_err(|e| StoreError::Open(e.to_string()))?;
-        Ok(Store { db })
+        Ok(Store { db, key: RefCell::new(None) })
+    }
+
+    fn key(&self) -> Result<DataKey, StoreError> {
+        self.key.borrow().clone().ok_or(StoreError::Locked)
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.key.borrow().is_some()
+    }
+
+    /// Forgets the data key: everything stays stored, unreadable until the PIN is entered.
+    pub fn lock(&self) {
+        self.key.replace(None);
+    }
+
+    async fn keyring_record(&self) -> Result<Option<KeyringRecord>, StoreError> {
+        let tx = self.db.transaction(SETTINGS).build()?;
+        Ok(tx.object_store(SETTINGS)?.get(KEYRING_KEY.to_string()).serde()?.await?)
+    }
+
+    async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let tx = self.db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(SETTINGS)?.put(value).with_key(key.to_string()).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn has_pin(&self) -> Result<bool, StoreError> {
+        Ok(self.keyring_record().await?.is_some())
+    }
+
+    /// Sets the first PIN: makes the data key, stores it wrapped, and unlocks.
+    pub async fn set_pin(&self, pin: &str) -> Result<(), StoreError> {
+        if self.has_pin().await? {
+            return Err(StoreError::Op("this tablet already has a PIN".into()));
+        }
+        let (keyring, key) = crypto::new_keyring(pin, PBKDF2_ITERATIONS).await?;
+        self.put_setting(KEYRING_KEY, &KeyringRecord { keyring, failures: 0, last_failure_ms: 0.0 }).await?;
+        self.key.replace(Some(key));
+        Ok(())
+    }
+
+    /// Unlocks with the PIN. Wrong PINs are counted and slow the next try; nothing is wiped.
+    pub async fn unlock(&self, pin: &str) -> Result<(), UnlockError> {
+        let storage = |e: StoreError| UnlockError::Storage(e.to_string());
+        let mut record = self.keyring_record().await.map_err(storage)?.ok_or(UnlockError::NoPin)?;
+        let now = js_sys::Date::now();
+        let wait_ms = f64::from(wait_after(record.failures)) * 1000.0;
+        let since = now - record.last_failure_ms;
+        if since < wait_ms {
+            return Err(UnlockError::TooSoon { wait_secs: ((wait_ms - since) / 1000.0).ceil() as u32 });
+        }
+        match crypto::unlock(&record.keyring, pin).await {
+            Ok(key) => {
+                if record.failures > 0 {
+                    record.failures = 0;
+                    self.put_setting(KEYRING_KEY, &record).await.map_err(storage)?;
+                }
+                self.key.replace(Some(key));
+                Ok(())
+            }
+            Err(CryptoError::WrongPin) => {
+                record.failures += 1;
+                record.last_failure_ms = now;
+                self.put_setting(KEYRING_KEY, &record).await.map_err(storage)?;
+                Err(UnlockError::WrongPin { wait_secs: wait_after(record.failures) })
+            }
+            Err(e) => Err(UnlockError::Storage(e.to_string())),
+        }
+    }
+
+    /// Deletes everything on this tablet (after a forgotten PIN, with the practitioner's
+    /// confirmation): unsent answers cannot be recovered without the PIN.
+    pub async fn wipe(&self) -> Result<(), StoreError> {
+        let tx = self.db.transaction([PENDING, DRAFTS, SETTINGS]).with_mode(TransactionMode::Readwrite).build()?;
+        for store in [PENDING, DRAFTS, SETTINGS] {
+            tx.object_store(store)?.clear()?.await?;
+        }
+        tx.commit().await?;
+        self.lock();
+        Ok(())
+    }
+
+    async fn seal_response(&self, r: &Response) -> Result<SealedRecord, StoreError> {
+        let json = serde_json::to_vec(&StoredResponse::from(r)).expect("records always serialise");
+        Ok(SealedRecord { id: r.id.to_string(), sealed: self.key()?.seal(&json).await? })
+    }
+
+    async fn open_response(&self, record: SealedRecord) -> Result<Response, StoreError> {
+        let json = self.key()?.open(&record.sealed).await?;
+        let stored: StoredResponse = serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Response::try_from(stored)
     }
 
     /// Saves a finished response, ready to send; returns only after the transaction committed.
@@ -173,7 +299,7 @@ impl Store {
     }
 
     async fn put(&self, store: &str, r: &Response) -> Result<(), StoreError> {
-        let record = StoredResponse::from(r);
+        let record = self.seal_response(r).await?;
         let tx = self.db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(store)?.put(record).serde()?.await?;
         tx.commit().await?;
@@ -183,7 +309,7 @@ impl Store {
     /// Moves a response from drafts to the outbox in one transaction: it is never in
     /// neither, and never in both.
     pub async fn finish(&self, r: &Response) -> Result<(), StoreError> {
-        let record = StoredResponse::from(r);
+        let record = self.seal_response(r).await?;
         let tx = self.db.transaction([PENDING, DRAFTS]).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(PENDING)?.put(record).serde()?.await?;
         tx.object_store(DRAFTS)?.delete(r.id.to_string()).primitive()?.await?;
@@ -191,19 +317,28 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps this tablet's enrolment (replacing any earlier one).
+    /// Keeps this tablet's enrolment (replacing any earlier one), sealed.
     pub async fn save_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
-        let tx = self.db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(SETTINGS)?.put(e).with_key(ENROLMENT_KEY.to_string()).serde()?.await?;
-        tx.commit().await?;
-        Ok(())
+        let json = serde_json::to_vec(e).expect("records always serialise");
+        let sealed = SealedRecord { id: ENROLMENT_KEY.into(), sealed: self.key()?.seal(&json).await? };
+        self.put_setting(ENROLMENT_KEY, &sealed).await
     }
 
-    /// This tablet's enrolment, if it has one.
+    /// Whether this tablet has been enrolled (readable while locked).
+    pub async fn is_enrolled(&self) -> Result<bool, StoreError> {
+        let tx = self.db.transaction(SETTINGS).build()?;
+        let e: Option<SealedRecord> = tx.object_store(SETTINGS)?.get(ENROLMENT_KEY.to_string()).serde()?.await?;
+        Ok(e.is_some())
+    }
+
+    /// This tablet's enrolment, if it has one (needs the tablet unlocked).
     pub async fn enrolment(&self) -> Result<Option<Enrolment>, StoreError> {
         let tx = self.db.transaction(SETTINGS).build()?;
-        let e: Option<Enrolment> = tx.object_store(SETTINGS)?.get(ENROLMENT_KEY.to_string()).serde()?.await?;
-        Ok(e)
+        let sealed: Option<SealedRecord> = tx.object_store(SETTINGS)?.get(ENROLMENT_KEY.to_string()).serde()?.await?;
+        drop(tx);
+        let Some(sealed) = sealed else { return Ok(None) };
+        let json = self.key()?.open(&sealed.sealed).await?;
+        serde_json::from_slice(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     /// Responses a child started and did not finish (e.g. the tab was closed).
@@ -217,14 +352,18 @@ impl Store {
     }
 
     async fn all(&self, store: &str) -> Result<Vec<Response>, StoreError> {
+        let key_present = self.is_unlocked();
+        if !key_present {
+            return Err(StoreError::Locked);
+        }
         let tx = self.db.transaction(store).build()?;
-        let records: Vec<StoredResponse> = tx
-            .object_store(store)?
-            .get_all()
-            .serde()?
-            .await?
-            .collect::<Result<Vec<_>, _>>()?;
-        records.into_iter().map(Response::try_from).collect()
+        let records: Vec<SealedRecord> = tx.object_store(store)?.get_all().serde()?.await?.collect::<Result<Vec<_>, _>>()?;
+        drop(tx);
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            out.push(self.open_response(r).await?);
+        }
+        Ok(out)
     }
 
     /// Drops the responses the server confirmed it holds, in one transaction.

@@ -54,6 +54,15 @@ async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+const PIN: &str = "2468";
+
+/// The page's shared store for database `db`, with a PIN set and so unlocked.
+async fn unlocked(db: &str) -> std::rc::Rc<Store> {
+    let store = Store::open(&StoreName(db.to_string())).await.unwrap();
+    store.set_pin(PIN).await.unwrap();
+    store
+}
+
 /// Mounts a view in the document, with its own IndexedDB database named `db`.
 fn mount(db: &str, view: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
@@ -111,14 +120,17 @@ fn recorder() -> (RwSignal<Option<AnswerValue>>, Callback<Option<AnswerValue>>, 
 #[wasm_bindgen_test]
 async fn a_saved_response_survives_a_new_connection_until_confirmed() {
     let name = unique_db();
-    let store = Store::open_named(&name).await.unwrap();
+    let store = unlocked(&name).await;
     let (sad, happy) = (response(1), response(3));
     store.save_pending(&sad).await.unwrap();
     store.save_pending(&happy).await.unwrap();
     drop(store);
 
-    // A fresh connection, as after a reload, sees both.
+    // A fresh connection, as after a reload, is locked until the PIN is given; then sees both.
     let store = Store::open_named(&name).await.unwrap();
+    assert!(matches!(store.pending().await, Err(heard::store::StoreError::Locked)));
+    assert_eq!(store.unlock("1111").await, Err(heard::store::UnlockError::WrongPin { wait_secs: 0 }));
+    store.unlock(PIN).await.unwrap();
     let mut pending = store.pending().await.unwrap();
     pending.sort_by_key(|r| r.answer("home") == Some(&AnswerValue::Face(3)));
     assert_eq!(pending, vec![sad.clone(), happy.clone()]);
@@ -129,7 +141,7 @@ async fn a_saved_response_survives_a_new_connection_until_confirmed() {
 
 #[wasm_bindgen_test]
 async fn finishing_moves_a_draft_to_the_outbox_in_one_step() {
-    let store = Store::open_named(&unique_db()).await.unwrap();
+    let store = unlocked(&unique_db()).await;
     let mut r = response(2);
     store.save_draft(&r).await.unwrap();
     store.save_draft(&r).await.unwrap();
@@ -144,7 +156,7 @@ async fn finishing_moves_a_draft_to_the_outbox_in_one_step() {
 #[wasm_bindgen_test]
 async fn a_send_the_server_does_not_confirm_keeps_everything_pending() {
     // The test runner's own web server is not Heard: it confirms nothing.
-    let store = Store::open_named(&unique_db()).await.unwrap();
+    let store = unlocked(&unique_db()).await;
     let r = response(1);
     store.save_pending(&r).await.unwrap();
     assert!(matches!(send_pending(&store).await, Err(SendError::NotEnrolled)), "no token, no send");
@@ -165,7 +177,7 @@ async fn a_send_the_server_does_not_confirm_keeps_everything_pending() {
 #[wasm_bindgen_test]
 async fn a_child_answers_declines_stops_and_agrees_to_share() {
     let db = unique_db();
-    let store = Store::open_named(&db).await.unwrap();
+    let store = unlocked(&db).await;
     let form = Catalogue::built_in().latest("early-years-check").unwrap().clone();
     let host = mount(&db, move || view! { <FormRun form lang=Lang::en() /> }.into_any());
 
@@ -339,7 +351,7 @@ async fn the_drawing_pad_keeps_strokes_with_undo_redo_and_confirmed_clear() {
 #[wasm_bindgen_test]
 async fn the_outbox_lists_what_is_waiting_on_the_tablet() {
     let db = unique_db();
-    let store = Store::open_named(&db).await.unwrap();
+    let store = unlocked(&db).await;
     store.save_pending(&response(2)).await.unwrap();
     store.save_pending(&response(1)).await.unwrap();
     let host = mount(&db, || view! { <OutboxPage /> }.into_any());
@@ -391,4 +403,24 @@ async fn records_are_sealed_under_a_key_only_the_pin_unwraps() {
     let last = tampered.len() - 2;
     tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
     assert_eq!(key.open(&String::from_utf8(tampered).unwrap()).await.unwrap_err(), CryptoError::Damaged);
+}
+
+#[wasm_bindgen_test]
+async fn wrong_pins_are_counted_across_reloads_and_a_wipe_forgets_everything() {
+    let name = unique_db();
+    let store = unlocked(&name).await;
+    store.save_pending(&response(2)).await.unwrap();
+    drop(store);
+    let store = Store::open_named(&name).await.unwrap();
+    for _ in 0..2 {
+        assert_eq!(store.unlock("0000").await, Err(heard::store::UnlockError::WrongPin { wait_secs: 0 }));
+    }
+    assert_eq!(store.unlock("0000").await, Err(heard::store::UnlockError::WrongPin { wait_secs: 5 }));
+    // A reload does not reset the count.
+    let store = Store::open_named(&name).await.unwrap();
+    assert!(matches!(store.unlock(PIN).await, Err(heard::store::UnlockError::TooSoon { wait_secs: 1..=5 })), "even the right PIN waits");
+    // Forgotten PIN: wiping leaves no PIN, no answers.
+    store.wipe().await.unwrap();
+    assert!(!store.has_pin().await.unwrap());
+    assert!(!store.is_enrolled().await.unwrap());
 }

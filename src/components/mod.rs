@@ -3,6 +3,7 @@
 mod choice;
 mod drawing_pad;
 mod face;
+mod guard;
 pub mod questions;
 mod scanner;
 mod speak;
@@ -10,5 +11,6 @@ mod speak;
 pub use choice::Choice;
 pub use drawing_pad::DrawingPad;
 pub use face::FaceIcon;
+pub use guard::{Guarded, Unlock};
 pub use scanner::Scanner;
 pub use speak::SpeakButton;

@@ -2,29 +2,62 @@
 //! the server for a device token; the partnership key stays here, checked against the
 //! fingerprint the server knows.
 
+use crate::components::Unlock;
 use crate::device;
 use crate::i18n::use_i18n;
 use crate::store::{Enrolment, Store, StoreName};
 use crate::sync::{self, SendError};
 use heard_domain::b64::base64url_encode;
 use heard_domain::enrolment::{EnrolmentError, EnrolmentText};
+use heard_domain::pin::{check_new_pin, PinError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// Where the tablet stands before enrolling.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Before {
+    Checking,
+    /// First enrolment: the practitioner also chooses the PIN.
+    NoPin,
+    /// Enrolled before and locked: the PIN first.
+    Locked,
+    /// Unlocked: a new code replaces the enrolment; the PIN stays.
+    Unlocked,
+}
 
 #[component]
 pub fn EnrolPage() -> impl IntoView {
     let i18n = use_i18n();
     let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let before = RwSignal::new(Before::Checking);
     let text = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let pin_again = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     // The outcome to show: Ok(confirmation) or Err(problem).
     let message = RwSignal::new(None::<Result<String, String>>);
 
-    // Show what this tablet is already enrolled for.
+    let show_current = move || {
+        spawn_local(async move {
+            if let Ok(Some(e)) = async { Store::open(&store_name.get_value()).await?.enrolment().await }.await {
+                message.set(Some(Ok(i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]))));
+            }
+        })
+    };
     spawn_local(async move {
-        if let Ok(Some(e)) = async { Store::open(&store_name.get_value()).await?.enrolment().await }.await {
-            message.set(Some(Ok(i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]))));
+        let state = match Store::open(&store_name.get_value()).await {
+            Ok(s) if s.is_unlocked() => Before::Unlocked,
+            Ok(s) if s.has_pin().await.unwrap_or(false) => Before::Locked,
+            _ => Before::NoPin,
+        };
+        before.set(state);
+        if state == Before::Unlocked {
+            show_current();
         }
+    });
+    let on_unlocked = Callback::new(move |()| {
+        before.set(Before::Unlocked);
+        show_current();
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -41,9 +74,28 @@ pub fn EnrolPage() -> impl IntoView {
                 return;
             }
         };
+        let new_pin = if before.get_untracked() == Before::NoPin {
+            match check_new_pin(&pin.get_untracked(), &pin_again.get_untracked()) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    let key = match e {
+                        PinError::Length => "enrol.pin.length",
+                        PinError::NotDigits => "enrol.pin.digits",
+                        PinError::Mismatch => "enrol.pin.mismatch",
+                    };
+                    message.set(Some(Err(i18n.t(key))));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         busy.set(true);
         spawn_local(async move {
-            let outcome = enrol(&store_name.get_value(), parsed).await;
+            let outcome = enrol(&store_name.get_value(), parsed, new_pin).await;
+            if outcome.is_ok() {
+                before.set(Before::Unlocked);
+            }
             message.set(Some(outcome.map(|e| i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)])).map_err(
                 |problem| match problem {
                     Problem::Server(SendError::Unreachable) => i18n.t("enrol.unreachable"),
@@ -58,8 +110,7 @@ pub fn EnrolPage() -> impl IntoView {
         });
     };
 
-    view! {
-        <h1>{move || i18n.t("enrol.title")}</h1>
+    let form = move || view! {
         <p id="enrol-intro">{move || i18n.t("enrol.intro")}</p>
         <form on:submit=submit>
             <label for="enrolment-code">{move || i18n.t("enrol.code")}</label>
@@ -72,6 +123,26 @@ pub fn EnrolPage() -> impl IntoView {
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
+            <Show when=move || before.get() == Before::NoPin>
+                <p id="pin-hint">{move || i18n.t("enrol.pin_hint")}</p>
+                <label for="new-pin">{move || i18n.t("enrol.pin")}</label>
+                <input
+                    id="new-pin"
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="new-password"
+                    aria-describedby="pin-hint"
+                    on:input=move |ev| pin.set(event_target_value(&ev))
+                />
+                <label for="new-pin-again">{move || i18n.t("enrol.pin_again")}</label>
+                <input
+                    id="new-pin-again"
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="new-password"
+                    on:input=move |ev| pin_again.set(event_target_value(&ev))
+                />
+            </Show>
             <button type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { i18n.t("enrol.working") } else { i18n.t("enrol.submit") }}
             </button>
@@ -79,6 +150,14 @@ pub fn EnrolPage() -> impl IntoView {
         <p role="status" class:problem=move || matches!(message.get(), Some(Err(_)))>
             {move || message.get().map(|m| m.unwrap_or_else(|e| e))}
         </p>
+    };
+    view! {
+        <h1>{move || i18n.t("enrol.title")}</h1>
+        {move || match before.get() {
+            Before::Checking => ().into_any(),
+            Before::Locked => view! { <Unlock on_unlocked /> }.into_any(),
+            Before::NoPin | Before::Unlocked => form().into_any(),
+        }}
     }
 }
 
@@ -88,7 +167,7 @@ enum Problem {
     Storage,
 }
 
-async fn enrol(store_name: &StoreName, parsed: EnrolmentText) -> Result<Enrolment, Problem> {
+async fn enrol(store_name: &StoreName, parsed: EnrolmentText, new_pin: Option<String>) -> Result<Enrolment, Problem> {
     let fingerprint = device::sha256_hex(&parsed.key).await.ok_or(Problem::Storage)?;
     let reply = sync::enrol(&parsed.code).await.map_err(Problem::Server)?;
     if reply.key_fingerprint != fingerprint {
@@ -102,6 +181,9 @@ async fn enrol(store_name: &StoreName, parsed: EnrolmentText) -> Result<Enrolmen
         partnership: reply.partnership,
     };
     let store = Store::open(store_name).await.map_err(|_| Problem::Storage)?;
+    if let Some(pin) = new_pin {
+        store.set_pin(&pin).await.map_err(|_| Problem::Storage)?;
+    }
     store.save_enrolment(&enrolment).await.map_err(|_| Problem::Storage)?;
     Ok(enrolment)
 }

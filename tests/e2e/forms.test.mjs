@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, enrol, heldOnServer } from "./harness.mjs";
+import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -82,7 +82,7 @@ test("every built-in form can be completed by role and name, and the server acce
   assert.equal(forms.length, 8);
   await enrol(page, server);
   for (const form of forms) {
-    await page.goto(`${server.url}/child/${form.id}?lang=en`);
+    await visit(page, `/child/${form.id}?lang=en`);
     const expected = {};
     for (const [i, q] of form.questions.entries()) {
       await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
@@ -107,7 +107,7 @@ test("every built-in form can be completed by role and name, and the server acce
     }
   }
 
-  await page.goto(`${server.url}/outbox`);
+  await visit(page, "/outbox");
   await page.getByText("8 answers waiting to send.").waitFor();
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText("Sent 8 answers. The server has them.").waitFor();
@@ -119,7 +119,8 @@ test("every built-in form can be completed by role and name, and the server acce
 test("a form can be completed with the keyboard alone", async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/child/symbols-check?lang=en`);
+  await enrol(page, server);
+  await visit(page, "/child/symbols-check?lang=en");
   const focusedName = () =>
     page.evaluate(() => {
       const el = document.activeElement;
@@ -155,7 +156,8 @@ test("a form can be completed with the keyboard alone", async () => {
 test("Arabic mirrors the layout right to left, on the picker and the child's screens", async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/child`);
+  await enrol(page, server);
+  await visit(page, "/child");
   await page.getByRole("combobox", { name: "Language" }).selectOption("ar");
   await page.getByRole("heading", { name: "اختر استمارة" }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
@@ -180,14 +182,15 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
 test("Symbols forms can be answered with one switch: a highlight steps through, any key or tap chooses", async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/child`);
+  await enrol(page, server);
+  await visit(page, "/child");
   const symbols = page.getByRole("region", { name: "Symbols (any age)" });
   await symbols.getByRole("checkbox", { name: /Switch scanning/ }).check();
   await symbols.getByRole("combobox", { name: "Scanning speed" }).selectOption({ label: "Fast (1.5 seconds)" });
   assert.match(await symbols.getByRole("link", { name: "Yes or no" }).getAttribute("href"), /scan=1500/);
 
   // A quicker pace for the test; the practitioner's choices are 1.5 to 4 seconds.
-  await page.goto(`${server.url}/child/symbols-check?lang=en&scan=500`);
+  await visit(page, "/child/symbols-check?lang=en&scan=500");
   await page.getByRole("heading", { name: "Are you happy at home?" }).waitFor();
   const highlighted = page.locator("button.scanned");
   await page.getByRole("button", { name: "No", exact: true }).and(highlighted).waitFor();
@@ -196,16 +199,7 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
   await page.getByRole("button", { name: "Next" }).and(highlighted).waitFor();
   await page.mouse.click(900, 700); // a tap anywhere
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
-  const draft = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const open = indexedDB.open("heard");
-        open.onsuccess = () => {
-          const req = open.result.transaction("drafts").objectStore("drafts").getAll();
-          req.onsuccess = () => resolve(req.result);
-        };
-      }),
-  );
+  const draft = await decryptedRecords(page, "drafts");
   assert.deepEqual(draft.at(-1).answers, [{ question_id: "happy_home", value: { yes_no: "no" } }]);
   await context.close();
 });
@@ -213,11 +207,12 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
 test("with no voice installed, no speaker button is shown and the practitioner is told", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.url}/child`);
+  await enrol(page, server);
+  await visit(page, "/child");
   const voices = await page.evaluate(() => speechSynthesis.getVoices().length);
   assert.equal(voices, 0, "this test expects a browser without voices (headless Chromium here)");
   await page.getByRole("status").getByText("Read-aloud is not available on this device").waitFor();
-  await page.goto(`${server.url}/child/early-years-check?lang=en`);
+  await visit(page, "/child/early-years-check?lang=en");
   await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
   assert.equal(await page.getByRole("button", { name: /^Listen/ }).count(), 0, "no button that would do nothing");
   await context.close();

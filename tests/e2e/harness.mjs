@@ -92,34 +92,114 @@ export function watchConsole(page) {
   return problems;
 }
 
-/** The responses waiting in the tablet's outbox, read straight from IndexedDB. */
-export async function pendingOnTablet(page) {
+/** Every record of one object store, exactly as IndexedDB holds it. */
+export async function rawRecords(page, store) {
   return page.evaluate(
-    () =>
+    (store) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open("heard");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const req = db.transaction("pending_responses").objectStore("pending_responses").getAll();
-          req.onsuccess = () => {
+          const tx = db.transaction(store);
+          const req = tx.objectStore(store).getAll();
+          const keys = tx.objectStore(store).getAllKeys();
+          tx.oncomplete = () => {
             db.close();
-            resolve(req.result);
+            resolve(req.result.map((value, i) => ({ key: keys.result[i], value })));
           };
-          req.onerror = () => reject(req.error);
+          tx.onerror = () => reject(tx.error);
         };
       }),
+    store,
   );
+}
+
+/**
+ * The records of `store`, decrypted with the PIN as the documented format says: the keyring's
+ * data key is AES-GCM-sealed under PBKDF2-SHA256(PIN, salt, iterations); each record is
+ * base64url(IV[12] || ciphertext) of JSON. Written independently of the app, in the page's
+ * own WebCrypto, so it checks the format rather than reusing the app's code.
+ */
+export async function decryptedRecords(page, store, pin = PIN) {
+  const keyring = (await rawRecords(page, "settings")).find((r) => r.key === "keyring").value.keyring;
+  const records = (await rawRecords(page, store)).filter((r) => typeof r.value.sealed === "string");
+  return page.evaluate(
+    async ({ keyring, records, pin }) => {
+      const b64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
+      const open = async (key, text) => {
+        const bytes = b64(text);
+        return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12) }, key, bytes.slice(12)));
+      };
+      const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
+      const wrapping = await crypto.subtle.deriveKey(
+        { name: "PBKDF2", hash: "SHA-256", salt: b64(keyring.salt), iterations: keyring.iterations },
+        base,
+        { name: "AES-GCM", length: 256 },
+        false,
+        ["decrypt"],
+      );
+      const raw = await open(wrapping, keyring.wrapped);
+      const dataKey = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);
+      const out = [];
+      for (const r of records) out.push(JSON.parse(new TextDecoder().decode(await open(dataKey, r.value.sealed))));
+      return out;
+    },
+    { keyring, records, pin },
+  );
+}
+
+/** The responses waiting in the tablet's outbox, decrypted with the PIN. */
+export async function pendingOnTablet(page) {
+  return decryptedRecords(page, "pending_responses");
 }
 
 export const DEMO_LOGIN = { email: "coordinator@demo.heard", password: "demo-coordinator" };
 
-/** Enrols the page's tablet with the server's demo code, as a practitioner would. */
+export const PIN = "2468";
+
+/** A fresh one-time enrolment text for the demo agency, issued as the coordinator would. */
+export async function freshEnrolmentText(server) {
+  const cookie = await staffCookie(server);
+  const me = await (await fetch(`${server.url}/api/v1/me`, { headers: { cookie } })).json();
+  const [agency] = await (await fetch(`${server.url}/api/v1/agencies`, { headers: { cookie } })).json();
+  const issued = await fetch(`${server.url}/api/v1/enrolment-codes`, {
+    method: "POST",
+    headers: { cookie, "x-csrf-token": me.csrf_token, "content-type": "application/json" },
+    body: JSON.stringify({ agency_id: agency.id }),
+  });
+  const { code } = await issued.json();
+  // The demo key is the tail of the text the server printed (after HEARD-ABCDE-FGHJK-).
+  const key = server.enrolmentText.split("-").slice(3).join("-");
+  return `HEARD-${code}-${key}`;
+}
+
+/** Enrols the page's tablet with a fresh demo code and sets the PIN, as a practitioner would. */
 export async function enrol(page, server) {
   await page.goto(`${server.url}/enrol`);
-  await page.getByRole("textbox", { name: "Enrolment code" }).fill(server.enrolmentText);
+  await page.getByRole("textbox", { name: "Enrolment code" }).fill(await freshEnrolmentText(server));
+  await page.getByLabel("Choose a PIN (4 to 12 digits)").fill(PIN);
+  await page.getByLabel("The same PIN again").fill(PIN);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
+}
+
+/**
+ * Moves to `path` inside the running app, as a link would: the page is not reloaded, so an
+ * unlocked tablet stays unlocked (a reload locks it, as on a real tablet).
+ */
+export async function visit(page, path) {
+  await page.evaluate((path) => {
+    history.pushState(null, "", path);
+    dispatchEvent(new PopStateEvent("popstate"));
+  }, path);
+}
+
+/** Unlocks the tablet on the current page with the PIN. */
+export async function unlock(page) {
+  await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
+  await page.getByLabel("PIN", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "Unlock" }).click();
 }
 
 /** Logs the page in as the demo coordinator. */
@@ -132,13 +212,17 @@ export async function logIn(page, server) {
 }
 
 /** How many responses the server holds for the demo partnership, read as the coordinator. */
-export async function heldOnServer(server) {
+async function staffCookie(server) {
   const login = await fetch(`${server.url}/api/v1/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(DEMO_LOGIN),
   });
-  const cookie = login.headers.get("set-cookie").split(";")[0];
+  return login.headers.get("set-cookie").split(";")[0];
+}
+
+export async function heldOnServer(server) {
+  const cookie = await staffCookie(server);
   const stats = await fetch(`${server.url}/api/v1/stats`, { headers: { cookie } });
   return (await stats.json()).responses;
 }

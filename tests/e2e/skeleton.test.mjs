@@ -3,7 +3,9 @@
 // outage; a lost confirmation is resent without a duplicate; the coordinator sees the count.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, heldOnServer as held, DEMO_LOGIN } from "./harness.mjs";
+import {
+  Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, visit, heldOnServer as held, DEMO_LOGIN, PIN,
+} from "./harness.mjs";
 
 let server;
 let browser;
@@ -40,12 +42,17 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("The end of the code is incomplete or mistyped.", { exact: false }).waitFor();
   await code.fill(server.enrolmentText);
+  await page.getByLabel("Choose a PIN (4 to 12 digits)").fill(PIN);
+  await page.getByLabel("The same PIN again").fill("1357");
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("The two PINs are different. Type the same PIN twice.").waitFor();
+  await page.getByLabel("The same PIN again").fill(PIN);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
   assert.deepEqual(await axeViolations(page), [], "enrolment screen");
 
-  // The form picker.
-  await page.goto(`${server.url}/`);
+  // The form picker (moving within the app keeps the tablet unlocked; a reload locks it).
+  await visit(page, "/");
   await page.getByRole("link", { name: "Child screen" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "form picker");
@@ -99,10 +106,22 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.ok(drawing.length < 2000, `a 31-point stroke is small (${drawing.length} chars)`);
   assert.equal(stored.share, true);
 
-  // The outbox holds it through a reload.
-  await page.goto(`${server.url}/outbox`);
+  // The outbox holds it through a reload, which locks the tablet: the PIN opens it again.
+  await visit(page, "/outbox");
   await expectWaiting(page, "1 answer waiting to send.");
   await page.reload();
+  await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "unlock screen");
+
+  // What a locked tablet holds is unreadable: no answer, drawing, token or partnership key.
+  const raw = JSON.stringify([await rawRecords(page, "pending_responses"), await rawRecords(page, "drafts"), await rawRecords(page, "settings")]);
+  const secrets = [drawing, '"face"', "who_helped", "Demo Early Help Team", server.enrolmentText.split("-").slice(3).join("-")];
+  for (const secret of secrets) assert.ok(!raw.includes(secret), `the locked tablet's storage shows ${secret}`);
+
+  await page.getByLabel("PIN", { exact: true }).fill("0000");
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByRole("status").getByText("That PIN is not right.").waitFor();
+  await unlock(page);
   await expectWaiting(page, "1 answer waiting to send.");
   const items = page.getByRole("list", { name: "Answers waiting to send" }).getByRole("listitem");
   assert.match(await items.first().textContent(), /How are things\? · 5 ✓ · 0 ✗/);
@@ -139,6 +158,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("status").getByText("Sent 1 answer. The server has it.").waitFor();
   await expectWaiting(page, "Nothing is waiting to send.");
   await page.reload();
+  await unlock(page);
   await expectWaiting(page, "Nothing is waiting to send.");
   assert.equal(await heldOnServer(), 1, "the resend created no duplicate");
 
@@ -158,7 +178,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.deepEqual(await axeViolations(page), [], "coordinator screen");
 
   // Malformed and oversized posts: a 4xx JSON error naming the problem, nothing stored.
-  const { device_token } = (await pendingDeviceToken(page));
+  const { device_token, key_fingerprint } = (await decryptedRecords(page, "settings", PIN).then((all) => all[0]));
   const auth = { authorization: `Bearer ${device_token}`, "content-type": "application/json" };
   const malformed = await page.request.post(`${server.url}/api/v1/responses`, {
     headers: auth,
@@ -168,7 +188,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.match((await malformed.json()).detail, /not valid JSON for this endpoint: responses: EOF while parsing/);
   const badItem = await page.request.post(`${server.url}/api/v1/responses`, {
     headers: auth,
-    data: Buffer.from(`{"key_fingerprint": "${(await pendingDeviceToken(page)).key_fingerprint}", "responses": [{"id": 12}]}`),
+    data: Buffer.from(`{"key_fingerprint": "${key_fingerprint}", "responses": [{"id": 12}]}`),
   });
   assert.equal(badItem.status(), 200, "a bad response is answered on its own");
   const [result] = (await badItem.json()).results;
@@ -189,17 +209,3 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.deepEqual(problems, [], "no errors in the page's console");
   await context.close();
 });
-
-/** The tablet's enrolment record, read from IndexedDB as a test would inspect a device. */
-async function pendingDeviceToken(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const open = indexedDB.open("heard");
-        open.onsuccess = () => {
-          const req = open.result.transaction("settings").objectStore("settings").get("enrolment");
-          req.onsuccess = () => resolve(req.result);
-        };
-      }),
-  );
-}

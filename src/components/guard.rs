@@ -1,0 +1,190 @@
+//! The lock between the tablet's saved answers and whoever holds it: screens that read or
+//! write answers show only once the tablet is enrolled and unlocked with the PIN. The
+//! tablet locks itself after a few idle minutes.
+
+use crate::i18n::use_i18n;
+use crate::route::Link;
+use crate::store::{Store, StoreName, UnlockError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Minutes without a touch or key press before the tablet locks itself.
+pub const IDLE_LOCK_MINUTES: i32 = 5;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Gate {
+    Checking,
+    NotEnrolled,
+    Locked,
+    Open,
+}
+
+/// Shows `children` only on an enrolled, unlocked tablet; otherwise the way there.
+#[component]
+pub fn Guarded(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let gate = RwSignal::new(Gate::Checking);
+    spawn_local(async move {
+        let state = match Store::open(&store_name.get_value()).await {
+            Ok(s) if s.is_unlocked() => Gate::Open,
+            Ok(s) if s.has_pin().await.unwrap_or(false) => Gate::Locked,
+            _ => Gate::NotEnrolled,
+        };
+        gate.set(state);
+    });
+    let lock = move || {
+        spawn_local(async move {
+            if let Ok(s) = Store::open(&store_name.get_value()).await {
+                s.lock();
+            }
+            gate.set(Gate::Locked);
+        });
+    };
+    idle_lock(move || {
+        if gate.get_untracked() == Gate::Open {
+            lock();
+        }
+    });
+    let on_unlocked = Callback::new(move |()| gate.set(Gate::Open));
+    view! {
+        {move || match gate.get() {
+            Gate::Checking => ().into_any(),
+            Gate::NotEnrolled => view! {
+                <p class="notice">{move || i18n.t("gate.not_enrolled")}</p>
+                <p><Link href="/enrol".to_string()>{move || i18n.t("nav.enrol")}</Link></p>
+            }
+            .into_any(),
+            Gate::Locked => view! { <Unlock on_unlocked /> }.into_any(),
+            Gate::Open => view! {
+                <div class="lock-bar">
+                    <button type="button" on:click=move |_| lock()>{move || i18n.t("lock.button")}</button>
+                </div>
+                {children()}
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// Calls `on_idle` after `IDLE_LOCK_MINUTES` with no pointer or key activity.
+fn idle_lock(on_idle: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let timer = std::rc::Rc::new(std::cell::Cell::new(0));
+    let fire = Closure::<dyn FnMut()>::new(on_idle);
+    let rearm = {
+        let (window, timer) = (window.clone(), timer.clone());
+        let fire_ref: js_sys::Function = fire.as_ref().unchecked_ref::<js_sys::Function>().clone();
+        Closure::<dyn FnMut()>::new(move || {
+            window.clear_timeout_with_handle(timer.get());
+            timer.set(window.set_timeout_with_callback_and_timeout_and_arguments_0(&fire_ref, IDLE_LOCK_MINUTES * 60_000).unwrap_or(0));
+        })
+    };
+    for kind in ["pointerdown", "keydown"] {
+        let _ = window.add_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
+    }
+    rearm.as_ref().unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).ok();
+    let held = SendWrapper::new((window, fire, rearm, timer));
+    on_cleanup(move || {
+        let (window, _fire, rearm, timer) = held.take();
+        window.clear_timeout_with_handle(timer.get());
+        for kind in ["pointerdown", "keydown"] {
+            let _ = window.remove_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
+        }
+    });
+}
+
+/// The PIN prompt, with a way out for a forgotten PIN that says plainly what it costs.
+#[component]
+pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let pin = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let forgot = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let wiped = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        spawn_local(async move {
+            let result = match Store::open(&store_name.get_value()).await {
+                Ok(store) => store.unlock(&pin.get_untracked()).await,
+                Err(e) => Err(UnlockError::Storage(e.to_string())),
+            };
+            busy.set(false);
+            match result {
+                Ok(()) => on_unlocked.run(()),
+                Err(UnlockError::WrongPin { wait_secs: 0 }) => message.set(Some(i18n.t("unlock.wrong"))),
+                Err(UnlockError::WrongPin { wait_secs }) => message.set(Some(format!(
+                    "{} {}",
+                    i18n.t("unlock.wrong"),
+                    i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())])
+                ))),
+                Err(UnlockError::TooSoon { wait_secs }) => message.set(Some(i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))),
+                Err(UnlockError::NoPin | UnlockError::Storage(_)) => message.set(Some(i18n.t("store.unavailable"))),
+            }
+        });
+    };
+    let wipe = move |_| {
+        spawn_local(async move {
+            if let Ok(store) = Store::open(&store_name.get_value()).await {
+                if store.wipe().await.is_ok() {
+                    wiped.set(true);
+                }
+            }
+        });
+    };
+
+    view! {
+        <h1>{i18n.t("unlock.title")}</h1>
+        <Show
+            when=move || !wiped.get()
+            fallback=move || view! {
+                <p role="status">{i18n.t("unlock.wiped")}</p>
+                <p><Link href="/enrol".to_string()>{i18n.t("nav.enrol")}</Link></p>
+            }
+        >
+            <p>{i18n.t("unlock.intro")}</p>
+            <form on:submit=submit>
+                <label for="pin">{i18n.t("unlock.pin")}</label>
+                <input
+                    id="pin"
+                    type="password"
+                    inputmode="numeric"
+                    autocomplete="current-password"
+                    required
+                    prop:value=move || pin.get()
+                    on:input=move |ev| pin.set(event_target_value(&ev))
+                />
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t("unlock.working") } else { i18n.t("unlock.submit") }}
+                </button>
+            </form>
+            <p role="status" class="problem">{move || message.get()}</p>
+            <button type="button" class="link-like" aria-expanded=move || if forgot.get() { "true" } else { "false" } on:click=move |_| forgot.update(|f| *f = !*f)>
+                {i18n.t("unlock.forgot")}
+            </button>
+            <Show when=move || forgot.get()>
+                <div class="confirm">
+                    <p>{i18n.t("unlock.forgot_text")}</p>
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! { <button type="button" on:click=move |_| confirming.set(true)>{i18n.t("unlock.wipe")}</button> }
+                    >
+                        <button type="button" on:click=wipe>{i18n.t("unlock.wipe_confirm")}</button>
+                        <button type="button" class="primary" on:click=move |_| {
+                            confirming.set(false);
+                            forgot.set(false);
+                        }>{i18n.t("unlock.keep")}</button>
+                    </Show>
+                </div>
+            </Show>
+        </Show>
+    }
+}
