@@ -12,6 +12,7 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     provide_context(I18n::new());
     provide_context(Speech::new());
+    provide_context(crate::session::CurrentSession(RwSignal::new(None)));
     let nav = Nav::new();
     provide_context(nav);
     let i18n = use_i18n();

@@ -148,3 +148,14 @@ pub async fn unlock(keyring: &Keyring, pin: &str) -> Result<DataKey, CryptoError
     let raw = open_with(&wrapping, &wrapped).await.map_err(|_| CryptoError::WrongPin)?;
     import_data_key(&raw).await
 }
+
+/// HMAC-SHA256 of `data` under `key`: how a case reference becomes its pseudonym.
+pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<[u8; 32], CryptoError> {
+    let subtle = subtle()?;
+    let algorithm = object(&[("name", "HMAC".into()), ("hash", "SHA-256".into())]);
+    let key = resolve(subtle.import_key_with_object("raw", &Uint8Array::from(key), &algorithm, false, &usages(&["sign"])))
+        .await
+        .map_err(|_| CryptoError::Unavailable)?;
+    let mac = resolve(subtle.sign_with_str_and_u8_array("HMAC", &key.unchecked_into(), data)).await.map_err(|_| CryptoError::Unavailable)?;
+    Uint8Array::new(&mac).to_vec().try_into().map_err(|_| CryptoError::Unavailable)
+}

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod device;
 pub mod pages;
 pub mod route;
+pub mod session;
 pub mod store;
 pub mod sync;
 pub mod i18n;

@@ -15,6 +15,7 @@
 
 use crate::crypto::{self, CryptoError, DataKey, Keyring, PBKDF2_ITERATIONS};
 use heard_domain::pin::wait_after;
+use heard_domain::case::CaseContext;
 use heard_domain::{Answer, Day, FormId, Lang, Response};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -66,6 +67,7 @@ pub struct StoredResponse {
     pub answers: Vec<Answer>,
     #[serde(default)]
     pub share: bool,
+    pub context: CaseContext,
 }
 
 impl From<&Response> for StoredResponse {
@@ -78,6 +80,7 @@ impl From<&Response> for StoredResponse {
             date: r.date.to_string(),
             answers: r.answers.clone(),
             share: r.share,
+            context: r.context.clone(),
         }
     }
 }
@@ -96,6 +99,7 @@ impl TryFrom<StoredResponse> for Response {
             date,
             answers: s.answers,
             share: s.share,
+            context: s.context,
         })
     }
 }

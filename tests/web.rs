@@ -31,6 +31,7 @@ fn response(n: u8) -> Response {
         date: heard::device::today(),
         answers: vec![],
         share: false,
+        context: heard_domain::case::CaseContext::example(1),
     };
     r.set_answer("home", AnswerValue::Face(n));
     r
@@ -179,7 +180,9 @@ async fn a_child_answers_declines_stops_and_agrees_to_share() {
     let db = unique_db();
     let store = unlocked(&db).await;
     let form = Catalogue::built_in().latest("early-years-check").unwrap().clone();
-    let host = mount(&db, move || view! { <FormRun form lang=Lang::en() /> }.into_any());
+    let session = heard::session::Session { context: heard_domain::case::CaseContext::example(2), first_name: Some("Sam".into()) };
+    let host = mount(&db, move || view! { <FormRun form lang=Lang::en() session /> }.into_any());
+    assert!(host.text_content().unwrap().contains("Hello, Sam!"), "the child is greeted by name");
 
     assert_eq!(host.query_selector("h1").unwrap().unwrap().text_content().unwrap(), "How are things at home?");
     let happy = button_named(&host, "Happy");
@@ -214,6 +217,7 @@ async fn a_child_answers_declines_stops_and_agrees_to_share() {
     assert_eq!(pending[0].answer("safe"), Some(&AnswerValue::Declined));
     assert_eq!(pending[0].answer("school"), None, "questions after stopping are simply not answered");
     assert!(pending[0].share);
+    assert_eq!(pending[0].context, heard_domain::case::CaseContext::example(2), "the session's case context is recorded");
     host.remove();
 }
 
@@ -423,4 +427,21 @@ async fn wrong_pins_are_counted_across_reloads_and_a_wipe_forgets_everything() {
     store.wipe().await.unwrap();
     assert!(!store.has_pin().await.unwrap());
     assert!(!store.is_enrolled().await.unwrap());
+}
+
+#[wasm_bindgen_test]
+async fn case_references_become_hmac_pseudonyms_under_the_partnership_key() {
+    // RFC 4231 test case 2.
+    let mac = heard::crypto::hmac_sha256(b"Jefe", b"what do ya want for nothing?").await.unwrap();
+    assert_eq!(
+        heard_domain::case::Pseudonym::from_digest(&mac).as_str(),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+    let key = heard_domain::b64::base64url_encode(&[7u8; 32]);
+    let a = heard::session::pseudonymise(&key, " eh-2024 00123 ").await.unwrap();
+    let b = heard::session::pseudonymise(&key, "EH-202400123").await.unwrap();
+    assert_eq!(a, b, "the same case however it is typed");
+    let other_key = heard_domain::b64::base64url_encode(&[8u8; 32]);
+    assert_ne!(heard::session::pseudonymise(&other_key, "EH-202400123").await.unwrap(), a, "another partnership, another pseudonym");
+    assert!(heard::session::pseudonymise(&key, "   ").await.is_none());
 }

@@ -96,6 +96,30 @@ pub enum Stage {
     Closing,
 }
 
+/// What a response says about its case: never a name or reference, only these.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseContext {
+    /// The case's pseudonym under the partnership key.
+    pub case: Pseudonym,
+    /// The child's age band (from their age in years; the age itself is not kept).
+    pub age_band: crate::AgeBand,
+    pub flags: ContextFlags,
+    pub stage: Stage,
+}
+
+impl CaseContext {
+    /// A made-up context for tests and examples: a pseudonym of all `digit`s, Middle, start.
+    pub fn example(digit: u8) -> CaseContext {
+        CaseContext {
+            case: Pseudonym::from_digest(&[digit.wrapping_mul(17); 32]),
+            age_band: crate::AgeBand::Middle,
+            flags: ContextFlags::default(),
+            stage: Stage::Start,
+        }
+    }
+}
+
 /// How a case ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,5 +1,6 @@
 //! A child's response to one form: the answers they gave, on the day they gave them.
 
+use crate::case::CaseContext;
 use crate::drawing::Drawing;
 use crate::i18n::Lang;
 use crate::{Day, FormId};
@@ -20,6 +21,8 @@ pub struct Response {
     /// The child agreed that their words and drawings may be shown, without their name, to
     /// the people who plan services. False unless they said yes.
     pub share: bool,
+    /// The case, age band, circumstances and stage the practitioner's session recorded.
+    pub context: CaseContext,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +154,7 @@ mod tests {
             date: "2026-11-25".parse().unwrap(),
             answers: vec![],
             share: true,
+            context: CaseContext::example(1),
         };
         r.set_answer("words", AnswerValue::Text("Sam here, 07700 900123".into()));
         let houses = Houses { dreams: House { drawing: None, words: Some("a house in M1 1AE".into()) }, ..Houses::default() };

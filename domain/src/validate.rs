@@ -252,6 +252,7 @@ mod tests {
             date: "2026-11-25".parse::<Day>().unwrap(),
             answers: answers.into_iter().map(|(q, value)| Answer { question_id: q.into(), value }).collect(),
             share: false,
+            context: crate::case::CaseContext::example(1),
         }
     }
 

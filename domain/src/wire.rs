@@ -5,6 +5,7 @@
 //! leaks into another by accident. Every wire struct refuses unknown fields.
 
 use crate::validate::{check_response, ValidationError};
+use crate::case::CaseContext;
 use crate::{Answer, Catalogue, Day, FormId, Lang, Response};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -41,6 +42,8 @@ pub struct ResponseV1 {
     pub answers: Vec<Answer>,
     /// The child agreed their words and drawings may be shown without their name.
     pub share: bool,
+    /// The case's pseudonym, age band, context flags and stage: never a name or reference.
+    pub context: CaseContext,
 }
 
 impl From<&Response> for ResponseV1 {
@@ -53,6 +56,7 @@ impl From<&Response> for ResponseV1 {
             date: r.date,
             answers: r.answers.clone(),
             share: r.share,
+            context: r.context.clone(),
         }
     }
 }
@@ -67,6 +71,7 @@ impl From<ResponseV1> for Response {
             date: w.date,
             answers: w.answers,
             share: w.share,
+            context: w.context,
         }
     }
 }
@@ -202,8 +207,21 @@ mod tests {
 
     fn wire_json(face: u8) -> String {
         format!(
-            r#"{{"key_fingerprint":"ab","responses":[{{"id":"6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false}}]}}"#
+            r#"{{"key_fingerprint":"ab","responses":[{{"id":"6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a0001","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false,"context":{}}}]}}"#,
+            context_json()
         )
+    }
+
+    fn context_json() -> String {
+        serde_json::to_string(&CaseContext::example(3)).unwrap()
+    }
+
+    #[test]
+    fn a_case_reference_or_a_name_cannot_pass_for_a_pseudonym() {
+        let raw_ref = wire_json(2).replace(&CaseContext::example(3).case.to_string(), "EH-2024-00123");
+        assert!(check(&raw_ref).iter().all(|c| matches!(c, Checked::Rejected { reason, .. } if reason.starts_with("responses[0].context.case"))));
+        let with_name = wire_json(2).replace(r#""stage":"start""#, r#""stage":"start","first_name":"Sam""#);
+        assert!(matches!(&check(&with_name)[0], Checked::Rejected { reason, .. } if reason.contains("unknown field `first_name`")));
     }
 
     fn check(json: &str) -> Vec<Checked> {

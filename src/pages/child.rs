@@ -1,23 +1,158 @@
-//! Before handing the tablet over: choose the form and the language the child will use.
-//! (The practitioner's sessions will choose for them once enrolment and PIN exist.)
+//! Before handing the tablet over: the practitioner starts a session for the child (case
+//! reference, age, flags, stage), then chooses the language and the form, with the forms
+//! for the child's age band first.
 
 use crate::i18n::use_i18n;
+use crate::session::{pseudonymise, use_session, Session};
 use crate::speech::use_speech;
+use crate::store::{Store, StoreName};
+use heard_domain::case::{CaseContext, ContextFlags, Stage};
+use leptos::task::spawn_local;
 use heard_domain::{AgeBand, Catalogue, Lang};
 use leptos::prelude::*;
 use crate::route::Link;
 
 #[component]
 pub fn ChildPage() -> impl IntoView {
+    let session = use_session();
+    move || match session.0.get() {
+        None => view! { <SessionForm /> }.into_any(),
+        Some(s) => view! { <FormPicker session=s /> }.into_any(),
+    }
+}
+
+fn band_key(band: AgeBand) -> &'static str {
+    match band {
+        AgeBand::EarlyYears => "early_years",
+        AgeBand::Middle => "middle",
+        AgeBand::Teen => "teen",
+        AgeBand::Symbols => "symbols",
+    }
+}
+
+fn stage_key(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Start => "start",
+        Stage::Review => "review",
+        Stage::Closing => "closing",
+    }
+}
+
+const FLAGS: [&str; 5] = ["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"];
+
+/// The practitioner's form to start a session. The case reference becomes a pseudonym at
+/// once; the field is cleared and the reference is not kept.
+#[component]
+fn SessionForm() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let reference = RwSignal::new(String::new());
+    let age = RwSignal::new(String::new());
+    let first_name = RwSignal::new(String::new());
+    let flags = RwSignal::new([false; 5]);
+    let stage = RwSignal::new(Stage::Start);
+    let problem = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(age_band) = age.get_untracked().trim().parse::<u8>().ok().and_then(AgeBand::for_age) else {
+            problem.set(Some(i18n.t("session.error.age")));
+            return;
+        };
+        let raw = reference.get_untracked();
+        reference.set(String::new());
+        spawn_local(async move {
+            let key = match Store::open(&store_name.get_value()).await {
+                Ok(store) => store.enrolment().await.ok().flatten().map(|e| e.partnership_key),
+                Err(_) => None,
+            };
+            let Some(case) = (match key {
+                Some(k) => pseudonymise(&k, &raw).await,
+                None => None,
+            }) else {
+                problem.set(Some(i18n.t("session.error.case_ref")));
+                return;
+            };
+            let f = flags.get_untracked();
+            let context = CaseContext {
+                case,
+                age_band,
+                flags: ContextFlags { send: f[0], homeless: f[1], early_help_assessment: f[2], child_protection_plan: f[3], young_carer: f[4] },
+                stage: stage.get_untracked(),
+            };
+            let name = first_name.get_untracked().trim().to_string();
+            session.0.set(Some(Session { context, first_name: (!name.is_empty()).then_some(name) }));
+        });
+    };
+    view! {
+        <h1>{i18n.t("session.title")}</h1>
+        <p id="session-intro">{i18n.t("session.intro")}</p>
+        <form on:submit=submit>
+            <label for="case-ref">{i18n.t("session.case_ref")}</label>
+            <input id="case-ref" type="text" autocomplete="off" spellcheck="false" aria-describedby="session-intro" required
+                prop:value=move || reference.get() on:input=move |ev| reference.set(event_target_value(&ev)) />
+            <label for="age">{i18n.t("session.age")}</label>
+            <input id="age" type="number" min="4" max="18" inputmode="numeric" required on:input=move |ev| age.set(event_target_value(&ev)) />
+            <label for="first-name">{i18n.t("session.first_name")}</label>
+            <input id="first-name" type="text" autocomplete="off" on:input=move |ev| first_name.set(event_target_value(&ev)) />
+            <fieldset>
+                <legend>{i18n.t("session.flags")}</legend>
+                {FLAGS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, key)| {
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" on:change=move |ev| flags.update(|f| f[i] = event_target_checked(&ev)) />
+                                {i18n.t(&format!("session.flag.{key}"))}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>{i18n.t("session.stage")}</legend>
+                {[Stage::Start, Stage::Review, Stage::Closing]
+                    .map(|st| {
+                        view! {
+                            <label class="check">
+                                <input type="radio" name="stage" checked=st == Stage::Start on:change=move |_| stage.set(st) />
+                                {i18n.t(&format!("session.stage.{}", stage_key(st)))}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <button type="submit" class="primary">{i18n.t("session.start")}</button>
+        </form>
+        <p role="status" class="problem">{move || problem.get()}</p>
+    }
+}
+
+#[component]
+fn FormPicker(session: Session) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = use_session();
+    let summary = i18n.fill(
+        "session.current",
+        &[
+            ("band", &i18n.t(&format!("forms.band.{}", band_key(session.context.age_band)))),
+            ("stage", &i18n.t(&format!("session.stage.{}", stage_key(session.context.stage)))),
+        ],
+    );
     let speech = use_speech();
     let catalogue = Catalogue::built_in();
     let lang = i18n.lang;
-    let bands = [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols];
+    // The child's own band first, then Symbols (any age), then the others.
+    let own = session.context.age_band;
+    let mut bands = vec![own, AgeBand::Symbols];
+    bands.extend([AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen].into_iter().filter(|b| *b != own));
     // Switch scanning, for Symbols forms: off, or the time in ms the highlight rests on each answer.
     let scan = RwSignal::new(None::<u32>);
     let scan_pace = RwSignal::new(2500u32);
     view! {
+        <p class="notice">{summary}</p>
+        <button type="button" on:click=move |_| current.0.set(None)>{i18n.t("session.end")}</button>
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="lang">{move || i18n.t("lang.label")}</label>
         <select
@@ -48,7 +183,7 @@ pub fn ChildPage() -> impl IntoView {
                     .into_iter()
                     .map(|f| (f.id.0.clone(), f.title.clone()))
                     .collect();
-                let band_key = format!("forms.band.{}", serde_json::to_value(band).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default());
+                let band_key = format!("forms.band.{}", band_key(band));
                 let heading_id = format!("band-{}", band_key.rsplit('.').next().unwrap_or_default());
                 view! {
                     <section class="band" aria-labelledby=heading_id.clone()>

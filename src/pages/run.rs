@@ -6,6 +6,8 @@
 use crate::components::questions::QuestionBody;
 use crate::components::{Scanner, SpeakButton};
 use crate::i18n::use_i18n;
+use crate::route::Link;
+use crate::session::{use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreName};
 use crate::device;
@@ -31,9 +33,14 @@ pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>) -> impl In
         .filter(|l| form.as_ref().is_some_and(|f| f.offers(l)))
         .unwrap_or_else(Lang::en);
     let scan = scan.filter(|ms| (500..=10_000).contains(ms) && form.as_ref().is_some_and(|f| f.band == heard_domain::AgeBand::Symbols));
-    match form {
-        Some(form) => view! { <FormRun form lang scan /> }.into_any(),
-        None => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
+    match (form, use_session().0.get_untracked()) {
+        (None, _) => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
+        (Some(_), None) => view! {
+            <p class="notice">{i18n.t("session.needed")}</p>
+            <p><Link href="/child".to_string()>{i18n.t("session.title")}</Link></p>
+        }
+        .into_any(),
+        (Some(form), Some(session)) => view! { <FormRun form lang scan session /> }.into_any(),
     }
 }
 
@@ -45,6 +52,8 @@ pub fn FormRun(
     /// Switch scanning at this pace (ms per answer), or none.
     #[prop(default = None)]
     scan: Option<u32>,
+    /// The practitioner's session: the case context the response records, and the name.
+    session: Session,
 ) -> impl IntoView {
     let area = NodeRef::<leptos::html::Div>::new();
     let i18n = use_i18n();
@@ -61,7 +70,9 @@ pub fn FormRun(
         date: device::today(),
         answers: Vec::new(),
         share: false,
+        context: session.context.clone(),
     }));
+    let first_name = StoredValue::new(session.first_name.clone());
     // 0..total are questions; total is the end screen.
     let step = RwSignal::new(0usize);
     let paused = RwSignal::new(false);
@@ -69,11 +80,11 @@ pub fn FormRun(
     let band = form.with_value(|f| f.band);
 
     // Writes the response as it stands; the draft until the end, then the outbox, with free
-    // text scrubbed of contact details first (the given name joins once sessions exist).
+    // text scrubbed of contact details and the child's first name first.
     let save = move |finished: bool| {
         let mut snapshot = response.get_untracked();
         if finished {
-            snapshot.redact_free_text(None);
+            first_name.with_value(|name| snapshot.redact_free_text(name.as_deref()));
         }
         spawn_local(async move {
             let result = match Store::open(&store_name.get_value()).await {
@@ -140,7 +151,9 @@ pub fn FormRun(
                 let _ = h.focus();
             }
         });
+        let greeting = first_name.get_value().filter(|_| s == 0).map(|name| i18n.fill("child.greeting", &[("name", &name)]));
         view! {
+            <p class="greeting">{greeting}</p>
             <Progress step=s total dots=band.one_question_per_screen() />
             <div class="prompt">
                 <h1 id=label_id.clone() tabindex="-1" node_ref=heading>{prompt.clone()}</h1>

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit } from "./harness.mjs";
+import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit, startSession } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -81,6 +81,7 @@ test("every built-in form can be completed by role and name, and the server acce
   const problems = watchConsole(page);
   assert.equal(forms.length, 8);
   await enrol(page, server);
+  await startSession(page);
   for (const form of forms) {
     await visit(page, `/child/${form.id}?lang=en`);
     const expected = {};
@@ -120,6 +121,7 @@ test("a form can be completed with the keyboard alone", async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   await enrol(page, server);
+  await startSession(page);
   await visit(page, "/child/symbols-check?lang=en");
   const focusedName = () =>
     page.evaluate(() => {
@@ -157,6 +159,7 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   await enrol(page, server);
+  await startSession(page);
   await visit(page, "/child");
   await page.getByRole("combobox", { name: "Language" }).selectOption("ar");
   await page.getByRole("heading", { name: "اختر استمارة" }).waitFor();
@@ -183,6 +186,7 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   await enrol(page, server);
+  await startSession(page);
   await visit(page, "/child");
   const symbols = page.getByRole("region", { name: "Symbols (any age)" });
   await symbols.getByRole("checkbox", { name: /Switch scanning/ }).check();
@@ -208,6 +212,7 @@ test("with no voice installed, no speaker button is shown and the practitioner i
   const context = await browser.newContext();
   const page = await context.newPage();
   await enrol(page, server);
+  await startSession(page);
   await visit(page, "/child");
   const voices = await page.evaluate(() => speechSynthesis.getVoices().length);
   assert.equal(voices, 0, "this test expects a browser without voices (headless Chromium here)");

@@ -3,6 +3,7 @@
 // outage; a lost confirmation is resent without a duplicate; the coordinator sees the count.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import {
   Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, visit, heldOnServer as held, DEMO_LOGIN, PIN,
 } from "./harness.mjs";
@@ -51,10 +52,19 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
   assert.deepEqual(await axeViolations(page), [], "enrolment screen");
 
-  // The form picker (moving within the app keeps the tablet unlocked; a reload locks it).
+  // The practitioner starts a session (moving within the app keeps the tablet unlocked; a
+  // reload locks it): the case reference becomes a pseudonym at once.
   await visit(page, "/");
   await page.getByRole("link", { name: "Child screen" }).click();
+  await page.getByRole("heading", { name: "Start a session" }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "session screen");
+  await page.getByRole("textbox", { name: "Case reference" }).fill("eh-2024 00123");
+  await page.getByRole("spinbutton", { name: "Child's age in years" }).fill("6");
+  await page.getByRole("textbox", { name: "First name for the greeting (optional)" }).fill("Sam");
+  await page.getByRole("checkbox", { name: "Homeless or in temporary accommodation" }).check();
+  await page.getByRole("button", { name: "Start the session" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  await page.getByText("Session for a child in Early years (4–7), Start of support.").waitFor();
   assert.deepEqual(await axeViolations(page), [], "form picker");
   // The browser's own back and forward buttons move between screens.
   await page.goBack();
@@ -63,8 +73,9 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   await page.getByRole("region", { name: "Early years (4–7)" }).getByRole("link", { name: "How are things?" }).click();
 
-  // The child: one question per screen, three large named faces.
+  // The child: greeted by name, one question per screen, three large named faces.
   await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
+  await page.getByText("Hello, Sam!").waitFor();
   for (const name of ["Sad", "Okay", "Happy"]) {
     const box = await page.getByRole("button", { name, exact: true }).boundingBox();
     assert.ok(box.width >= 48 && box.height >= 48, `${name} is at least 48px square (${box.width}x${box.height})`);
@@ -105,6 +116,15 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.match(drawing, /^d1\./, "the drawing is kept as compact strokes");
   assert.ok(drawing.length < 2000, `a 31-point stroke is small (${drawing.length} chars)`);
   assert.equal(stored.share, true);
+  // The case is its HMAC-SHA256 pseudonym under the partnership key; the age only a band.
+  const demoKey = Buffer.from(server.enrolmentText.split("-").slice(3).join("-"), "base64url");
+  const expected = createHmac("sha256", demoKey).update("EH-202400123").digest("hex");
+  assert.deepEqual(stored.context, {
+    case: expected,
+    age_band: "early_years",
+    flags: { send: false, homeless: true, early_help_assessment: false, child_protection_plan: false, young_carer: false },
+    stage: "start",
+  });
 
   // The outbox holds it through a reload, which locks the tablet: the PIN opens it again.
   await visit(page, "/outbox");
@@ -115,7 +135,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
 
   // What a locked tablet holds is unreadable: no answer, drawing, token or partnership key.
   const raw = JSON.stringify([await rawRecords(page, "pending_responses"), await rawRecords(page, "drafts"), await rawRecords(page, "settings")]);
-  const secrets = [drawing, '"face"', "who_helped", "Demo Early Help Team", server.enrolmentText.split("-").slice(3).join("-")];
+  const secrets = [drawing, '"face"', "who_helped", "Demo Early Help Team", server.enrolmentText.split("-").slice(3).join("-"), "00123", "Sam", expected];
   for (const secret of secrets) assert.ok(!raw.includes(secret), `the locked tablet's storage shows ${secret}`);
 
   await page.getByLabel("PIN", { exact: true }).fill("0000");

@@ -235,8 +235,9 @@ pub async fn call(db: &Db, method: &str, uri: &str, auth: Auth<'_>, body: Option
 
 /// A response as the app sends it.
 pub fn response_json(id: &str, face: u8) -> String {
+    let context = serde_json::to_string(&heard_domain::case::CaseContext::example(3)).unwrap();
     format!(
-        r#"{{"id":"{id}","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false}}"#
+        r#"{{"id":"{id}","form_id":"early-years-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"home","value":{{"face":{face}}}}}],"share":false,"context":{context}}}"#
     )
 }
 
