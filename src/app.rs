@@ -13,6 +13,7 @@ pub fn App() -> impl IntoView {
     provide_context(I18n::new());
     provide_context(Speech::new());
     provide_context(crate::session::CurrentSession(RwSignal::new(None)));
+    provide_context(crate::components::follow_up::AfterChild(RwSignal::new(None)));
     let nav = Nav::new();
     provide_context(nav);
     let i18n = use_i18n();

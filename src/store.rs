@@ -144,12 +144,13 @@ pub enum UnlockError {
 
 /// Which IndexedDB database the app's pages use: `heard` in the app, a fresh one per test.
 /// Pages take it from their context, so components never hard-code where data lives.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoreName(pub String);
+/// `Copy`, so async work that outlives a page can still name its database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreName(pub &'static str);
 
 impl Default for StoreName {
     fn default() -> Self {
-        StoreName(DB_NAME.to_string())
+        StoreName(DB_NAME)
     }
 }
 
@@ -168,12 +169,12 @@ impl Store {
     /// writes in the order they were made (each write's transaction is created in the same
     /// tick as the call) and keeps the data key in one place.
     pub async fn open(name: &StoreName) -> Result<Rc<Store>, StoreError> {
-        if let Some(store) = OPEN.with_borrow(|open| open.get(&name.0).cloned()) {
+        if let Some(store) = OPEN.with_borrow(|open| open.get(name.0).cloned()) {
             return Ok(store);
         }
-        let store = Rc::new(Store::open_named(&name.0).await?);
-        OPEN.with_borrow_mut(|open| open.entry(name.0.clone()).or_insert(store).clone());
-        Ok(OPEN.with_borrow(|open| open[&name.0].clone()))
+        let store = Rc::new(Store::open_named(name.0).await?);
+        OPEN.with_borrow_mut(|open| open.entry(name.0.to_string()).or_insert(store).clone());
+        Ok(OPEN.with_borrow(|open| open[name.0].clone()))
     }
 
     /// Opens (creating or upgrading) the database called `name`; tests use their own names.

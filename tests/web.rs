@@ -57,9 +57,14 @@ async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
 
 const PIN: &str = "2468";
 
+/// A database name that lives as long as the test page (store names are `&'static str`).
+fn leak(name: &str) -> &'static str {
+    Box::leak(name.to_string().into_boxed_str())
+}
+
 /// The page's shared store for database `db`, with a PIN set and so unlocked.
 async fn unlocked(db: &str) -> std::rc::Rc<Store> {
-    let store = Store::open(&StoreName(db.to_string())).await.unwrap();
+    let store = Store::open(&StoreName(leak(db))).await.unwrap();
     store.set_pin(PIN).await.unwrap();
     store
 }
@@ -69,7 +74,7 @@ fn mount(db: &str, view: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlEle
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
-    let name = StoreName(db.to_string());
+    let name = StoreName(leak(db));
     std::mem::forget(leptos::mount::mount_to(host.clone(), move || {
         provide_context(name);
         view()

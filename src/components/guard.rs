@@ -2,6 +2,7 @@
 //! write answers show only once the tablet is enrolled and unlocked with the PIN. The
 //! tablet locks itself after a few idle minutes.
 
+use crate::components::follow_up::{use_after_child, FollowUpPrompt};
 use crate::i18n::use_i18n;
 use crate::route::Link;
 use crate::store::{Store, StoreName, UnlockError};
@@ -26,10 +27,10 @@ enum Gate {
 #[component]
 pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
-    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let store_name = use_context::<StoreName>().unwrap_or_default();
     let gate = RwSignal::new(Gate::Checking);
     spawn_local(async move {
-        let state = match Store::open(&store_name.get_value()).await {
+        let state = match Store::open(&store_name).await {
             Ok(s) if s.is_unlocked() => Gate::Open,
             Ok(s) if s.has_pin().await.unwrap_or(false) => Gate::Locked,
             _ => Gate::NotEnrolled,
@@ -38,7 +39,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     });
     let lock = move || {
         spawn_local(async move {
-            if let Ok(s) = Store::open(&store_name.get_value()).await {
+            if let Ok(s) = Store::open(&store_name).await {
                 s.lock();
             }
             gate.set(Gate::Locked);
@@ -49,7 +50,19 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
             lock();
         }
     });
-    let on_unlocked = Callback::new(move |()| gate.set(Gate::Open));
+    let after_child = use_after_child();
+    // The follow-up prompt shows only here, after the PIN: never to whoever holds the tablet.
+    let show_follow_up = RwSignal::new(false);
+    let on_unlocked = Callback::new(move |()| {
+        show_follow_up.set(after_child.0.with_untracked(Option::is_some));
+        gate.set(Gate::Open);
+    });
+    let nav = crate::route::use_nav();
+    let followed_up = Callback::new(move |()| {
+        after_child.0.set(None);
+        show_follow_up.set(false);
+        nav.go("/child");
+    });
     view! {
         {move || match gate.get() {
             Gate::Checking => ().into_any(),
@@ -59,6 +72,11 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
             }
             .into_any(),
             Gate::Locked => view! { <Unlock on_unlocked /> }.into_any(),
+            // A child has just handed the tablet back: follow-ups before anything else.
+            Gate::Open if show_follow_up.get() => match after_child.0.get_untracked() {
+                Some(finished) => view! { <FollowUpPrompt finished on_done=followed_up /> }.into_any(),
+                None => ().into_any(),
+            },
             Gate::Open => view! {
                 <div class="lock-bar">
                     <button type="button" on:click=move |_| lock()>{move || i18n.t("lock.button")}</button>
@@ -101,7 +119,7 @@ fn idle_lock(on_idle: impl Fn() + 'static) {
 #[component]
 pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let store_name = use_context::<StoreName>().unwrap_or_default();
     let pin = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
@@ -113,7 +131,7 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         spawn_local(async move {
-            let result = match Store::open(&store_name.get_value()).await {
+            let result = match Store::open(&store_name).await {
                 Ok(store) => store.unlock(&pin.get_untracked()).await,
                 Err(e) => Err(UnlockError::Storage(e.to_string())),
             };
@@ -133,7 +151,7 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
     };
     let wipe = move |_| {
         spawn_local(async move {
-            if let Ok(store) = Store::open(&store_name.get_value()).await {
+            if let Ok(store) = Store::open(&store_name).await {
                 if store.wipe().await.is_ok() {
                     wiped.set(true);
                 }

@@ -3,6 +3,7 @@
 mod choice;
 mod drawing_pad;
 mod face;
+pub mod follow_up;
 mod guard;
 pub mod questions;
 mod scanner;

@@ -46,7 +46,7 @@ const FLAGS: [&str; 5] = ["send", "homeless", "early_help_assessment", "child_pr
 fn SessionForm() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let store_name = use_context::<StoreName>().unwrap_or_default();
     let reference = RwSignal::new(String::new());
     let age = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());
@@ -62,7 +62,7 @@ fn SessionForm() -> impl IntoView {
         let raw = reference.get_untracked();
         reference.set(String::new());
         spawn_local(async move {
-            let key = match Store::open(&store_name.get_value()).await {
+            let key = match Store::open(&store_name).await {
                 Ok(store) => store.enrolment().await.ok().flatten().map(|e| e.partnership_key),
                 Err(_) => None,
             };

@@ -28,7 +28,7 @@ enum Before {
 #[component]
 pub fn EnrolPage() -> impl IntoView {
     let i18n = use_i18n();
-    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let store_name = use_context::<StoreName>().unwrap_or_default();
     let before = RwSignal::new(Before::Checking);
     let text = RwSignal::new(String::new());
     let pin = RwSignal::new(String::new());
@@ -39,13 +39,13 @@ pub fn EnrolPage() -> impl IntoView {
 
     let show_current = move || {
         spawn_local(async move {
-            if let Ok(Some(e)) = async { Store::open(&store_name.get_value()).await?.enrolment().await }.await {
+            if let Ok(Some(e)) = async { Store::open(&store_name).await?.enrolment().await }.await {
                 message.set(Some(Ok(i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]))));
             }
         })
     };
     spawn_local(async move {
-        let state = match Store::open(&store_name.get_value()).await {
+        let state = match Store::open(&store_name).await {
             Ok(s) if s.is_unlocked() => Before::Unlocked,
             Ok(s) if s.has_pin().await.unwrap_or(false) => Before::Locked,
             _ => Before::NoPin,
@@ -92,7 +92,7 @@ pub fn EnrolPage() -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            let outcome = enrol(&store_name.get_value(), parsed, new_pin).await;
+            let outcome = enrol(&store_name, parsed, new_pin).await;
             if outcome.is_ok() {
                 before.set(Before::Unlocked);
             }

@@ -30,11 +30,11 @@ pub fn OutboxPage() -> impl IntoView {
     let (pending, set_pending) = signal(Pending::Loading);
     let (message, set_message) = signal(String::new());
     let (sending, set_sending) = signal(false);
-    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let store_name = use_context::<StoreName>().unwrap_or_default();
 
     let reload = move || {
         spawn_local(async move {
-            let loaded = match Store::open(&store_name.get_value()).await {
+            let loaded = match Store::open(&store_name).await {
                 Ok(store) => store.pending().await.map(Pending::Loaded).unwrap_or(Pending::Unavailable),
                 Err(_) => Pending::Unavailable,
             };
@@ -47,7 +47,7 @@ pub fn OutboxPage() -> impl IntoView {
         set_sending.set(true);
         set_message.set(String::new());
         spawn_local(async move {
-            let outcome = match Store::open(&store_name.get_value()).await {
+            let outcome = match Store::open(&store_name).await {
                 Ok(store) => send_pending(&store).await,
                 Err(e) => Err(SendError::Store(e)),
             };

@@ -59,7 +59,7 @@ pub fn FormRun(
     let i18n = use_i18n();
     let speech = use_speech();
     i18n.set_lang(lang.clone());
-    let store_name = StoredValue::new(use_context::<StoreName>().unwrap_or_default());
+    let store_name = use_context::<StoreName>().unwrap_or_default();
     let total = form.questions.len();
     let form = StoredValue::new(form);
     let response = RwSignal::new(form.with_value(|f| Response {
@@ -87,7 +87,7 @@ pub fn FormRun(
             first_name.with_value(|name| snapshot.redact_free_text(name.as_deref()));
         }
         spawn_local(async move {
-            let result = match Store::open(&store_name.get_value()).await {
+            let result = match Store::open(&store_name).await {
                 Ok(store) if finished => store.finish(&snapshot).await,
                 Ok(store) => store.save_draft(&snapshot).await,
                 Err(e) => Err(e),
@@ -174,6 +174,23 @@ pub fn FormRun(
         .into_any()
     };
 
+    // The practitioner takes the tablet back: it locks, and after the PIN the follow-up
+    // prompt comes first (`Guarded`).
+    let after_child = crate::components::follow_up::use_after_child();
+    let nav = crate::route::use_nav();
+    let hand_back = move || {
+        speech.stop();
+        let finished = crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() };
+        let name = store_name;
+        spawn_local(async move {
+            if let Ok(store) = Store::open(&name).await {
+                store.lock();
+            }
+            after_child.0.set(Some(finished));
+            // A new screen behind the lock: nothing of this child stays on screen.
+            nav.go("/child");
+        });
+    };
     let end_screen = move || {
         let choose = move |share: bool| {
             response.update(|r| r.share = share);
@@ -208,6 +225,7 @@ pub fn FormRun(
                 </button>
             </div>
             <p role="status">{move || (share_chosen.get().is_some() && saving.get() == Saving::Saved).then(|| i18n.t("child.end.done"))}</p>
+            <button type="button" class="handback" on:click=move |_| hand_back()>{i18n.t("child.handback")}</button>
         }
         .into_any()
     };

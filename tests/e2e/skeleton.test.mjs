@@ -85,7 +85,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("button", { name: "Happy", exact: true, pressed: true }).waitFor();
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
-  await page.getByRole("button", { name: "Yes", exact: true }).click();
+  await page.getByRole("button", { name: "No", exact: true }).click();
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByRole("button", { name: "Okay", exact: true }).click();
   await page.getByRole("button", { name: "Next" }).click();
@@ -125,6 +125,17 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
     flags: { send: false, homeless: true, early_help_assessment: false, child_protection_plan: false, young_carer: false },
     stage: "start",
   });
+
+  // The practitioner takes the tablet back: it locks, and after the PIN the answers to follow
+  // up come before anything else (the child never saw them).
+  await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
+  await unlock(page);
+  await page.getByRole("heading", { name: "Before anything else" }).waitFor();
+  const followUps = await page.getByRole("listitem").allTextContents();
+  assert.deepEqual(followUps, ["Do you feel safe at home?Answer: No"]);
+  assert.deepEqual(await axeViolations(page), [], "follow-up prompt");
+  await page.getByRole("button", { name: "I have read these and will follow them up" }).click();
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
 
   // The outbox holds it through a reload, which locks the tablet: the PIN opens it again.
   await visit(page, "/outbox");

@@ -17,7 +17,7 @@ function sources(dir) {
   });
 }
 
-const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session"];
+const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup"];
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
 const used = new Set(sources(join(root, "src")).flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
 const families = [

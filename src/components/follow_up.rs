@@ -1,0 +1,94 @@
+//! What the practitioner sees first when they take the tablet back: the answers the form
+//! marks as signals that the child may not be safe. The child never sees this screen; it is
+//! shown only after the PIN.
+
+use crate::i18n::{use_i18n, I18n};
+use heard_domain::form::QuestionKind;
+use heard_domain::{AnswerValue, Form, Response, YesNo};
+use leptos::prelude::*;
+
+/// A child's finished form, waiting for the practitioner to look at its follow-ups.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finished {
+    pub form: Form,
+    pub response: Response,
+}
+
+/// Set when a child hands the tablet back; cleared when the practitioner has acknowledged.
+#[derive(Clone, Copy)]
+pub struct AfterChild(pub RwSignal<Option<Finished>>);
+
+pub fn use_after_child() -> AfterChild {
+    use_context::<AfterChild>().unwrap_or_else(|| {
+        let a = AfterChild(RwSignal::new(None));
+        provide_context(a);
+        a
+    })
+}
+
+/// The child's answer in words, in the practitioner's language.
+fn describe(i18n: &I18n, form: &Form, question_id: &str, value: &AnswerValue) -> String {
+    let lang = i18n.lang.get_untracked();
+    let kind = form.question(question_id).map(|q| &q.kind);
+    match (kind, value) {
+        (Some(QuestionKind::Faces { points }), AnswerValue::Face(n)) => i18n.t(&format!("faces.{points}.{n}")),
+        (_, AnswerValue::YesNo(a)) => i18n.t(match a {
+            YesNo::Yes => "yesno.yes",
+            YesNo::No => "yesno.no",
+            YesNo::NotSure => "yesno.not_sure",
+        }),
+        (_, AnswerValue::Scale(n)) => n.to_string(),
+        (Some(QuestionKind::EmojiPick { options, .. }), AnswerValue::Choices(ids)) => ids
+            .iter()
+            .filter_map(|id| options.iter().find(|o| &o.id == id))
+            .map(|o| format!("{} {}", o.emoji, o.label.get(&lang)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
+}
+
+/// The follow-up prompt. `on_done` runs once the practitioner has acknowledged (or there was
+/// nothing to follow up).
+#[component]
+pub fn FollowUpPrompt(finished: Finished, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = i18n.lang.get_untracked();
+    let hits: Vec<(String, String)> = finished
+        .form
+        .follow_ups(&finished.response)
+        .into_iter()
+        .map(|f| {
+            let prompt = finished.form.question(&f.question).map(|q| q.prompt.get(&lang).to_string()).unwrap_or_default();
+            let answer = finished.response.answer(&f.question).map(|v| describe(&i18n, &finished.form, &f.question, v)).unwrap_or_default();
+            (prompt, answer)
+        })
+        .collect();
+    let any = !hits.is_empty();
+    view! {
+        <section class="follow-up" aria-labelledby="follow-up-title">
+            <h1 id="follow-up-title">{i18n.t("followup.title")}</h1>
+            {if any {
+                view! {
+                    <p>{i18n.t("followup.intro")}</p>
+                    <ul class="follow-up-list">
+                        {hits
+                            .into_iter()
+                            .map(|(prompt, answer)| view! {
+                                <li><strong>{prompt}</strong><br />{i18n.fill("followup.answer", &[("answer", &answer)])}</li>
+                            })
+                            .collect_view()}
+                    </ul>
+                    <button type="button" class="primary" on:click=move |_| on_done.run(())>{i18n.t("followup.ack")}</button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p>{i18n.t("followup.none")}</p>
+                    <button type="button" class="primary" on:click=move |_| on_done.run(())>{i18n.t("followup.continue")}</button>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
