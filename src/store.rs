@@ -28,9 +28,10 @@ use uuid::Uuid;
 
 /// The database every page of the app shares.
 pub const DB_NAME: &str = "heard";
-const DB_VERSION: u32 = 3;
+const DB_VERSION: u32 = 4;
 const PENDING: &str = "pending_responses";
 const DRAFTS: &str = "drafts";
+const OUTCOMES: &str = "pending_outcomes";
 const SETTINGS: &str = "settings";
 const ENROLMENT_KEY: &str = "enrolment";
 const KEYRING_KEY: &str = "keyring";
@@ -102,6 +103,15 @@ impl TryFrom<StoredResponse> for Response {
             context: s.context,
         })
     }
+}
+
+/// A case outcome the practitioner recorded, waiting to be sent (inside the seal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredOutcome {
+    pub id: String,
+    pub case: String,
+    pub outcome: heard_domain::case::Outcome,
+    pub date: String,
 }
 
 /// What is on disk for a response: its random id (the record's key) and ciphertext.
@@ -194,6 +204,9 @@ impl Store {
                 if old < 3.0 {
                     db.create_object_store(SETTINGS).build()?;
                 }
+                if old < 4.0 {
+                    db.create_object_store(OUTCOMES).with_key_path("id".into()).build()?;
+                }
                 Ok(())
             })
             .await
@@ -273,8 +286,8 @@ impl Store {
     /// Deletes everything on this tablet (after a forgotten PIN, with the practitioner's
     /// confirmation): unsent answers cannot be recovered without the PIN.
     pub async fn wipe(&self) -> Result<(), StoreError> {
-        let tx = self.db.transaction([PENDING, DRAFTS, SETTINGS]).with_mode(TransactionMode::Readwrite).build()?;
-        for store in [PENDING, DRAFTS, SETTINGS] {
+        let tx = self.db.transaction([PENDING, DRAFTS, OUTCOMES, SETTINGS]).with_mode(TransactionMode::Readwrite).build()?;
+        for store in [PENDING, DRAFTS, OUTCOMES, SETTINGS] {
             tx.object_store(store)?.clear()?.await?;
         }
         tx.commit().await?;
@@ -371,13 +384,45 @@ impl Store {
         Ok(out)
     }
 
+    /// Keeps a recorded case outcome, sealed, until the server confirms it.
+    pub async fn save_outcome(&self, o: &StoredOutcome) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(o).expect("records always serialise");
+        let record = SealedRecord { id: o.id.clone(), sealed: self.key()?.seal(&json).await? };
+        let tx = self.db.transaction(OUTCOMES).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(OUTCOMES)?.put(record).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn pending_outcomes(&self) -> Result<Vec<StoredOutcome>, StoreError> {
+        let key = self.key()?;
+        let tx = self.db.transaction(OUTCOMES).build()?;
+        let records: Vec<SealedRecord> = tx.object_store(OUTCOMES)?.get_all().serde()?.await?.collect::<Result<Vec<_>, _>>()?;
+        drop(tx);
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            let json = key.open(&r.sealed).await?;
+            out.push(serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        }
+        Ok(out)
+    }
+
+    /// Drops the outcomes the server confirmed it holds.
+    pub async fn remove_confirmed_outcomes(&self, ids: &[Uuid]) -> Result<(), StoreError> {
+        self.remove(OUTCOMES, ids).await
+    }
+
     /// Drops the responses the server confirmed it holds, in one transaction.
     pub async fn remove_confirmed(&self, ids: &[Uuid]) -> Result<(), StoreError> {
+        self.remove(PENDING, ids).await
+    }
+
+    async fn remove(&self, store_name: &str, ids: &[Uuid]) -> Result<(), StoreError> {
         if ids.is_empty() {
             return Ok(());
         }
-        let tx = self.db.transaction(PENDING).with_mode(TransactionMode::Readwrite).build()?;
-        let store = tx.object_store(PENDING)?;
+        let tx = self.db.transaction(store_name).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(store_name)?;
         for id in ids {
             store.delete(id.to_string()).primitive()?.await?;
         }

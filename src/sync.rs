@@ -2,9 +2,11 @@
 //! batches (removing from the tablet exactly those the server confirmed), and carries the
 //! coordinator's login.
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, StoredOutcome};
 use gloo_net::http::Request;
-use heard_domain::wire::{batches, ApiError, BatchReply, ItemStatus, Stats, SubmitBatch, RESPONSES_PATH, STATS_PATH};
+use heard_domain::wire::{
+    batches, ApiError, BatchReply, ItemStatus, OutcomeV1, Stats, SubmitBatch, SubmitOutcomes, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH,
+};
 use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
 use uuid::Uuid;
 
@@ -17,6 +19,8 @@ pub struct SendReport {
     /// Responses the server rejected as breaking a rule, and the first reason it gave.
     pub rejected: usize,
     pub first_reason: Option<String>,
+    /// Case outcomes the server now holds.
+    pub outcomes_confirmed: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +65,29 @@ pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
         }
         store.remove_confirmed(&confirmed).await?;
     }
+    let outcomes = store.pending_outcomes().await?;
+    for chunk in outcomes.chunks(MAX_BATCH_RESPONSES) {
+        let batch = SubmitOutcomes {
+            key_fingerprint: enrolment.key_fingerprint.clone(),
+            outcomes: chunk.iter().filter_map(outcome_v1).collect(),
+        };
+        let request = Request::post(OUTCOMES_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).json(&batch);
+        let reply: BatchReply = exchange(request).await?;
+        let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
+        report.outcomes_confirmed += confirmed.len();
+        store.remove_confirmed_outcomes(&confirmed).await?;
+    }
     Ok(report)
+}
+
+/// The wire form of a stored outcome; `None` for a record that is not readable as one.
+fn outcome_v1(o: &StoredOutcome) -> Option<OutcomeV1> {
+    Some(OutcomeV1 {
+        id: Uuid::parse_str(&o.id).ok()?,
+        case: o.case.clone().try_into().ok()?,
+        outcome: o.outcome,
+        date: o.date.parse().ok()?,
+    })
 }
 
 async fn post_batch(token: &str, batch: &SubmitBatch) -> Result<BatchReply, SendError> {

@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 /// Where a device posts a batch of responses.
 pub const RESPONSES_PATH: &str = "/api/v1/responses";
+/// Where a device posts case outcomes recorded at closure.
+pub const OUTCOMES_PATH: &str = "/api/v1/outcomes";
 /// Where the coordinator reads how many responses the server holds.
 pub const STATS_PATH: &str = "/api/v1/stats";
 /// Most responses one batch may carry; a device with more sends several batches.
@@ -191,6 +193,59 @@ impl ItemStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     pub responses: u64,
+    pub outcomes: u64,
+}
+
+/// How a case ended, as a practitioner recorded it at closure: keyed by the case's
+/// pseudonym, never its reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeV1 {
+    /// Generated on the device, so a resend is recognised.
+    pub id: Uuid,
+    pub case: crate::case::Pseudonym,
+    pub outcome: crate::case::Outcome,
+    pub date: Day,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitOutcomes {
+    pub key_fingerprint: String,
+    pub outcomes: Vec<OutcomeV1>,
+}
+
+/// Outcomes as the server receives them, each decoded on its own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomingOutcomes {
+    pub key_fingerprint: String,
+    pub outcomes: Vec<serde_json::Value>,
+}
+
+impl IncomingOutcomes {
+    /// Decodes each outcome; a bad one is rejected by name. Only too many is refused whole.
+    pub fn check(self) -> Result<Vec<Result<OutcomeV1, (Option<Uuid>, String)>>, ValidationError> {
+        if self.outcomes.len() > MAX_BATCH_RESPONSES {
+            return Err(ValidationError::new(
+                "outcomes",
+                format!("at most {MAX_BATCH_RESPONSES} outcomes per batch, got {}", self.outcomes.len()),
+            ));
+        }
+        Ok(self
+            .outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| {
+                let id = value.get("id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+                serde_path_to_error::deserialize::<_, OutcomeV1>(value).map_err(|e| {
+                    let path = e.path().to_string();
+                    let at = format!("outcomes[{i}]");
+                    (id, if path == "." { format!("{at}: {}", e.inner()) } else { format!("{at}.{path}: {}", e.inner()) })
+                })
+            })
+            .collect())
+    }
 }
 
 /// Every refusal from the API has this shape: a short code and a sentence naming the problem.

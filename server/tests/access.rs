@@ -26,6 +26,7 @@ const ID: &str = "6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00aa";
 fn endpoints(w: &World, device_id: &str) -> Vec<(&'static str, String, Option<String>)> {
     vec![
         ("POST", "/api/v1/responses".into(), Some(w.batch(&[response_json(ID, 2)]))),
+        ("POST", "/api/v1/outcomes".into(), Some(format!(r#"{{"key_fingerprint":"{}","outcomes":[]}}"#, w.us.fingerprint))),
         ("GET", "/api/v1/stats".into(), None),
         ("GET", "/api/v1/me".into(), None),
         ("GET", "/api/v1/agencies".into(), None),
@@ -55,9 +56,10 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         ("other partnership's coordinator", Auth::Staff(&w.them.coordinator, true)),
     ];
     // Expected status per endpoint, in the order of `callers`.
-    let expected: [[S; 6]; 10] = [
+    let expected: [[S; 6]; 11] = [
         // anonymous, device, revoked, coordinator, analyst, other coordinator
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST responses
+        [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST outcomes
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET stats
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET me
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET agencies

@@ -23,6 +23,7 @@ on_both_backends!(
     a_batch_that_is_too_big_is_refused_whole,
     a_body_that_is_not_json_is_refused,
     unknown_endpoints_and_methods_answer_json,
+    outcomes_are_stored_once_and_bad_ones_rejected_by_name,
 );
 
 async fn a_valid_response_is_stored_and_counted(w: &World) {
@@ -141,4 +142,27 @@ async fn unknown_endpoints_and_methods_answer_json(w: &World) {
     let (status, json) = w.call("GET", "/api/v1/responses", Auth::Device(&w.us.device), None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "a device token will never read responses back");
     assert_eq!(json["error"], "method_not_allowed");
+}
+
+async fn outcomes_are_stored_once_and_bad_ones_rejected_by_name(w: &World) {
+    let case = heard_domain::case::CaseContext::example(3).case.to_string();
+    let outcome = |id: &str, what: &str| format!(r#"{{"id":"{id}","case":"{case}","outcome":"{what}","date":"2026-11-20"}}"#);
+    let batch = |items: &[String]| format!(r#"{{"key_fingerprint":"{}","outcomes":[{}]}}"#, w.us.fingerprint, items.join(","));
+    let post = |body: String| async move { w.call("POST", "/api/v1/outcomes", Auth::Device(&w.us.device), Some(&body)).await };
+    let (status, json) = post(batch(&[outcome(ID_A, "stepped_down")])).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["results"][0]["status"], "accepted");
+    let (_, json) = post(batch(&[outcome(ID_A, "stepped_down"), outcome(ID_B, "adopted")])).await;
+    assert_eq!(json["results"][0]["status"], "already_had");
+    assert_eq!(json["results"][1]["status"], "rejected");
+    assert!(json["results"][1]["reason"].as_str().unwrap().starts_with("outcomes[1].outcome: unknown variant `adopted`"), "{json}");
+    let (_, json) = post(batch(&[outcome(ID_A, "moved_away")])).await;
+    assert_eq!(json["results"][0]["status"], "conflict", "a changed outcome never overwrites the first");
+    let raw = format!(r#"{{"id":"{ID_B}","case":"EH-2024-00123","outcome":"other","date":"2026-11-20"}}"#);
+    let (_, json) = post(batch(&[raw])).await;
+    assert!(json["results"][0]["reason"].as_str().unwrap().starts_with("outcomes[0].case: "), "a raw reference is refused: {json}");
+    let (_, stats) = w.call("GET", "/api/v1/stats", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert_eq!((stats["responses"].as_u64(), stats["outcomes"].as_u64()), (Some(0), Some(1)));
+    let foreign = format!(r#"{{"key_fingerprint":"{}","outcomes":[]}}"#, w.them.fingerprint);
+    assert_eq!(post(foreign).await.0, StatusCode::FORBIDDEN);
 }

@@ -150,9 +150,11 @@ fn FormPicker(session: Session) -> impl IntoView {
     // Switch scanning, for Symbols forms: off, or the time in ms the highlight rests on each answer.
     let scan = RwSignal::new(None::<u32>);
     let scan_pace = RwSignal::new(2500u32);
+    let case = session.context.case.clone();
     view! {
         <p class="notice">{summary}</p>
         <button type="button" on:click=move |_| current.0.set(None)>{i18n.t("session.end")}</button>
+        <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="lang">{move || i18n.t("lang.label")}</label>
         <select
@@ -242,5 +244,65 @@ fn ScanSettings(scan: RwSignal<Option<u32>>, scan_pace: RwSignal<u32>) -> impl I
                     .collect_view()}
             </select>
         </div>
+    }
+}
+
+/// Recording how the case ended, for this session's case: kept sealed on the tablet and sent
+/// through the outbox with the answers.
+#[component]
+fn OutcomeForm(case: heard_domain::case::Pseudonym) -> impl IntoView {
+    use heard_domain::case::Outcome;
+    let i18n = use_i18n();
+    let store_name = use_context::<StoreName>().unwrap_or_default();
+    let choice = RwSignal::new(Outcome::NeedsMet);
+    let date = RwSignal::new(crate::device::today().to_string());
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let case = StoredValue::new(case);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(day) = date.get_untracked().parse::<heard_domain::Day>() else {
+            message.set(Some(Err(i18n.t("outcome.bad_date"))));
+            return;
+        };
+        let record = crate::store::StoredOutcome {
+            id: crate::device::new_id().to_string(),
+            case: case.get_value().to_string(),
+            outcome: choice.get_untracked(),
+            date: day.to_string(),
+        };
+        spawn_local(async move {
+            let saved = match Store::open(&store_name).await {
+                Ok(store) => store.save_outcome(&record).await.is_ok(),
+                Err(_) => false,
+            };
+            message.set(Some(if saved { Ok(i18n.t("outcome.saved")) } else { Err(i18n.t("store.unavailable")) }));
+        });
+    };
+    view! {
+        <details class="outcome">
+            <summary>{i18n.t("outcome.title")}</summary>
+            <form on:submit=submit>
+                <label for="outcome">{i18n.t("outcome.label")}</label>
+                <select
+                    id="outcome"
+                    on:change=move |ev| {
+                        if let Some(o) = Outcome::parse(&event_target_value(&ev)) {
+                            choice.set(o);
+                        }
+                    }
+                >
+                    {Outcome::ALL
+                        .map(|o| {
+                            let code = serde_json::to_value(o).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                            view! { <option value=code.clone()>{i18n.t(&format!("outcome.{code}"))}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <label for="outcome-date">{i18n.t("outcome.date")}</label>
+                <input id="outcome-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+                <button type="submit" class="primary">{i18n.t("outcome.save")}</button>
+            </form>
+            <p role="status" class:problem=move || matches!(message.get(), Some(Err(_)))>{move || message.get().map(|m| m.unwrap_or_else(|e| e))}</p>
+        </details>
     }
 }

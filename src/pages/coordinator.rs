@@ -59,11 +59,11 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
 fn Overview(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
     let i18n = use_i18n();
     // None while loading; Some(Err) when the server could not be reached.
-    let (held, set_held) = signal(None::<Result<u64, ()>>);
+    let (held, set_held) = signal(None::<Result<heard_domain::wire::Stats, ()>>);
     let refresh = move || {
         set_held.set(None);
         spawn_local(async move {
-            set_held.set(Some(sync::fetch_stats().await.map(|s| s.responses).map_err(|_| ())));
+            set_held.set(Some(sync::fetch_stats().await.map_err(|_| ())));
         });
     };
     refresh();
@@ -82,7 +82,15 @@ fn Overview(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
             <dd data-testid="responses-held">
                 {move || match held.get() {
                     None => i18n.t("coord.loading"),
-                    Some(Ok(n)) => n.to_string(),
+                    Some(Ok(s)) => s.responses.to_string(),
+                    Some(Err(())) => "—".to_string(),
+                }}
+            </dd>
+            <dt>{i18n.t("coord.outcomes")}</dt>
+            <dd data-testid="outcomes-held">
+                {move || match held.get() {
+                    None => i18n.t("coord.loading"),
+                    Some(Ok(s)) => s.outcomes.to_string(),
                     Some(Err(())) => "—".to_string(),
                 }}
             </dd>

@@ -28,6 +28,7 @@ pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let catalogue = StoredValue::new(Catalogue::built_in());
     let (pending, set_pending) = signal(Pending::Loading);
+    let (outcomes, set_outcomes) = signal(0usize);
     let (message, set_message) = signal(String::new());
     let (sending, set_sending) = signal(false);
     let store_name = use_context::<StoreName>().unwrap_or_default();
@@ -35,7 +36,10 @@ pub fn OutboxPage() -> impl IntoView {
     let reload = move || {
         spawn_local(async move {
             let loaded = match Store::open(&store_name).await {
-                Ok(store) => store.pending().await.map(Pending::Loaded).unwrap_or(Pending::Unavailable),
+                Ok(store) => {
+                    set_outcomes.set(store.pending_outcomes().await.map(|o| o.len()).unwrap_or(0));
+                    store.pending().await.map(Pending::Loaded).unwrap_or(Pending::Unavailable)
+                }
                 Err(_) => Pending::Unavailable,
             };
             set_pending.set(loaded);
@@ -56,6 +60,9 @@ pub fn OutboxPage() -> impl IntoView {
                     let mut note = sent(&i18n, report.confirmed);
                     if report.conflicts > 0 {
                         note = format!("{note} {}", i18n.fill("outbox.conflicts", &[("n", &report.conflicts.to_string())]));
+                    }
+                    if report.outcomes_confirmed > 0 {
+                        note = format!("{note} {}", i18n.fill("outbox.sent_outcomes", &[("n", &report.outcomes_confirmed.to_string())]));
                     }
                     if report.rejected > 0 {
                         let reason = report.first_reason.unwrap_or_default();
@@ -91,6 +98,7 @@ pub fn OutboxPage() -> impl IntoView {
                 Pending::Loaded(list) => i18n.fill("outbox.waiting.many", &[("n", &list.len().to_string())]),
             }}
         </p>
+        <p>{move || (outcomes.get() > 0).then(|| i18n.fill("outbox.outcomes_waiting", &[("n", &outcomes.get().to_string())]))}</p>
         <ul class="outbox-list" aria-label=move || i18n.t("outbox.list")>
             {move || match pending.get() {
                 Pending::Loaded(list) => catalogue
@@ -103,7 +111,7 @@ pub fn OutboxPage() -> impl IntoView {
             type="button"
             class="primary"
             on:click=send
-            disabled=move || sending.get() || count().unwrap_or(0) == 0
+            disabled=move || sending.get() || count().unwrap_or(0) + outcomes.get() == 0
         >
             {move || if sending.get() { i18n.t("outbox.sending") } else { i18n.t("outbox.send") }}
         </button>

@@ -137,6 +137,13 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("button", { name: "I have read these and will follow them up" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
 
+  // At closure the practitioner records how the case ended; it waits in the outbox too.
+  await page.getByText("Record the case outcome").click();
+  await page.getByRole("combobox", { name: "How the case ended" }).selectOption({ label: "Stepped down to universal services" });
+  await page.getByRole("button", { name: "Record the outcome" }).click();
+  await page.getByRole("status").getByText("The outcome is saved on this tablet and will be sent with the answers.").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "session screen with the outcome form");
+
   // The outbox holds it through a reload, which locks the tablet: the PIN opens it again.
   await visit(page, "/outbox");
   await expectWaiting(page, "1 answer waiting to send.");
@@ -186,7 +193,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.unroute("**/api/v1/responses");
 
   await page.getByRole("button", { name: "Send" }).click();
-  await page.getByRole("status").getByText("Sent 1 answer. The server has it.").waitFor();
+  await page.getByRole("status").getByText("Sent 1 answer. The server has it. Sent 1 case outcome(s).").waitFor();
   await expectWaiting(page, "Nothing is waiting to send.");
   await page.reload();
   await unlock(page);
@@ -204,8 +211,8 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByLabel("Password").fill(DEMO_LOGIN.password);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByText(`Logged in as ${DEMO_LOGIN.email}, Demo Partnership.`).waitFor();
-  const held = page.getByRole("definition");
-  await held.filter({ hasText: /^1$/ }).waitFor();
+  await page.getByTestId("responses-held").filter({ hasText: /^1$/ }).waitFor();
+  await page.getByTestId("outcomes-held").filter({ hasText: /^1$/ }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "coordinator screen");
 
   // Malformed and oversized posts: a 4xx JSON error naming the problem, nothing stored.
@@ -234,7 +241,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   const anonymous = await page.request.post(`${server.url}/api/v1/responses`, { headers: { "content-type": "application/json" }, data: "{}" });
   assert.equal(anonymous.status(), 401, "only an enrolled tablet may send");
   await page.getByRole("button", { name: "Refresh" }).click();
-  await held.filter({ hasText: /^1$/ }).waitFor();
+  await page.getByTestId("responses-held").filter({ hasText: /^1$/ }).waitFor();
   assert.equal(await heldOnServer(), 1);
 
   assert.deepEqual(problems, [], "no errors in the page's console");

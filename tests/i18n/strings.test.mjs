@@ -17,7 +17,7 @@ function sources(dir) {
   });
 }
 
-const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup"];
+const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome"];
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
 const used = new Set(sources(join(root, "src")).flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
 const families = [
@@ -29,6 +29,7 @@ const families = [
   ...["early_years", "middle", "teen", "symbols"].map((b) => `forms.band.${b}`),
   ...["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"].map((f) => `session.flag.${f}`),
   ...["start", "review", "closing"].map((st) => `session.stage.${st}`),
+  ...["needs_met", "stepped_down", "stepped_up", "child_protection", "specialist", "disengaged", "moved_away", "other"].map((o) => `outcome.${o}`),
 ];
 const needed = new Set([...used, ...families]);
 

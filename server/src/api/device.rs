@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::Json;
 use heard_domain::access::{EnrolReply, EnrolRequest};
 use heard_domain::enrolment::normalise_code;
-use heard_domain::wire::{BatchReply, Checked, IncomingBatch, ItemResult, ItemStatus};
+use heard_domain::wire::{BatchReply, Checked, IncomingBatch, IncomingOutcomes, ItemResult, ItemStatus};
 
 /// Exchanges a one-time enrolment code for a device token. The partnership key never comes
 /// here: the device keeps it, and checks it against the fingerprint in the reply.
@@ -49,6 +49,29 @@ pub async fn submit_responses(
         .map(|c| match c {
             Checked::Valid(_) => stored.next().expect("one stored result per valid response"),
             Checked::Rejected { id, reason } => ItemResult { id, status: ItemStatus::Rejected, reason: Some(reason) },
+        })
+        .collect();
+    Ok(Json(BatchReply { results }))
+}
+
+/// Stores case outcomes recorded on a device, each answered on its own like responses.
+pub async fn submit_outcomes(
+    State(state): State<AppState>,
+    Device(device): Device,
+    JsonBody(batch): JsonBody<IncomingOutcomes>,
+) -> Result<Json<BatchReply>, AppError> {
+    if batch.key_fingerprint != device.key_fingerprint {
+        return Err(AppError::WrongPartnership);
+    }
+    let checked = batch.check()?;
+    let valid: Vec<_> = checked.iter().filter_map(|c| c.as_ref().ok().cloned()).collect();
+    let mut stored = state.db.store_outcomes(&device, &valid).await?.into_iter();
+    state.db.touch_device(&device.id, now()).await?;
+    let results = checked
+        .into_iter()
+        .map(|c| match c {
+            Ok(_) => stored.next().expect("one stored result per valid outcome"),
+            Err((id, reason)) => ItemResult { id, status: ItemStatus::Rejected, reason: Some(reason) },
         })
         .collect();
     Ok(Json(BatchReply { results }))

@@ -78,7 +78,10 @@ pub async fn me_handler(Staff(staff): Staff) -> Json<Me> {
 pub use me_handler as me;
 
 pub async fn stats(State(state): State<AppState>, Staff(staff): Staff) -> Result<Json<Stats>, AppError> {
-    Ok(Json(Stats { responses: state.db.count_responses_for(&staff.partnership_id).await? }))
+    Ok(Json(Stats {
+        responses: state.db.count_responses_for(&staff.partnership_id).await?,
+        outcomes: state.db.count_outcomes_for(&staff.partnership_id).await?,
+    }))
 }
 
 pub async fn agencies(State(state): State<AppState>, Staff(staff): Staff) -> Result<Json<Vec<AgencyV1>>, AppError> {

@@ -8,7 +8,7 @@ mod access;
 
 pub use access::{DeviceRow, Enrolled, StaffRow, UserLogin};
 
-use heard_domain::wire::{ItemResult, ItemStatus, ResponseV1};
+use heard_domain::wire::{ItemResult, ItemStatus, OutcomeV1, ResponseV1};
 use heard_domain::{Day, Response};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -124,6 +124,51 @@ impl Db {
         }
         tx.commit().await?;
         Ok(results)
+    }
+
+    /// Stores outcomes like responses: new ids accepted, same content already had, different
+    /// content a conflict that overwrites nothing. All in one transaction.
+    pub async fn store_outcomes(&self, device: &DeviceRow, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
+        let today = today_utc().to_string();
+        let mut tx = self.pool.begin().await?;
+        let mut results = Vec::with_capacity(outcomes.len());
+        for o in outcomes {
+            let body = serde_json::to_string(o).expect("wire types always serialise");
+            let id = o.id.to_string();
+            let outcome = serde_json::to_value(o.outcome).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let inserted = sqlx::query(
+                "INSERT INTO outcomes (id, partnership_id, device_id, case_pseudonym, outcome, day, body, received_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&device.partnership_id)
+            .bind(&device.id)
+            .bind(o.case.as_str())
+            .bind(outcome)
+            .bind(o.date.to_string())
+            .bind(&body)
+            .bind(&today)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let status = if inserted == 1 {
+                ItemStatus::Accepted
+            } else {
+                let held: String = sqlx::query_scalar("SELECT body FROM outcomes WHERE id = $1").bind(&id).fetch_one(&mut *tx).await?;
+                if held == body { ItemStatus::AlreadyHad } else { ItemStatus::Conflict }
+            };
+            results.push(ItemResult { id: Some(o.id), status, reason: None });
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    pub async fn count_outcomes_for(&self, partnership_id: &str) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outcomes WHERE partnership_id = $1")
+            .bind(partnership_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.max(0) as u64)
     }
 
     pub async fn count_responses(&self) -> Result<u64, sqlx::Error> {
