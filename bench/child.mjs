@@ -3,6 +3,7 @@
 // to a usable child screen, question-to-question time, and frame times while drawing.
 // Run through bench/child.sh, which builds the release bundle and starts the server.
 import { chromium } from "playwright-core";
+import { enrol, startSession, visit } from "../tests/e2e/harness.mjs";
 
 const base = process.env.HEARD_URL ?? "http://127.0.0.1:8080";
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -20,11 +21,24 @@ async function throttled(context, page) {
   return cdp;
 }
 
-/** Navigates and returns ms from navigation start until the first answer can be tapped. */
+/**
+ * Navigates and returns ms from navigation start until the first screen can be used: on a
+ * tablet that is not enrolled, the way to enrol; on an enrolled one, the PIN prompt.
+ */
 async function timeToUsable(page, url) {
   await page.goto(url, { waitUntil: "commit" });
-  await page.getByRole("button", { name: "Happy", exact: true }).waitFor();
+  await page.getByRole("link", { name: "Enrol this tablet" }).or(page.getByLabel("PIN", { exact: true })).first().waitFor();
   return page.evaluate(() => performance.now());
+}
+
+/** Enrols, starts a session and opens the early-years form, as a practitioner would. */
+async function openForm(page) {
+  const server = { url: base, enrolmentText: process.env.HEARD_ENROLMENT };
+  await page.goto(`${base}/`);
+  await enrol(page, server);
+  await startSession(page, { age: 6 });
+  await visit(page, "/child/early-years-check?lang=en");
+  await page.getByRole("button", { name: "Happy", exact: true }).waitFor();
 }
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
@@ -62,15 +76,15 @@ for (let i = 0; i < RUNS; i++) {
   warm.push(await timeToUsable(page, url));
   await context.close();
 }
-console.log(`usable child screen, cold: median ${ms(median(cold))}, worst ${ms(Math.max(...cold))} (target 1000 ms; Enketo 2400 ms)`);
-console.log(`usable child screen, warm HTTP cache: median ${ms(median(warm))} (target 400 ms from the service-worker cache, once it exists)`);
+console.log(`first usable screen, cold: median ${ms(median(cold))}, worst ${ms(Math.max(...cold))} (target 1000 ms; Enketo 2400 ms)`);
+console.log(`first usable screen, warm HTTP cache: median ${ms(median(warm))} (target 400 ms from the service-worker cache, once it exists)`);
 
 // Question to question, and drawing frame times.
 {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
+  await openForm(page);
   await throttled(context, page);
-  await timeToUsable(page, url);
   const steps = [];
   for (let round = 0; round < RUNS; round++) {
     for (let q = 0; q < 3; q++) {
@@ -88,7 +102,11 @@ console.log(`usable child screen, warm HTTP cache: median ${ms(median(warm))} (t
         }),
       );
     }
-    if (round < RUNS - 1) await timeToUsable(page, url);
+    if (round < RUNS - 1) {
+      await visit(page, "/child");
+      await visit(page, "/child/early-years-check?lang=en");
+      await page.getByRole("button", { name: "Happy", exact: true }).waitFor();
+    }
   }
   console.log(`next question shown: median ${ms(median(steps))}, p95 ${ms(pct(steps, 0.95))} over ${steps.length} moves (target 100 ms)`);
 
