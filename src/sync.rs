@@ -148,3 +148,60 @@ pub async fn login(email: &str, password: &str) -> Result<Me, SendError> {
 pub async fn logout(csrf_token: &str) -> Result<serde_json::Value, SendError> {
     exchange(Ok(Request::post(LOGOUT_PATH).header(CSRF_HEADER, csrf_token).build().map_err(|e| SendError::Refused { detail: e.to_string() })?)).await
 }
+
+thread_local! {
+    static AUTO: std::cell::RefCell<Option<AutoSend>> = const { std::cell::RefCell::new(None) };
+}
+
+/// State of automatic sending: how many attempts failed in a row, and when to try next.
+struct AutoSend {
+    failures: u32,
+    next_ms: f64,
+    busy: bool,
+}
+
+/// Starts sending automatically while the page is open: now, whenever the browser comes back
+/// online, and on a timer, backing off with jitter after failures. Idempotent per page.
+pub fn start_auto_send(store_name: crate::store::StoreName) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    if AUTO.with_borrow(Option::is_some) {
+        return;
+    }
+    AUTO.with_borrow_mut(|a| *a = Some(AutoSend { failures: 0, next_ms: 0.0, busy: false }));
+    let Some(window) = web_sys::window() else { return };
+    let attempt = move |forced: bool| {
+        let due = AUTO.with_borrow_mut(|a| match a {
+            Some(a) if !a.busy && (forced || js_sys::Date::now() >= a.next_ms) => {
+                a.busy = true;
+                true
+            }
+            _ => false,
+        });
+        if !due {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let ok = match Store::open(&store_name).await {
+                // A locked tablet cannot read what it holds; it tries again once unlocked.
+                Ok(store) if store.is_unlocked() => !matches!(send_pending(&store).await, Err(SendError::Unreachable)),
+                _ => true,
+            };
+            AUTO.with_borrow_mut(|a| {
+                if let Some(a) = a {
+                    a.busy = false;
+                    a.failures = if ok { 0 } else { a.failures + 1 };
+                    let wait = heard_domain::outbox::retry_after_secs(a.failures, js_sys::Math::random());
+                    a.next_ms = js_sys::Date::now() + f64::from(wait) * 1000.0;
+                }
+            });
+        });
+    };
+    let on_online = Closure::<dyn FnMut()>::new(move || attempt(true));
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget(); // lives as long as the page
+    let on_tick = Closure::<dyn FnMut()>::new(move || attempt(false));
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(on_tick.as_ref().unchecked_ref(), 15_000);
+    on_tick.forget();
+    attempt(true);
+}

@@ -14,6 +14,7 @@ pub mod enrolment;
 pub mod form;
 pub mod i18n;
 pub mod redact;
+pub mod outbox;
 pub mod pin;
 pub mod response;
 pub mod suppress;

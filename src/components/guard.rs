@@ -31,7 +31,10 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let gate = RwSignal::new(Gate::Checking);
     spawn_local(async move {
         let state = match Store::open(&store_name).await {
-            Ok(s) if s.is_unlocked() => Gate::Open,
+            Ok(s) if s.is_unlocked() => {
+                crate::sync::start_auto_send(store_name);
+                Gate::Open
+            }
             Ok(s) if s.has_pin().await.unwrap_or(false) => Gate::Locked,
             _ => Gate::NotEnrolled,
         };
@@ -56,6 +59,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let on_unlocked = Callback::new(move |()| {
         show_follow_up.set(after_child.0.with_untracked(Option::is_some));
         gate.set(Gate::Open);
+        crate::sync::start_auto_send(store_name);
     });
     let nav = crate::route::use_nav();
     let followed_up = Callback::new(move |()| {

@@ -95,6 +95,7 @@ pub fn EnrolPage() -> impl IntoView {
             let outcome = enrol(&store_name, parsed, new_pin).await;
             if outcome.is_ok() {
                 before.set(Before::Unlocked);
+                crate::sync::start_auto_send(store_name);
             }
             message.set(Some(outcome.map(|e| i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)])).map_err(
                 |problem| match problem {
