@@ -164,20 +164,16 @@ impl Db {
     }
 
     pub async fn count_outcomes_for(&self, partnership_id: &str) -> Result<u64, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outcomes WHERE partnership_id = $1")
-            .bind(partnership_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n.max(0) as u64)
-    }
-
-    pub async fn count_responses(&self) -> Result<u64, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses").fetch_one(&self.pool).await?;
-        Ok(n.max(0) as u64)
+        self.count_in("outcomes", partnership_id).await
     }
 
     pub async fn count_responses_for(&self, partnership_id: &str) -> Result<u64, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE partnership_id = $1")
+        self.count_in("responses", partnership_id).await
+    }
+
+    /// Rows of `table` (one of ours, never user input) belonging to a partnership.
+    async fn count_in(&self, table: &'static str, partnership_id: &str) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE partnership_id = $1"))
             .bind(partnership_id)
             .fetch_one(&self.pool)
             .await?;
