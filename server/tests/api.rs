@@ -24,6 +24,7 @@ on_both_backends!(
     a_body_that_is_not_json_is_refused,
     unknown_endpoints_and_methods_answer_json,
     outcomes_are_stored_once_and_bad_ones_rejected_by_name,
+    a_batch_cut_at_any_item_and_resent_whole_leaves_each_response_once,
 );
 
 async fn a_valid_response_is_stored_and_counted(w: &World) {
@@ -165,4 +166,23 @@ async fn outcomes_are_stored_once_and_bad_ones_rejected_by_name(w: &World) {
     assert_eq!((stats["responses"].as_u64(), stats["outcomes"].as_u64()), (Some(0), Some(1)));
     let foreign = format!(r#"{{"key_fingerprint":"{}","outcomes":[]}}"#, w.them.fingerprint);
     assert_eq!(post(foreign).await.0, StatusCode::FORBIDDEN);
+}
+
+async fn a_batch_cut_at_any_item_and_resent_whole_leaves_each_response_once(w: &World) {
+    // For every cut point k of a batch of n: the first k arrived (their confirmation lost),
+    // then the device resends the whole batch. Each response is held exactly once.
+    const N: usize = 6;
+    let mut held = 0;
+    for k in 0..=N {
+        let items: Vec<String> = (0..N).map(|i| response_json(&format!("6f1c1a52-0d8e-4d4a-9c55-{k:06}{i:06}"), (i % 3 + 1) as u8)).collect();
+        let (status, _) = w.post_batch(&w.batch(&items[..k])).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, json) = w.post_batch(&w.batch(&items)).await;
+        assert_eq!(status, StatusCode::OK);
+        let statuses: Vec<&str> = json["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+        let expected: Vec<&str> = (0..N).map(|i| if i < k { "already_had" } else { "accepted" }).collect();
+        assert_eq!(statuses, expected, "cut after {k}");
+        held += N as u64;
+        assert_eq!(w.held().await, held, "nothing lost or doubled after a cut at {k}");
+    }
 }
