@@ -184,13 +184,18 @@ const BUILT_IN: [&str; 8] = [
 ];
 
 impl Catalogue {
-    /// The forms built into every copy of Heard (`domain/forms/*.json`).
+    /// The forms built into every copy of Heard (`domain/forms/*.json`), parsed once.
     pub fn built_in() -> Catalogue {
-        let forms = BUILT_IN
-            .iter()
-            .map(|json| serde_json::from_str(json).expect("built-in forms parse (tested)"))
-            .collect();
-        Catalogue { forms }
+        static PARSED: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                let forms = BUILT_IN
+                    .iter()
+                    .map(|json| serde_json::from_str(json).expect("built-in forms parse (tested)"))
+                    .collect();
+                Catalogue { forms }
+            })
+            .clone()
     }
 
     pub fn with(mut self, form: Form) -> Catalogue {
