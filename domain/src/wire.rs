@@ -363,6 +363,53 @@ mod tests {
     }
 
     #[test]
+    fn the_decoder_never_panics_on_mangled_batches() {
+        // Mutation fuzzing, natively: flip, drop, duplicate and insert bytes of a valid batch
+        // (with a drawing and words in it) many thousands of times; decoding and checking
+        // must answer every input without panicking.
+        let drawing = crate::Drawing {
+            width: 100,
+            height: 100,
+            strokes: vec![crate::drawing::Stroke { colour: 1, brush: 0, eraser: false, points: (0..20).map(|i| crate::drawing::Point { x: i * 3, y: i * 2, pressure: 128 }).collect() }],
+        };
+        let mut r = base();
+        r.form_id = FormId("middle-check".into());
+        r.answers.clear();
+        r.set_answer("words", AnswerValue::Text("hello".into()));
+        r.set_answer("houses", AnswerValue::Houses(crate::Houses { worries: crate::House { drawing: Some(drawing), words: None }, ..Default::default() }));
+        let valid = serde_json::to_vec(&SubmitBatch { key_fingerprint: "ab".into(), responses: vec![ResponseV1::from(&r)] }).unwrap();
+        let catalogue = Catalogue::built_in();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut decoded = 0;
+        for _ in 0..20_000 {
+            let mut bytes = valid.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() as usize) % bytes.len().max(1);
+                match next() % 4 {
+                    0 => bytes[at] = next() as u8,
+                    1 => {
+                        bytes.remove(at);
+                    }
+                    2 => bytes.insert(at, bytes[at]),
+                    _ => bytes.insert(at, b"{}[]\",:0e-\"u"[(next() % 12) as usize]),
+                }
+            }
+            if let Ok(batch) = serde_json::from_slice::<IncomingBatch>(&bytes) {
+                if batch.check(&catalogue).is_ok() {
+                    decoded += 1;
+                }
+            }
+        }
+        assert!(decoded > 100, "the mutations still reach the checks sometimes ({decoded})");
+    }
+
+    #[test]
     fn only_accepted_or_already_held_items_leave_the_outbox() {
         assert!(ItemStatus::Accepted.is_confirmed());
         assert!(ItemStatus::AlreadyHad.is_confirmed());
