@@ -41,6 +41,8 @@ cp "$stage/heard.js" "$new/$js"
 cp style/app.css "$new/$css"
 cp -r public/. "$new/"
 sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" index.html > "$new/index.html"
+build=$(cat "$new/$wasm" "$new/$js" "$new/$css" "$new/index.html" | sha256sum | cut -c1-12)
+sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" -e "s|@BUILD@|$build|g" sw.js > "$new/sw.js"
 
 # Pre-compressed copies: the server sends these as they are (Content-Encoding br / gzip).
 for f in "$new/$wasm" "$new/$js" "$new/$css" "$new/index.html"; do

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit, startSession } from "./harness.mjs";
+import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit, startSession, unlock } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -220,5 +220,37 @@ test("with no voice installed, no speaker button is shown and the practitioner i
   await visit(page, "/child/early-years-check?lang=en");
   await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
   assert.equal(await page.getByRole("button", { name: /^Listen/ }).count(), 0, "no button that would do nothing");
+  await context.close();
+});
+
+test("after the first visit the app starts and a form can be answered with no network; back online the outbox empties", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  const before = await heldOnServer(server);
+  await enrol(page, server);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  await page.reload();
+  await unlock(page);
+  await startSession(page, { reference: "EH-OFFLINE-1", age: 8 });
+  await visit(page, "/child/symbols-check?lang=en");
+  const form = forms.find((f) => f.id === "symbols-check");
+  for (const q of form.questions) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    await page.getByRole("button", { name: q.kind === "who_helped" ? "On my own" : "Yes", exact: true }).click();
+    await page.getByRole("button", { name: "Next" }).click();
+  }
+  await page.getByRole("button", { name: "No, keep them private" }).click();
+  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+  await visit(page, "/outbox");
+  await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
+  assert.equal(await heldOnServer(server), before, "nothing could be sent offline");
+
+  await context.setOffline(false);
+  for (let i = 0; i < 50 && (await heldOnServer(server)) === before; i++) await page.waitForTimeout(100);
+  assert.equal(await heldOnServer(server), before + 1, "back online, the tablet sent it by itself");
+  await visit(page, "/");
+  await visit(page, "/outbox");
+  await page.getByText("Nothing is waiting to send.", { exact: true }).waitFor();
   await context.close();
 });

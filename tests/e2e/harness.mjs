@@ -212,6 +212,7 @@ export async function unlock(page) {
   await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
   await page.getByLabel("PIN", { exact: true }).fill(PIN);
   await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByRole("heading", { name: "Enter your PIN" }).waitFor({ state: "detached" });
 }
 
 /** Logs the page in as the demo coordinator. */
