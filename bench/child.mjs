@@ -77,7 +77,7 @@ for (let i = 0; i < RUNS; i++) {
   await context.close();
 }
 console.log(`first usable screen, cold: median ${ms(median(cold))}, worst ${ms(Math.max(...cold))} (target 1000 ms; Enketo 2400 ms)`);
-console.log(`first usable screen, warm (service-worker cache after the first visit): median ${ms(median(warm))} (target 400 ms)`);
+console.log(`first usable screen, warm (second load, from the service-worker or HTTP cache): median ${ms(median(warm))} (target 400 ms)`);
 
 // Question to question, and drawing frame times.
 {
