@@ -198,11 +198,6 @@ impl Catalogue {
             .clone()
     }
 
-    pub fn with(mut self, form: Form) -> Catalogue {
-        self.forms.push(form);
-        self
-    }
-
     pub fn forms(&self) -> &[Form] {
         &self.forms
     }

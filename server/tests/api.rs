@@ -159,6 +159,7 @@ async fn outcomes_are_stored_once_and_bad_ones_rejected_by_name(w: &World) {
     assert!(json["results"][1]["reason"].as_str().unwrap().starts_with("outcomes[1].outcome: unknown variant `adopted`"), "{json}");
     let (_, json) = post(batch(&[outcome(ID_A, "moved_away")])).await;
     assert_eq!(json["results"][0]["status"], "conflict", "a changed outcome never overwrites the first");
+    assert_eq!(w.db.count_conflicts().await.unwrap(), 1, "the changed outcome is kept aside for a coordinator");
     let raw = format!(r#"{{"id":"{ID_B}","case":"EH-2024-00123","outcome":"other","date":"2026-11-20"}}"#);
     let (_, json) = post(batch(&[raw])).await;
     assert!(json["results"][0]["reason"].as_str().unwrap().starts_with("outcomes[0].case: "), "a raw reference is refused: {json}");

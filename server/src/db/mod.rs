@@ -101,33 +101,14 @@ impl Db {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            let status = if inserted == 1 {
-                ItemStatus::Accepted
-            } else {
-                let held: String = sqlx::query_scalar("SELECT body FROM responses WHERE id = $1")
-                    .bind(&id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if held == body {
-                    ItemStatus::AlreadyHad
-                } else {
-                    sqlx::query("INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3)")
-                        .bind(&id)
-                        .bind(&body)
-                        .bind(&today)
-                        .execute(&mut *tx)
-                        .await?;
-                    ItemStatus::Conflict
-                }
-            };
+            let status = settle(&mut tx, "responses", &id, &body, inserted, &today).await?;
             results.push(ItemResult { id: Some(r.id), status, reason: None });
         }
         tx.commit().await?;
         Ok(results)
     }
 
-    /// Stores outcomes like responses: new ids accepted, same content already had, different
-    /// content a conflict that overwrites nothing. All in one transaction.
+    /// Stores outcomes like responses (see `settle`), all in one transaction.
     pub async fn store_outcomes(&self, device: &DeviceRow, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let mut tx = self.pool.begin().await?;
@@ -151,12 +132,7 @@ impl Db {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            let status = if inserted == 1 {
-                ItemStatus::Accepted
-            } else {
-                let held: String = sqlx::query_scalar("SELECT body FROM outcomes WHERE id = $1").bind(&id).fetch_one(&mut *tx).await?;
-                if held == body { ItemStatus::AlreadyHad } else { ItemStatus::Conflict }
-            };
+            let status = settle(&mut tx, "outcomes", &id, &body, inserted, &today).await?;
             results.push(ItemResult { id: Some(o.id), status, reason: None });
         }
         tx.commit().await?;
@@ -188,6 +164,34 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// What an `INSERT ... ON CONFLICT (id) DO NOTHING` into `table` (one of ours) meant for the
+/// item: a new row is accepted; an id already held with the same body is already had; with a
+/// different body it is a conflict, kept aside in `response_conflicts` for a coordinator to
+/// see and never written over the first.
+async fn settle(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: &'static str,
+    id: &str,
+    body: &str,
+    inserted: u64,
+    today: &str,
+) -> Result<ItemStatus, sqlx::Error> {
+    if inserted == 1 {
+        return Ok(ItemStatus::Accepted);
+    }
+    let held: String = sqlx::query_scalar(&format!("SELECT body FROM {table} WHERE id = $1")).bind(id).fetch_one(&mut **tx).await?;
+    if held == body {
+        return Ok(ItemStatus::AlreadyHad);
+    }
+    sqlx::query("INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(body)
+        .bind(today)
+        .execute(&mut **tx)
+        .await?;
+    Ok(ItemStatus::Conflict)
 }
 
 fn today_utc() -> Day {
