@@ -1,4 +1,5 @@
-use crate::components::{Choice, FaceIcon};
+use super::ChoiceRow;
+use crate::components::FaceIcon;
 use crate::i18n::use_i18n;
 use heard_domain::{AnswerValue, Lang};
 use leptos::prelude::*;
@@ -12,20 +13,8 @@ pub fn FacesQuestion(
     on_answer: Callback<Option<AnswerValue>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <div class="choices faces">
-            {(1..=points)
-                .map(|n| {
-                    let label = i18n.t(&format!("faces.{points}.{n}"));
-                    let pressed = Signal::derive(move || value.get() == Some(AnswerValue::Face(n)));
-                    let on_press = Callback::new(move |()| on_answer.run(Some(AnswerValue::Face(n))));
-                    view! {
-                        <Choice label pressed on_press lang=lang.clone()>
-                            <FaceIcon points n />
-                        </Choice>
-                    }
-                })
-                .collect_view()}
-        </div>
-    }
+    let items = (1..=points)
+        .map(|n| (i18n.t(&format!("faces.{points}.{n}")), AnswerValue::Face(n), view! { <FaceIcon points n /> }.into_any()))
+        .collect();
+    view! { <ChoiceRow class="faces" items lang value on_answer /> }
 }

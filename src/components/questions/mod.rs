@@ -2,6 +2,7 @@
 //! every change through `on_answer` (`None` when the child takes an answer back, e.g. clears
 //! their words); the form runner saves it at once.
 
+mod choice_row;
 mod emoji;
 mod faces;
 mod free_text;
@@ -11,6 +12,7 @@ mod symbols;
 mod who_helped;
 mod yes_no;
 
+pub use choice_row::ChoiceRow;
 pub use emoji::EmojiQuestion;
 pub use faces::FacesQuestion;
 pub use free_text::TextQuestion;

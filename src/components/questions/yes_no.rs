@@ -1,5 +1,5 @@
 use super::symbols::YesNoIcon;
-use crate::components::Choice;
+use super::ChoiceRow;
 use crate::i18n::use_i18n;
 use heard_domain::{AnswerValue, Lang, YesNo};
 use leptos::prelude::*;
@@ -12,24 +12,16 @@ pub fn YesNoQuestion(
     on_answer: Callback<Option<AnswerValue>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <div class="choices yes-no">
-            {YesNo::ALL
-                .map(|answer| {
-                    let key = match answer {
-                        YesNo::Yes => "yesno.yes",
-                        YesNo::No => "yesno.no",
-                        YesNo::NotSure => "yesno.not_sure",
-                    };
-                    let pressed = Signal::derive(move || value.get() == Some(AnswerValue::YesNo(answer)));
-                    let on_press = Callback::new(move |()| on_answer.run(Some(AnswerValue::YesNo(answer))));
-                    view! {
-                        <Choice label=i18n.t(key) pressed on_press lang=lang.clone()>
-                            <YesNoIcon answer />
-                        </Choice>
-                    }
-                })
-                .collect_view()}
-        </div>
-    }
+    let items = YesNo::ALL
+        .into_iter()
+        .map(|answer| {
+            let key = match answer {
+                YesNo::Yes => "yesno.yes",
+                YesNo::No => "yesno.no",
+                YesNo::NotSure => "yesno.not_sure",
+            };
+            (i18n.t(key), AnswerValue::YesNo(answer), view! { <YesNoIcon answer /> }.into_any())
+        })
+        .collect();
+    view! { <ChoiceRow class="yes-no" items lang value on_answer /> }
 }
