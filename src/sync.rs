@@ -128,7 +128,7 @@ async fn exchange<T: serde::de::DeserializeOwned>(request: Result<gloo_net::http
 
 /// How many responses the server holds for the logged-in coordinator's partnership.
 pub async fn fetch_stats() -> Result<Stats, SendError> {
-    exchange(Ok(Request::get(STATS_PATH).build().map_err(|e| SendError::Refused { detail: e.to_string() })?)).await
+    exchange(Request::get(STATS_PATH).build()).await
 }
 
 /// Exchanges the one-time part of an enrolment code for a device token.
@@ -138,7 +138,7 @@ pub async fn enrol(code: &str) -> Result<EnrolReply, SendError> {
 
 /// Who is logged in on this browser, if anyone.
 pub async fn me() -> Result<Me, SendError> {
-    exchange(Ok(Request::get(ME_PATH).build().map_err(|e| SendError::Refused { detail: e.to_string() })?)).await
+    exchange(Request::get(ME_PATH).build()).await
 }
 
 pub async fn login(email: &str, password: &str) -> Result<Me, SendError> {
@@ -146,7 +146,7 @@ pub async fn login(email: &str, password: &str) -> Result<Me, SendError> {
 }
 
 pub async fn logout(csrf_token: &str) -> Result<serde_json::Value, SendError> {
-    exchange(Ok(Request::post(LOGOUT_PATH).header(CSRF_HEADER, csrf_token).build().map_err(|e| SendError::Refused { detail: e.to_string() })?)).await
+    exchange(Request::post(LOGOUT_PATH).header(CSRF_HEADER, csrf_token).build()).await
 }
 
 thread_local! {

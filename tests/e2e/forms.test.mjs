@@ -1,27 +1,17 @@
 // Every built-in form, completed as a screen-reader user would (by role and accessible
 // name), then sent and accepted by the real server; one form by keyboard alone; and the
 // right-to-left language mirrored.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit, startSession, unlock } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit, startSession, unlock } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
 
-let server;
-let browser;
-before(async () => {
-  server = new Server();
-  await server.start();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const env = serverAndBrowser();
 
 const FACE_NAMES = { 3: ["Sad", "Okay", "Happy"], 5: ["Very sad", "Sad", "Okay", "Happy", "Very happy"] };
 
@@ -76,11 +66,11 @@ async function answer(page, q) {
 }
 
 test("every built-in form can be completed by role and name, and the server accepts each", async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   const problems = watchConsole(page);
   assert.equal(forms.length, 8);
-  await enrol(page, server);
+  await enrol(page, env.server);
   await startSession(page);
   for (const form of forms) {
     await visit(page, `/child/${form.id}?lang=en`);
@@ -112,15 +102,15 @@ test("every built-in form can be completed by role and name, and the server acce
   await page.getByText("8 answers waiting to send.").waitFor();
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText("Sent 8 answers. The server has them.").waitFor();
-  assert.equal(await heldOnServer(server), 8);
+  assert.equal(await heldOnServer(env.server), 8);
   assert.deepEqual(problems, []);
   await context.close();
 });
 
 test("a form can be completed with the keyboard alone", async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
-  await enrol(page, server);
+  await enrol(page, env.server);
   await startSession(page);
   await visit(page, "/child/symbols-check?lang=en");
   const focusedName = () =>
@@ -156,9 +146,9 @@ test("a form can be completed with the keyboard alone", async () => {
 });
 
 test("Arabic mirrors the layout right to left, on the picker and the child's screens", async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
-  await enrol(page, server);
+  await enrol(page, env.server);
   await startSession(page);
   await visit(page, "/child");
   await page.getByRole("combobox", { name: "Language" }).selectOption("ar");
@@ -183,9 +173,9 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
 });
 
 test("Symbols forms can be answered with one switch: a highlight steps through, any key or tap chooses", async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
-  await enrol(page, server);
+  await enrol(page, env.server);
   await startSession(page);
   await visit(page, "/child");
   const symbols = page.getByRole("region", { name: "Symbols (any age)" });
@@ -209,9 +199,9 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
 });
 
 test("with no voice installed, no speaker button is shown and the practitioner is told", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await enrol(page, server);
+  await enrol(page, env.server);
   await startSession(page);
   await visit(page, "/child");
   const voices = await page.evaluate(() => speechSynthesis.getVoices().length);
@@ -224,10 +214,10 @@ test("with no voice installed, no speaker button is shown and the practitioner i
 });
 
 test("after the first visit the app starts and a form can be answered with no network; back online the outbox empties", async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
-  const before = await heldOnServer(server);
-  await enrol(page, server);
+  const before = await heldOnServer(env.server);
+  await enrol(page, env.server);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await context.setOffline(true);
   await page.reload();
@@ -244,11 +234,11 @@ test("after the first visit the app starts and a form can be answered with no ne
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
   await visit(page, "/outbox");
   await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
-  assert.equal(await heldOnServer(server), before, "nothing could be sent offline");
+  assert.equal(await heldOnServer(env.server), before, "nothing could be sent offline");
 
   await context.setOffline(false);
-  for (let i = 0; i < 50 && (await heldOnServer(server)) === before; i++) await page.waitForTimeout(100);
-  assert.equal(await heldOnServer(server), before + 1, "back online, the tablet sent it by itself");
+  for (let i = 0; i < 50 && (await heldOnServer(env.server)) === before; i++) await page.waitForTimeout(100);
+  assert.equal(await heldOnServer(env.server), before + 1, "back online, the tablet sent it by itself");
   await visit(page, "/");
   await visit(page, "/outbox");
   await page.getByText("Nothing is waiting to send.", { exact: true }).waitFor();

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -16,6 +17,24 @@ const CHROMIUM_ARGS = [
   "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
+
+/**
+ * Starts a server and a browser before the file's tests and stops them after; the returned
+ * object's `server` and `browser` are set once the tests run.
+ */
+export function serverAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = new Server();
+    await shared.server.start();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.dispose();
+  });
+  return shared;
+}
 
 /** A running heard-server. `stop()` and `start()` again keep the same port and database. */
 export class Server {

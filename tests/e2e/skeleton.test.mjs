@@ -1,48 +1,36 @@
 // The whole chain end to end, as a practitioner, a child and a coordinator would use it: a
 // child's answers are kept on the tablet through a reload, an offline send and a server
 // outage; a lost confirmation is resent without a duplicate; the coordinator sees the count.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import {
-  Server, launchBrowser, axeViolations, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, visit, heldOnServer as held, DEMO_LOGIN, PIN,
+  serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, visit, heldOnServer as held, DEMO_LOGIN, PIN,
 } from "./harness.mjs";
 
-let server;
-let browser;
+const env = serverAndBrowser();
 
-before(async () => {
-  server = new Server();
-  await server.start();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-const heldOnServer = () => held(server);
+const heldOnServer = () => held(env.server);
 
 async function expectWaiting(page, text) {
   await page.getByText(text, { exact: true }).waitFor();
 }
 
 test("a child's answers reach the coordinator once, surviving reload, offline and a lost confirmation", async () => {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
   const problems = watchConsole(page);
 
   // Home, then enrolling the tablet with the code the coordinator gave.
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await page.getByRole("heading", { name: "Heard" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "home screen");
   await page.getByRole("link", { name: "Enrol this tablet" }).click();
   const code = page.getByRole("textbox", { name: "Enrolment code" });
-  await code.fill(server.enrolmentText.slice(0, -3));
+  await code.fill(env.server.enrolmentText.slice(0, -3));
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("The end of the code is incomplete or mistyped.", { exact: false }).waitFor();
-  await code.fill(server.enrolmentText);
+  await code.fill(env.server.enrolmentText);
   await page.getByLabel("Choose a PIN (4 to 12 digits)").fill(PIN);
   await page.getByLabel("The same PIN again").fill("1357");
   await page.getByRole("button", { name: "Enrol" }).click();
@@ -117,7 +105,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.ok(drawing.length < 2000, `a 31-point stroke is small (${drawing.length} chars)`);
   assert.equal(stored.share, true);
   // The case is its HMAC-SHA256 pseudonym under the partnership key; the age only a band.
-  const demoKey = Buffer.from(server.enrolmentText.split("-").slice(3).join("-"), "base64url");
+  const demoKey = Buffer.from(env.server.enrolmentText.split("-").slice(3).join("-"), "base64url");
   const expected = createHmac("sha256", demoKey).update("EH-202400123").digest("hex");
   assert.deepEqual(stored.context, {
     case: expected,
@@ -159,7 +147,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
 
   // What a locked tablet holds is unreadable: no answer, drawing, token or partnership key.
   const raw = JSON.stringify([await rawRecords(page, "pending_responses"), await rawRecords(page, "drafts"), await rawRecords(page, "settings")]);
-  const secrets = [drawing, '"face"', "who_helped", "Demo Early Help Team", server.enrolmentText.split("-").slice(3).join("-"), "00123", "Sam", expected];
+  const secrets = [drawing, '"face"', "who_helped", "Demo Early Help Team", env.server.enrolmentText.split("-").slice(3).join("-"), "00123", "Sam", expected];
   for (const secret of secrets) assert.ok(!raw.includes(secret), `the locked tablet's storage shows ${secret}`);
 
   await page.getByLabel("PIN", { exact: true }).fill("0000");
@@ -178,11 +166,11 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.unroute("**/api/v1/**", noSignal);
 
   // Server down at send: the same.
-  assert.equal(await server.stop(), 0, "Ctrl-C stops the server cleanly");
+  assert.equal(await env.server.stop(), 0, "Ctrl-C stops the server cleanly");
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText(/Could not reach the Heard server/).waitFor();
   await expectWaiting(page, "1 answer waiting to send.");
-  await server.start();
+  await env.server.start();
 
   // Offline at send: the same.
   await context.setOffline(true);
@@ -213,7 +201,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.equal(await heldOnServer(), 1, "the resend created no duplicate");
 
   // The coordinator logs in and sees how many responses the server holds.
-  await page.goto(`${server.url}/coordinator`);
+  await page.goto(`${env.server.url}/coordinator`);
   await page.getByRole("heading", { name: "Partnership overview" }).waitFor();
   await page.getByRole("textbox", { name: "Email" }).fill(DEMO_LOGIN.email);
   await page.getByLabel("Password").fill("not the password");
@@ -230,13 +218,13 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   // Malformed and oversized posts: a 4xx JSON error naming the problem, nothing stored.
   const { device_token, key_fingerprint } = (await decryptedRecords(page, "settings", PIN).then((all) => all[0]));
   const auth = { authorization: `Bearer ${device_token}`, "content-type": "application/json" };
-  const malformed = await page.request.post(`${server.url}/api/v1/responses`, {
+  const malformed = await page.request.post(`${env.server.url}/api/v1/responses`, {
     headers: auth,
     data: Buffer.from('{"responses": [{"id": 12}'),
   });
   assert.equal(malformed.status(), 400);
   assert.match((await malformed.json()).detail, /not valid JSON for this endpoint: responses: EOF while parsing/);
-  const badItem = await page.request.post(`${server.url}/api/v1/responses`, {
+  const badItem = await page.request.post(`${env.server.url}/api/v1/responses`, {
     headers: auth,
     data: Buffer.from(`{"key_fingerprint": "${key_fingerprint}", "responses": [{"id": 12}]}`),
   });
@@ -244,13 +232,13 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   const [result] = (await badItem.json()).results;
   assert.equal(result.status, "rejected");
   assert.match(result.reason, /^responses\[0\]\.id: invalid type: integer `12`, expected a formatted UUID string/);
-  const oversized = await page.request.post(`${server.url}/api/v1/responses`, {
+  const oversized = await page.request.post(`${env.server.url}/api/v1/responses`, {
     headers: auth,
     data: JSON.stringify({ responses: [], padding: "x".repeat(5 * 1024 * 1024) }),
   });
   assert.equal(oversized.status(), 413);
   assert.equal((await oversized.json()).error, "too_large");
-  const anonymous = await page.request.post(`${server.url}/api/v1/responses`, { headers: { "content-type": "application/json" }, data: "{}" });
+  const anonymous = await page.request.post(`${env.server.url}/api/v1/responses`, { headers: { "content-type": "application/json" }, data: "{}" });
   assert.equal(anonymous.status(), 401, "only an enrolled tablet may send");
   await page.getByRole("button", { name: "Refresh" }).click();
   await page.getByTestId("responses-held").filter({ hasText: /^1$/ }).waitFor();
