@@ -12,6 +12,8 @@ pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
 pub const DEVICES_PATH: &str = "/api/v1/devices";
 pub const USERS_PATH: &str = "/api/v1/users";
 pub const AUDIT_PATH: &str = "/api/v1/audit";
+/// `POST`: creates a partnership with a one-time setup code; answers like a login.
+pub const PARTNERSHIPS_PATH: &str = "/api/v1/partnerships";
 /// Header carrying the session's CSRF token on every request that changes something.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Name of the session cookie.
@@ -73,6 +75,9 @@ pub struct Me {
     pub email: String,
     pub role: Role,
     pub partnership: String,
+    /// SHA-256 (hex) of the partnership key: the coordinator's browser checks the key it
+    /// holds (or restores from the backup file) against it.
+    pub key_fingerprint: String,
     pub csrf_token: String,
 }
 
@@ -162,6 +167,25 @@ pub struct AuditEntryV1 {
     pub actor: String,
     pub action: String,
     pub detail: String,
+}
+
+/// A new partnership, made in the coordinator's browser: the key stays there; only its
+/// fingerprint comes here, with the first coordinator's login.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPartnership {
+    /// The one-time code whoever runs the server made (`heard-server --new-partnership-code`).
+    pub setup_code: String,
+    pub name: String,
+    /// SHA-256 (hex) of the partnership key.
+    pub key_fingerprint: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Whether `text` is a SHA-256 fingerprint as Heard writes them: 64 lower-case hex digits.
+pub fn is_fingerprint(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Shortest password a coordinator may set for a staff account.

@@ -39,6 +39,18 @@ impl Day {
         let y = yoe + era * 400 + i64::from(m <= 2);
         Day::from_ymd(u16::try_from(y).ok()?, m as u8, d as u8)
     }
+
+    /// Days since 1970-01-01 (days-from-civil), the inverse of `from_unix_days`.
+    pub fn unix_days(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = if m > 2 { m - 3 } else { m + 9 };
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -93,6 +105,17 @@ impl fmt::Display for Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_days_both_ways() {
+        let d: Day = "2026-11-25".parse().unwrap();
+        assert_eq!(d.unix_days(), 20_782);
+        for n in [10_957, 11_016, 11_017, 20_782, 21_975, 40_000] {
+            assert_eq!(Day::from_unix_days(n).unwrap().unix_days(), n);
+        }
+        let leap: Day = "2028-03-01".parse().unwrap();
+        assert_eq!(leap.unix_days() - "2028-02-28".parse::<Day>().unwrap().unix_days(), 2);
+    }
 
     #[test]
     fn parses_and_prints_real_dates() {

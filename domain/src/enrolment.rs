@@ -77,9 +77,77 @@ pub fn display_code(code: &str) -> String {
     format!("{}-{}", &code[..5.min(code.len())], &code[5.min(code.len())..])
 }
 
+/// The partnership key's backup file, which the coordinator must save when the partnership is
+/// created and can restore on another browser. JSON, so it can be read and checked by eye.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyBackup {
+    /// Always `1`: names the file's kind and version.
+    pub heard_partnership_key: u32,
+    pub partnership: String,
+    /// The key, base64url.
+    pub key: String,
+    /// SHA-256 (hex) of the key, as the server knows it.
+    pub fingerprint: String,
+    pub warning: String,
+}
+
+impl fmt::Debug for KeyBackup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyBackup {{ partnership: {:?}, key: <hidden> }}", self.partnership)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyBackupError {
+    #[error("this is not a Heard partnership key backup file")]
+    NotABackup,
+    #[error("the key in this file is damaged")]
+    Damaged,
+}
+
+impl KeyBackup {
+    pub fn new(partnership: &str, key: &[u8; 32], fingerprint: &str) -> KeyBackup {
+        KeyBackup {
+            heard_partnership_key: 1,
+            partnership: partnership.to_string(),
+            key: base64url_encode(key),
+            fingerprint: fingerprint.to_string(),
+            warning: "This is your partnership's key. Keep it safe and private: without it no new tablet can be enrolled and no outcome imported; with it, case references can be matched to pseudonyms.".into(),
+        }
+    }
+
+    /// Reads a backup file: the key (its fingerprint is for the caller to check).
+    pub fn parse(text: &str) -> Result<(KeyBackup, [u8; 32]), KeyBackupError> {
+        let backup: KeyBackup = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|_| KeyBackupError::NotABackup)?;
+        if backup.heard_partnership_key != 1 {
+            return Err(KeyBackupError::NotABackup);
+        }
+        let key = base64url_decode(&backup.key).and_then(|k| k.try_into().ok()).ok_or(KeyBackupError::Damaged)?;
+        Ok((backup, key))
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a backup always serialises")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_backups_round_trip_and_refuse_other_files() {
+        let key = sample().key;
+        let file = KeyBackup::new("North", &key, "ab12").to_json();
+        let (backup, read) = KeyBackup::parse(&file).unwrap();
+        assert_eq!((read, backup.partnership.as_str(), backup.fingerprint.as_str()), (key, "North", "ab12"));
+        assert!(!format!("{backup:?}").contains(&backup.key), "Debug never shows the key");
+        assert_eq!(KeyBackup::parse("{\"name\": 1}").unwrap_err(), KeyBackupError::NotABackup);
+        assert_eq!(KeyBackup::parse("case,outcome").unwrap_err(), KeyBackupError::NotABackup);
+        let damaged = file.replace(&base64url_encode(&key), "abc");
+        assert_eq!(KeyBackup::parse(&damaged).unwrap_err(), KeyBackupError::Damaged);
+    }
 
     fn sample() -> EnrolmentText {
         EnrolmentText { code: "ABCDEFGHJK".into(), key: core::array::from_fn(|i| i as u8 * 7) }

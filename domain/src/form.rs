@@ -86,6 +86,11 @@ pub struct Question {
     pub id: String,
     pub prompt: Text,
     pub kind: QuestionKind,
+    /// The answer is one of the child's own ratings of how things are (faces, a scale, or
+    /// yes / no / not sure, higher or "yes" being better). The dashboard compares a case's
+    /// first and last rating; nothing is ever shown back to the child.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rating: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

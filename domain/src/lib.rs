@@ -8,11 +8,13 @@
 pub mod access;
 pub mod b64;
 pub mod case;
+pub mod dashboard;
 pub mod day;
 pub mod drawing;
 pub mod enrolment;
 pub mod form;
 pub mod i18n;
+pub mod import;
 pub mod redact;
 pub mod outbox;
 pub mod pin;

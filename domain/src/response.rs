@@ -138,11 +138,91 @@ impl Response {
     pub fn answer(&self, question_id: &str) -> Option<&AnswerValue> {
         self.answers.iter().find(|a| a.question_id == question_id).map(|a| &a.value)
     }
+
+    /// Whether the child said something: at least one answer given (not declined) to a
+    /// question other than "who helped me answer".
+    pub fn heard(&self, form: &crate::Form) -> bool {
+        self.answers.iter().any(|a| {
+            a.value != AnswerValue::Declined && form.question(&a.question_id).is_some_and(|q| q.kind != crate::QuestionKind::WhoHelped)
+        })
+    }
+
+    /// The child's own rating of how things are, 0 (worst) to 10 (best): the mean of their
+    /// answers to the form's rating questions, each put on 0 to 10. `None` when the form has
+    /// no rating question or the child declined them all.
+    pub fn rating(&self, form: &crate::Form) -> Option<f64> {
+        use crate::QuestionKind;
+        let scores: Vec<f64> = form
+            .questions
+            .iter()
+            .filter(|q| q.rating)
+            .filter_map(|q| match (&q.kind, self.answer(&q.id)?) {
+                (QuestionKind::Faces { points }, AnswerValue::Face(n)) if *points > 1 => {
+                    Some(f64::from(n.saturating_sub(1)) * 10.0 / f64::from(points - 1))
+                }
+                (QuestionKind::Scale { min, max, .. }, AnswerValue::Scale(n)) if max > min => {
+                    Some(f64::from(n.saturating_sub(*min)) * 10.0 / f64::from(max - min))
+                }
+                (QuestionKind::YesNoNotSure, AnswerValue::YesNo(yn)) => Some(match yn {
+                    YesNo::Yes => 10.0,
+                    YesNo::NotSure => 5.0,
+                    YesNo::No => 0.0,
+                }),
+                _ => None,
+            })
+            .collect();
+        (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answered(form: &str, answers: &[(&str, AnswerValue)]) -> (Response, crate::Form) {
+        let form = crate::Catalogue::built_in().latest(form).unwrap().clone();
+        let mut r = Response {
+            id: Uuid::from_u128(7),
+            form_id: form.id.clone(),
+            form_version: form.version,
+            lang: Lang::en(),
+            date: "2026-11-25".parse().unwrap(),
+            answers: vec![],
+            share: false,
+            context: CaseContext::example(1),
+        };
+        for (q, v) in answers {
+            r.set_answer(q, v.clone());
+        }
+        (r, form)
+    }
+
+    #[test]
+    fn ratings_put_faces_scales_and_yes_no_on_zero_to_ten() {
+        // Early years: home and school faces (3 points) are ratings; the drawing is not.
+        let (r, form) = answered("early-years-check", &[("home", AnswerValue::Face(3)), ("school", AnswerValue::Face(2))]);
+        assert_eq!(r.rating(&form), Some(7.5));
+        // Teen: the 0-10 scale and the 5 faces for home.
+        let (r, form) = answered("teen-check", &[("overall", AnswerValue::Scale(2)), ("home", AnswerValue::Face(1))]);
+        assert_eq!(r.rating(&form), Some(1.0));
+        // Symbols: "yes" to being happy at home, "not sure" about school.
+        let (r, form) = answered("symbols-check", &[("happy_home", AnswerValue::YesNo(YesNo::Yes)), ("school", AnswerValue::YesNo(YesNo::NotSure))]);
+        assert_eq!(r.rating(&form), Some(7.5));
+        // Declined ratings are no rating at all, not a zero.
+        let (r, form) = answered("middle-check", &[("home", AnswerValue::Declined), ("words", AnswerValue::Text("hi".into()))]);
+        assert_eq!(r.rating(&form), None);
+        // "Help we got" forms ask about change directly: no rating to compare.
+        let (r, form) = answered("middle-help-we-got", &[("better", AnswerValue::Face(5))]);
+        assert_eq!(r.rating(&form), None);
+    }
+
+    #[test]
+    fn a_child_who_only_declined_or_said_who_helped_was_not_heard() {
+        let (r, form) = answered("middle-check", &[("home", AnswerValue::Declined), ("who_helped", AnswerValue::WhoHelped(Helper::Alone))]);
+        assert!(!r.heard(&form));
+        let (r, form) = answered("middle-check", &[("home", AnswerValue::Declined), ("safe", AnswerValue::YesNo(YesNo::No))]);
+        assert!(r.heard(&form));
+    }
 
     #[test]
     fn free_text_and_house_words_are_redacted_and_nothing_else_changes() {

@@ -9,7 +9,7 @@
 //! when one does, the smallest other non-zero entry of the line is hidden too, and this
 //! repeats until every line holds none or at least two.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Counts from 1 up to this are never shown.
 pub const MAX_SUPPRESSED: u64 = 5;
@@ -48,6 +48,23 @@ impl Serialize for Cell {
     }
 }
 
+impl<'de> Deserialize<'de> for Cell {
+    /// A JSON number, or the string "c".
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Count(u64),
+            Text(String),
+        }
+        match Wire::deserialize(d)? {
+            Wire::Count(n) => Ok(Cell::Count(n)),
+            Wire::Text(t) if t == "c" => Ok(Cell::Suppressed),
+            Wire::Text(t) => Err(serde::de::Error::custom(format!("a cell is a count or \"c\", not {t:?}"))),
+        }
+    }
+}
+
 impl std::fmt::Display for Cell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -58,7 +75,7 @@ impl std::fmt::Display for Cell {
 }
 
 /// A table of counts with its totals, safe to publish.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SuppressedTable {
     pub cells: Vec<Vec<Cell>>,
     pub row_totals: Vec<Cell>,

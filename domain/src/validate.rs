@@ -54,6 +54,9 @@ pub fn check_form(form: &Form) -> Result<(), ValidationError> {
             return Err(err(qat, "question ids are unique and not empty".into()));
         }
         check_text(&q.prompt, &form.languages, &format!("{qat}, prompt"))?;
+        if q.rating && !matches!(q.kind, QuestionKind::Faces { .. } | QuestionKind::Scale { .. } | QuestionKind::YesNoNotSure) {
+            return Err(err(qat, "only faces, scale and yes / no / not sure questions can be ratings".into()));
+        }
         match &q.kind {
             QuestionKind::Faces { points } if *points != 3 && *points != 5 => {
                 return Err(err(qat, format!("faces come in 3 or 5, not {points}")));

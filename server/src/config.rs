@@ -18,6 +18,10 @@ OPTIONS:
                               over HTTPS (directly or behind a TLS proxy) [env: HEARD_SECURE_COOKIES=1]
     --demo                    Create a demo partnership (synthetic, public demo key) and print
                               a fresh enrolment code and the demo coordinator login
+    --new-partnership-code    Print a one-time code (valid 7 days) with which a coordinator
+                              creates a new partnership at /coordinator, then exit
+    --demo-cases <N>          Synthetic cases the demo partnership starts with, generated, no
+                              real child [env: HEARD_DEMO_CASES] [default: 800]
     -h, --help                Print this help
 ";
 
@@ -28,6 +32,8 @@ pub struct Config {
     pub dist: PathBuf,
     pub secure_cookies: bool,
     pub demo: bool,
+    pub demo_cases: usize,
+    pub new_partnership_code: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -44,6 +50,8 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
     let mut dist = env("HEARD_DIST");
     let mut secure_cookies = env("HEARD_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true");
     let mut demo = false;
+    let mut new_partnership_code = false;
+    let mut demo_cases = env("HEARD_DEMO_CASES");
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -54,6 +62,8 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
             "--dist" => dist = Some(value("--dist")?),
             "--secure-cookies" => secure_cookies = true,
             "--demo" => demo = true,
+            "--new-partnership-code" => new_partnership_code = true,
+            "--demo-cases" => demo_cases = Some(value("--demo-cases")?),
             other => return Err(format!("unknown option {other:?}; see --help")),
         }
     }
@@ -61,12 +71,18 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
     let addr = addr_text
         .parse()
         .map_err(|_| format!("--addr {addr_text:?} is not HOST:PORT, e.g. 127.0.0.1:8080"))?;
+    let demo_cases = match demo_cases {
+        None => crate::demo::DEMO_CASES,
+        Some(n) => n.parse().ok().filter(|&n| n <= 2_000_000).ok_or_else(|| format!("--demo-cases {n:?} is not a number of cases (0 to 2000000)"))?,
+    };
     Ok(Parsed::Run(Config {
         addr,
         database_url: database_url.unwrap_or_else(|| "sqlite:data/heard.sqlite3".into()),
         dist: PathBuf::from(dist.unwrap_or_else(|| "dist".into())),
         secure_cookies,
         demo,
+        demo_cases,
+        new_partnership_code,
     }))
 }
 
@@ -101,6 +117,9 @@ mod tests {
     fn bad_flags_are_named() {
         assert!(parse(&args(&["--port", "1"]), |_| None).unwrap_err().contains("--port"));
         assert!(parse(&args(&["--addr"]), |_| None).unwrap_err().contains("needs a value"));
+        assert!(parse(&args(&["--demo-cases", "lots"]), |_| None).unwrap_err().contains("--demo-cases"));
+        let Parsed::Run(c) = parse(&args(&["--demo", "--demo-cases", "0"]), |_| None).unwrap() else { panic!() };
+        assert_eq!(c.demo_cases, 0);
         assert!(parse(&args(&["--addr", "localhost"]), |_| None).unwrap_err().contains("HOST:PORT"));
         assert_eq!(parse(&args(&["--help"]), |_| None).unwrap(), Parsed::Help);
     }

@@ -37,6 +37,8 @@ pub enum AppError {
     Conflict(String),
     #[error("too many failed logins for this account; wait 15 minutes and try again")]
     TooManyAttempts,
+    #[error("these outcomes were pseudonymised with another partnership's key; restore your partnership's key from its backup file and import again")]
+    WrongPartnershipImport,
     #[error("these responses were prepared with another partnership's key; enrol this tablet again with a code from your coordinator")]
     WrongPartnership,
     #[error("the server could not reach its database; nothing was stored, try again later")]
@@ -67,6 +69,7 @@ impl AppError {
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             AppError::WrongPartnership => (StatusCode::FORBIDDEN, "wrong_partnership"),
+            AppError::WrongPartnershipImport => (StatusCode::BAD_REQUEST, "wrong_partnership"),
             AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
         }
     }

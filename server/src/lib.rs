@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod db;
 pub mod error;
+pub mod synthetic;
 
 use axum::Router;
 use heard_domain::Catalogue;
@@ -41,12 +42,17 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// The API plus the built app from `dist`. Any path that is not the API or a file in
-/// `dist` gets `index.html`, so the app's own routes (`/child`, `/coordinator`) load on reload.
+/// `dist` gets `index.html`, so the app's own routes (`/child`, `/outbox`) load on reload;
+/// `/coordinator` is the coordinator's own page (`coordinator.html`, a separate bundle).
 pub fn app_with_static(state: AppState, dist: PathBuf) -> Router {
     let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
+    let coordinator = ServeFile::new(dist.join("coordinator.html")).precompressed_br().precompressed_gzip();
     let files = ServeDir::new(&dist)
         .precompressed_br()
         .precompressed_gzip()
         .fallback(index);
-    app(state).fallback_service(files)
+    app(state)
+        .route_service("/coordinator", coordinator.clone())
+        .route_service("/coordinator/{*rest}", coordinator)
+        .fallback_service(files)
 }

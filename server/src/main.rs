@@ -33,6 +33,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if config.new_partnership_code {
+        let code = heard_server::auth::new_enrolment_code();
+        let t = heard_server::auth::now();
+        if let Err(e) = db.create_setup_code(&heard_server::auth::sha256_hex(code.as_bytes()), t, t + 7 * 24 * 60 * 60).await {
+            eprintln!("heard-server: could not store the setup code: {e}");
+            return ExitCode::FAILURE;
+        }
+        println!("Partnership setup code (works once, for 7 days): {}", heard_domain::enrolment::display_code(&code));
+        println!("Give it to the partnership's coordinator, who opens /coordinator and chooses \"Set up a new partnership\".");
+        db.close().await;
+        return ExitCode::SUCCESS;
+    }
     if !config.dist.join("index.html").exists() {
         eprintln!(
             "heard-server: warning: {} has no index.html; build the app first (see README). The API still works.",
@@ -47,7 +59,7 @@ async fn main() -> ExitCode {
         }
     };
     let demo_note = if config.demo {
-        match demo::seed(&db).await {
+        match demo::seed(&db, config.demo_cases).await {
             Ok(d) => Some(d),
             Err(e) => {
                 eprintln!("heard-server: could not set up the demo partnership: {e}");
@@ -62,6 +74,12 @@ async fn main() -> ExitCode {
         println!("Demo partnership (synthetic; never use it for real children):");
         println!("  enrol a tablet with:   {}", d.enrolment_text);
         println!("  coordinator login:     {} / {}", demo::COORDINATOR_EMAIL, demo::COORDINATOR_PASSWORD);
+        // The coordinator restores this file to issue enrolment codes and import outcomes.
+        let backup = demo::key_backup_path(&config.database_url);
+        match std::fs::write(&backup, demo::key_backup()) {
+            Ok(()) => println!("  partnership key file:  {}", backup.display()),
+            Err(e) => eprintln!("heard-server: could not write the demo key backup to {}: {e}", backup.display()),
+        }
     }
     println!("Heard is running at http://{addr}/  (database: {:?}; Ctrl-C stops it)", db.backend());
     let mut state = AppState::new(db.clone());

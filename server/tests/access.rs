@@ -18,6 +18,7 @@ on_both_backends!(
     logout_ends_the_session,
     staff_accounts_need_a_real_email_and_a_long_password,
     the_audit_log_records_logins_enrolments_and_revocations,
+    a_partnership_is_created_once_per_setup_code_with_only_its_keys_fingerprint,
 );
 
 const ID: &str = "6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00aa";
@@ -36,6 +37,8 @@ fn endpoints(w: &World, device_id: &str) -> Vec<(&'static str, String, Option<St
         ("POST", format!("/api/v1/devices/{device_id}/revoke"), None),
         ("POST", "/api/v1/users".into(), Some(r#"{"email":"new@north.test","password":"a long enough password","role":"analyst"}"#.into())),
         ("GET", "/api/v1/audit".into(), None),
+        ("GET", "/api/v1/dashboard?band=teen".into(), None),
+        ("POST", "/api/v1/outcomes/import".into(), Some(format!(r#"{{"key_fingerprint":"{}","outcomes":[]}}"#, w.us.fingerprint))),
     ]
 }
 
@@ -56,7 +59,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         ("other partnership's coordinator", Auth::Staff(&w.them.coordinator, true)),
     ];
     // Expected status per endpoint, in the order of `callers`.
-    let expected: [[S; 6]; 11] = [
+    let expected: [[S; 6]; 13] = [
         // anonymous, device, revoked, coordinator, analyst, other coordinator
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST responses
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST outcomes
@@ -69,6 +72,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],   // revoke our device
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::CONFLICT],    // POST users (same email twice)
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // GET audit
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET dashboard
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::BAD_REQUEST], // import outcomes (our key)
     ];
     let mut wrong = Vec::new();
     for (k, (name, auth)) in callers.iter().enumerate() {
@@ -204,4 +209,34 @@ async fn the_audit_log_records_logins_enrolments_and_revocations(w: &World) {
     let text = log.to_string();
     assert!(!text.contains(&w.us.device), "no token in the audit log");
     assert!(!text.contains("South"), "no other partnership's entries");
+}
+
+async fn a_partnership_is_created_once_per_setup_code_with_only_its_keys_fingerprint(w: &World) {
+    use heard_server::auth::{now, sha256_hex};
+    let t = now();
+    w.db.create_setup_code(&sha256_hex(b"ABCDEFGHJK"), t, t + 3600).await.unwrap();
+    w.db.create_setup_code(&sha256_hex(b"KJHGFEDCBA"), t - 7200, t - 3600).await.unwrap();
+    let fingerprint = "f".repeat(64);
+    let body = |code: &str, fingerprint: &str, email: &str, password: &str| {
+        serde_json::json!({"setup_code": code, "name": "  East Partnership ", "key_fingerprint": fingerprint, "email": email, "password": password}).to_string()
+    };
+    let post = |b: String| async move { w.call("POST", "/api/v1/partnerships", Auth::Anonymous, Some(&b)).await };
+    // Each mistake named, and the code still usable afterwards.
+    for (b, named) in [
+        (body("ABCDE-FGHJK", "F00D", "lead@east.test", PASSWORD), "key_fingerprint"),
+        (body("ABCDE-FGHJK", &fingerprint, "lead@east.test", "short"), "password"),
+        (body("ABCDE-FGHJK", &fingerprint, "coordinator@north.test", PASSWORD), "email"),
+        (body("KJHGF-EDCBA", &fingerprint, "lead@east.test", PASSWORD), "setup_code"),
+        (body("ABCDE-FGHJ", &fingerprint, "lead@east.test", PASSWORD), "setup_code"),
+    ] {
+        let (status, json) = post(b).await;
+        assert!(status.is_client_error(), "{json}");
+        assert!(json["detail"].as_str().unwrap().starts_with(named), "{named}: {json}");
+    }
+    let (status, me) = post(body("abcde-fghjk", &fingerprint, "Lead@East.test", PASSWORD)).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!((me["partnership"].as_str(), me["role"].as_str(), me["key_fingerprint"].as_str()), (Some("East Partnership"), Some("coordinator"), Some(fingerprint.as_str())));
+    assert!(login(&w.db, "lead@east.test", PASSWORD).await.is_ok(), "the first coordinator can log in");
+    let (status, json) = post(body("ABCDE-FGHJK", &fingerprint, "other@east.test", PASSWORD)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a setup code works once: {json}");
 }

@@ -1,6 +1,7 @@
 //! `/api/v1`: devices enrol and post responses; coordinators and analysts log in, set up
 //! agencies and devices, and read counts. Every failure is JSON (`AppError`).
 
+mod dashboard;
 mod device;
 mod staff;
 
@@ -10,6 +11,7 @@ use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::Router;
 use heard_domain::access::{AGENCIES_PATH, AUDIT_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, USERS_PATH};
+use heard_domain::dashboard::{DASHBOARD_PATH, EXPORT_PATH};
 use heard_domain::wire::{MAX_BODY_BYTES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH};
 
 pub fn routes() -> Router<AppState> {
@@ -18,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route(RESPONSES_PATH, post(device::submit_responses))
         .route(OUTCOMES_PATH, post(device::submit_outcomes))
         .route(LOGIN_PATH, post(staff::login))
+        .route(heard_domain::access::PARTNERSHIPS_PATH, post(staff::create_partnership))
         .route(LOGOUT_PATH, post(staff::logout))
         .route(ME_PATH, get(staff::me))
         .route(STATS_PATH, get(staff::stats))
@@ -27,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{DEVICES_PATH}/{{id}}/revoke"), post(staff::revoke_device))
         .route(USERS_PATH, post(staff::create_user))
         .route(AUDIT_PATH, get(staff::audit))
+        .route(DASHBOARD_PATH, get(dashboard::dashboard))
+        .route(heard_domain::import::IMPORT_PATH, post(staff::import_outcomes))
+        .route(&format!("{EXPORT_PATH}/{{file}}"), get(dashboard::export))
         // The limit applies while the body is read, so an oversized upload is cut off
         // early instead of being buffered whole.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

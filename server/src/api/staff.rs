@@ -11,9 +11,11 @@ use axum::http::HeaderMap;
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
 use heard_domain::access::{
-    AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewUser, MIN_PASSWORD_CHARS, SESSION_COOKIE,
+    is_fingerprint, AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, MIN_PASSWORD_CHARS,
+    SESSION_COOKIE,
 };
-use heard_domain::enrolment::display_code;
+use crate::db::SetupRefused;
+use heard_domain::enrolment::{display_code, normalise_code};
 use heard_domain::wire::Stats;
 
 /// How long a login lasts.
@@ -34,7 +36,13 @@ fn cookie(state: &AppState, value: &str, max_age: i64) -> String {
 }
 
 fn me_of(staff: &crate::db::StaffRow) -> Me {
-    Me { email: staff.email.clone(), role: staff.role, partnership: staff.partnership.clone(), csrf_token: staff.csrf_token.clone() }
+    Me {
+        email: staff.email.clone(),
+        role: staff.role,
+        partnership: staff.partnership.clone(),
+        key_fingerprint: staff.key_fingerprint.clone(),
+        csrf_token: staff.csrf_token.clone(),
+    }
 }
 
 pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<impl IntoResponse, AppError> {
@@ -56,11 +64,54 @@ pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginR
         return Err(AppError::Unauthorized("that email and password do not match an account".into()));
     };
     state.db.clear_login_failures(&email).await?;
+    start_session(&state, &user.id, "login", "logged in").await
+}
+
+/// Logs `user_id` in: a new session, its cookie, and an audit entry.
+async fn start_session(state: &AppState, user_id: &str, action: &str, detail: &str) -> Result<(AppendHeaders<[(axum::http::HeaderName, String); 1]>, Json<Me>), AppError> {
+    let t = now();
     let token = random_token();
-    state.db.create_session(&sha256_hex(token.as_bytes()), &user.id, &random_token(), t + SESSION_SECS).await?;
+    state.db.create_session(&sha256_hex(token.as_bytes()), user_id, &random_token(), t + SESSION_SECS).await?;
     let staff = state.db.session(&sha256_hex(token.as_bytes()), t).await?.ok_or_else(|| AppError::Unauthorized("log in again".into()))?;
-    state.db.audit(&staff.partnership_id, &staff.email, "login", "logged in", t).await?;
-    Ok((AppendHeaders([(SET_COOKIE, cookie(&state, &token, SESSION_SECS))]), Json(me_of(&staff))))
+    state.db.audit(&staff.partnership_id, &staff.email, action, detail, t).await?;
+    Ok((AppendHeaders([(SET_COOKIE, cookie(state, &token, SESSION_SECS))]), Json(me_of(&staff))))
+}
+
+/// Checks a staff account's email and password as typed; the normalised email.
+fn check_account(email: &str, password: &str) -> Result<String, AppError> {
+    let email = normalise_email(email);
+    if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+        return Err(AppError::BadRequest("email: that is not an email address".into()));
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::BadRequest(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    Ok(email)
+}
+
+/// Creates a partnership with a one-time setup code, and logs its first coordinator in.
+/// The partnership key was made in the browser; only its fingerprint arrives.
+pub async fn create_partnership(State(state): State<AppState>, JsonBody(req): JsonBody<NewPartnership>) -> Result<impl IntoResponse, AppError> {
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::BadRequest("name: a partnership's name is 1 to 120 characters".into()));
+    }
+    if !is_fingerprint(&req.key_fingerprint) {
+        return Err(AppError::BadRequest("key_fingerprint: the SHA-256 of the partnership key, 64 lower-case hex digits".into()));
+    }
+    let email = check_account(&req.email, &req.password)?;
+    let invalid_code = || AppError::BadRequest("setup_code: that setup code is not valid: it may be mistyped, already used or expired".into());
+    let code = normalise_code(&req.setup_code).ok_or_else(invalid_code)?;
+    let created = state
+        .db
+        .create_partnership_with_code(&sha256_hex(code.as_bytes()), name, &req.key_fingerprint, &email, &hash_password(&req.password), now())
+        .await?;
+    let user_id = match created {
+        Ok(id) => id,
+        Err(SetupRefused::Code) => return Err(invalid_code()),
+        Err(SetupRefused::EmailTaken) => return Err(AppError::Conflict(format!("email: {email} already has an account"))),
+    };
+    start_session(&state, &user_id, "partnership_created", &format!("partnership {name} created")).await
 }
 
 pub async fn logout(State(state): State<AppState>, Staff(staff): Staff, headers: HeaderMap) -> Result<impl IntoResponse, AppError> {
@@ -132,13 +183,7 @@ pub async fn revoke_device(State(state): State<AppState>, staff: Staff, Path(id)
 
 pub async fn create_user(State(state): State<AppState>, staff: Staff, JsonBody(req): JsonBody<NewUser>) -> Result<Json<serde_json::Value>, AppError> {
     let staff = staff.coordinator()?;
-    let email = normalise_email(&req.email);
-    if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
-        return Err(AppError::BadRequest("email: that is not an email address".into()));
-    }
-    if req.password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::BadRequest(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
-    }
+    let email = check_account(&req.email, &req.password)?;
     let id = state
         .db
         .create_user(&staff.partnership_id, &email, &hash_password(&req.password), req.role, now())
@@ -146,6 +191,28 @@ pub async fn create_user(State(state): State<AppState>, staff: Staff, JsonBody(r
         .ok_or_else(|| AppError::Conflict(format!("email: {email} already has an account")))?;
     state.db.audit(&staff.partnership_id, &staff.email, "user_created", &format!("{email} ({})", req.role.as_str()), now()).await?;
     Ok(Json(serde_json::json!({"id": id, "email": email, "role": req.role})))
+}
+
+/// Outcomes imported from the case-management system, pseudonymised in the coordinator's
+/// browser. Each is stored once however often the file is imported.
+pub async fn import_outcomes(
+    State(state): State<AppState>,
+    staff: Staff,
+    JsonBody(batch): JsonBody<heard_domain::import::ImportOutcomes>,
+) -> Result<Json<heard_domain::import::ImportReply>, AppError> {
+    use heard_domain::import::{ImportReply, MAX_IMPORT_BATCH};
+    let staff = staff.coordinator()?;
+    if batch.key_fingerprint != staff.key_fingerprint {
+        return Err(AppError::WrongPartnershipImport);
+    }
+    if batch.outcomes.len() > MAX_IMPORT_BATCH {
+        return Err(AppError::BadRequest(format!("outcomes: at most {MAX_IMPORT_BATCH} per request, got {}", batch.outcomes.len())));
+    }
+    let results = state.db.import_outcomes(&staff.partnership_id, &batch.outcomes).await?;
+    let stored = results.iter().filter(|r| r.status == heard_domain::wire::ItemStatus::Accepted).count() as u64;
+    let already_had = results.len() as u64 - stored;
+    state.db.audit(&staff.partnership_id, &staff.email, "outcomes_imported", &format!("{} outcomes imported ({stored} new)", results.len()), now()).await?;
+    Ok(Json(ImportReply { stored, already_had }))
 }
 
 pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Json<Vec<AuditEntryV1>>, AppError> {

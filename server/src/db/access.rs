@@ -22,7 +22,16 @@ pub struct StaffRow {
     pub role: Role,
     pub partnership_id: String,
     pub partnership: String,
+    pub key_fingerprint: String,
     pub csrf_token: String,
+}
+
+/// Why a partnership was not created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupRefused {
+    /// Unknown, already used or expired.
+    Code,
+    EmailTaken,
 }
 
 pub struct Enrolled {
@@ -53,6 +62,64 @@ impl Db {
             .execute(&self.pool)
             .await?;
         Ok(id)
+    }
+
+    /// A one-time code for creating a partnership, valid until `expires_at`.
+    pub async fn create_setup_code(&self, code_hash: &str, now: i64, expires_at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO setup_codes (code_hash, created_at, expires_at) VALUES ($1, $2, $3)")
+            .bind(code_hash)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Spends a setup code and creates the partnership and its first coordinator, all or
+    /// nothing. `Ok(Err(..))` says why not: the code, or the email already in use.
+    pub async fn create_partnership_with_code(
+        &self,
+        code_hash: &str,
+        name: &str,
+        key_fingerprint: &str,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Result<String, SetupRefused>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let spent = sqlx::query("UPDATE setup_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1")
+            .bind(now)
+            .bind(code_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if spent != 1 {
+            return Ok(Err(SetupRefused::Code));
+        }
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1").bind(email).fetch_one(&mut *tx).await?;
+        if taken > 0 {
+            return Ok(Err(SetupRefused::EmailTaken));
+        }
+        let partnership_id = new_id();
+        sqlx::query("INSERT INTO partnerships (id, name, key_fingerprint, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&partnership_id)
+            .bind(name)
+            .bind(key_fingerprint)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let user_id = new_id();
+        sqlx::query("INSERT INTO users (id, partnership_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&user_id)
+            .bind(&partnership_id)
+            .bind(email)
+            .bind(password_hash)
+            .bind(Role::Coordinator.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(user_id))
     }
 
     pub async fn partnership_by_name(&self, name: &str) -> Result<Option<String>, sqlx::Error> {
@@ -145,6 +212,20 @@ impl Db {
             partnership: row.get("partnership"),
             key_fingerprint: row.get("key_fingerprint"),
         }))
+    }
+
+    /// A device added directly, not by enrolment: the demo's stand-in for the tablets that
+    /// sent its synthetic responses.
+    pub async fn create_device(&self, agency_id: &str, token_hash: &str, now: i64) -> Result<String, sqlx::Error> {
+        let id = new_id();
+        sqlx::query("INSERT INTO devices (id, agency_id, token_hash, enrolled_at) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(agency_id)
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(id)
     }
 
     pub async fn device_by_token(&self, token_hash: &str) -> Result<Option<DeviceRow>, sqlx::Error> {
@@ -256,7 +337,7 @@ impl Db {
 
     pub async fn session(&self, token_hash: &str, now: i64) -> Result<Option<StaffRow>, sqlx::Error> {
         let row = sqlx::query(
-            "SELECT u.id, u.email, u.role, u.partnership_id, p.name AS partnership, s.csrf_token \
+            "SELECT u.id, u.email, u.role, u.partnership_id, p.name AS partnership, p.key_fingerprint, s.csrf_token \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN partnerships p ON p.id = u.partnership_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
@@ -271,6 +352,7 @@ impl Db {
                 role: Role::parse(&r.get::<String, _>("role"))?,
                 partnership_id: r.get("partnership_id"),
                 partnership: r.get("partnership"),
+                key_fingerprint: r.get("key_fingerprint"),
                 csrf_token: r.get("csrf_token"),
             })
         }))

@@ -5,11 +5,12 @@
 //! instance would need; everything lives in the database.
 
 mod access;
+mod summary;
 
-pub use access::{DeviceRow, Enrolled, StaffRow, UserLogin};
+pub use access::{DeviceRow, Enrolled, SetupRefused, StaffRow, UserLogin};
 
 use heard_domain::wire::{ItemResult, ItemStatus, OutcomeV1, ResponseV1};
-use heard_domain::{Day, Response};
+use heard_domain::{Catalogue, Day, Response};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -69,7 +70,9 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Db { pool, backend })
+        let db = Db { pool, backend };
+        db.rebuild_summaries_if_missing(&Catalogue::built_in()).await?;
+        Ok(db)
     }
 
     pub fn backend(&self) -> Backend {
@@ -79,7 +82,9 @@ impl Db {
     /// Stores checked responses in one transaction: all of the batch or none of it.
     /// An id already held with the same content is `AlreadyHad`; with different content
     /// it is a `Conflict`, recorded beside the first and never written over it.
-    pub async fn store_responses(&self, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
+    /// Each response stored for the first time is added to its case's summary in the same
+    /// transaction (`summary`).
+    pub async fn store_responses(&self, catalogue: &Catalogue, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let mut tx = self.pool.begin().await?;
         let mut results = Vec::with_capacity(responses.len());
@@ -102,14 +107,32 @@ impl Db {
             .await?
             .rows_affected();
             let status = settle(&mut tx, "responses", &id, &body, inserted, &today).await?;
+            if status == ItemStatus::Accepted {
+                summary::add_response(&mut tx, catalogue, &device.partnership_id, Some(&device.agency_id), r).await?;
+            }
             results.push(ItemResult { id: Some(r.id), status, reason: None });
         }
         tx.commit().await?;
         Ok(results)
     }
 
-    /// Stores outcomes like responses (see `settle`), all in one transaction.
+    /// Stores outcomes a device recorded, like responses (see `settle`), in one transaction.
     pub async fn store_outcomes(&self, device: &DeviceRow, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
+        self.store_outcomes_from(&device.partnership_id, Some(&device.id), Some(&device.agency_id), outcomes).await
+    }
+
+    /// Stores outcomes a coordinator imported (no device, no agency), the same way.
+    pub async fn import_outcomes(&self, partnership_id: &str, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
+        self.store_outcomes_from(partnership_id, None, None, outcomes).await
+    }
+
+    async fn store_outcomes_from(
+        &self,
+        partnership_id: &str,
+        device_id: Option<&str>,
+        agency_id: Option<&str>,
+        outcomes: &[OutcomeV1],
+    ) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let mut tx = self.pool.begin().await?;
         let mut results = Vec::with_capacity(outcomes.len());
@@ -122,8 +145,8 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
             )
             .bind(&id)
-            .bind(&device.partnership_id)
-            .bind(&device.id)
+            .bind(partnership_id)
+            .bind(device_id)
             .bind(o.case.as_str())
             .bind(outcome)
             .bind(o.date.to_string())
@@ -133,6 +156,9 @@ impl Db {
             .await?
             .rows_affected();
             let status = settle(&mut tx, "outcomes", &id, &body, inserted, &today).await?;
+            if status == ItemStatus::Accepted {
+                summary::add_outcome(&mut tx, partnership_id, agency_id, o).await?;
+            }
             results.push(ItemResult { id: Some(o.id), status, reason: None });
         }
         tx.commit().await?;
@@ -159,6 +185,21 @@ impl Db {
     pub async fn count_conflicts(&self) -> Result<u64, sqlx::Error> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM response_conflicts").fetch_one(&self.pool).await?;
         Ok(n.max(0) as u64)
+    }
+
+    /// For the benchmark only: the same rows as `store_responses` takes, inserted raw into a
+    /// bare table (batches of 200, one transaction each), to compare ingest against.
+    pub async fn bench_raw_insert(&self, rows: &[(String, String, String)]) -> Result<u64, sqlx::Error> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, form_id TEXT NOT NULL, body TEXT NOT NULL)").execute(&self.pool).await?;
+        let mut n = 0;
+        for batch in rows.chunks(200) {
+            let mut tx = self.pool.begin().await?;
+            for (id, form, body) in batch {
+                n += sqlx::query("INSERT INTO bench_raw (id, form_id, body) VALUES ($1, $2, $3)").bind(id).bind(form).bind(body).execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+        }
+        Ok(n)
     }
 
     pub async fn close(&self) {

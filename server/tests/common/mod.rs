@@ -244,3 +244,19 @@ pub fn response_json(id: &str, face: u8) -> String {
 pub fn batch_with(fingerprint: &str, items: &[String]) -> String {
     format!(r#"{{"key_fingerprint":"{fingerprint}","responses":[{}]}}"#, items.join(","))
 }
+
+/// Sends a GET through the whole app and returns the status, content type and body as text
+/// (for answers that are not JSON, such as CSV exports).
+pub async fn get_text(db: &Db, uri: &str, auth: Auth<'_>) -> (StatusCode, String, String) {
+    let mut req = Request::builder().method("GET").uri(uri);
+    match auth {
+        Auth::Anonymous => {}
+        Auth::Device(token) => req = req.header("authorization", format!("Bearer {token}")),
+        Auth::Staff(session, _) => req = req.header("cookie", &session.cookie),
+    }
+    let response = app(AppState::new(db.clone())).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, content_type, String::from_utf8(bytes.to_vec()).unwrap())
+}

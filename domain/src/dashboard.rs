@@ -1,0 +1,797 @@
+//! The coordinator's dashboard: the audit's questions answered from per-case summaries, every
+//! count suppressed (`suppress`) before it leaves the server, and the same tables as CSV.
+//!
+//! The server groups its case summaries into `CaseGroup`s and `DriftGroup`s (one SQL scan
+//! each); everything from there on, the tables, their suppression and the figures derived
+//! from them, is here, so it is tested natively and is the same for SQLite and PostgreSQL.
+
+use crate::case::{ContextFlags, Outcome};
+use crate::suppress::{suppress, Cell, SuppressedTable};
+use crate::{AgeBand, Day, FormId};
+use serde::{Deserialize, Serialize};
+
+pub const DASHBOARD_PATH: &str = "/api/v1/dashboard";
+/// `GET {EXPORT_PATH}/{table id}.csv?{filter}`: one table as CSV, suppressed the same way.
+pub const EXPORT_PATH: &str = "/api/v1/dashboard/export";
+/// A change in a child's own rating (0 to 10) of at least this much counts as better or worse.
+pub const CHANGE_THRESHOLD: f64 = 1.0;
+/// Quotes and drawings shown at most, the most recent first.
+pub const MAX_SHARED: usize = 24;
+
+/// A circumstance the dashboard can filter and break down by: the case's `ContextFlags`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    Send,
+    Homeless,
+    EarlyHelpAssessment,
+    ChildProtectionPlan,
+    YoungCarer,
+}
+
+impl Flag {
+    pub const ALL: [Flag; 5] = [Flag::Send, Flag::Homeless, Flag::EarlyHelpAssessment, Flag::ChildProtectionPlan, Flag::YoungCarer];
+
+    /// The bit this flag has in a case's stored flags.
+    pub fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Flag::Send => "send",
+            Flag::Homeless => "homeless",
+            Flag::EarlyHelpAssessment => "early_help_assessment",
+            Flag::ChildProtectionPlan => "child_protection_plan",
+            Flag::YoungCarer => "young_carer",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
+impl ContextFlags {
+    /// The flags as bits (`Flag::bit`), as the server stores them.
+    pub fn bits(&self) -> u8 {
+        let on = [self.send, self.homeless, self.early_help_assessment, self.child_protection_plan, self.young_carer];
+        Flag::ALL.iter().zip(on).filter(|(_, on)| *on).fold(0, |bits, (f, _)| bits | f.bit())
+    }
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 4] = [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AgeBand::EarlyYears => "early_years",
+            AgeBand::Middle => "middle",
+            AgeBand::Teen => "teen",
+            AgeBand::Symbols => "symbols",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AgeBand> {
+        AgeBand::ALL.into_iter().find(|b| b.code() == code)
+    }
+}
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::NeedsMet => "needs_met",
+            Outcome::SteppedDown => "stepped_down",
+            Outcome::SteppedUp => "stepped_up",
+            Outcome::ChildProtection => "child_protection",
+            Outcome::Specialist => "specialist",
+            Outcome::Disengaged => "disengaged",
+            Outcome::MovedAway => "moved_away",
+            Outcome::Other => "other",
+        }
+    }
+}
+
+/// Which cases a dashboard counts. A case is in the date range when it was first heard of
+/// (its first response, or its outcome when it has no response) within it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub from: Option<Day>,
+    pub to: Option<Day>,
+    /// An agency's id.
+    pub agency: Option<String>,
+    pub band: Option<AgeBand>,
+    pub flag: Option<Flag>,
+}
+
+impl Filter {
+    /// Reads a query string such as `from=2026-01-01&band=teen&flag=send`. Empty values are
+    /// no filter; anything else unknown or malformed is an error naming the parameter.
+    pub fn parse_query(query: &str) -> Result<Filter, String> {
+        let mut f = Filter::default();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decode(raw).ok_or_else(|| format!("{key}: is not properly encoded"))?;
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "from" | "to" => {
+                    let day: Day = value.parse().map_err(|_| format!("{key}: {value:?} is not a date like 2026-04-01"))?;
+                    if key == "from" {
+                        f.from = Some(day);
+                    } else {
+                        f.to = Some(day);
+                    }
+                }
+                "agency" => {
+                    if value.len() > 64 {
+                        return Err("agency: is not an agency id".into());
+                    }
+                    f.agency = Some(value);
+                }
+                "band" => f.band = Some(AgeBand::parse(&value).ok_or_else(|| format!("band: {value:?} is not an age band"))?),
+                "flag" => f.flag = Some(Flag::parse(&value).ok_or_else(|| format!("flag: {value:?} is not a circumstance the dashboard knows"))?),
+                other => return Err(format!("{other}: is not a dashboard filter (from, to, agency, band, flag)")),
+            }
+        }
+        if let (Some(from), Some(to)) = (f.from, f.to) {
+            if from > to {
+                return Err(format!("to: {to} is before from: {from}"));
+            }
+        }
+        Ok(f)
+    }
+
+    /// The filter as a query string (without `?`), read back by `parse_query`.
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(d) = self.from {
+            parts.push(format!("from={d}"));
+        }
+        if let Some(d) = self.to {
+            parts.push(format!("to={d}"));
+        }
+        if let Some(a) = &self.agency {
+            parts.push(format!("agency={}", percent_encode(a)));
+        }
+        if let Some(b) = self.band {
+            parts.push(format!("band={}", b.code()));
+        }
+        if let Some(f) = self.flag {
+            parts.push(format!("flag={}", f.code()));
+        }
+        parts.join("&")
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// How a child's own rating moved from their first to their last rated response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Better,
+    Same,
+    Worse,
+}
+
+impl Change {
+    pub const ALL: [Change; 3] = [Change::Better, Change::Same, Change::Worse];
+
+    pub fn of(delta: f64) -> Change {
+        if delta >= CHANGE_THRESHOLD {
+            Change::Better
+        } else if delta <= -CHANGE_THRESHOLD {
+            Change::Worse
+        } else {
+            Change::Same
+        }
+    }
+}
+
+/// Cases alike in everything the dashboard breaks down by, counted together by the server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseGroup {
+    pub agency: Option<String>,
+    pub band: Option<AgeBand>,
+    pub flags: u8,
+    pub outcome: Option<Outcome>,
+    pub heard: bool,
+    /// Only for cases with two or more rated responses.
+    pub change: Option<Change>,
+    pub cases: u64,
+    /// The sum of (last rating - first rating) over the group's cases with a change.
+    pub change_sum: f64,
+}
+
+/// Cases with both a response and an outcome, by how many days lay between the first
+/// response and the outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DriftGroup {
+    pub agency: Option<String>,
+    /// Only the SEND and homeless bits (the focus groups).
+    pub flags: u8,
+    pub days: i64,
+    pub cases: u64,
+}
+
+/// Drift buckets: up to 30 days, 31-90, 91-180, more than 180.
+pub const DRIFT_BUCKETS: [i64; 3] = [30, 90, 180];
+
+fn drift_bucket(days: i64) -> usize {
+    DRIFT_BUCKETS.iter().position(|&edge| days <= edge).unwrap_or(DRIFT_BUCKETS.len())
+}
+
+/// A row or column heading: a translation key (`outcome.stepped_up`, `dash.heard`, ...) or a
+/// name the partnership gave (an agency).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    Key(String),
+    Name(String),
+}
+
+impl Label {
+    fn key(k: impl Into<String>) -> Label {
+        Label::Key(k.into())
+    }
+
+    /// The heading in words: `words(key)` for a key, the name as it is.
+    pub fn text<'a>(&'a self, words: &'a dyn Fn(&str) -> String) -> String {
+        match self {
+            Label::Key(k) => words(k),
+            Label::Name(n) => n.clone(),
+        }
+    }
+}
+
+/// What the per-row figure of a table is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Figure {
+    /// The first column as a percentage of the row.
+    PercentFirst,
+    /// The mean change in the child's own rating, on 0 to 10.
+    MeanChange,
+    /// The median days from first response to outcome.
+    MedianDays,
+}
+
+impl Figure {
+    pub fn key(self) -> &'static str {
+        match self {
+            Figure::PercentFirst => "dash.figure.percent_heard",
+            Figure::MeanChange => "dash.figure.mean_change",
+            Figure::MedianDays => "dash.figure.median_days",
+        }
+    }
+}
+
+/// Every table the dashboard shows, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableId {
+    VoiceByAgency,
+    VoiceByBand,
+    VoiceByFlag,
+    OutcomesByAgency,
+    ChangeByOutcome,
+    ChangeByAgency,
+    FocusVoice,
+    FocusOutcomes,
+    FocusChange,
+    DriftByAgency,
+    DriftFocus,
+}
+
+impl TableId {
+    pub const ALL: [TableId; 11] = [
+        TableId::VoiceByAgency,
+        TableId::VoiceByBand,
+        TableId::VoiceByFlag,
+        TableId::OutcomesByAgency,
+        TableId::ChangeByOutcome,
+        TableId::ChangeByAgency,
+        TableId::FocusVoice,
+        TableId::FocusOutcomes,
+        TableId::FocusChange,
+        TableId::DriftByAgency,
+        TableId::DriftFocus,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TableId::VoiceByAgency => "voice_by_agency",
+            TableId::VoiceByBand => "voice_by_band",
+            TableId::VoiceByFlag => "voice_by_flag",
+            TableId::OutcomesByAgency => "outcomes_by_agency",
+            TableId::ChangeByOutcome => "change_by_outcome",
+            TableId::ChangeByAgency => "change_by_agency",
+            TableId::FocusVoice => "focus_voice",
+            TableId::FocusOutcomes => "focus_outcomes",
+            TableId::FocusChange => "focus_change",
+            TableId::DriftByAgency => "drift_by_agency",
+            TableId::DriftFocus => "drift_focus",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<TableId> {
+        TableId::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    /// The table's title: a translation key.
+    pub fn title_key(self) -> String {
+        format!("dash.table.{}", self.code())
+    }
+}
+
+/// One dashboard table, suppressed: headings, counts (with totals) and per-row figures that
+/// are `None` wherever a count they rest on is hidden.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub id: TableId,
+    /// What the rows are (a translation key), e.g. `dash.by.agency`.
+    pub rows_are: String,
+    pub rows: Vec<Label>,
+    pub columns: Vec<Label>,
+    pub counts: SuppressedTable,
+    /// Whether the rows overlap (a child can be in several), so the column totals are not a
+    /// count of children and are not shown.
+    pub rows_overlap: bool,
+    pub figure: Option<Figure>,
+    pub figures: Vec<Option<f64>>,
+    pub total_figure: Option<f64>,
+}
+
+/// A quote or drawing a child agreed to share, with nothing that points to them or their case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shared {
+    pub form_id: FormId,
+    pub form_version: u32,
+    pub question_id: String,
+    /// For three houses: `worries`, `good_things` or `dreams`.
+    pub part: Option<String>,
+    pub band: AgeBand,
+    /// The month it was said, `2026-11`.
+    pub month: String,
+    pub words: Option<String>,
+    /// Compact strokes (`Drawing`'s text form).
+    pub drawing: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgencyName {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub filter: Filter,
+    pub agencies: Vec<AgencyName>,
+    pub tables: Vec<Table>,
+    pub shared: Vec<Shared>,
+}
+
+/// The rows a breakdown may have: which groups belong to each.
+struct Rows<'a, G> {
+    labels: Vec<Label>,
+    member: Vec<Box<dyn Fn(&G) -> bool + 'a>>,
+}
+
+impl<'a, G> Rows<'a, G> {
+    fn new() -> Self {
+        Rows { labels: Vec::new(), member: Vec::new() }
+    }
+
+    fn push(&mut self, label: Label, member: impl Fn(&G) -> bool + 'a) {
+        self.labels.push(label);
+        self.member.push(Box::new(member));
+    }
+}
+
+fn agency_rows<'a, G: 'a>(agencies: &'a [AgencyName], groups_agency: impl Fn(&G) -> &Option<String> + Copy + 'a, any_unknown: bool) -> Rows<'a, G> {
+    let mut rows = Rows::new();
+    for a in agencies {
+        rows.push(Label::Name(a.name.clone()), move |g: &G| groups_agency(g).as_deref() == Some(a.id.as_str()));
+    }
+    if any_unknown {
+        rows.push(Label::key("dash.row.no_agency"), move |g: &G| {
+            groups_agency(g).as_ref().is_none_or(|id| !agencies.iter().any(|a| &a.id == id))
+        });
+    }
+    rows
+}
+
+fn focus_rows<'a, G: 'a>(flags: impl Fn(&G) -> u8 + Copy + 'a) -> Rows<'a, G> {
+    let mut rows = Rows::new();
+    rows.push(Label::key("dash.row.all"), |_: &G| true);
+    rows.push(Label::key("session.flag.send"), move |g: &G| flags(g) & Flag::Send.bit() != 0);
+    rows.push(Label::key("session.flag.homeless"), move |g: &G| flags(g) & Flag::Homeless.bit() != 0);
+    rows
+}
+
+fn counts<G>(groups: &[G], rows: &Rows<'_, G>, columns: usize, column: impl Fn(&G) -> Option<usize>, n: impl Fn(&G) -> u64) -> Vec<Vec<u64>> {
+    let mut table = vec![vec![0u64; columns]; rows.labels.len()];
+    for g in groups {
+        let Some(c) = column(g) else { continue };
+        for (r, member) in rows.member.iter().enumerate() {
+            if member(g) {
+                table[r][c] += n(g);
+            }
+        }
+    }
+    table
+}
+
+/// Suppresses a table. When its rows overlap (a child may be in several) the rows are not
+/// parts of a whole and have no column totals, so each row is suppressed on its own with its
+/// row total, and the column totals and grand total are not published (`Suppressed`, empty).
+fn suppress_table(raw: &[Vec<u64>], rows_overlap: bool) -> SuppressedTable {
+    if !rows_overlap {
+        return suppress(raw);
+    }
+    let rows: Vec<SuppressedTable> = raw.iter().map(|row| suppress(std::slice::from_ref(row))).collect();
+    SuppressedTable {
+        cells: rows.iter().map(|t| t.cells[0].clone()).collect(),
+        row_totals: rows.iter().map(|t| t.row_totals[0]).collect(),
+        column_totals: Vec::new(),
+        total: Cell::Suppressed,
+    }
+}
+
+fn percent_first(t: &SuppressedTable) -> (Vec<Option<f64>>, Option<f64>) {
+    let figures = t.cells.iter().zip(&t.row_totals).map(|(row, total)| row[0].percent_of(*total)).collect();
+    (figures, t.column_totals.first().and_then(|c| c.percent_of(t.total)))
+}
+
+/// A mean shown only where the count it is taken over is shown.
+fn mean_where_shown(shown: Cell, sum: f64) -> Option<f64> {
+    match shown {
+        Cell::Count(n) if n > 0 => Some(sum / n as f64),
+        _ => None,
+    }
+}
+
+/// The median of a histogram of day counts.
+fn median(hist: &std::collections::BTreeMap<i64, u64>) -> Option<f64> {
+    let n: u64 = hist.values().sum();
+    if n == 0 {
+        return None;
+    }
+    let at = |k: u64| {
+        let mut seen = 0;
+        for (&d, &c) in hist {
+            seen += c;
+            if seen > k {
+                return d as f64;
+            }
+        }
+        unreachable!("k < n")
+    };
+    Some(if n % 2 == 1 { at(n / 2) } else { (at(n / 2 - 1) + at(n / 2)) / 2.0 })
+}
+
+/// Builds every table from the server's groups. Every count in the result has been
+/// through `suppress`.
+pub fn build(filter: Filter, agencies: Vec<AgencyName>, groups: &[CaseGroup], drift: &[DriftGroup], shared: Vec<Shared>) -> Dashboard {
+    let tables = tables(&agencies, groups, drift);
+    Dashboard { filter, agencies, tables, shared }
+}
+
+fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -> Vec<Table> {
+    let known = |id: &Option<String>| id.as_ref().is_some_and(|id| agencies.iter().any(|a| &a.id == id));
+    let unknown_case = groups.iter().any(|g| !known(&g.agency));
+    let unknown_drift = drift.iter().any(|g| !known(&g.agency));
+    let heard_cols = vec![Label::key("dash.col.heard"), Label::key("dash.col.not_heard")];
+    let heard_col = |g: &CaseGroup| Some(usize::from(!g.heard));
+    let change_cols: Vec<Label> = Change::ALL.iter().map(|c| Label::key(format!("dash.col.{}", serde_plain(c)))).collect();
+    let change_col = |g: &CaseGroup| g.change.map(|c| Change::ALL.iter().position(|x| *x == c).expect("all changes listed"));
+    let outcome_cols: Vec<Label> = Outcome::ALL.iter().map(|o| Label::key(format!("outcome.{}", o.code()))).collect();
+    let outcome_col = |g: &CaseGroup| g.outcome.map(|o| Outcome::ALL.iter().position(|x| *x == o).expect("all outcomes listed"));
+    let drift_cols: Vec<Label> = (0..=DRIFT_BUCKETS.len()).map(|i| Label::key(format!("dash.col.drift_{i}"))).collect();
+    let cases = |g: &CaseGroup| g.cases;
+
+    let mut tables = Vec::new();
+    let mut add = |id: TableId, rows_are: &str, rows: Vec<Label>, columns: Vec<Label>, counts: SuppressedTable, rows_overlap: bool, figure: Option<(Figure, Vec<Option<f64>>, Option<f64>)>| {
+        let (figure, figures, total_figure) = match figure {
+            Some((f, figures, total)) => (Some(f), figures, total),
+            None => (None, vec![None; rows.len()], None),
+        };
+        tables.push(Table { id, rows_are: rows_are.into(), rows, columns, counts, rows_overlap, figure, figures, total_figure });
+    };
+
+    // Voice captured: cases with at least one response in which the child said something.
+    let voice = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
+        let shown = suppress_table(&counts(groups, &rows, 2, heard_col, cases), overlap);
+        let (figs, total) = percent_first(&shown);
+        add(id, rows_are, rows.labels, heard_cols.clone(), shown, overlap, Some((Figure::PercentFirst, figs, total.filter(|_| !overlap))));
+    };
+    voice(TableId::VoiceByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false, &mut add);
+    let mut bands = Rows::new();
+    for b in AgeBand::ALL {
+        bands.push(Label::key(format!("forms.band.{}", b.code())), move |g: &CaseGroup| g.band == Some(b));
+    }
+    if groups.iter().any(|g| g.band.is_none()) {
+        bands.push(Label::key("dash.row.no_band"), |g: &CaseGroup| g.band.is_none());
+    }
+    voice(TableId::VoiceByBand, "dash.by.band", bands, false, &mut add);
+    let mut flags = Rows::new();
+    for f in Flag::ALL {
+        flags.push(Label::key(format!("session.flag.{}", f.code())), move |g: &CaseGroup| g.flags & f.bit() != 0);
+    }
+    flags.push(Label::key("dash.row.no_flag"), |g: &CaseGroup| g.flags == 0);
+    voice(TableId::VoiceByFlag, "dash.by.flag", flags, true, &mut add);
+
+    // Outcomes collated.
+    let rows = agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case);
+    let shown = suppress_table(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), false);
+    add(TableId::OutcomesByAgency, "dash.by.agency", rows.labels, outcome_cols.clone(), shown, false, None);
+
+    // Change in the child's own ratings, first to last.
+    let change = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
+        let shown = suppress_table(&counts(groups, &rows, Change::ALL.len(), change_col, cases), overlap);
+        let sums: Vec<f64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_sum).sum()).collect();
+        let figs = shown.row_totals.iter().zip(&sums).map(|(n, s)| mean_where_shown(*n, *s)).collect();
+        let all_sum: f64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_sum).sum();
+        let total = if overlap { None } else { mean_where_shown(shown.total, all_sum) };
+        add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
+    };
+    let mut by_outcome = Rows::new();
+    for o in Outcome::ALL {
+        by_outcome.push(Label::key(format!("outcome.{}", o.code())), move |g: &CaseGroup| g.outcome == Some(o));
+    }
+    by_outcome.push(Label::key("dash.row.no_outcome"), |g: &CaseGroup| g.outcome.is_none());
+    change(TableId::ChangeByOutcome, "dash.by.outcome", by_outcome, false, &mut add);
+    change(TableId::ChangeByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false, &mut add);
+
+    // Focus groups against all children.
+    voice(TableId::FocusVoice, "dash.by.group", focus_rows(|g: &CaseGroup| g.flags), true, &mut add);
+    let rows = focus_rows(|g: &CaseGroup| g.flags);
+    let shown = suppress_table(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), true);
+    add(TableId::FocusOutcomes, "dash.by.group", rows.labels, outcome_cols, shown, true, None);
+    change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.flags), true, &mut add);
+
+    // Drift: days from the first response to the recorded outcome.
+    let drift_table = |id: TableId, rows_are: &str, rows: Rows<'_, DriftGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
+        let shown = suppress_table(&counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| g.cases), overlap);
+        let hist = |m: &dyn Fn(&DriftGroup) -> bool| {
+            let mut h = std::collections::BTreeMap::new();
+            for g in drift.iter().filter(|g| m(g)) {
+                *h.entry(g.days).or_insert(0) += g.cases;
+            }
+            h
+        };
+        let figs = rows.member.iter().zip(&shown.row_totals).map(|(m, n)| n.count().filter(|&n| n > 0).and_then(|_| median(&hist(m.as_ref())))).collect();
+        let total = if overlap { None } else { shown.total.count().filter(|&n| n > 0).and_then(|_| median(&hist(&|_| true))) };
+        add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
+    };
+    drift_table(TableId::DriftByAgency, "dash.by.agency", agency_rows(agencies, |g: &DriftGroup| &g.agency, unknown_drift), false, &mut add);
+    drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.flags), true, &mut add);
+
+    tables
+}
+
+fn serde_plain<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+/// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`,
+/// tab or carriage return gets a leading `'`; then quoted as CSV needs.
+pub fn csv_field(text: &str) -> String {
+    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe
+    }
+}
+
+fn figure_text(v: Option<f64>, figure: Figure) -> String {
+    match (v, figure) {
+        (None, _) => String::new(),
+        (Some(v), Figure::PercentFirst) => format!("{v:.0}%"),
+        (Some(v), Figure::MeanChange) => format!("{v:+.1}"),
+        (Some(v), Figure::MedianDays) => format!("{v:.0}"),
+    }
+}
+
+impl Table {
+    /// The table as CSV, headings in words (`words` turns a key into words): the same
+    /// suppressed cells, totals and figures as on screen.
+    pub fn to_csv(&self, words: &dyn Fn(&str) -> String) -> String {
+        let mut out = String::new();
+        let mut line = |fields: Vec<String>| {
+            out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        };
+        let mut head = vec![words(&self.rows_are)];
+        head.extend(self.columns.iter().map(|c| c.text(words)));
+        head.push(words("dash.col.total"));
+        if let Some(f) = self.figure {
+            head.push(words(f.key()));
+        }
+        line(head);
+        for (i, label) in self.rows.iter().enumerate() {
+            let mut row = vec![label.text(words)];
+            row.extend(self.counts.cells[i].iter().map(Cell::to_string));
+            row.push(self.counts.row_totals[i].to_string());
+            if let Some(f) = self.figure {
+                row.push(figure_text(self.figures[i], f));
+            }
+            line(row);
+        }
+        if !self.rows_overlap {
+            let mut total = vec![words("dash.col.total")];
+            total.extend(self.counts.column_totals.iter().map(Cell::to_string));
+            total.push(self.counts.total.to_string());
+            if let Some(f) = self.figure {
+                total.push(figure_text(self.total_figure, f));
+            }
+            line(total);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agencies() -> Vec<AgencyName> {
+        vec![AgencyName { id: "a1".into(), name: "School".into() }, AgencyName { id: "a2".into(), name: "=Health".into() }]
+    }
+
+    fn group(agency: &str, flags: u8, outcome: Option<Outcome>, heard: bool, change: Option<(Change, f64)>, cases: u64) -> CaseGroup {
+        CaseGroup {
+            agency: Some(agency.into()),
+            band: Some(AgeBand::Middle),
+            flags,
+            outcome,
+            heard,
+            change: change.map(|c| c.0),
+            cases,
+            change_sum: change.map_or(0.0, |c| c.1),
+        }
+    }
+
+    fn table(d: &Dashboard, id: TableId) -> &Table {
+        d.tables.iter().find(|t| t.id == id).unwrap()
+    }
+
+    fn every_count(d: &Dashboard) -> Vec<Cell> {
+        d.tables
+            .iter()
+            .flat_map(|t| t.counts.cells.iter().flatten().chain(&t.counts.row_totals).chain(&t.counts.column_totals).chain([&t.counts.total]).copied())
+            .collect()
+    }
+
+    #[test]
+    fn voice_captured_counts_cases_heard_and_not_heard_by_agency() {
+        let groups = vec![group("a1", 0, None, true, None, 30), group("a1", 0, None, false, None, 10), group("a2", 1, None, true, None, 20)];
+        let d = build(Filter::default(), agencies(), &groups, &[], vec![]);
+        let t = table(&d, TableId::VoiceByAgency);
+        assert_eq!(t.rows, vec![Label::Name("School".into()), Label::Name("=Health".into())]);
+        assert_eq!(t.counts.cells, vec![vec![Cell::Count(30), Cell::Count(10)], vec![Cell::Count(20), Cell::Count(0)]]);
+        assert_eq!(t.figures, vec![Some(75.0), Some(100.0)]);
+        assert_eq!(t.total_figure, Some(50.0 * 100.0 / 60.0));
+        let flags = table(&d, TableId::VoiceByFlag);
+        assert_eq!(flags.counts.cells[0], vec![Cell::Count(20), Cell::Count(0)], "SEND");
+        assert_eq!(flags.counts.cells[5], vec![Cell::Count(30), Cell::Count(10)], "none of these");
+    }
+
+    #[test]
+    fn small_counts_leave_as_c_and_take_their_figures_with_them() {
+        // Three SEND children at School: hidden, and so is enough else to keep them hidden.
+        let groups = vec![
+            group("a1", 1, Some(Outcome::NeedsMet), true, Some((Change::Better, 6.0)), 3),
+            group("a1", 0, Some(Outcome::NeedsMet), true, Some((Change::Better, 40.0)), 20),
+            group("a2", 0, Some(Outcome::SteppedUp), false, Some((Change::Worse, -20.0)), 10),
+        ];
+        let d = build(Filter::default(), agencies(), &groups, &[], vec![]);
+        for c in every_count(&d) {
+            assert!(!matches!(c, Cell::Count(1..=5)), "a count of 1 to 5 left as {c}");
+        }
+        let focus = table(&d, TableId::FocusChange);
+        assert_eq!(focus.counts.row_totals[1], Cell::Suppressed, "3 SEND children");
+        assert_eq!(focus.figures[1], None, "no mean for a hidden count");
+        assert_eq!(focus.figures[0], Some(26.0 / 33.0));
+        let voice = table(&d, TableId::FocusVoice);
+        assert_eq!(voice.figures[1], None, "no percentage for a hidden count");
+    }
+
+    #[test]
+    fn drift_is_bucketed_with_the_median_in_days() {
+        let drift = vec![
+            DriftGroup { agency: Some("a1".into()), flags: 0, days: 10, cases: 6 },
+            DriftGroup { agency: Some("a1".into()), flags: 0, days: 100, cases: 7 },
+            DriftGroup { agency: Some("a2".into()), flags: 2, days: 200, cases: 8 },
+        ];
+        let d = build(Filter::default(), agencies(), &[], &drift, vec![]);
+        let t = table(&d, TableId::DriftByAgency);
+        assert_eq!(t.counts.cells[0], vec![Cell::Count(6), Cell::Count(0), Cell::Count(7), Cell::Count(0)]);
+        assert_eq!(t.figures, vec![Some(100.0), Some(200.0)]);
+        assert_eq!(t.total_figure, Some(100.0), "21 cases: the 11th is at 100 days");
+        let focus = table(&d, TableId::DriftFocus);
+        assert_eq!(focus.counts.row_totals, vec![Cell::Count(21), Cell::Count(0), Cell::Count(8)]);
+        assert_eq!(focus.figures, vec![Some(100.0), None, Some(200.0)]);
+    }
+
+    #[test]
+    fn cases_of_an_unknown_agency_get_their_own_row() {
+        let groups = vec![CaseGroup { agency: None, ..group("a1", 0, None, true, None, 9) }];
+        let d = build(Filter::default(), agencies(), &groups, &[], vec![]);
+        let t = table(&d, TableId::VoiceByAgency);
+        assert_eq!(t.rows.last(), Some(&Label::Key("dash.row.no_agency".into())));
+        assert_eq!(t.counts.row_totals.last(), Some(&Cell::Count(9)));
+    }
+
+    #[test]
+    fn csv_keeps_suppression_and_defuses_formulas() {
+        let groups = vec![group("a1", 0, None, true, None, 4), group("a2", 0, None, true, None, 30), group("a2", 0, None, false, None, 9)];
+        let d = build(Filter::default(), agencies(), &groups, &[], vec![]);
+        let csv = table(&d, TableId::VoiceByAgency).to_csv(&|k| k.to_string());
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "dash.by.agency,dash.col.heard,dash.col.not_heard,dash.col.total,dash.figure.percent_heard");
+        assert_eq!(lines[1], "School,c,0,c,");
+        // School's 4 is hidden, so Health's heard count and total go too, or 34 - 30 would give it away.
+        assert_eq!(lines[2], "'=Health,c,9,c,");
+        assert_eq!(lines[3], "dash.col.total,34,9,43,79%");
+        assert!(!csv.lines().any(|l| l.split(',').any(|f| matches!(f.parse::<u64>(), Ok(1..=5)))));
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
+        assert_eq!(csv_field("Stepped up"), "Stepped up");
+    }
+
+    #[test]
+    fn filters_read_back_what_they_write_and_name_what_is_wrong() {
+        let f = Filter { from: "2026-01-01".parse().ok(), to: "2026-03-31".parse().ok(), agency: Some("a b/1".into()), band: Some(AgeBand::Teen), flag: Some(Flag::Homeless) };
+        assert_eq!(Filter::parse_query(&f.to_query()), Ok(f));
+        assert_eq!(Filter::parse_query(""), Ok(Filter::default()));
+        assert_eq!(Filter::parse_query("from=&band="), Ok(Filter::default()));
+        assert!(Filter::parse_query("from=2026-13-01").unwrap_err().starts_with("from:"));
+        assert!(Filter::parse_query("band=adult").unwrap_err().starts_with("band:"));
+        assert!(Filter::parse_query("flag=rich").unwrap_err().starts_with("flag:"));
+        assert!(Filter::parse_query("case=123").unwrap_err().starts_with("case:"));
+        assert!(Filter::parse_query("from=2026-02-01&to=2026-01-01").unwrap_err().starts_with("to:"));
+        assert!(Filter::parse_query("agency=%ZZ").unwrap_err().starts_with("agency:"));
+    }
+
+    #[test]
+    fn flags_have_one_bit_each() {
+        let all = ContextFlags { send: true, homeless: true, early_help_assessment: true, child_protection_plan: true, young_carer: true };
+        assert_eq!(all.bits(), 0b11111);
+        assert_eq!(ContextFlags { homeless: true, ..ContextFlags::default() }.bits(), Flag::Homeless.bit());
+    }
+}

@@ -1,0 +1,252 @@
+//! Outcome import: a CSV exported from a case-management system (case reference, outcome,
+//! date), read in the coordinator's browser. Every line is checked here and each problem is
+//! put in plain words, before anything is pseudonymised or sent.
+
+use crate::case::{normalise_case_ref, Outcome};
+use crate::Day;
+use serde::{Deserialize, Serialize};
+
+/// `POST`: outcomes a coordinator imports (pseudonymised in the browser).
+pub const IMPORT_PATH: &str = "/api/v1/outcomes/import";
+/// Outcomes per import request.
+pub const MAX_IMPORT_BATCH: usize = 500;
+/// Lines one file may hold.
+pub const MAX_IMPORT_LINES: usize = 1_000_000;
+
+/// One good line: the case reference (normalised, still raw: it never leaves the browser),
+/// how the case ended, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRow {
+    pub line: usize,
+    pub case_ref: String,
+    pub outcome: Outcome,
+    pub date: Day,
+}
+
+/// A line that cannot be imported, and why, in words a coordinator understands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineProblem {
+    pub line: usize,
+    pub problem: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Preview {
+    pub rows: Vec<ImportRow>,
+    pub problems: Vec<LineProblem>,
+}
+
+/// Why a whole file cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the first line should name the columns; it has no column for the {0}")]
+    MissingColumn(&'static str),
+    #[error("the file has more than {MAX_IMPORT_LINES} lines; split it into smaller files")]
+    TooLong,
+}
+
+/// Splits CSV text into records of fields: quotes, doubled quotes, commas and line breaks
+/// inside quotes, CRLF or LF. Each record comes with the line it starts on (1-based).
+fn records(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut record = Vec::new();
+    let mut quoted = false;
+    let mut line = 1;
+    let mut start = 1;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\r', false) if chars.peek() == Some(&'\n') => {}
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                out.push((start, std::mem::take(&mut record)));
+                line += 1;
+                start = line;
+            }
+            ('\n', true) => {
+                line += 1;
+                field.push('\n');
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        out.push((start, record));
+    }
+    out.retain(|(_, r)| r.iter().any(|f| !f.trim().is_empty()));
+    out
+}
+
+/// The column headed by one of `names` (ignoring case, spaces and punctuation), or else the
+/// first whose heading contains `part` ("Date closed", "Case ref no.").
+fn column(headers: &[String], names: &[&str], part: &str) -> Option<usize> {
+    let key = |h: &str| h.trim().to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>();
+    headers.iter().position(|h| names.contains(&key(h).as_str())).or_else(|| headers.iter().position(|h| key(h).contains(part)))
+}
+
+/// A date as case-management exports write it: `2026-04-30`, or UK style `30/04/2026`.
+pub fn parse_date(text: &str) -> Option<Day> {
+    let t = text.trim();
+    if let Ok(d) = t.parse() {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
+    if let [d, m, y] = parts.as_slice() {
+        if y.len() == 4 {
+            return Day::from_ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        }
+    }
+    None
+}
+
+/// Reads a whole file. Lines with problems are listed and left out; the rest can be imported.
+pub fn preview(text: &str) -> Result<Preview, FileProblem> {
+    let mut records = records(text).into_iter();
+    let (_, headers) = records.next().ok_or(FileProblem::Empty)?;
+    let case = column(&headers, &["casereference", "caseref", "reference", "ref", "case", "caseid", "casenumber"], "ref").ok_or(FileProblem::MissingColumn("case reference"))?;
+    let outcome = column(&headers, &["outcome", "closurereason", "reason", "result"], "outcome").ok_or(FileProblem::MissingColumn("outcome"))?;
+    let date = column(&headers, &["date", "closuredate", "outcomedate", "closed", "closedon", "enddate"], "date").ok_or(FileProblem::MissingColumn("date"))?;
+    let mut p = Preview::default();
+    for (n, (line, fields)) in records.enumerate() {
+        if n >= MAX_IMPORT_LINES {
+            return Err(FileProblem::TooLong);
+        }
+        let get = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
+        let problem = |text: String| LineProblem { line, problem: text };
+        let case_ref = match normalise_case_ref(get(case)) {
+            Ok(r) => r,
+            Err(_) if get(case).is_empty() => {
+                p.problems.push(problem("no case reference".into()));
+                continue;
+            }
+            Err(e) => {
+                p.problems.push(problem(format!("case reference: {e}")));
+                continue;
+            }
+        };
+        let Some(o) = Outcome::parse(get(outcome)) else {
+            p.problems.push(problem(if get(outcome).is_empty() {
+                "no outcome".into()
+            } else {
+                format!("unknown outcome {:?}: use needs met, stepped down, stepped up, child protection, specialist, disengaged, moved away or other", get(outcome))
+            }));
+            continue;
+        };
+        let Some(d) = parse_date(get(date)) else {
+            p.problems.push(problem(if get(date).is_empty() {
+                "no date".into()
+            } else {
+                format!("{:?} is not a date (write 2026-04-30 or 30/04/2026)", get(date))
+            }));
+            continue;
+        };
+        p.rows.push(ImportRow { line, case_ref, outcome: o, date: d });
+    }
+    Ok(p)
+}
+
+/// One imported outcome, as sent: the pseudonym only. The id is derived from the content by
+/// the browser, so importing the same file twice stores each outcome once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportOutcomes {
+    pub key_fingerprint: String,
+    pub outcomes: Vec<crate::wire::OutcomeV1>,
+}
+
+/// The id of an imported outcome, derived from what it says (FNV-1a, 128 bits, over the
+/// pseudonym, outcome and date), so importing the same line twice gives the same id and the
+/// server keeps it once.
+pub fn import_id(case: &crate::case::Pseudonym, outcome: Outcome, date: Day) -> uuid::Uuid {
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in format!("heard-import|{case}|{}|{date}", outcome.code()).bytes() {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    uuid::Builder::from_custom_bytes(h.to_be_bytes()).into_uuid()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReply {
+    /// Newly stored.
+    pub stored: u64,
+    /// Already held from an earlier import of the same lines.
+    pub already_had: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good_lines_are_read_and_bad_ones_named_by_line() {
+        let csv = "Case Reference,Outcome,Closure date\r\n\
+                   EH-2024-001,Stepped down,2026-04-30\r\n\
+                   eh-2024 002,\"Closed, needs met\",30/04/2026\r\n\
+                   EH-2024-003,adopted,2026-04-30\r\n\
+                   EH-2024-004,Stepped up,31/02/2026\r\n\
+                   ,Other,2026-01-01\r\n\
+                   EH-2024-006,,2026-01-01\r\n\
+                   \r\n\
+                   \"EH-2024-007\",\"moved away\",2026-05-01\r\n";
+        let p = preview(csv).unwrap();
+        let read: Vec<(usize, &str, Outcome)> = p.rows.iter().map(|r| (r.line, r.case_ref.as_str(), r.outcome)).collect();
+        assert_eq!(read, vec![(2, "EH-2024-001", Outcome::SteppedDown), (3, "EH-2024002", Outcome::NeedsMet), (9, "EH-2024-007", Outcome::MovedAway)]);
+        assert_eq!(p.rows[1].date.to_string(), "2026-04-30", "UK dates are read");
+        let lines: Vec<(usize, &str)> = p.problems.iter().map(|x| (x.line, x.problem.as_str())).collect();
+        assert!(lines[0].0 == 4 && lines[0].1.starts_with("unknown outcome \"adopted\""), "{lines:?}");
+        assert_eq!(lines[1], (5, "\"31/02/2026\" is not a date (write 2026-04-30 or 30/04/2026)"));
+        assert_eq!(lines[2..], [(6, "no case reference"), (7, "no outcome")]);
+    }
+
+    #[test]
+    fn a_file_without_the_columns_is_refused_whole() {
+        assert_eq!(preview(""), Err(FileProblem::Empty));
+        assert_eq!(preview("ref,result\nA,other"), Err(FileProblem::MissingColumn("date")));
+        assert_eq!(preview("name,date\nA,2026-01-01"), Err(FileProblem::MissingColumn("case reference")));
+        let p = preview("Case ref no.,Closure outcome,Date closed\nA-1,other,2026-01-01").unwrap();
+        assert_eq!(p.rows.len(), 1, "headings are found by what they contain");
+    }
+
+    #[test]
+    fn quoted_fields_keep_commas_quotes_and_line_breaks() {
+        let r = records("a,\"b, c\",\"say \"\"hi\"\"\"\n\"two\nlines\",x,y\n");
+        assert_eq!(r[0], (1, vec!["a".into(), "b, c".into(), "say \"hi\"".into()]));
+        assert_eq!(r[1], (2, vec!["two\nlines".into(), "x".into(), "y".into()]));
+    }
+
+    #[test]
+    fn the_same_line_gets_the_same_id_and_another_line_another() {
+        let case = crate::case::Pseudonym::from_digest(&[7; 32]);
+        let day: Day = "2026-04-30".parse().unwrap();
+        let id = import_id(&case, Outcome::SteppedDown, day);
+        assert_eq!(id, import_id(&case, Outcome::SteppedDown, day));
+        assert_ne!(id, import_id(&case, Outcome::SteppedUp, day));
+        assert_ne!(id, import_id(&case, Outcome::SteppedDown, "2026-05-01".parse().unwrap()));
+        assert_ne!(id, import_id(&crate::case::Pseudonym::from_digest(&[8; 32]), Outcome::SteppedDown, day));
+        assert_eq!(id.get_version_num(), 8, "a custom (v8) UUID");
+    }
+
+    #[test]
+    fn uk_and_iso_dates_are_read() {
+        assert_eq!(parse_date("2026-04-30").map(|d| d.to_string()).as_deref(), Some("2026-04-30"));
+        assert_eq!(parse_date("30/04/2026").map(|d| d.to_string()).as_deref(), Some("2026-04-30"));
+        assert_eq!(parse_date("1.5.2026").map(|d| d.to_string()).as_deref(), Some("2026-05-01"));
+        assert_eq!(parse_date("04/30/2026"), None, "no 30th month");
+        assert_eq!(parse_date("next week"), None);
+    }
+}

@@ -1,0 +1,38 @@
+//! The dashboard for coordinators and analysts: every table suppressed on the server, and
+//! each table as CSV. Every export is written to the audit log.
+
+use crate::auth::{now, Staff};
+use crate::{AppError, AppState};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use axum::Json;
+use heard_domain::dashboard::{Dashboard, Filter, TableId};
+use heard_domain::i18n::shipped_ui_strings;
+
+fn filter(query: Option<String>) -> Result<Filter, AppError> {
+    Filter::parse_query(query.as_deref().unwrap_or("")).map_err(AppError::BadRequest)
+}
+
+pub async fn dashboard(State(state): State<AppState>, Staff(staff): Staff, RawQuery(query): RawQuery) -> Result<Json<Dashboard>, AppError> {
+    let filter = filter(query)?;
+    Ok(Json(state.db.dashboard(&staff.partnership_id, filter).await?))
+}
+
+/// `GET /api/v1/dashboard/export/{table}.csv`: one table, as on screen, with English headings.
+pub async fn export(State(state): State<AppState>, Staff(staff): Staff, Path(file): Path<String>, RawQuery(query): RawQuery) -> Result<impl IntoResponse, AppError> {
+    let code = file.strip_suffix(".csv").unwrap_or(&file);
+    let id = TableId::parse(code).ok_or_else(|| AppError::Missing(format!("no dashboard table {code:?} to export")))?;
+    let filter = filter(query)?;
+    let described = match filter.to_query() {
+        q if q.is_empty() => "no filter".to_string(),
+        q => q,
+    };
+    let dashboard = state.db.dashboard(&staff.partnership_id, filter).await?;
+    let table = dashboard.tables.iter().find(|t| t.id == id).expect("every table id is built");
+    let english = shipped_ui_strings().into_iter().next().expect("English is shipped first");
+    let csv = table.to_csv(&|key| english.get(key).to_string());
+    state.db.audit(&staff.partnership_id, &staff.email, "export", &format!("table {code} ({described})"), now()).await?;
+    let name = format!("attachment; filename=\"heard-{code}.csv\"");
+    Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, name), (CACHE_CONTROL, "no-store".to_string())], csv))
+}

@@ -1,0 +1,292 @@
+//! The coordinator's dashboard and its exports, on both backends: what it counts, that no
+//! count from 1 to 5 ever leaves the server, shared words only with consent, filters, CSV.
+
+#[macro_use]
+mod common;
+
+use axum::http::StatusCode;
+use common::{get_text, Auth, World};
+use heard_domain::Catalogue;
+use serde_json::{json, Value};
+
+on_both_backends!(
+    the_dashboard_counts_cases_heard_their_outcomes_and_their_change,
+    no_count_from_one_to_five_leaves_the_server_in_any_view_or_export,
+    only_words_the_child_agreed_to_share_are_shown_and_never_with_their_case,
+    filters_narrow_the_counts_and_bad_filters_are_named,
+    exports_are_csv_audited_and_safe_in_a_spreadsheet,
+    summaries_rebuilt_from_what_is_held_match_those_built_as_it_arrived,
+    imported_outcomes_are_kept_once_and_counted_with_the_cases,
+);
+
+fn pseudonym(case: u32) -> String {
+    format!("{case:064x}")
+}
+
+/// A response about `case` on `day`: an Early years check with `home` answered by `face`
+/// (a rating), or declined when `face` is 0.
+fn check(n: u32, case: u32, day: &str, face: u8, flags: Value) -> String {
+    let home = if face == 0 { json!("declined") } else { json!({"face": face}) };
+    json!({
+        "id": format!("00000000-0000-4000-8000-{n:012}"),
+        "form_id": "early-years-check", "form_version": 1, "lang": "en", "date": day,
+        "answers": [{"question_id": "home", "value": home}],
+        "share": false,
+        "context": {"case": pseudonym(case), "age_band": "early_years", "flags": flags, "stage": "start"}
+    })
+    .to_string()
+}
+
+fn no_flags() -> Value {
+    json!({"send": false, "homeless": false, "early_help_assessment": false, "child_protection_plan": false, "young_carer": false})
+}
+
+fn send() -> Value {
+    json!({"send": true, "homeless": false, "early_help_assessment": false, "child_protection_plan": false, "young_carer": false})
+}
+
+async fn post_all(w: &World, items: Vec<String>) {
+    for chunk in items.chunks(100) {
+        let (status, json) = w.post_batch(&w.batch(chunk)).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert!(json["results"].as_array().unwrap().iter().all(|r| r["status"] == "accepted"), "{json}");
+    }
+}
+
+async fn post_outcomes(w: &World, outcomes: &[(u32, &str, &str)]) {
+    let items: Vec<Value> = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, (case, outcome, day))| json!({"id": format!("00000000-0000-4000-9000-{i:012}"), "case": pseudonym(*case), "outcome": outcome, "date": day}))
+        .collect();
+    let body = json!({"key_fingerprint": w.us.fingerprint, "outcomes": items}).to_string();
+    let (status, json) = w.call("POST", "/api/v1/outcomes", Auth::Device(&w.us.device), Some(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+}
+
+async fn dashboard(w: &World, query: &str) -> Value {
+    let (status, json) = w.call("GET", &format!("/api/v1/dashboard{query}"), Auth::Staff(&w.us.analyst, false), None).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    json
+}
+
+fn table<'a>(d: &'a Value, id: &str) -> &'a Value {
+    d["tables"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap_or_else(|| panic!("no table {id}"))
+}
+
+/// Ten cases heard (faces 1 then 3: better), seven only declined; the ten ended needs met
+/// 40 days after their first response.
+async fn ten_heard_seven_not(w: &World) {
+    let mut items = Vec::new();
+    for case in 1..=10 {
+        items.push(check(case * 10, case, "2026-03-01", 1, no_flags()));
+        items.push(check(case * 10 + 1, case, "2026-04-01", 3, no_flags()));
+    }
+    for case in 11..=17 {
+        items.push(check(case * 10, case, "2026-03-02", 0, send()));
+    }
+    post_all(w, items).await;
+    let outcomes: Vec<(u32, &str, &str)> = (1..=10).map(|c| (c, "needs_met", "2026-04-10")).collect();
+    post_outcomes(w, &outcomes).await;
+}
+
+async fn the_dashboard_counts_cases_heard_their_outcomes_and_their_change(w: &World) {
+    ten_heard_seven_not(w).await;
+    let d = dashboard(w, "").await;
+    let voice = table(&d, "voice_by_agency");
+    assert_eq!(voice["rows"], json!([{"name": "North School"}]));
+    assert_eq!(voice["counts"]["cells"], json!([[10, 7]]));
+    assert_eq!(voice["figures"][0].as_f64().unwrap().round(), 59.0, "10 of 17 heard");
+    let outcomes = table(&d, "outcomes_by_agency");
+    assert_eq!(outcomes["counts"]["cells"][0][0], 10, "needs met");
+    let change = table(&d, "change_by_outcome");
+    assert_eq!(change["counts"]["cells"][0], json!([10, 0, 0]), "needs met: 10 better");
+    assert_eq!(change["figures"][0], 10.0, "faces 1 to 3 of 3: from 0 to 10");
+    let drift = table(&d, "drift_by_agency");
+    assert_eq!(drift["counts"]["cells"][0], json!([0, 10, 0, 0]), "40 days is in 31 to 90");
+    assert_eq!(drift["figures"][0], 40.0);
+    let focus = table(&d, "focus_voice");
+    assert_eq!(focus["counts"]["cells"][1], json!([0, 7]), "the SEND children were not heard");
+    // The other partnership sees none of it.
+    let (_, theirs) = w.call("GET", "/api/v1/dashboard", Auth::Staff(&w.them.coordinator, false), None).await;
+    assert_eq!(table(&theirs, "voice_by_agency")["counts"]["total"], 0);
+}
+
+/// Every count in a dashboard answer: cells, row and column totals, grand totals.
+fn counts(d: &Value) -> Vec<Value> {
+    let mut all = Vec::new();
+    for t in d["tables"].as_array().unwrap() {
+        let c = &t["counts"];
+        for row in c["cells"].as_array().unwrap() {
+            all.extend(row.as_array().unwrap().iter().cloned());
+        }
+        all.extend(c["row_totals"].as_array().unwrap().iter().cloned());
+        all.extend(c["column_totals"].as_array().unwrap().iter().cloned());
+        all.push(c["total"].clone());
+    }
+    all
+}
+
+async fn no_count_from_one_to_five_leaves_the_server_in_any_view_or_export(w: &World) {
+    // A real spread of small numbers: synthetic cases over our agency and two more.
+    let coordinator = Auth::Staff(&w.us.coordinator, true);
+    for name in ["Small Charity", "Tiny Clinic"] {
+        let body = json!({"name": name, "kind": "voluntary_sector"}).to_string();
+        assert_eq!(w.call("POST", "/api/v1/agencies", coordinator, Some(&body)).await.0, StatusCode::OK);
+    }
+    let agencies = w.db.agencies(&partnership_id(w).await).await.unwrap();
+    let today = "2026-11-25".parse().unwrap();
+    heard_server::demo::seed_synthetic(&w.db, &partnership_id(w).await, &agencies, 120, 9, today).await.unwrap();
+    let mut queries = vec![String::new(), "?from=2026-06-01".into(), "?to=2026-01-31".into(), "?from=2026-10-01&to=2026-10-31".into()];
+    queries.extend(["early_years", "middle", "teen", "symbols"].map(|b| format!("?band={b}")));
+    queries.extend(["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"].map(|f| format!("?flag={f}")));
+    queries.extend(agencies.iter().map(|a| format!("?agency={}&flag=send", a.id)));
+    let mut small_seen = 0;
+    for q in &queries {
+        let d = dashboard(w, q).await;
+        for c in counts(&d) {
+            match c.as_u64() {
+                Some(1..=5) => panic!("a count of {c} left the server for {q:?}"),
+                None => {
+                    assert_eq!(c, "c", "a count is a number or \"c\"");
+                    small_seen += 1;
+                }
+                _ => {}
+            }
+        }
+        // Every export carries the same cells as the view.
+        for t in d["tables"].as_array().unwrap() {
+            let id = t["id"].as_str().unwrap();
+            let url = format!("/api/v1/dashboard/export/{id}.csv{q}");
+            let (status, _, csv) = get_text(&w.db, &url, Auth::Staff(&w.us.analyst, false)).await;
+            assert_eq!(status, StatusCode::OK, "{url}: {csv}");
+            let ncols = t["columns"].as_array().unwrap().len();
+            let fig = usize::from(!t["figure"].is_null());
+            for (i, line) in csv.lines().skip(1).take(t["rows"].as_array().unwrap().len()).enumerate() {
+                // From the right: [figure], total, the cells (last first), then the heading.
+                let parts: Vec<&str> = line.rsplitn(ncols + 2 + fig, ',').collect();
+                let from_csv: Vec<&str> = parts[1 + fig..1 + fig + ncols].iter().rev().copied().collect();
+                let cells: Vec<String> = t["counts"]["cells"][i].as_array().unwrap().iter().map(|c| c.to_string().trim_matches('"').to_string()).collect();
+                assert_eq!(from_csv, cells, "{url} line {}", i + 2);
+            }
+        }
+    }
+    assert!(small_seen > 20, "the synthetic data should have made small cells to hide ({small_seen})");
+}
+
+async fn partnership_id(w: &World) -> String {
+    let (_, agencies) = w.call("GET", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert!(agencies.as_array().is_some_and(|a| !a.is_empty()));
+    w.db.partnership_by_name("North").await.unwrap().expect("our partnership")
+}
+
+async fn only_words_the_child_agreed_to_share_are_shown_and_never_with_their_case(w: &World) {
+    let words = |n: u32, case: u32, share: bool, text: &str| {
+        json!({
+            "id": format!("00000000-0000-4000-8000-{n:012}"),
+            "form_id": "middle-check", "form_version": 1, "lang": "en", "date": "2026-05-04",
+            "answers": [{"question_id": "words", "value": {"text": text}}],
+            "share": share,
+            "context": {"case": pseudonym(case), "age_band": "middle", "flags": no_flags(), "stage": "start"}
+        })
+        .to_string()
+    };
+    post_all(w, vec![words(1, 1, true, "Nobody asked me before"), words(2, 2, false, "Keep this to my worker")]).await;
+    let d = dashboard(w, "").await;
+    let shared = d["shared"].as_array().unwrap();
+    assert_eq!(shared.len(), 1, "{shared:?}");
+    assert_eq!(shared[0]["words"], "Nobody asked me before");
+    assert_eq!(shared[0]["month"], "2026-05");
+    let text = d.to_string();
+    assert!(!text.contains("Keep this to my worker"));
+    assert!(!text.contains(&pseudonym(1)) && !text.contains(&pseudonym(2)), "no case pseudonym on the dashboard");
+}
+
+async fn filters_narrow_the_counts_and_bad_filters_are_named(w: &World) {
+    ten_heard_seven_not(w).await;
+    let total = |d: &Value| table(d, "voice_by_agency")["counts"]["total"].clone();
+    assert_eq!(total(&dashboard(w, "").await), 17);
+    assert_eq!(total(&dashboard(w, "?band=teen").await), 0);
+    assert_eq!(total(&dashboard(w, "?flag=send").await), 7);
+    assert_eq!(total(&dashboard(w, "?from=2026-03-02").await), 7, "first heard of on 1 March is before the range");
+    assert_eq!(total(&dashboard(w, &format!("?agency={}", w.us.agency_id)).await), 17);
+    for (query, named) in [("band=adult", "band"), ("from=2026-02-30", "from"), ("flag=x", "flag"), ("case=1", "case"), ("from=2026-05-01&to=2026-04-01", "to")] {
+        let (status, json) = w.call("GET", &format!("/api/v1/dashboard?{query}"), Auth::Staff(&w.us.analyst, false), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {json}");
+        assert!(json["detail"].as_str().unwrap().starts_with(named), "{query}: {json}");
+    }
+}
+
+async fn exports_are_csv_audited_and_safe_in_a_spreadsheet(w: &World) {
+    let body = json!({"name": "=HYPERLINK(\"http://x\")", "kind": "health"}).to_string();
+    assert_eq!(w.call("POST", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, true), Some(&body)).await.0, StatusCode::OK);
+    ten_heard_seven_not(w).await;
+    let (status, content_type, csv) = get_text(&w.db, "/api/v1/dashboard/export/voice_by_agency.csv?band=early_years", Auth::Staff(&w.us.analyst, false)).await;
+    assert_eq!(status, StatusCode::OK, "{csv}");
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Agency,Heard,Not heard,Total,Share heard");
+    assert!(lines.iter().any(|l| l.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\",0,0,0")), "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with("North School,10,7,17,59%")), "{csv}");
+    let (_, audit) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    let export = audit.as_array().unwrap().iter().find(|e| e["action"] == "export").expect("the export is in the audit log");
+    assert_eq!(export["actor"], "analyst@north.test");
+    assert!(export["detail"].as_str().unwrap().contains("voice_by_agency (band=early_years)"), "{export}");
+    // Not for devices or strangers; unknown tables are named.
+    assert_eq!(get_text(&w.db, "/api/v1/dashboard/export/voice_by_agency.csv", Auth::Device(&w.us.device)).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(get_text(&w.db, "/api/v1/dashboard/export/voice_by_agency.csv", Auth::Anonymous).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _, body) = get_text(&w.db, "/api/v1/dashboard/export/children.csv", Auth::Staff(&w.us.analyst, false)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("children"), "{body}");
+}
+
+async fn summaries_rebuilt_from_what_is_held_match_those_built_as_it_arrived(w: &World) {
+    ten_heard_seven_not(w).await;
+    let agencies = w.db.agencies(&partnership_id(w).await).await.unwrap();
+    heard_server::demo::seed_synthetic(&w.db, &partnership_id(w).await, &agencies, 60, 3, "2026-11-25".parse().unwrap()).await.unwrap();
+    let before = dashboard(w, "").await;
+    w.db.rebuild_summaries(&Catalogue::built_in()).await.unwrap();
+    assert_eq!(dashboard(w, "").await, before);
+}
+
+async fn imported_outcomes_are_kept_once_and_counted_with_the_cases(w: &World) {
+    ten_heard_seven_not(w).await;
+    // Cases 11 to 17 (not heard) and 30 to 35 (never seen by a tablet) closed, from the
+    // case-management system.
+    let outcomes: Vec<Value> = (11..=17)
+        .chain(30..=35)
+        .map(|case| {
+            let id = heard_domain::import::import_id(&heard_domain::case::Pseudonym::try_from(pseudonym(case)).unwrap(), heard_domain::case::Outcome::SteppedUp, "2026-06-01".parse().unwrap());
+            json!({"id": id, "case": pseudonym(case), "outcome": "stepped_up", "date": "2026-06-01"})
+        })
+        .collect();
+    let body = json!({"key_fingerprint": w.us.fingerprint, "outcomes": outcomes}).to_string();
+    let coordinator = Auth::Staff(&w.us.coordinator, true);
+    let (status, reply) = w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&body)).await;
+    assert_eq!((status, reply.clone()), (StatusCode::OK, json!({"stored": 13, "already_had": 0})));
+    let (_, again) = w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&body)).await;
+    assert_eq!(again, json!({"stored": 0, "already_had": 13}), "importing the same file twice keeps each once");
+    let d = dashboard(w, "").await;
+    let outcomes = table(&d, "outcomes_by_agency");
+    assert_eq!(outcomes["counts"]["cells"][0][0], 10, "needs met, from the tablet");
+    assert_eq!(outcomes["counts"]["cells"][0][2], 7, "stepped up, imported for North School's cases");
+    assert_eq!(outcomes["rows"][1], json!({"key": "dash.row.no_agency"}), "cases 30 to 35 have no agency");
+    assert_eq!(outcomes["counts"]["cells"][1][2], 6);
+    assert_eq!(table(&d, "voice_by_agency")["counts"]["total"], 23, "17 cases and 6 known only by their outcome");
+    // Another partnership's key, too many at once, or a changed field: refused, by name.
+    let theirs = json!({"key_fingerprint": w.them.fingerprint, "outcomes": []}).to_string();
+    let (status, json) = w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&theirs)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json["detail"].as_str().unwrap().contains("another partnership's key"), "{json}");
+    let many: Vec<Value> = (0..501).map(|_| outcomes_one()).collect();
+    let (status, json) = w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&json!({"key_fingerprint": w.us.fingerprint, "outcomes": many}).to_string())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json["detail"].as_str().unwrap().starts_with("outcomes: at most 500"), "{json}");
+    let (status, json) = w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&format!(r#"{{"key_fingerprint":"{}","outcomes":[{{"case":"EH-1"}}]}}"#, w.us.fingerprint))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
+    assert!(json["detail"].as_str().unwrap().contains("outcomes[0]"), "{json}");
+}
+
+fn outcomes_one() -> Value {
+    json!({"id": "00000000-0000-4000-8000-000000000001", "case": pseudonym(1), "outcome": "other", "date": "2026-01-01"})
+}
