@@ -17,47 +17,62 @@ out_dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
 # erase_components makes Leptos type-erase component views: one copy of the rendering code
 # instead of one per component, ~14 KB smaller compressed for the release bundle.
 RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" \
-  cargo build --locked --target wasm32-unknown-unknown -p heard --bin heard --profile "$profile"
+  cargo build --locked --target wasm32-unknown-unknown -p heard --bin heard --bin coordinator --profile "$profile"
 
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
-wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name heard \
-  "$target_dir/wasm32-unknown-unknown/$out_dir/heard.wasm"
-if [ "$profile" != dev ]; then
-  # binaryen 132 from npm: Debian's wasm-opt 108 silently breaks the bundle (TOOLCHAIN.md).
-  wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue \
-    -o "$stage/heard_bg.opt.wasm" "$stage/heard_bg.wasm"
-  mv "$stage/heard_bg.opt.wasm" "$stage/heard_bg.wasm"
-fi
-
-hash8() { sha256sum "$1" | cut -c1-12; }
 new=$(mktemp -d dist.new.XXXX)
-wasm="heard-$(hash8 "$stage/heard_bg.wasm").wasm"
-js="heard-$(hash8 "$stage/heard.js").js"
+trap 'rm -rf "$stage" "$new"' EXIT
+hash8() { sha256sum "$1" | cut -c1-12; }
 css="app-$(hash8 style/app.css).css"
-cp "$stage/heard_bg.wasm" "$new/$wasm"
-cp "$stage/heard.js" "$new/$js"
 cp style/app.css "$new/$css"
 cp -r public/. "$new/"
-sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" index.html > "$new/index.html"
+
+# One bundle per app: the tablet's (index.html, kept offline by the service worker) and the
+# coordinator's (coordinator.html, online only). Sets $wasm and $js to the hashed names.
+bundle() {
+  local name=$1 page=$2
+  wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name "$name" \
+    "$target_dir/wasm32-unknown-unknown/$out_dir/$name.wasm"
+  if [ "$profile" != dev ]; then
+    # binaryen 132 from npm: Debian's wasm-opt 108 silently breaks the bundle (TOOLCHAIN.md).
+    wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-reference-types --enable-multivalue \
+      -o "$stage/${name}_bg.opt.wasm" "$stage/${name}_bg.wasm"
+    mv "$stage/${name}_bg.opt.wasm" "$stage/${name}_bg.wasm"
+  fi
+  wasm="$name-$(hash8 "$stage/${name}_bg.wasm").wasm"
+  js="$name-$(hash8 "$stage/$name.js").js"
+  cp "$stage/${name}_bg.wasm" "$new/$wasm"
+  cp "$stage/$name.js" "$new/$js"
+  sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" "$page" > "$new/$page"
+}
+
+bundle coordinator coordinator.html
+coordinator_files="$wasm $js coordinator.html"
+bundle heard index.html
 build=$(cat "$new/$wasm" "$new/$js" "$new/$css" "$new/index.html" | sha256sum | cut -c1-12)
 sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" -e "s|@BUILD@|$build|g" sw.js > "$new/sw.js"
 
 # Pre-compressed copies: the server sends these as they are (Content-Encoding br / gzip).
-for f in "$new/$wasm" "$new/$js" "$new/$css" "$new/index.html"; do
-  gzip -9 -k -n "$f"
-  if command -v brotli >/dev/null; then brotli -q 11 -k "$f"; fi
+for f in $wasm $js $css index.html $coordinator_files; do
+  gzip -9 -k -n "$new/$f"
+  if command -v brotli >/dev/null; then brotli -q 11 -k "$new/$f"; fi
 done
 
 rm -rf dist && mv "$new" dist && chmod 755 dist
 
 size() { [ -f "$1" ] && stat -c %s "$1" || echo "-"; }
-printf '\nBundle (%s) in dist/:\n%-28s %10s %10s %10s\n' "$profile" file raw gzip brotli
-total_raw=0; total_gz=0; total_br=0
-for f in "$wasm" "$js" "$css" index.html; do
-  r=$(size "dist/$f"); g=$(size "dist/$f.gz"); b=$(size "dist/$f.br")
-  printf '%-28s %10s %10s %10s\n' "$f" "$r" "$g" "$b"
-  total_raw=$((total_raw + r)); total_gz=$((total_gz + g)); [ "$b" != "-" ] && total_br=$((total_br + b))
-done
-printf '%-28s %10s %10s %10s\n' "total (bytes)" "$total_raw" "$total_gz" "$total_br"
+report() {
+  local title=$1; shift
+  printf '\n%s (%s) in dist/:\n%-32s %10s %10s %10s\n' "$title" "$profile" file raw gzip brotli
+  local total_raw=0 total_gz=0 total_br=0 f r g b
+  for f in "$@"; do
+    r=$(size "dist/$f"); g=$(size "dist/$f.gz"); b=$(size "dist/$f.br")
+    printf '%-32s %10s %10s %10s\n' "$f" "$r" "$g" "$b"
+    total_raw=$((total_raw + r)); total_gz=$((total_gz + g)); [ "$b" != "-" ] && total_br=$((total_br + b))
+  done
+  printf '%-32s %10s %10s %10s\n' "total (bytes)" "$total_raw" "$total_gz" "$total_br"
+}
+report "Tablet app, first visit" "$wasm" "$js" "$css" index.html
+# shellcheck disable=SC2086
+report "Coordinator's app" $coordinator_files "$css"

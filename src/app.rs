@@ -3,7 +3,7 @@
 
 use crate::components::Guarded;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{ChildPage, CoordinatorPage, EnrolPage, HomePage, OutboxPage, RunPage};
+use crate::pages::{ChildPage, EnrolPage, HomePage, OutboxPage, RunPage};
 use crate::route::{Nav, Route};
 use crate::speech::Speech;
 use leptos::prelude::*;
@@ -27,7 +27,6 @@ pub fn App() -> impl IntoView {
         }
         Route::Outbox => view! { <Guarded><OutboxPage /></Guarded> }.into_any(),
         Route::Enrol => view! { <EnrolPage /> }.into_any(),
-        Route::Coordinator => view! { <CoordinatorPage /> }.into_any(),
         Route::NotFound => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
     };
     view! { <main id="main">{screen}</main> }

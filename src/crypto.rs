@@ -150,6 +150,26 @@ pub async fn unlock(keyring: &Keyring, pin: &str) -> Result<DataKey, CryptoError
 }
 
 /// HMAC-SHA256 of `data` under `key`: how a case reference becomes its pseudonym.
+/// An HMAC-SHA256 key imported once, for signing many messages (an outcome import
+/// pseudonymises every line with the partnership key).
+pub struct HmacKey(web_sys::CryptoKey);
+
+impl HmacKey {
+    pub async fn import(key: &[u8]) -> Result<HmacKey, CryptoError> {
+        let subtle = subtle()?;
+        let algorithm = object(&[("name", "HMAC".into()), ("hash", "SHA-256".into())]);
+        let key = resolve(subtle.import_key_with_object("raw", &Uint8Array::from(key), &algorithm, false, &usages(&["sign"])))
+            .await
+            .map_err(|_| CryptoError::Unavailable)?;
+        Ok(HmacKey(key.unchecked_into()))
+    }
+
+    pub async fn sign(&self, data: &[u8]) -> Result<[u8; 32], CryptoError> {
+        let mac = resolve(subtle()?.sign_with_str_and_u8_array("HMAC", &self.0, data)).await.map_err(|_| CryptoError::Unavailable)?;
+        Uint8Array::new(&mac).to_vec().try_into().map_err(|_| CryptoError::Unavailable)
+    }
+}
+
 pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<[u8; 32], CryptoError> {
     let subtle = subtle()?;
     let algorithm = object(&[("name", "HMAC".into()), ("hash", "SHA-256".into())]);

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod components;
+pub mod coordinator;
 pub mod crypto;
 pub mod device;
 pub mod pages;

@@ -20,7 +20,6 @@ pub enum Route {
     Outbox,
     /// Enrolling the tablet with the coordinator's code.
     Enrol,
-    Coordinator,
     NotFound,
 }
 
@@ -46,7 +45,6 @@ impl Route {
             },
             ["outbox"] => Route::Outbox,
             ["enrol"] => Route::Enrol,
-            ["coordinator"] => Route::Coordinator,
             _ => Route::NotFound,
         }
     }

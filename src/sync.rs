@@ -149,6 +149,54 @@ pub async fn logout(csrf_token: &str) -> Result<serde_json::Value, SendError> {
     exchange(Request::post(LOGOUT_PATH).header(CSRF_HEADER, csrf_token).build()).await
 }
 
+/// Creates a partnership (with a setup code) and logs its first coordinator in.
+pub async fn create_partnership(request: &heard_domain::access::NewPartnership) -> Result<Me, SendError> {
+    exchange(Request::post(heard_domain::access::PARTNERSHIPS_PATH).json(request)).await
+}
+
+pub async fn agencies() -> Result<Vec<heard_domain::access::AgencyV1>, SendError> {
+    exchange(Request::get(heard_domain::access::AGENCIES_PATH).build()).await
+}
+
+pub async fn create_agency(csrf: &str, agency: &heard_domain::access::NewAgency) -> Result<heard_domain::access::AgencyV1, SendError> {
+    exchange(Request::post(heard_domain::access::AGENCIES_PATH).header(CSRF_HEADER, csrf).json(agency)).await
+}
+
+/// A fresh one-time code for an agency (the browser adds the partnership key to it).
+pub async fn issue_code(csrf: &str, agency_id: &str) -> Result<heard_domain::access::EnrolmentCodeV1, SendError> {
+    let body = heard_domain::access::NewEnrolmentCode { agency_id: agency_id.to_string() };
+    exchange(Request::post(heard_domain::access::ENROLMENT_CODES_PATH).header(CSRF_HEADER, csrf).json(&body)).await
+}
+
+pub async fn devices() -> Result<Vec<heard_domain::access::DeviceV1>, SendError> {
+    exchange(Request::get(heard_domain::access::DEVICES_PATH).build()).await
+}
+
+pub async fn revoke_device(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
+    let path = format!("{}/{id}/revoke", heard_domain::access::DEVICES_PATH);
+    exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
+}
+
+pub async fn create_user(csrf: &str, user: &heard_domain::access::NewUser) -> Result<serde_json::Value, SendError> {
+    exchange(Request::post(heard_domain::access::USERS_PATH).header(CSRF_HEADER, csrf).json(user)).await
+}
+
+pub async fn audit_log() -> Result<Vec<heard_domain::access::AuditEntryV1>, SendError> {
+    exchange(Request::get(heard_domain::access::AUDIT_PATH).build()).await
+}
+
+/// One batch of an outcome import (pseudonymised already).
+pub async fn import_outcomes(csrf: &str, batch: &heard_domain::import::ImportOutcomes) -> Result<heard_domain::import::ImportReply, SendError> {
+    exchange(Request::post(heard_domain::import::IMPORT_PATH).header(CSRF_HEADER, csrf).json(batch)).await
+}
+
+/// The dashboard for the logged-in coordinator or analyst; `query` is a `Filter::to_query`.
+pub async fn dashboard(query: &str) -> Result<heard_domain::dashboard::Dashboard, SendError> {
+    let path = heard_domain::dashboard::DASHBOARD_PATH;
+    let url = if query.is_empty() { path.to_string() } else { format!("{path}?{query}") };
+    exchange(Request::get(&url).build()).await
+}
+
 thread_local! {
     static AUTO: std::cell::RefCell<Option<AutoSend>> = const { std::cell::RefCell::new(None) };
 }

@@ -384,7 +384,7 @@ fn addresses_name_their_screens() {
     );
     assert_eq!(Route::parse("/child/teen-check", "?scan=soon"), Route::Run { form: "teen-check".into(), lang: None, scan: None });
     assert_eq!(Route::parse("/outbox", ""), Route::Outbox);
-    assert_eq!(Route::parse("/coordinator", "?x=1"), Route::Coordinator);
+    assert_eq!(Route::parse("/enrol", "?x=1"), Route::Enrol);
     assert_eq!(Route::parse("/child/a/b", ""), Route::NotFound);
 }
 

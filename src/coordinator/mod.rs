@@ -1,25 +1,61 @@
-//! The coordinator's first view: log in, then see how many responses the server holds for
-//! the partnership.
+//! The coordinator's app, at `/coordinator`: a separate, small bundle (`src/bin/coordinator.rs`)
+//! so none of it is downloaded by a tablet. Log in, then the dashboard, the partnership's
+//! setup (agencies, enrolment codes, devices, analysts) and the outcome import.
+//!
+//! It reads only aggregates from the server, suppressed there; the partnership key it holds
+//! (`key.rs`) never leaves this browser except in the backup file the coordinator saves.
 
-use crate::i18n::use_i18n;
+mod charts;
+mod create;
+mod dashboard;
+mod import;
+mod key;
+mod setup;
+
+use crate::i18n::{use_i18n, I18n};
 use crate::sync::{self, SendError};
-use heard_domain::access::Me;
+use heard_domain::access::{Me, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// The parts of the coordinator's app, as tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Dashboard,
+    Setup,
+    Import,
+}
+
 #[component]
-pub fn CoordinatorPage() -> impl IntoView {
+pub fn CoordinatorApp() -> impl IntoView {
+    provide_context(I18n::new());
     let i18n = use_i18n();
     // None while finding out; Some(None) when nobody is logged in.
     let me = RwSignal::new(None::<Option<Me>>);
     spawn_local(async move { me.set(Some(sync::me().await.ok())) });
+    // Setting up a new partnership instead of logging in.
+    let creating = RwSignal::new(false);
     view! {
-        <h1>{move || i18n.t("coord.title")}</h1>
-        {move || match me.get() {
-            None => view! { <p>{i18n.t("coord.loading")}</p> }.into_any(),
-            Some(None) => view! { <Login me /> }.into_any(),
-            Some(Some(who)) => view! { <Overview who me /> }.into_any(),
-        }}
+        <main id="main" class="coordinator">
+            <h1>{move || i18n.t("coord.title")}</h1>
+            {move || match me.get() {
+                None => view! { <p>{i18n.t("coord.loading")}</p> }.into_any(),
+                Some(None) if creating.get() => view! { <create::CreatePartnership me back=Callback::new(move |()| creating.set(false)) /> }.into_any(),
+                Some(None) => view! {
+                    <Login me />
+                    <p><button type="button" class="link-like" on:click=move |_| creating.set(true)>{i18n.t("create.start")}</button></p>
+                }.into_any(),
+                Some(Some(who)) => view! { <Signed who me /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// Words for a failed request, for the coordinator.
+pub(crate) fn problem_text(i18n: &I18n, e: SendError) -> String {
+    match e {
+        SendError::Refused { detail } | SendError::NotAllowed { detail } => i18n.fill("coord.refused", &[("detail", &detail)]),
+        _ => i18n.t("coord.unreachable"),
     }
 }
 
@@ -34,7 +70,6 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
         spawn_local(async move {
             match sync::login(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(who) => me.set(Some(Some(who))),
-                Err(SendError::Unreachable) => problem.set(Some(i18n.t("coord.unreachable"))),
                 Err(SendError::Refused { detail } | SendError::NotAllowed { detail }) => {
                     problem.set(Some(i18n.fill("coord.login_failed", &[("detail", &detail)])))
                 }
@@ -56,17 +91,12 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
 }
 
 #[component]
-fn Overview(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
+fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
     let i18n = use_i18n();
-    // None while loading; Some(Err) when the server could not be reached.
-    let (held, set_held) = signal(None::<Result<heard_domain::wire::Stats, ()>>);
-    let refresh = move || {
-        set_held.set(None);
-        spawn_local(async move {
-            set_held.set(Some(sync::fetch_stats().await.map_err(|_| ())));
-        });
-    };
-    refresh();
+    let tab = RwSignal::new(Tab::Dashboard);
+    // The partnership key, when this browser holds it (see `key.rs`).
+    let held = RwSignal::new(key::held(&who.key_fingerprint));
+    let who_setup = StoredValue::new(who.clone());
     let csrf = who.csrf_token.clone();
     let logout = move |_| {
         let csrf = csrf.clone();
@@ -75,28 +105,32 @@ fn Overview(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
             me.set(Some(None));
         });
     };
+    let role = if who.role == Role::Coordinator { i18n.t("coord.role.coordinator") } else { i18n.t("coord.role.analyst") };
+    let tab_button = move |t: Tab, key: &'static str| {
+        view! {
+            <button type="button" class="tab" aria-current=move || (tab.get() == t).then_some("page") on:click=move |_| tab.set(t)>
+                {move || i18n.t(key)}
+            </button>
+        }
+    };
     view! {
-        <p>{i18n.fill("coord.signed_in", &[("email", &who.email), ("partnership", &who.partnership)])}</p>
-        <dl class="stats">
-            <dt>{i18n.t("coord.held")}</dt>
-            <dd data-testid="responses-held">
-                {move || match held.get() {
-                    None => i18n.t("coord.loading"),
-                    Some(Ok(s)) => s.responses.to_string(),
-                    Some(Err(())) => "—".to_string(),
-                }}
-            </dd>
-            <dt>{i18n.t("coord.outcomes")}</dt>
-            <dd data-testid="outcomes-held">
-                {move || match held.get() {
-                    None => i18n.t("coord.loading"),
-                    Some(Ok(s)) => s.outcomes.to_string(),
-                    Some(Err(())) => "—".to_string(),
-                }}
-            </dd>
-        </dl>
-        <p role="status">{move || matches!(held.get(), Some(Err(()))).then(|| i18n.t("coord.unreachable"))}</p>
-        <button type="button" on:click=move |_| refresh()>{i18n.t("coord.refresh")}</button>
-        <button type="button" on:click=logout>{i18n.t("coord.logout")}</button>
+        <p class="signed-in">
+            {i18n.fill("coord.signed_in", &[("email", &who.email), ("partnership", &who.partnership), ("role", &role)])}
+            " "
+            <button type="button" on:click=logout>{i18n.t("coord.logout")}</button>
+        </p>
+        <nav class="tabs" aria-label=move || i18n.t("coord.sections")>
+            {tab_button(Tab::Dashboard, "coord.tab.dashboard")}
+            {tab_button(Tab::Setup, "coord.tab.setup")}
+            {(who.role == Role::Coordinator).then(|| tab_button(Tab::Import, "coord.tab.import"))}
+        </nav>
+        {move || match tab.get() {
+            Tab::Dashboard => view! { <dashboard::DashboardView /> }.into_any(),
+            Tab::Setup => view! { <setup::SetupView who=who_setup.get_value() held /> }.into_any(),
+            Tab::Import => {
+                let who = who_setup.get_value();
+                view! { <import::ImportView csrf=who.csrf_token fingerprint=who.key_fingerprint held /> }.into_any()
+            }
+        }}
     }
 }

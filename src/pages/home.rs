@@ -13,7 +13,8 @@ pub fn HomePage() -> impl IntoView {
                 <li><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></li>
                 <li><Link href="/enrol".to_string()>{move || i18n.t("nav.enrol")}</Link></li>
                 <li><Link href="/outbox".to_string()>{move || i18n.t("nav.outbox")}</Link></li>
-                <li><Link href="/coordinator".to_string()>{move || i18n.t("nav.coordinator")}</Link></li>
+                // The coordinator's pages are a separate, smaller app: a full page load.
+                <li><a href="/coordinator">{move || i18n.t("nav.coordinator")}</a></li>
             </ul>
         </nav>
     }

@@ -1,14 +1,12 @@
 //! One module per route.
 
 mod child;
-mod coordinator;
 mod enrol;
 mod home;
 mod outbox;
 mod run;
 
 pub use child::ChildPage;
-pub use coordinator::CoordinatorPage;
 pub use enrol::EnrolPage;
 pub use home::HomePage;
 pub use outbox::OutboxPage;

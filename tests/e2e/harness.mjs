@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const serverBin = process.env.HEARD_SERVER_BIN ?? join(root, "target/debug/heard-server");
+export const SERVER_BIN = serverBin;
 const dist = process.env.HEARD_DIST ?? join(root, "dist");
 
 // Flags for a closed network (TOOLCHAIN.md): without them Chromium keeps calling home.
@@ -22,10 +23,14 @@ const CHROMIUM_ARGS = [
  * Starts a server and a browser before the file's tests and stops them after; the returned
  * object's `server` and `browser` are set once the tests run.
  */
-export function serverAndBrowser() {
+/**
+ * One server and browser for a test file. The demo partnership starts with `demoCases`
+ * synthetic cases (none by default, so counts in a test are its own).
+ */
+export function serverAndBrowser({ demoCases = 0 } = {}) {
   const shared = {};
   before(async () => {
-    shared.server = new Server();
+    shared.server = new Server(demoCases);
     await shared.server.start();
     shared.browser = await launchBrowser();
   });
@@ -38,7 +43,8 @@ export function serverAndBrowser() {
 
 /** A running heard-server. `stop()` and `start()` again keep the same port and database. */
 export class Server {
-  constructor() {
+  constructor(demoCases = 0) {
+    this.demoCases = demoCases;
     this.dir = mkdtempSync(join(tmpdir(), "heard-e2e-"));
     this.port = 0;
     this.proc = null;
@@ -49,7 +55,7 @@ export class Server {
   }
 
   async start() {
-    const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", dist, "--demo"];
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", dist, "--demo", "--demo-cases", String(this.demoCases)];
     this.proc = spawn(serverBin, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     this.proc.stderr.on("data", (d) => { stderr += d; });
@@ -60,6 +66,7 @@ export class Server {
         const m = out.match(/running at http:\/\/127\.0\.0\.1:(\d+)/);
         if (m) {
           this.enrolmentText = out.match(/enrol a tablet with:\s+(\S+)/)[1];
+          this.keyFile = out.match(/partnership key file:\s+(\S+)/)?.[1];
           ok(m);
         }
       });

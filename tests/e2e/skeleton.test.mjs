@@ -240,7 +240,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.equal((await oversized.json()).error, "too_large");
   const anonymous = await page.request.post(`${env.server.url}/api/v1/responses`, { headers: { "content-type": "application/json" }, data: "{}" });
   assert.equal(anonymous.status(), 401, "only an enrolled tablet may send");
-  await page.getByRole("button", { name: "Refresh" }).click();
+  await page.reload();
   await page.getByTestId("responses-held").filter({ hasText: /^1$/ }).waitFor();
   assert.equal(await heldOnServer(), 1);
 

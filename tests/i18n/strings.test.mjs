@@ -17,9 +17,11 @@ function sources(dir) {
   });
 }
 
-const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome"];
+const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "dash", "setup", "import", "create"];
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
-const used = new Set(sources(join(root, "src")).flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
+// The dashboard's headings are keys the server sends, named in the domain crate.
+const dashboardSource = [readFileSync(join(root, "domain/src/dashboard.rs"), "utf8")];
+const used = new Set([...sources(join(root, "src")), ...dashboardSource].flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
 const families = [
   ...[1, 2, 3].map((n) => `faces.3.${n}`),
   ...[1, 2, 3, 4, 5].map((n) => `faces.5.${n}`),
@@ -29,6 +31,10 @@ const families = [
   ...["early_years", "middle", "teen", "symbols"].map((b) => `forms.band.${b}`),
   ...["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"].map((f) => `session.flag.${f}`),
   ...["start", "review", "closing"].map((st) => `session.stage.${st}`),
+  ...["voice_by_agency", "voice_by_band", "voice_by_flag", "outcomes_by_agency", "change_by_outcome", "change_by_agency", "focus_voice", "focus_outcomes", "focus_change", "drift_by_agency", "drift_focus"].map((t) => `dash.table.${t}`),
+  ...["voice", "outcomes", "focus", "drift", "said"].flatMap((s) => [`dash.section.${s}`, `dash.section.${s}.intro`]),
+  ...["better", "same", "worse", ...[0, 1, 2, 3].map((i) => `drift_${i}`)].map((c) => `dash.col.${c}`),
+  ...["school", "health", "early_help", "police", "housing", "voluntary_sector", "social_care", "other"].map((k) => `setup.kind.${k}`),
   ...["needs_met", "stepped_down", "stepped_up", "child_protection", "specialist", "disengaged", "moved_away", "other"].map((o) => `outcome.${o}`),
 ];
 const needed = new Set([...used, ...families]);

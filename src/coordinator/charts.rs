@@ -1,0 +1,109 @@
+//! SVG charts for the dashboard. Each is a picture of the table printed beside it (which is
+//! its text alternative); colours come with a legend and every bar carries its numbers, so
+//! no meaning rests on colour alone. A row with a hidden count ("c") is not drawn.
+
+use crate::i18n::use_i18n;
+use heard_domain::dashboard::Table;
+use heard_domain::drawing::{Drawing, BRUSH_WIDTHS, PALETTE};
+use heard_domain::suppress::Cell;
+use leptos::prelude::*;
+
+/// Colours that stay apart for the common colour-vision differences (Okabe and Ito).
+const COLOURS: [&str; 9] = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000", "#999999"];
+
+const WIDTH: f64 = 640.0;
+/// Each row: its heading on one line, its bar below.
+const ROW: f64 = 44.0;
+const BAR: f64 = 18.0;
+
+/// One bar per row, split by column, as shares of the row.
+#[component]
+pub fn StackedBars(table: Table, title: String, words: Callback<String, String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let height = ROW * table.rows.len() as f64 + 8.0;
+    let bar = WIDTH - 2.0;
+    let rows = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, label)| {
+            let y = 4.0 + ROW * r as f64;
+            let bar_y = y + 18.0;
+            let name = label.text(&|k| words.run(k.to_string()));
+            let cells = &table.counts.cells[r];
+            let total = table.counts.row_totals[r];
+            let shown: Option<Vec<u64>> = cells.iter().map(|c| c.count()).collect();
+            let segments = match (shown, total) {
+                (Some(counts), Cell::Count(t)) if t > 0 => {
+                    let mut x = 1.0;
+                    counts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, n)| **n > 0)
+                        .map(|(c, n)| {
+                            let w = bar * *n as f64 / t as f64;
+                            let seg = view! {
+                                <rect x=x y=bar_y width=w height=BAR fill=COLOURS[c % COLOURS.len()]>
+                                    <title>{format!("{}: {n}", table.columns[c].text(&|k| words.run(k.to_string())))}</title>
+                                </rect>
+                            };
+                            x += w;
+                            seg
+                        })
+                        .collect_view()
+                        .into_any()
+                }
+                (_, Cell::Count(0)) => ().into_any(),
+                _ => view! { <text x=1.0 y=bar_y + 14.0 class="chart-hidden">{i18n.t("dash.chart.hidden")}</text> }.into_any(),
+            };
+            view! {
+                <text x=1.0 y=y + 13.0 class="chart-label">{name}</text>
+                {segments}
+            }
+        })
+        .collect_view();
+    let legend = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, label)| {
+            view! {
+                <li><span class="swatch" style:background=COLOURS[c % COLOURS.len()]></span>{label.text(&|k| words.run(k.to_string()))}</li>
+            }
+        })
+        .collect_view();
+    let described = i18n.fill("dash.chart.label", &[("title", &title)]);
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=described width="100%">
+                {rows}
+            </svg>
+            <ul class="legend" aria-label=i18n.t("dash.chart.legend")>{legend}</ul>
+        </figure>
+    }
+}
+
+/// A drawing a child shared, redrawn from its strokes.
+#[component]
+pub fn SharedDrawing(strokes: String, label: String) -> impl IntoView {
+    let Ok(d) = Drawing::decode(&strokes) else {
+        return ().into_any();
+    };
+    let lines = d
+        .strokes
+        .iter()
+        .map(|s| {
+            let points: String = s.points.iter().map(|p| format!("{},{} ", p.x, p.y)).collect();
+            let colour = if s.eraser { "#ffffff" } else { PALETTE.get(usize::from(s.colour)).copied().unwrap_or("#1f1f1f") };
+            let width = BRUSH_WIDTHS.get(usize::from(s.brush)).copied().unwrap_or(12);
+            view! { <polyline points=points fill="none" stroke=colour stroke-width=width stroke-linecap="round" stroke-linejoin="round" /> }
+        })
+        .collect_view();
+    view! {
+        <svg class="shared-drawing" viewBox=format!("0 0 {} {}", d.width, d.height) role="img" aria-label=label>
+            <rect width=d.width height=d.height fill="#ffffff" />
+            {lines}
+        </svg>
+    }
+    .into_any()
+}

@@ -1,0 +1,353 @@
+//! The partnership's setup: the key in this browser, agencies, enrolment codes, devices (with
+//! revoke), analyst accounts and the audit log. Analysts see it but cannot change it.
+
+use super::key;
+use super::problem_text;
+use crate::i18n::use_i18n;
+use crate::sync;
+use heard_domain::access::{AgencyKind, AgencyV1, AuditEntryV1, DeviceV1, Me, NewAgency, NewUser, Role};
+use heard_domain::enrolment::{normalise_code, EnrolmentText, KeyBackup};
+use heard_domain::Day;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+const KINDS: [AgencyKind; 8] = [
+    AgencyKind::School,
+    AgencyKind::Health,
+    AgencyKind::EarlyHelp,
+    AgencyKind::Police,
+    AgencyKind::Housing,
+    AgencyKind::VoluntarySector,
+    AgencyKind::SocialCare,
+    AgencyKind::Other,
+];
+
+/// A day from Unix seconds, as `2026-11-26`.
+pub(crate) fn day_of(secs: i64) -> String {
+    Day::from_unix_days(secs.div_euclid(86_400)).map(|d| d.to_string()).unwrap_or_default()
+}
+
+#[component]
+pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let coordinator = who.role == Role::Coordinator;
+    let agencies = RwSignal::new(Vec::<AgencyV1>::new());
+    let devices = RwSignal::new(Vec::<DeviceV1>::new());
+    let audit = RwSignal::new(Vec::<AuditEntryV1>::new());
+    let problem = RwSignal::new(None::<String>);
+    let reload = move || {
+        spawn_local(async move {
+            match sync::agencies().await {
+                Ok(a) => agencies.set(a),
+                Err(e) => problem.set(Some(problem_text(&i18n, e))),
+            }
+            if let Ok(d) = sync::devices().await {
+                devices.set(d);
+            }
+            if coordinator {
+                if let Ok(a) = sync::audit_log().await {
+                    audit.set(a);
+                }
+            }
+        });
+    };
+    reload();
+    let csrf = StoredValue::new(who.csrf_token.clone());
+    view! {
+        <p role="alert" class="problem">{move || problem.get()}</p>
+        <KeyPanel who=who.clone() held />
+        <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
+        {coordinator.then(|| view! { <Codes agencies held partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
+        <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
+        {coordinator.then(|| view! { <Analysts csrf on_change=Callback::new(move |()| reload()) /> })}
+        {coordinator.then(|| view! { <Audit audit /> })}
+    }
+}
+
+#[component]
+fn KeyPanel(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = RwSignal::new(None::<String>);
+    let fingerprint = StoredValue::new(who.key_fingerprint.clone());
+    let partnership = StoredValue::new(who.partnership.clone());
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        spawn_local(async move {
+            let Some(text) = key::read_chosen_file(&input).await else {
+                status.set(Some(i18n.t("setup.key.unreadable")));
+                return;
+            };
+            let message = match key::restore(&text, &fingerprint.get_value()).await {
+                Ok(k) => {
+                    held.set(Some(k));
+                    i18n.t("setup.key.restored")
+                }
+                Err(key::RestoreError::OtherPartnership(name)) => i18n.fill("setup.key.other_partnership", &[("partnership", &name)]),
+                Err(key::RestoreError::File(e)) => i18n.fill("setup.key.bad_file", &[("detail", &e.to_string())]),
+                Err(key::RestoreError::Unavailable) => i18n.t("setup.key.unavailable"),
+            };
+            status.set(Some(message));
+        });
+    };
+    let save_backup = move |_| {
+        if let Some(k) = held.get_untracked() {
+            let file = KeyBackup::new(&partnership.get_value(), &k, &fingerprint.get_value()).to_json();
+            key::download("heard-partnership-key.json", &file, "application/json");
+        }
+    };
+    let forget = move |_| {
+        key::forget(&fingerprint.get_value());
+        held.set(None);
+        status.set(Some(i18n.t("setup.key.forgotten")));
+    };
+    view! {
+        <section aria-labelledby="h-key" class="setup-part">
+            <h2 id="h-key">{move || i18n.t("setup.key.title")}</h2>
+            {move || match held.get() {
+                Some(_) => view! {
+                    <p>{i18n.t("setup.key.held")}</p>
+                    <button type="button" on:click=save_backup>{i18n.t("setup.key.save")}</button>
+                    " "
+                    <button type="button" on:click=forget>{i18n.t("setup.key.forget")}</button>
+                }.into_any(),
+                None => view! {
+                    <p>{i18n.t("setup.key.missing")}</p>
+                    <label for="key-file">{i18n.t("setup.key.restore")}</label>
+                    <input id="key-file" type="file" accept=".json,application/json" on:change=on_file />
+                }.into_any(),
+            }}
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn Agencies(agencies: RwSignal<Vec<AgencyV1>>, coordinator: bool, csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new(AgencyKind::School);
+    let status = RwSignal::new(None::<String>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let agency = NewAgency { name: name.get_untracked(), kind: kind.get_untracked() };
+        spawn_local(async move {
+            match sync::create_agency(&csrf.get_value(), &agency).await {
+                Ok(a) => {
+                    status.set(Some(i18n.fill("setup.agency.added", &[("name", &a.name)])));
+                    name.set(String::new());
+                    on_change.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="h-agencies" class="setup-part">
+            <h2 id="h-agencies">{move || i18n.t("setup.agency.title")}</h2>
+            <table aria-labelledby="h-agencies">
+                <thead><tr><th scope="col">{move || i18n.t("setup.agency.name")}</th><th scope="col">{move || i18n.t("setup.agency.kind")}</th></tr></thead>
+                <tbody>
+                    {move || agencies.get().into_iter().map(|a| view! {
+                        <tr><th scope="row">{a.name}</th><td>{i18n.t(&format!("setup.kind.{}", a.kind.as_str()))}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {coordinator.then(|| view! {
+                <form on:submit=add class="inline-form">
+                    <div>
+                        <label for="agency-name">{move || i18n.t("setup.agency.name")}</label>
+                        <input id="agency-name" type="text" required maxlength="120" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    </div>
+                    <div>
+                        <label for="agency-kind">{move || i18n.t("setup.agency.kind")}</label>
+                        <select id="agency-kind" on:change=move |ev| if let Some(k) = AgencyKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                            {KINDS.map(|k| view! { <option value=k.as_str()>{move || i18n.t(&format!("setup.kind.{}", k.as_str()))}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="primary">{move || i18n.t("setup.agency.add")}</button>
+                </form>
+            })}
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, partnership_csrf: StoredValue<String>, on_issue: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = RwSignal::new(String::new());
+    let issued = RwSignal::new(None::<(String, String)>);
+    let status = RwSignal::new(None::<String>);
+    let issue = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(k) = held.get_untracked() else {
+            status.set(Some(i18n.t("setup.code.need_key")));
+            return;
+        };
+        let agency_id = match chosen.get_untracked() {
+            id if id.is_empty() => agencies.get_untracked().first().map(|a| a.id.clone()).unwrap_or_default(),
+            id => id,
+        };
+        spawn_local(async move {
+            match sync::issue_code(&partnership_csrf.get_value(), &agency_id).await {
+                Ok(c) => {
+                    let Some(code) = normalise_code(&c.code) else { return };
+                    let text = EnrolmentText { code, key: k }.to_string();
+                    status.set(Some(i18n.fill("setup.code.expires", &[("date", &day_of(c.expires_at))])));
+                    issued.set(Some((c.agency, text)));
+                    on_issue.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="h-codes" class="setup-part">
+            <h2 id="h-codes">{move || i18n.t("setup.code.title")}</h2>
+            <p>{move || i18n.t("setup.code.intro")}</p>
+            <form on:submit=issue class="inline-form">
+                <div>
+                    <label for="code-agency">{move || i18n.t("setup.code.agency")}</label>
+                    <select id="code-agency" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        {move || agencies.get().into_iter().map(|a| view! { <option value=a.id>{a.name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="primary">{move || i18n.t("setup.code.issue")}</button>
+            </form>
+            {move || issued.get().map(|(agency, text)| view! {
+                <label for="code-text">{i18n.fill("setup.code.for", &[("agency", &agency)])}</label>
+                <textarea id="code-text" readonly rows="2" class="code-text">{text}</textarea>
+            })}
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = RwSignal::new(None::<String>);
+    let revoke = move |id: String| {
+        let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t("setup.device.confirm")).ok()).unwrap_or(false);
+        if !sure {
+            return;
+        }
+        spawn_local(async move {
+            match sync::revoke_device(&csrf.get_value(), &id).await {
+                Ok(_) => {
+                    status.set(Some(i18n.t("setup.device.revoked")));
+                    on_change.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="h-devices" class="setup-part">
+            <h2 id="h-devices">{move || i18n.t("setup.device.title")}</h2>
+            <div class="table-scroll" tabindex="0">
+                <table aria-labelledby="h-devices">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || i18n.t("setup.agency.name")}</th>
+                            <th scope="col">{move || i18n.t("setup.device.enrolled")}</th>
+                            <th scope="col">{move || i18n.t("setup.device.last_sync")}</th>
+                            <th scope="col">{move || i18n.t("setup.device.state")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || devices.get().into_iter().enumerate().map(|(n, d)| {
+                            let id = d.id.clone();
+                            let label = i18n.fill("setup.device.revoke_named", &[("n", &(n + 1).to_string()), ("agency", &d.agency)]);
+                            view! {
+                                <tr>
+                                    <th scope="row">{d.agency.clone()}</th>
+                                    <td>{day_of(d.enrolled_at)}</td>
+                                    <td>{d.last_sync_at.map_or_else(|| i18n.t("setup.device.never"), day_of)}</td>
+                                    <td>
+                                        {if d.revoked {
+                                            i18n.t("setup.device.is_revoked").into_any()
+                                        } else if coordinator {
+                                            view! { <button type="button" aria-label=label on:click=move |_| revoke(id.clone())>{i18n.t("setup.device.revoke")}</button> }.into_any()
+                                        } else {
+                                            i18n.t("setup.device.active").into_any()
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn Analysts(csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let status = RwSignal::new(None::<String>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let user = NewUser { email: email.get_untracked(), password: password.get_untracked(), role: Role::Analyst };
+        spawn_local(async move {
+            match sync::create_user(&csrf.get_value(), &user).await {
+                Ok(_) => {
+                    status.set(Some(i18n.fill("setup.analyst.created", &[("email", &user.email)])));
+                    email.set(String::new());
+                    password.set(String::new());
+                    on_change.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="h-analysts" class="setup-part">
+            <h2 id="h-analysts">{move || i18n.t("setup.analyst.title")}</h2>
+            <p>{move || i18n.t("setup.analyst.intro")}</p>
+            <form on:submit=create class="inline-form">
+                <div>
+                    <label for="analyst-email">{move || i18n.t("coord.email")}</label>
+                    <input id="analyst-email" type="email" autocomplete="off" required prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                </div>
+                <div>
+                    <label for="analyst-password">{move || i18n.t("setup.analyst.password")}</label>
+                    <input id="analyst-password" type="password" autocomplete="new-password" required minlength="12" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="primary">{move || i18n.t("setup.analyst.create")}</button>
+            </form>
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+#[component]
+fn Audit(audit: RwSignal<Vec<AuditEntryV1>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section aria-labelledby="h-audit" class="setup-part">
+            <h2 id="h-audit">{move || i18n.t("setup.audit.title")}</h2>
+            <div class="table-scroll" tabindex="0">
+                <table aria-labelledby="h-audit">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || i18n.t("setup.audit.when")}</th>
+                            <th scope="col">{move || i18n.t("setup.audit.who")}</th>
+                            <th scope="col">{move || i18n.t("setup.audit.what")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || audit.get().into_iter().take(50).map(|e| view! {
+                            <tr><td>{day_of(e.at)}</td><td>{e.actor}</td><td>{e.detail}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,210 @@
+// The coordinator preparing a board report: log in, read each of the audit's questions on
+// the dashboard (charts and tables), narrow it with a filter, see small numbers hidden as
+// "c", download a table as CSV and find the same cells in it. Axe on every screen.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { serverAndBrowser, axeViolations, watchConsole, logIn, SERVER_BIN } from "./harness.mjs";
+
+// A partnership with some history: synthetic cases, generated, no real child.
+const env = serverAndBrowser({ demoCases: 300 });
+
+/** The cells of a table's body, row by row, as the page shows them. */
+async function bodyCells(table) {
+  return table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("th, td")].map((c) => c.textContent.trim())));
+}
+
+test("a coordinator reads the dashboard, filters it, and exports a table as shown", async () => {
+  const context = await env.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await logIn(page, env.server);
+
+  for (const heading of ["Were children heard?", "What happened, and did children say things got better?", "Disabled children and homeless families", "Drift", "What children said"]) {
+    await page.getByRole("heading", { name: heading, level: 2 }).waitFor();
+  }
+  const voice = page.getByRole("table", { name: "Voice captured, by agency" });
+  const rows = await bodyCells(voice);
+  assert.deepEqual(rows.map((r) => r[0]), ["Demo Early Help Team", "Demo Family Support Charity", "Demo Health Visiting", "Demo Housing Options", "Demo Primary School"]);
+  const total = Number(await voice.locator("tfoot td").nth(2).textContent());
+  assert.ok(total > 250, `about 300 cases, ${total} shown`);
+  await page.getByRole("img", { name: "Voice captured, by agency: bar chart. The same figures are in the table below." }).waitFor();
+  // Every count on the page is 0, more than 5, or hidden as "c"; some are hidden.
+  const counts = await page.locator(".dash-table tbody td:not(:last-child), .dash-table tfoot td:not(:last-child)").allTextContents();
+  const numbers = counts.filter((c) => /^\d+$/.test(c)).map(Number);
+  assert.ok(numbers.length > 50);
+  assert.deepEqual(numbers.filter((n) => n >= 1 && n <= 5), [], "no count from 1 to 5 is shown");
+  assert.ok(counts.includes("c"), "some small numbers are hidden");
+  await page.getByText("“c” stands for a number from 1 to 5").waitFor();
+  // What children agreed to share, with no case or name.
+  assert.ok((await page.getByRole("list", { name: "Shared words and drawings" }).getByRole("listitem").count()) > 3);
+  assert.deepEqual(await axeViolations(page), [], "dashboard");
+
+  // Only the teenagers.
+  await page.getByRole("combobox", { name: "Age band" }).selectOption({ label: "Teen (13–18)" });
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.getByRole("table", { name: "Voice captured, by age band" }).waitFor();
+  const bands = await bodyCells(page.getByRole("table", { name: "Voice captured, by age band" }));
+  for (const row of bands) {
+    if (row[0] !== "Teen (13–18)") assert.deepEqual(row.slice(1, 4), ["0", "0", "0"], `${row[0]} is filtered out`);
+  }
+  const teenTotal = Number(await page.getByRole("table", { name: "Voice captured, by agency" }).locator("tfoot td").nth(2).textContent());
+  assert.ok(teenTotal > 0 && teenTotal < total, `${teenTotal} of ${total}`);
+
+  // The same table, as CSV, with the same filter and the same hidden cells.
+  const shown = await bodyCells(page.getByRole("table", { name: "Voice captured, by agency" }));
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download “Voice captured, by agency” as CSV" }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
+  assert.equal(csv[0], "Agency,Heard,Not heard,Total,Share heard");
+  assert.deepEqual(
+    csv.slice(1, 1 + shown.length).map((line) => line.split(",").slice(0, 4)),
+    shown.map((r) => r.slice(0, 4)),
+  );
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a coordinator sets up the partnership and imports outcomes from a CSV with some bad lines", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await logIn(page, env.server);
+  const held = page.getByTestId("outcomes-held").filter({ hasText: /^\d+$/ });
+  await held.waitFor();
+  const outcomesBefore = Number(await held.textContent());
+
+  // This browser has no key yet: restore it from the backup file the demo wrote.
+  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("heading", { name: "Partnership key" }).waitFor();
+  await page.getByText("This browser does not hold the partnership key.").waitFor();
+  await page.getByLabel("Partnership key backup file").setInputFiles({ name: "wrong.json", mimeType: "application/json", buffer: Buffer.from('{"not": "a key"}') });
+  await page.getByRole("status").getByText("That file cannot be used: this is not a Heard partnership key backup file.").waitFor();
+  assert.ok(env.server.keyFile, "the demo server names its key file");
+  await page.getByLabel("Partnership key backup file").setInputFiles(env.server.keyFile);
+  await page.getByRole("status").getByText("The partnership key is restored on this browser.").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "setup");
+
+  // A new agency, and an enrolment code for it that a tablet can read.
+  await page.getByRole("textbox", { name: "Agency" }).fill("Riverside Youth Club");
+  await page.getByRole("combobox", { name: "Kind" }).selectOption({ label: "Voluntary sector" });
+  await page.getByRole("button", { name: "Add the agency" }).click();
+  await page.getByRole("status").getByText("Riverside Youth Club is added.").waitFor();
+  await page.getByRole("table", { name: "Agencies" }).getByRole("rowheader", { name: "Riverside Youth Club" }).waitFor();
+  await page.getByRole("combobox", { name: "Agency for the tablet" }).selectOption({ label: "Riverside Youth Club" });
+  await page.getByRole("button", { name: "Issue an enrolment code" }).click();
+  const code = await page.getByRole("textbox", { name: "Enrolment code for Riverside Youth Club" }).inputValue();
+  assert.match(code, /^HEARD-[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Za-z0-9_-]{43}$/);
+  assert.equal(code.split("-").slice(3).join("-"), env.server.enrolmentText.split("-").slice(3).join("-"), "the code carries the partnership key");
+  const enrolled = await page.request.post(`${env.server.url}/api/v1/enrol`, { data: { code: code.split("-").slice(1, 3).join("-") } });
+  assert.equal((await enrolled.json()).agency, "Riverside Youth Club", "a tablet can enrol with it");
+
+  // The new tablet is listed, and can be revoked.
+  await page.getByRole("button", { name: "Partnership setup" }).click();
+  const devices = page.getByRole("table", { name: "Tablets" });
+  await devices.getByRole("rowheader", { name: "Riverside Youth Club" }).waitFor();
+  page.once("dialog", (d) => d.accept());
+  await devices.getByRole("button", { name: /Revoke tablet \d+ \(Riverside Youth Club\)/ }).click();
+  await page.getByRole("status").getByText("The tablet is revoked.").waitFor();
+
+  // An analyst account.
+  await page.getByRole("textbox", { name: "Email" }).fill("analyst@demo.heard");
+  await page.getByLabel("Password (at least 12 characters)").fill("a long analyst password");
+  await page.getByRole("button", { name: "Create the analyst account" }).click();
+  await page.getByRole("status").getByText("analyst@demo.heard can now log in as an analyst.").waitFor();
+
+  // The import: two good lines, three bad ones, named by line.
+  await page.getByRole("button", { name: "Import outcomes" }).click();
+  const csv = [
+    "Case reference,Outcome,Date closed",
+    "EH-2026-0001,Stepped down,2026-10-01",
+    "EH-2026-0002,adopted,2026-10-01",
+    "EH-2026-0003,Needs met,31/09/2026",
+    ",Other,2026-10-01",
+    "eh 2026 0005,\"Referred to a specialist service\",02/10/2026",
+  ].join("\r\n");
+  await page.getByLabel("Outcomes file (CSV)").setInputFiles({ name: "closures.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByText("2 lines are ready to import. 3 lines have problems and will be left out.").waitFor();
+  const lines = await page.getByRole("list", { name: "Lines that cannot be imported" }).getByRole("listitem").allTextContents();
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /^Line 3: unknown outcome "adopted"/);
+  assert.equal(lines[1], 'Line 4: "31/09/2026" is not a date (write 2026-04-30 or 30/04/2026)');
+  assert.equal(lines[2], "Line 5: no case reference");
+  assert.deepEqual(await axeViolations(page), [], "import preview");
+  await page.getByRole("button", { name: "Import 2 outcomes" }).click();
+  await page.getByText("Imported 2 outcomes: 2 new, 0 already held from an earlier import.").waitFor();
+  // Again: nothing twice.
+  await page.getByRole("button", { name: "Import 2 outcomes" }).click();
+  await page.getByText("Imported 2 outcomes: 0 new, 2 already held from an earlier import.").waitFor();
+
+  await page.getByRole("button", { name: "Dashboard" }).click();
+  await page.getByTestId("outcomes-held").filter({ hasText: String(outcomesBefore + 2) }).waitFor();
+  // The server holds pseudonyms only: no case reference from the file.
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const audit = await (await page.request.get(`${env.server.url}/api/v1/audit`, { headers: { cookie } })).text();
+  assert.ok(audit.includes("outcomes imported") && !audit.includes("EH-2026"), audit.slice(0, 300));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a new partnership is created with a key made in the browser, after its backup is saved", async () => {
+  // Whoever runs the server makes a one-time setup code.
+  const database = `sqlite:${join(env.server.dir, "heard.sqlite3")}`;
+  const printed = execFileSync(SERVER_BIN, ["--database-url", database, "--new-partnership-code"], { encoding: "utf8" });
+  const setupCode = printed.match(/Partnership setup code \(works once, for 7 days\): ([A-Z2-9]{5}-[A-Z2-9]{5})/)[1];
+
+  const context = await env.browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${env.server.url}/coordinator`);
+  await page.getByRole("button", { name: "Set up a new partnership" }).click();
+  await page.getByRole("textbox", { name: "Setup code" }).fill(setupCode);
+  await page.getByRole("textbox", { name: "Partnership name" }).fill("Riverside Partnership");
+  await page.getByRole("textbox", { name: "Email" }).fill("lead@riverside.test");
+  await page.getByLabel("Password (at least 12 characters)").fill("a long coordinator password");
+  await page.getByRole("button", { name: "Make the partnership key" }).click();
+  assert.deepEqual(await axeViolations(page), [], "new partnership: save the key");
+
+  // Nothing is created until the backup is saved and that is confirmed.
+  const create = page.getByRole("button", { name: "Create the partnership" });
+  assert.ok(await create.isDisabled());
+  assert.ok(await page.getByRole("checkbox", { name: "I have saved the key backup file somewhere safe" }).isDisabled());
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Save the key backup file" }).click()]);
+  const backup = JSON.parse(readFileSync(await download.path(), "utf8"));
+  assert.equal(backup.heard_partnership_key, 1);
+  assert.equal(backup.partnership, "Riverside Partnership");
+  const key = Buffer.from(backup.key, "base64url");
+  assert.equal(key.length, 32);
+  assert.equal(backup.fingerprint, createHash("sha256").update(key).digest("hex"));
+  await page.getByRole("checkbox", { name: "I have saved the key backup file somewhere safe" }).check();
+  await create.click();
+  await page.getByText("Logged in as lead@riverside.test, Riverside Partnership. Role: coordinator.").waitFor();
+  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByText("This browser holds the partnership key").waitFor();
+
+  // The server knows the fingerprint, never the key.
+  const me = await (await page.request.get(`${env.server.url}/api/v1/me`)).json();
+  assert.equal(me.key_fingerprint, backup.fingerprint);
+  const stored = readFileSync(join(env.server.dir, "heard.sqlite3")).toString("latin1") + readFileSync(join(env.server.dir, "heard.sqlite3-wal")).toString("latin1");
+  assert.ok(stored.includes(backup.fingerprint), "the fingerprint is in the database");
+  assert.ok(!stored.includes(backup.key) && !stored.includes(key.toString("hex")), "the key is not");
+  // The setup code worked once.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Set up a new partnership" }).click();
+  await page.getByRole("textbox", { name: "Setup code" }).fill(setupCode);
+  await page.getByRole("textbox", { name: "Partnership name" }).fill("Copycat");
+  await page.getByRole("textbox", { name: "Email" }).fill("copy@riverside.test");
+  await page.getByLabel("Password (at least 12 characters)").fill("a long coordinator password");
+  await page.getByRole("button", { name: "Make the partnership key" }).click();
+  await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Save the key backup file" }).click()]);
+  await page.getByRole("checkbox", { name: "I have saved the key backup file somewhere safe" }).check();
+  await create.click();
+  await page.getByRole("alert").getByText("setup_code: that setup code is not valid").waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
