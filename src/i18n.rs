@@ -15,8 +15,16 @@ pub struct I18n {
 
 impl I18n {
     pub fn new() -> I18n {
-        let all = Arc::new(shipped_ui_strings());
-        I18n { lang: RwSignal::new(Lang::en()), all: StoredValue::new(all) }
+        I18n::with(shipped_ui_strings())
+    }
+
+    /// The coordinator's app: the tablet's wording and its own.
+    pub fn for_coordinator() -> I18n {
+        I18n::with(heard_domain::i18n::shipped_coordinator_strings())
+    }
+
+    fn with(strings: Vec<UiStrings>) -> I18n {
+        I18n { lang: RwSignal::new(Lang::en()), all: StoredValue::new(Arc::new(strings)) }
     }
 
     /// The shipped languages with their own names, English first.

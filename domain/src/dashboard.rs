@@ -224,7 +224,11 @@ impl Change {
 pub struct CaseGroup {
     pub agency: Option<String>,
     pub band: Option<AgeBand>,
-    pub flags: u8,
+    /// The SEND and homeless bits (`Flag::bit`) the group's cases share: the focus groups.
+    pub focus: u8,
+    /// Of the group's cases, how many have each circumstance (in `Flag::ALL` order), and
+    /// last how many have none.
+    pub with_flag: [u64; 6],
     pub outcome: Option<Outcome>,
     pub heard: bool,
     /// Only for cases with two or more rated responses.
@@ -240,7 +244,7 @@ pub struct CaseGroup {
 pub struct DriftGroup {
     pub agency: Option<String>,
     /// Only the SEND and homeless bits (the focus groups).
-    pub flags: u8,
+    pub focus: u8,
     pub days: i64,
     pub cases: u64,
 }
@@ -546,12 +550,18 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
         bands.push(Label::key("dash.row.no_band"), |g: &CaseGroup| g.band.is_none());
     }
     voice(TableId::VoiceByBand, "dash.by.band", bands, false, &mut add);
-    let mut flags = Rows::new();
-    for f in Flag::ALL {
-        flags.push(Label::key(format!("session.flag.{}", f.code())), move |g: &CaseGroup| g.flags & f.bit() != 0);
+    // By circumstance: a case may have several, so each row counts its own cases.
+    let mut labels: Vec<Label> = Flag::ALL.iter().map(|f| Label::key(format!("session.flag.{}", f.code()))).collect();
+    labels.push(Label::key("dash.row.no_flag"));
+    let mut raw = vec![vec![0u64; 2]; labels.len()];
+    for g in groups {
+        for (i, n) in g.with_flag.iter().enumerate() {
+            raw[i][usize::from(!g.heard)] += n;
+        }
     }
-    flags.push(Label::key("dash.row.no_flag"), |g: &CaseGroup| g.flags == 0);
-    voice(TableId::VoiceByFlag, "dash.by.flag", flags, true, &mut add);
+    let shown = suppress_table(&raw, true);
+    let (figs, _) = percent_first(&shown);
+    add(TableId::VoiceByFlag, "dash.by.flag", labels, heard_cols.clone(), shown, true, Some((Figure::PercentFirst, figs, None)));
 
     // Outcomes collated.
     let rows = agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case);
@@ -576,11 +586,11 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     change(TableId::ChangeByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false, &mut add);
 
     // Focus groups against all children.
-    voice(TableId::FocusVoice, "dash.by.group", focus_rows(|g: &CaseGroup| g.flags), true, &mut add);
-    let rows = focus_rows(|g: &CaseGroup| g.flags);
+    voice(TableId::FocusVoice, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
+    let rows = focus_rows(|g: &CaseGroup| g.focus);
     let shown = suppress_table(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), true);
     add(TableId::FocusOutcomes, "dash.by.group", rows.labels, outcome_cols, shown, true, None);
-    change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.flags), true, &mut add);
+    change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
 
     // Drift: days from the first response to the recorded outcome.
     let drift_table = |id: TableId, rows_are: &str, rows: Rows<'_, DriftGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
@@ -597,7 +607,7 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
         add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
     };
     drift_table(TableId::DriftByAgency, "dash.by.agency", agency_rows(agencies, |g: &DriftGroup| &g.agency, unknown_drift), false, &mut add);
-    drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.flags), true, &mut add);
+    drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.focus), true, &mut add);
 
     tables
 }
@@ -673,10 +683,20 @@ mod tests {
     }
 
     fn group(agency: &str, flags: u8, outcome: Option<Outcome>, heard: bool, change: Option<(Change, f64)>, cases: u64) -> CaseGroup {
+        let mut with_flag = [0; 6];
+        for (i, f) in Flag::ALL.iter().enumerate() {
+            if flags & f.bit() != 0 {
+                with_flag[i] = cases;
+            }
+        }
+        if flags == 0 {
+            with_flag[5] = cases;
+        }
         CaseGroup {
             agency: Some(agency.into()),
             band: Some(AgeBand::Middle),
-            flags,
+            focus: flags & (Flag::Send.bit() | Flag::Homeless.bit()),
+            with_flag,
             outcome,
             heard,
             change: change.map(|c| c.0),
@@ -733,9 +753,9 @@ mod tests {
     #[test]
     fn drift_is_bucketed_with_the_median_in_days() {
         let drift = vec![
-            DriftGroup { agency: Some("a1".into()), flags: 0, days: 10, cases: 6 },
-            DriftGroup { agency: Some("a1".into()), flags: 0, days: 100, cases: 7 },
-            DriftGroup { agency: Some("a2".into()), flags: 2, days: 200, cases: 8 },
+            DriftGroup { agency: Some("a1".into()), focus: 0, days: 10, cases: 6 },
+            DriftGroup { agency: Some("a1".into()), focus: 0, days: 100, cases: 7 },
+            DriftGroup { agency: Some("a2".into()), focus: 2, days: 200, cases: 8 },
         ];
         let d = build(Filter::default(), agencies(), &[], &drift, vec![]);
         let t = table(&d, TableId::DriftByAgency);

@@ -114,12 +114,33 @@ const SHIPPED_UI: [&str; 3] = [
     include_str!("../i18n/ar.json"),
 ];
 
-/// The translation files shipped with Heard, English first.
+/// The coordinator's own wording (dashboard, setup, import), kept apart so tablets do not
+/// download it.
+const SHIPPED_COORDINATOR: [&str; 3] = [
+    include_str!("../i18n/coordinator/en.json"),
+    include_str!("../i18n/coordinator/pl.json"),
+    include_str!("../i18n/coordinator/ar.json"),
+];
+
+fn parse_all(files: &[&str]) -> Vec<UiStrings> {
+    files.iter().map(|json| serde_json::from_str(json).expect("shipped translation files are valid (tested)")).collect()
+}
+
+/// The translation files shipped with Heard (the tablet's screens), English first.
 pub fn shipped_ui_strings() -> Vec<UiStrings> {
-    SHIPPED_UI
-        .iter()
-        .map(|json| serde_json::from_str(json).expect("shipped translation files are valid (tested)"))
-        .collect()
+    parse_all(&SHIPPED_UI)
+}
+
+/// The tablet's wording and the coordinator's, per language, English first: what the
+/// coordinator's app and the server's CSV headings use.
+pub fn shipped_coordinator_strings() -> Vec<UiStrings> {
+    let mut all = shipped_ui_strings();
+    for extra in parse_all(&SHIPPED_COORDINATOR) {
+        if let Some(base) = all.iter_mut().find(|u| u.lang == extra.lang) {
+            base.strings.extend(extra.strings);
+        }
+    }
+    all
 }
 
 /// The shipped languages, English first.
@@ -142,7 +163,14 @@ mod tests {
 
     #[test]
     fn every_shipped_translation_has_every_english_key_and_no_others() {
-        let all = shipped_ui_strings();
+        for all in [shipped_ui_strings(), shipped_coordinator_strings()] {
+            check_translations(&all);
+        }
+        let coordinator: Vec<Lang> = shipped_coordinator_strings().into_iter().map(|u| u.lang).collect();
+        assert_eq!(coordinator, shipped_langs(), "the coordinator's wording comes in the same languages");
+    }
+
+    fn check_translations(all: &[UiStrings]) {
         let en = &all[0];
         assert_eq!(en.lang, Lang::en());
         assert!(!en.awaiting_review);

@@ -13,7 +13,7 @@
 
 use heard_domain::access::{AgencyKind, Role};
 use heard_domain::dashboard::{Filter, Flag, TableId};
-use heard_domain::i18n::shipped_ui_strings;
+use heard_domain::i18n::shipped_coordinator_strings;
 use heard_domain::wire::ResponseV1;
 use heard_domain::{AgeBand, Day};
 use heard_server::auth::{now, sha256_hex};
@@ -94,7 +94,7 @@ async fn run(label: &str, url: &str, responses: usize) {
         }
         println!("dashboard ({name}): median {} of 7 runs (target 300 ms)", ms(median(times)));
     }
-    let english = shipped_ui_strings().into_iter().next().unwrap();
+    let english = shipped_coordinator_strings().into_iter().next().unwrap();
     let started = Instant::now();
     let d = db.dashboard(&partnership, Filter::default()).await.unwrap();
     let mut bytes = 0;

@@ -25,6 +25,7 @@ on_both_backends!(
     unknown_endpoints_and_methods_answer_json,
     outcomes_are_stored_once_and_bad_ones_rejected_by_name,
     a_batch_cut_at_any_item_and_resent_whole_leaves_each_response_once,
+    an_id_twice_in_one_batch_is_stored_once,
 );
 
 async fn a_valid_response_is_stored_and_counted(w: &World) {
@@ -186,4 +187,16 @@ async fn a_batch_cut_at_any_item_and_resent_whole_leaves_each_response_once(w: &
         held += N as u64;
         assert_eq!(w.held().await, held, "nothing lost or doubled after a cut at {k}");
     }
+}
+
+async fn an_id_twice_in_one_batch_is_stored_once(w: &World) {
+    // The same response twice, then the same id with other content: stored once, the rest
+    // answered as a resend and a conflict, in order.
+    let body = w.batch(&[response_json(ID_A, 1), response_json(ID_A, 1), response_json(ID_A, 3), response_json(ID_B, 2)]);
+    let (status, json) = w.post_batch(&body).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let statuses: Vec<&str> = json["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["accepted", "already_had", "conflict", "accepted"]);
+    assert_eq!(w.held().await, 2);
+    assert_eq!(w.db.count_conflicts().await.unwrap(), 1);
 }

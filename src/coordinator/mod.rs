@@ -28,7 +28,7 @@ enum Tab {
 
 #[component]
 pub fn CoordinatorApp() -> impl IntoView {
-    provide_context(I18n::new());
+    provide_context(I18n::for_coordinator());
     let i18n = use_i18n();
     // None while finding out; Some(None) when nobody is logged in.
     let me = RwSignal::new(None::<Option<Me>>);

@@ -8,7 +8,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use axum::Json;
 use heard_domain::dashboard::{Dashboard, Filter, TableId};
-use heard_domain::i18n::shipped_ui_strings;
+use heard_domain::i18n::shipped_coordinator_strings;
 
 fn filter(query: Option<String>) -> Result<Filter, AppError> {
     Filter::parse_query(query.as_deref().unwrap_or("")).map_err(AppError::BadRequest)
@@ -30,7 +30,7 @@ pub async fn export(State(state): State<AppState>, Staff(staff): Staff, Path(fil
     };
     let dashboard = state.db.dashboard(&staff.partnership_id, filter).await?;
     let table = dashboard.tables.iter().find(|t| t.id == id).expect("every table id is built");
-    let english = shipped_ui_strings().into_iter().next().expect("English is shipped first");
+    let english = shipped_coordinator_strings().into_iter().next().expect("English is shipped first");
     let csv = table.to_csv(&|key| english.get(key).to_string());
     state.db.audit(&staff.partnership_id, &staff.email, "export", &format!("table {code} ({described})"), now()).await?;
     let name = format!("attachment; filename=\"heard-{code}.csv\"");

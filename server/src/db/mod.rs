@@ -12,7 +12,7 @@ pub use access::{DeviceRow, Enrolled, SetupRefused, StaffRow, UserLogin};
 use heard_domain::wire::{ItemResult, ItemStatus, OutcomeV1, ResponseV1};
 use heard_domain::{Catalogue, Day, Response};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Executor, Row};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,32 +86,45 @@ impl Db {
     /// transaction (`summary`).
     pub async fn store_responses(&self, catalogue: &Catalogue, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
+        let bodies: Vec<String> = responses.iter().map(|r| serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise")).collect();
         let mut tx = self.pool.begin().await?;
+        // Multi-row inserts; RETURNING names the ids that were new.
+        let mut new_ids = std::collections::HashSet::new();
+        for (chunk, chunk_bodies) in responses.chunks(summary::CHUNK).zip(bodies.chunks(summary::CHUNK)) {
+            let sql = format!(
+                "INSERT INTO responses (id, form_id, form_version, day, body, received_on, device_id, partnership_id) VALUES {} \
+                 ON CONFLICT (id) DO NOTHING RETURNING id",
+                summary::placeholders(chunk.len(), 8)
+            );
+            let mut q = sqlx::query(&sql);
+            for (r, body) in chunk.iter().zip(chunk_bodies) {
+                q = q
+                    .bind(r.id.to_string())
+                    .bind(&r.form_id.0)
+                    .bind(i64::from(r.form_version))
+                    .bind(r.date.to_string())
+                    .bind(body)
+                    .bind(&today)
+                    .bind(&device.id)
+                    .bind(&device.partnership_id);
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                new_ids.insert(row.try_get::<String, _>(0)?);
+            }
+        }
         let mut results = Vec::with_capacity(responses.len());
-        for r in responses {
-            let body = serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise");
+        let mut accepted = Vec::new();
+        for (r, body) in responses.iter().zip(&bodies) {
             let id = r.id.to_string();
-            let inserted = sqlx::query(
-                "INSERT INTO responses (id, form_id, form_version, day, body, received_on, device_id, partnership_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(&r.form_id.0)
-            .bind(i64::from(r.form_version))
-            .bind(r.date.to_string())
-            .bind(&body)
-            .bind(&today)
-            .bind(&device.id)
-            .bind(&device.partnership_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            let status = settle(&mut tx, "responses", &id, &body, inserted, &today).await?;
+            // The first of an id is new; a repeat (in this batch or an earlier one) is settled.
+            let inserted = u64::from(new_ids.remove(&id));
+            let status = settle(&mut tx, "responses", &id, body, inserted, &today).await?;
             if status == ItemStatus::Accepted {
-                summary::add_response(&mut tx, catalogue, &device.partnership_id, Some(&device.agency_id), r).await?;
+                accepted.push(r);
             }
             results.push(ItemResult { id: Some(r.id), status, reason: None });
         }
+        summary::add_responses(&mut tx, catalogue, &device.partnership_id, Some(&device.agency_id), &accepted).await?;
         tx.commit().await?;
         Ok(results)
     }
@@ -134,33 +147,42 @@ impl Db {
         outcomes: &[OutcomeV1],
     ) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
+        let bodies: Vec<String> = outcomes.iter().map(|o| serde_json::to_string(o).expect("wire types always serialise")).collect();
         let mut tx = self.pool.begin().await?;
+        let mut new_ids = std::collections::HashSet::new();
+        for (chunk, chunk_bodies) in outcomes.chunks(summary::CHUNK).zip(bodies.chunks(summary::CHUNK)) {
+            let sql = format!(
+                "INSERT INTO outcomes (id, partnership_id, device_id, case_pseudonym, outcome, day, body, received_on) VALUES {} \
+                 ON CONFLICT (id) DO NOTHING RETURNING id",
+                summary::placeholders(chunk.len(), 8)
+            );
+            let mut q = sqlx::query(&sql);
+            for (o, body) in chunk.iter().zip(chunk_bodies) {
+                q = q
+                    .bind(o.id.to_string())
+                    .bind(partnership_id)
+                    .bind(device_id)
+                    .bind(o.case.as_str())
+                    .bind(o.outcome.code())
+                    .bind(o.date.to_string())
+                    .bind(body)
+                    .bind(&today);
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                new_ids.insert(row.try_get::<String, _>(0)?);
+            }
+        }
         let mut results = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            let body = serde_json::to_string(o).expect("wire types always serialise");
+        let mut accepted = Vec::new();
+        for (o, body) in outcomes.iter().zip(&bodies) {
             let id = o.id.to_string();
-            let outcome = serde_json::to_value(o.outcome).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            let inserted = sqlx::query(
-                "INSERT INTO outcomes (id, partnership_id, device_id, case_pseudonym, outcome, day, body, received_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(&id)
-            .bind(partnership_id)
-            .bind(device_id)
-            .bind(o.case.as_str())
-            .bind(outcome)
-            .bind(o.date.to_string())
-            .bind(&body)
-            .bind(&today)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            let status = settle(&mut tx, "outcomes", &id, &body, inserted, &today).await?;
+            let status = settle(&mut tx, "outcomes", &id, body, u64::from(new_ids.remove(&id)), &today).await?;
             if status == ItemStatus::Accepted {
-                summary::add_outcome(&mut tx, partnership_id, agency_id, o).await?;
+                accepted.push(o);
             }
             results.push(ItemResult { id: Some(o.id), status, reason: None });
         }
+        summary::add_outcomes(&mut tx, partnership_id, agency_id, &accepted).await?;
         tx.commit().await?;
         Ok(results)
     }
@@ -188,15 +210,19 @@ impl Db {
     }
 
     /// For the benchmark only: the same rows as `store_responses` takes, inserted raw into a
-    /// bare table (batches of 200, one transaction each), to compare ingest against.
+    /// bare table as fast as plain SQL allows (one multi-row insert per batch of 200, one
+    /// transaction each), to compare ingest against.
     pub async fn bench_raw_insert(&self, rows: &[(String, String, String)]) -> Result<u64, sqlx::Error> {
         sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, form_id TEXT NOT NULL, body TEXT NOT NULL)").execute(&self.pool).await?;
         let mut n = 0;
-        for batch in rows.chunks(200) {
+        for batch in rows.chunks(summary::CHUNK) {
             let mut tx = self.pool.begin().await?;
+            let sql = format!("INSERT INTO bench_raw (id, form_id, body) VALUES {}", summary::placeholders(batch.len(), 3));
+            let mut q = sqlx::query(&sql);
             for (id, form, body) in batch {
-                n += sqlx::query("INSERT INTO bench_raw (id, form_id, body) VALUES ($1, $2, $3)").bind(id).bind(form).bind(body).execute(&mut *tx).await?.rows_affected();
+                q = q.bind(id).bind(form).bind(body);
             }
+            n += q.execute(&mut *tx).await?.rows_affected();
             tx.commit().await?;
         }
         Ok(n)
