@@ -228,6 +228,16 @@ impl Db {
         Ok(n)
     }
 
+    /// Brings the query planner's statistics up to date (after a bulk load; PostgreSQL's
+    /// autovacuum does this by itself in time, SQLite only when asked).
+    pub async fn refresh_statistics(&self) -> Result<(), sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => sqlx::query("ANALYZE").execute(&self.pool).await?,
+            Backend::Postgres => sqlx::query("VACUUM ANALYZE cases").execute(&self.pool).await?,
+        };
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

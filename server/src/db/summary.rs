@@ -314,16 +314,28 @@ fn bind_all<'q>(mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments
 impl Db {
     /// Every dashboard table for a partnership, suppressed, and the latest shared words.
     pub async fn dashboard(&self, partnership_id: &str, filter: Filter) -> Result<Dashboard, sqlx::Error> {
-        let agencies: Vec<AgencyName> = self.agencies(partnership_id).await?.into_iter().map(|a| AgencyName { id: a.id, name: a.name }).collect();
         let (cond, binds) = conditions(&filter, "since_day", "agency");
         // Grouped in the order of the index cases_cube, so the database reads it in order;
         // each circumstance is summed rather than grouped by (a case may have several).
-        let flag_sums: String = Flag::ALL.iter().map(|f| format!("SUM(CASE WHEN flags & {} <> 0 THEN 1 ELSE 0 END), ", f.bit())).collect();
+        let flag_sums: String = (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM((flags >> {bit}) & 1) AS BIGINT), ")).collect();
         let cube_sql = format!(
             "SELECT agency, age_band, focus, outcome, heard, change, COUNT(*), SUM(delta), {flag_sums}SUM(CASE WHEN flags = 0 THEN 1 ELSE 0 END) \
              FROM cases WHERE partnership_id = $1{cond} GROUP BY agency, age_band, focus, outcome, heard, change"
         );
-        let rows = bind_all(sqlx::query(&cube_sql).bind(partnership_id), &binds).fetch_all(&self.pool).await?;
+        // In the order of the index cases_drift.
+        let drift_sql = format!(
+            "SELECT agency, focus, drift_days, COUNT(*) FROM cases \
+             WHERE partnership_id = $1{cond} AND drift_days IS NOT NULL GROUP BY agency, focus, drift_days"
+        );
+        // The four reads are independent: run them at once, on connections of their own
+        // (SQLite's WAL and PostgreSQL both let readers run side by side).
+        let (agencies, rows, drift_rows, shared) = tokio::try_join!(
+            self.agencies(partnership_id),
+            bind_all(sqlx::query(&cube_sql).bind(partnership_id), &binds).fetch_all(&self.pool),
+            bind_all(sqlx::query(&drift_sql).bind(partnership_id), &binds).fetch_all(&self.pool),
+            self.shared_words(partnership_id, &filter),
+        )?;
+        let agencies: Vec<AgencyName> = agencies.into_iter().map(|a| AgencyName { id: a.id, name: a.name }).collect();
         let mut groups = Vec::with_capacity(rows.len());
         for row in rows {
             let change: Option<String> = row.try_get(5)?;
@@ -349,14 +361,8 @@ impl Db {
                 change_sum: row.try_get::<Option<f64>, _>(7)?.unwrap_or(0.0),
             });
         }
-        // In the order of the index cases_drift.
-        let drift_sql = format!(
-            "SELECT agency, focus, drift_days, COUNT(*) FROM cases \
-             WHERE partnership_id = $1{cond} AND drift_days IS NOT NULL GROUP BY agency, focus, drift_days"
-        );
-        let rows = bind_all(sqlx::query(&drift_sql).bind(partnership_id), &binds).fetch_all(&self.pool).await?;
-        let mut drift = Vec::with_capacity(rows.len());
-        for row in rows {
+        let mut drift = Vec::with_capacity(drift_rows.len());
+        for row in drift_rows {
             drift.push(DriftGroup {
                 agency: row.try_get(0)?,
                 focus: row.try_get::<i64, _>(1)? as u8,
@@ -364,7 +370,6 @@ impl Db {
                 cases: row.try_get::<i64, _>(3)?.max(0) as u64,
             });
         }
-        let shared = self.shared_words(partnership_id, &filter).await?;
         Ok(dashboard::build(filter, agencies, &groups, &drift, shared))
     }
 
