@@ -45,12 +45,12 @@ fn subtle() -> Result<SubtleCrypto, CryptoError> {
     Ok(web_sys::window().ok_or(CryptoError::Unavailable)?.crypto().map_err(|_| CryptoError::Unavailable)?.subtle())
 }
 
-pub fn random_bytes(n: usize) -> Vec<u8> {
+/// `n` bytes from the browser's cryptographic generator; never zeros in their place.
+pub fn random_bytes(n: usize) -> Result<Vec<u8>, CryptoError> {
     let mut bytes = vec![0u8; n];
-    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = c.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes
+    let crypto = web_sys::window().ok_or(CryptoError::Unavailable)?.crypto().map_err(|_| CryptoError::Unavailable)?;
+    crypto.get_random_values_with_u8_array(&mut bytes).map_err(|_| CryptoError::Unavailable)?;
+    Ok(bytes)
 }
 
 fn object(pairs: &[(&str, JsValue)]) -> Object {
@@ -100,7 +100,7 @@ async fn import_data_key(raw: &[u8]) -> Result<DataKey, CryptoError> {
 }
 
 async fn seal_with(key: &CryptoKey, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let iv = random_bytes(IV_BYTES);
+    let iv = random_bytes(IV_BYTES)?;
     let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(iv.as_slice()).into())]);
     let sealed = resolve(subtle()?.encrypt_with_object_and_u8_array(&params, key, plaintext)).await.map_err(|_| CryptoError::Unavailable)?;
     let mut out = iv;
@@ -132,8 +132,8 @@ impl DataKey {
 
 /// Makes a new data key and wraps it under `pin`.
 pub async fn new_keyring(pin: &str, iterations: u32) -> Result<(Keyring, DataKey), CryptoError> {
-    let raw = random_bytes(32);
-    let salt = random_bytes(16);
+    let raw = random_bytes(32)?;
+    let salt = random_bytes(16)?;
     let wrapping = pin_key(pin, &salt, iterations).await?;
     let wrapped = seal_with(&wrapping, &raw).await?;
     let key = import_data_key(&raw).await?;

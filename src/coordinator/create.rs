@@ -25,9 +25,7 @@ pub fn CreatePartnership(me: RwSignal<Option<Option<Me>>>, back: Callback<()>) -
     let problem = RwSignal::new(None::<String>);
     let make_key = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let bytes = crate::crypto::random_bytes(32);
-        // random_bytes leaves zeros when WebCrypto is missing: never a key.
-        let Ok(k) = <[u8; 32]>::try_from(bytes).map_err(|_| ()).and_then(|k| if k == [0; 32] { Err(()) } else { Ok(k) }) else {
+        let Some(k) = crate::crypto::random_bytes(32).ok().and_then(|b| <[u8; 32]>::try_from(b).ok()) else {
             problem.set(Some(i18n.t("setup.key.unavailable")));
             return;
         };
