@@ -87,46 +87,23 @@ impl Db {
     pub async fn store_responses(&self, catalogue: &Catalogue, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let bodies: Vec<String> = responses.iter().map(|r| serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise")).collect();
+        let ids: Vec<String> = responses.iter().map(|r| r.id.to_string()).collect();
         let mut tx = self.pool.begin().await?;
-        // Multi-row inserts; RETURNING names the ids that were new.
-        let mut new_ids = std::collections::HashSet::new();
-        for (chunk, chunk_bodies) in responses.chunks(summary::CHUNK).zip(bodies.chunks(summary::CHUNK)) {
-            let sql = format!(
-                "INSERT INTO responses (id, form_id, form_version, day, body, received_on, device_id, partnership_id) VALUES {} \
-                 ON CONFLICT (id) DO NOTHING RETURNING id",
-                summary::placeholders(chunk.len(), 8)
-            );
-            let mut q = sqlx::query(&sql);
-            for (r, body) in chunk.iter().zip(chunk_bodies) {
-                q = q
-                    .bind(r.id.to_string())
-                    .bind(&r.form_id.0)
-                    .bind(i64::from(r.form_version))
-                    .bind(r.date.to_string())
-                    .bind(body)
-                    .bind(&today)
-                    .bind(&device.id)
-                    .bind(&device.partnership_id);
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                new_ids.insert(row.try_get::<String, _>(0)?);
-            }
-        }
-        let mut results = Vec::with_capacity(responses.len());
-        let mut accepted = Vec::new();
-        for (r, body) in responses.iter().zip(&bodies) {
-            let id = r.id.to_string();
-            // The first of an id is new; a repeat (in this batch or an earlier one) is settled.
-            let inserted = u64::from(new_ids.remove(&id));
-            let status = settle(&mut tx, "responses", &id, body, inserted, &today).await?;
-            if status == ItemStatus::Accepted {
-                accepted.push(r);
-            }
-            results.push(ItemResult { id: Some(r.id), status, reason: None });
-        }
+        let columns = "form_id, form_version, day, received_on, device_id, partnership_id";
+        let statuses = insert_and_settle(&mut tx, "responses", columns, &ids, &bodies, &today, &|q, n| {
+            let r = &responses[n];
+            q.bind(r.form_id.0.clone())
+                .bind(i64::from(r.form_version))
+                .bind(r.date.to_string())
+                .bind(today.clone())
+                .bind(device.id.clone())
+                .bind(device.partnership_id.clone())
+        })
+        .await?;
+        let accepted: Vec<&Response> = responses.iter().zip(&statuses).filter(|(_, s)| **s == ItemStatus::Accepted).map(|(r, _)| r).collect();
         summary::add_responses(&mut tx, catalogue, &device.partnership_id, Some(&device.agency_id), &accepted).await?;
         tx.commit().await?;
-        Ok(results)
+        Ok(responses.iter().zip(statuses).map(|(r, status)| ItemResult { id: Some(r.id), status, reason: None }).collect())
     }
 
     /// Stores outcomes a device recorded, like responses (see `settle`), in one transaction.
@@ -148,43 +125,23 @@ impl Db {
     ) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let bodies: Vec<String> = outcomes.iter().map(|o| serde_json::to_string(o).expect("wire types always serialise")).collect();
+        let ids: Vec<String> = outcomes.iter().map(|o| o.id.to_string()).collect();
         let mut tx = self.pool.begin().await?;
-        let mut new_ids = std::collections::HashSet::new();
-        for (chunk, chunk_bodies) in outcomes.chunks(summary::CHUNK).zip(bodies.chunks(summary::CHUNK)) {
-            let sql = format!(
-                "INSERT INTO outcomes (id, partnership_id, device_id, case_pseudonym, outcome, day, body, received_on) VALUES {} \
-                 ON CONFLICT (id) DO NOTHING RETURNING id",
-                summary::placeholders(chunk.len(), 8)
-            );
-            let mut q = sqlx::query(&sql);
-            for (o, body) in chunk.iter().zip(chunk_bodies) {
-                q = q
-                    .bind(o.id.to_string())
-                    .bind(partnership_id)
-                    .bind(device_id)
-                    .bind(o.case.as_str())
-                    .bind(o.outcome.code())
-                    .bind(o.date.to_string())
-                    .bind(body)
-                    .bind(&today);
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                new_ids.insert(row.try_get::<String, _>(0)?);
-            }
-        }
-        let mut results = Vec::with_capacity(outcomes.len());
-        let mut accepted = Vec::new();
-        for (o, body) in outcomes.iter().zip(&bodies) {
-            let id = o.id.to_string();
-            let status = settle(&mut tx, "outcomes", &id, body, u64::from(new_ids.remove(&id)), &today).await?;
-            if status == ItemStatus::Accepted {
-                accepted.push(o);
-            }
-            results.push(ItemResult { id: Some(o.id), status, reason: None });
-        }
+        let columns = "partnership_id, device_id, case_pseudonym, outcome, day, received_on";
+        let statuses = insert_and_settle(&mut tx, "outcomes", columns, &ids, &bodies, &today, &|q, n| {
+            let o = &outcomes[n];
+            q.bind(partnership_id.to_string())
+                .bind(device_id.map(str::to_string))
+                .bind(o.case.as_str().to_string())
+                .bind(o.outcome.code())
+                .bind(o.date.to_string())
+                .bind(today.clone())
+        })
+        .await?;
+        let accepted: Vec<&OutcomeV1> = outcomes.iter().zip(&statuses).filter(|(_, s)| **s == ItemStatus::Accepted).map(|(o, _)| o).collect();
         summary::add_outcomes(&mut tx, partnership_id, agency_id, &accepted).await?;
         tx.commit().await?;
-        Ok(results)
+        Ok(outcomes.iter().zip(statuses).map(|(o, status)| ItemResult { id: Some(o.id), status, reason: None }).collect())
     }
 
     pub async fn count_outcomes_for(&self, partnership_id: &str) -> Result<u64, sqlx::Error> {
@@ -241,6 +198,44 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Stores a batch's items in `table` (one of ours: `id`, `body`, then `columns`) with
+/// multi-row inserts, `RETURNING` naming the ids that were new, and answers each item with
+/// `settle`: the first of an id is new; a repeat, in this batch or from an earlier one, is
+/// already had or a conflict. `bind(q, n)` binds item `n`'s values for `columns`.
+async fn insert_and_settle(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: &'static str,
+    columns: &str,
+    ids: &[String],
+    bodies: &[String],
+    today: &str,
+    bind: &(dyn for<'q> Fn(AnyQuery<'q>, usize) -> AnyQuery<'q> + Sync),
+) -> Result<Vec<ItemStatus>, sqlx::Error> {
+    let width = 2 + columns.split(',').count();
+    let mut new_ids = std::collections::HashSet::new();
+    for start in (0..ids.len()).step_by(summary::CHUNK) {
+        let end = (start + summary::CHUNK).min(ids.len());
+        let sql = format!(
+            "INSERT INTO {table} (id, body, {columns}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+            summary::placeholders(end - start, width)
+        );
+        let mut q = sqlx::query(&sql);
+        for n in start..end {
+            q = bind(q.bind(ids[n].clone()).bind(bodies[n].clone()), n);
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            new_ids.insert(row.try_get::<String, _>(0)?);
+        }
+    }
+    let mut statuses = Vec::with_capacity(ids.len());
+    for (id, body) in ids.iter().zip(bodies) {
+        statuses.push(settle(tx, table, id, body, u64::from(new_ids.remove(id)), today).await?);
+    }
+    Ok(statuses)
 }
 
 /// What an `INSERT ... ON CONFLICT (id) DO NOTHING` into `table` (one of ours) meant for the
