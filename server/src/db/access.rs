@@ -51,17 +51,41 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A new partnership; its id. (On a pooled connection or inside a transaction.)
+async fn insert_partnership(conn: &mut sqlx::AnyConnection, name: &str, key_fingerprint: &str, now: i64) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    sqlx::query("INSERT INTO partnerships (id, name, key_fingerprint, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&id)
+        .bind(name)
+        .bind(key_fingerprint)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(id)
+}
+
+/// A new staff account; its id, or `None` when the email already has one.
+async fn insert_user(conn: &mut sqlx::AnyConnection, partnership_id: &str, email: &str, password_hash: &str, role: Role, now: i64) -> Result<Option<String>, sqlx::Error> {
+    let id = new_id();
+    let n = sqlx::query(
+        "INSERT INTO users (id, partnership_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(partnership_id)
+    .bind(email)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok((n == 1).then_some(id))
+}
+
 impl Db {
     pub async fn create_partnership(&self, name: &str, key_fingerprint: &str, now: i64) -> Result<String, sqlx::Error> {
-        let id = new_id();
-        sqlx::query("INSERT INTO partnerships (id, name, key_fingerprint, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
-            .bind(name)
-            .bind(key_fingerprint)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(id)
+        insert_partnership(&mut *self.pool.acquire().await?, name, key_fingerprint, now).await
     }
 
     /// A one-time code for creating a partnership, valid until `expires_at`.
@@ -96,28 +120,11 @@ impl Db {
         if spent != 1 {
             return Ok(Err(SetupRefused::Code));
         }
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1").bind(email).fetch_one(&mut *tx).await?;
-        if taken > 0 {
+        let partnership_id = insert_partnership(&mut tx, name, key_fingerprint, now).await?;
+        // An email already in use: nothing is kept (the transaction is dropped), the code included.
+        let Some(user_id) = insert_user(&mut tx, &partnership_id, email, password_hash, Role::Coordinator, now).await? else {
             return Ok(Err(SetupRefused::EmailTaken));
-        }
-        let partnership_id = new_id();
-        sqlx::query("INSERT INTO partnerships (id, name, key_fingerprint, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(&partnership_id)
-            .bind(name)
-            .bind(key_fingerprint)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        let user_id = new_id();
-        sqlx::query("INSERT INTO users (id, partnership_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&user_id)
-            .bind(&partnership_id)
-            .bind(email)
-            .bind(password_hash)
-            .bind(Role::Coordinator.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        };
         tx.commit().await?;
         Ok(Ok(user_id))
     }
@@ -288,21 +295,7 @@ impl Db {
 
     /// Creates a staff account; `None` when the email is taken.
     pub async fn create_user(&self, partnership_id: &str, email: &str, password_hash: &str, role: Role, now: i64) -> Result<Option<String>, sqlx::Error> {
-        let id = new_id();
-        let n = sqlx::query(
-            "INSERT INTO users (id, partnership_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(partnership_id)
-        .bind(email)
-        .bind(password_hash)
-        .bind(role.as_str())
-        .bind(now)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok((n == 1).then_some(id))
+        insert_user(&mut *self.pool.acquire().await?, partnership_id, email, password_hash, role, now).await
     }
 
     pub async fn user_login(&self, email: &str) -> Result<Option<UserLogin>, sqlx::Error> {
