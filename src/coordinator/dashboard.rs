@@ -50,7 +50,7 @@ pub fn DashboardView() -> impl IntoView {
     load();
     let held = RwSignal::new(None::<heard_domain::wire::Stats>);
     spawn_local(async move { held.set(sync::fetch_stats().await.ok()) });
-    let count = move |n: fn(&heard_domain::wire::Stats) -> u64| move || held.get().map_or_else(|| "…".to_string(), |s| n(&s).to_string());
+    let count = move |n: fn(&heard_domain::wire::Stats) -> u64| move || held.get().map_or_else(|| i18n.t("coord.loading"), |s| n(&s).to_string());
     view! {
         <dl class="stats">
             <dt>{move || i18n.t("coord.held")}</dt>
@@ -147,7 +147,8 @@ fn Views(dashboard: Dashboard) -> impl IntoView {
 
 fn figure_text(i18n: &I18n, figure: Figure, value: Option<f64>) -> String {
     match value {
-        None => "—".into(),
+        // A figure over a hidden count is not shown, and says so (a dash reads as nothing).
+        None => i18n.t("dash.figure.not_shown"),
         Some(v) => match figure {
             Figure::PercentFirst => format!("{v:.0}%"),
             Figure::MeanChange => format!("{v:+.1}"),
