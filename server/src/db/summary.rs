@@ -404,9 +404,14 @@ impl Db {
 
     /// Builds the case summaries when they are missing (a database from before they existed).
     pub(super) async fn rebuild_summaries_if_missing(&self, catalogue: &Catalogue) -> Result<(), sqlx::Error> {
-        let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&self.pool).await?;
-        let held: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM responses) + (SELECT COUNT(*) FROM outcomes)").fetch_one(&self.pool).await?;
-        if cases > 0 || held == 0 {
+        // Run at every start: a row's existence is enough, never a count of millions.
+        let missing: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM cases) \
+                          AND (EXISTS (SELECT 1 FROM responses) OR EXISTS (SELECT 1 FROM outcomes)) THEN 1 ELSE 0 END",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if missing == 0 {
             return Ok(());
         }
         self.rebuild_summaries(catalogue).await
