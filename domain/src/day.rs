@@ -40,6 +40,21 @@ impl Day {
         Day::from_ymd(u16::try_from(y).ok()?, m as u8, d as u8)
     }
 
+    /// The month the day falls in, counted as `year * 12 + month - 1` (so never 0).
+    pub fn month_number(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    /// The first day of the day's month.
+    pub fn first_of_month(self) -> Day {
+        Day { day: 1, ..self }
+    }
+
+    /// The last day of the day's month.
+    pub fn last_of_month(self) -> Day {
+        Day { day: days_in_month(self.year, self.month), ..self }
+    }
+
     /// Days since 1970-01-01 (days-from-civil), the inverse of `from_unix_days`.
     pub fn unix_days(self) -> i64 {
         let (m, d) = (i64::from(self.month), i64::from(self.day));
@@ -115,6 +130,18 @@ mod tests {
         }
         let leap: Day = "2028-03-01".parse().unwrap();
         assert_eq!(leap.unix_days() - "2028-02-28".parse::<Day>().unwrap().unix_days(), 2);
+    }
+
+    #[test]
+    fn knows_its_month_and_where_the_month_starts_and_ends() {
+        let d: Day = "2028-02-14".parse().unwrap();
+        assert_eq!(d.first_of_month().to_string(), "2028-02-01");
+        assert_eq!(d.last_of_month().to_string(), "2028-02-29");
+        assert_eq!("2027-02-03".parse::<Day>().unwrap().last_of_month().to_string(), "2027-02-28");
+        // Consecutive months are consecutive numbers, across a new year too.
+        let dec: Day = "2027-12-31".parse().unwrap();
+        assert_eq!(d.month_number() - dec.month_number(), 2);
+        assert_eq!(dec.month_number(), 2027 * 12 + 11);
     }
 
     #[test]

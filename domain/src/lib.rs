@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod pin;
 pub mod response;
 pub mod suppress;
+pub mod synthetic;
 pub mod validate;
 pub mod wire;
 

@@ -9,7 +9,7 @@ use crate::synthetic::{self, Item};
 use crate::Db;
 use heard_domain::access::{AgencyKind, AgencyV1, Role};
 use heard_domain::enrolment::EnrolmentText;
-use heard_domain::{Catalogue, Day};
+use heard_domain::Day;
 
 pub const PARTNERSHIP: &str = "Demo Partnership";
 pub const AGENCY: &str = "Demo Early Help Team";
@@ -88,7 +88,6 @@ pub async fn seed_synthetic(db: &Db, partnership_id: &str, agencies: &[AgencyV1]
 
 /// Stores synthetic items as `seed_synthetic` does (the benchmark times this).
 pub async fn store_items<'a>(db: &Db, partnership_id: &str, agencies: &[AgencyV1], items: impl Iterator<Item = &'a Item>) -> Result<u64, sqlx::Error> {
-    let catalogue = Catalogue::built_in();
     let t = now();
     let mut devices = Vec::new();
     for a in agencies {
@@ -105,7 +104,7 @@ pub async fn store_items<'a>(db: &Db, partnership_id: &str, agencies: &[AgencyV1
                 let a = *a;
                 responses[a].push(r.clone());
                 if responses[a].len() == 200 {
-                    stored += db.store_responses(&catalogue, &devices[a], &std::mem::take(&mut responses[a])).await?.len() as u64;
+                    stored += db.store_responses(&devices[a], &std::mem::take(&mut responses[a])).await?.len() as u64;
                 }
             }
             Item::Outcome(a, o) => {
@@ -118,7 +117,7 @@ pub async fn store_items<'a>(db: &Db, partnership_id: &str, agencies: &[AgencyV1
         }
     }
     for (a, device) in devices.iter().enumerate() {
-        stored += db.store_responses(&catalogue, device, &responses[a]).await?.len() as u64;
+        stored += db.store_responses(device, &responses[a]).await?.len() as u64;
         db.store_outcomes(device, &outcomes[a]).await?;
         db.revoke_device(partnership_id, &device.id, t).await?;
     }

@@ -11,7 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod db;
 pub mod error;
-pub mod synthetic;
+pub use heard_domain::synthetic;
 
 use axum::Router;
 use heard_domain::Catalogue;
@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 
-pub use db::Db;
+pub use db::{Db, RawRow};
 pub use error::AppError;
 
 #[derive(Clone)]

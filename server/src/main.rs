@@ -82,10 +82,16 @@ async fn main() -> ExitCode {
         }
     }
     println!("Heard is running at http://{addr}/  (database: {:?}; Ctrl-C stops it)", db.backend());
+    // Adds stored responses and outcomes to the dashboard's summaries in the background.
+    let summariser = tokio::spawn({
+        let db = db.clone();
+        async move { db.run_summariser().await }
+    });
     let mut state = AppState::new(db.clone());
     state.secure_cookies = config.secure_cookies;
     let app = app_with_static(state, config.dist);
     let served = axum::serve(listener, app).with_graceful_shutdown(stop_requested()).await;
+    summariser.abort();
     db.close().await;
     match served {
         Ok(()) => {

@@ -6,7 +6,6 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{get_text, Auth, World};
-use heard_domain::Catalogue;
 use serde_json::{json, Value};
 
 on_both_backends!(
@@ -16,6 +15,8 @@ on_both_backends!(
     filters_narrow_the_counts_and_bad_filters_are_named,
     exports_are_csv_audited_and_safe_in_a_spreadsheet,
     summaries_rebuilt_from_what_is_held_match_those_built_as_it_arrived,
+    the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters,
+    each_stored_item_is_summarised_once_however_many_summarisers_run,
     imported_outcomes_are_kept_once_and_counted_with_the_cases,
 );
 
@@ -245,8 +246,91 @@ async fn summaries_rebuilt_from_what_is_held_match_those_built_as_it_arrived(w: 
     let agencies = w.db.agencies(&partnership_id(w).await).await.unwrap();
     heard_server::demo::seed_synthetic(&w.db, &partnership_id(w).await, &agencies, 60, 3, "2026-11-25".parse().unwrap()).await.unwrap();
     let before = dashboard(w, "").await;
-    w.db.rebuild_summaries(&Catalogue::built_in()).await.unwrap();
+    w.db.rebuild_summaries().await.unwrap();
     assert_eq!(dashboard(w, "").await, before);
+}
+
+async fn the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters(w: &World) {
+    // Synthetic cases over two years, some answered again later (moving between cube cells),
+    // some closed, some known only by their outcome.
+    let partnership = partnership_id(w).await;
+    w.db.create_agency(&partnership, "South Health", heard_domain::access::AgencyKind::Health, heard_server::auth::now()).await.unwrap();
+    let agencies = w.db.agencies(&partnership).await.unwrap();
+    heard_server::demo::seed_synthetic(&w.db, &partnership, &agencies, 400, 7, "2026-11-25".parse().unwrap()).await.unwrap();
+    ten_heard_seven_not(w).await;
+    let dates = [
+        (None, None),
+        (Some("2026-01-01"), Some("2026-06-30")),
+        (Some("2025-11-14"), Some("2026-05-03")),
+        (Some("2026-03-02"), None),
+        (None, Some("2026-04-09")),
+        (Some("2026-03-01"), Some("2026-03-01")),
+        (Some("2026-02-10"), Some("2026-03-20")),
+        (Some("2020-01-01"), Some("2030-12-31")),
+    ];
+    let mut compared = 0;
+    for (from, to) in dates {
+        for (band, flag, agency) in [(None, None, None), (Some(heard_domain::AgeBand::Teen), None, None), (None, Some(heard_domain::dashboard::Flag::Send), Some(agencies[1].id.clone()))] {
+            let filter = heard_domain::dashboard::Filter { from: from.map(|d| d.parse().unwrap()), to: to.map(|d| d.parse().unwrap()), band, flag, agency };
+            let cubes = w.db.dashboard(&partnership, filter.clone()).await.unwrap();
+            let cases = w.db.dashboard_from_cases(&partnership, filter.clone()).await.unwrap();
+            assert_eq!(serde_json::to_value(&cubes).unwrap(), serde_json::to_value(&cases).unwrap(), "{filter:?}");
+            compared += cubes.tables.iter().map(|t| t.counts.total.count().unwrap_or(0)).sum::<u64>();
+        }
+    }
+    assert!(compared > 1000, "the filters counted real cases ({compared})");
+}
+
+async fn each_stored_item_is_summarised_once_however_many_summarisers_run(w: &World) {
+    // 27 responses and 10 outcomes, stored and queued.
+    ten_heard_seven_not(w).await;
+    // Three summarisers at once, as three server instances would run them.
+    let (a, b, c) = tokio::join!(w.db.summarise_pending(), w.db.summarise_pending(), w.db.summarise_pending());
+    assert_eq!(a.unwrap() + b.unwrap() + c.unwrap(), 37, "every item summarised, none twice");
+    assert_eq!(w.db.summarise_pending().await.unwrap(), 0, "nothing left queued");
+    // Sent again: already had, so nothing new is queued or counted.
+    let again: Vec<String> = (1..=10).map(|case| check(case * 10, case, "2026-03-01", 1, no_flags())).collect();
+    let (status, json) = w.post_batch(&w.batch(&again)).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert!(json["results"].as_array().unwrap().iter().all(|r| r["status"] == "already_had"), "{json}");
+    assert_eq!(w.db.summarise_pending().await.unwrap(), 0);
+    let d = dashboard(w, "").await;
+    assert_eq!(table(&d, "voice_by_agency")["counts"]["cells"], json!([[10, 7]]));
+    assert_eq!(table(&d, "drift_by_agency")["counts"]["cells"][0], json!([0, 10, 0, 0]));
+}
+
+/// A database whose summaries are missing (as migration 0007 leaves one) has them rebuilt when
+/// the server next starts.
+async fn summaries_missing_at_start_are_rebuilt(backend: common::Backend) {
+    let t = common::TestDb::new(backend).await;
+    let w = World::new(&t.db).await;
+    ten_heard_seven_not(&w).await;
+    let before = dashboard(&w, "").await;
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    for table in ["cases", "case_cube", "drift_cube", "shared_words"] {
+        sqlx::query(&format!("DELETE FROM {table}")).execute(&raw).await.unwrap();
+    }
+    raw.close().await;
+    assert_eq!(table(&dashboard(&w, "").await, "voice_by_agency")["counts"]["total"], 0, "the summaries are gone");
+    let restarted = heard_server::Db::connect(&t.url).await.unwrap();
+    assert_eq!(dashboard(&w, "").await, before);
+    restarted.close().await;
+    t.finish().await;
+}
+
+mod restart {
+    mod sqlite {
+        #[tokio::test]
+        async fn summaries_missing_at_start_are_rebuilt() {
+            super::super::summaries_missing_at_start_are_rebuilt(crate::common::Backend::Sqlite).await;
+        }
+    }
+    mod postgres {
+        #[tokio::test]
+        async fn summaries_missing_at_start_are_rebuilt() {
+            super::super::summaries_missing_at_start_are_rebuilt(crate::common::Backend::Postgres).await;
+        }
+    }
 }
 
 async fn imported_outcomes_are_kept_once_and_counted_with_the_cases(w: &World) {

@@ -42,7 +42,7 @@ pub async fn submit_responses(
     }
     let checked = batch.check(&state.catalogue)?;
     let valid: Vec<_> = checked.iter().filter_map(|c| if let Checked::Valid(r) = c { Some(r.clone()) } else { None }).collect();
-    let mut stored = state.db.store_responses(&state.catalogue, &device, &valid).await?.into_iter();
+    let mut stored = state.db.store_responses(&device, &valid).await?.into_iter();
     state.db.touch_device(&device.id, now()).await?;
     let results = checked
         .into_iter()

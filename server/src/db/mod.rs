@@ -25,6 +25,11 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Woken after items are queued for the summariser (`run_summariser`); a hint only, the
+    /// queue itself is in the database.
+    queued: std::sync::Arc<tokio::sync::Notify>,
+    /// The forms the summariser reads ratings and answers by.
+    catalogue: std::sync::Arc<Catalogue>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,14 +69,28 @@ impl Db {
                     .connect(url)
                     .await?
             }
-            Backend::Postgres => options.connect(url).await?,
+            Backend::Postgres => {
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // sqlx prepares each statement once per connection. PostgreSQL's
+                            // generic plan, chosen while a table is still small, would be kept
+                            // as it grows (a case looked up by scanning every case); planning
+                            // with each call's values follows the table as it is.
+                            conn.execute("SET plan_cache_mode = force_custom_plan").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?
+            }
         };
         match backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        let db = Db { pool, backend };
-        db.rebuild_summaries_if_missing(&Catalogue::built_in()).await?;
+        let db = Db { pool, backend, queued: Default::default(), catalogue: std::sync::Arc::new(Catalogue::built_in()) };
+        db.rebuild_summaries_if_missing().await?;
         Ok(db)
     }
 
@@ -82,9 +101,9 @@ impl Db {
     /// Stores checked responses in one transaction: all of the batch or none of it.
     /// An id already held with the same content is `AlreadyHad`; with different content
     /// it is a `Conflict`, recorded beside the first and never written over it.
-    /// Each response stored for the first time is added to its case's summary in the same
-    /// transaction (`summary`).
-    pub async fn store_responses(&self, catalogue: &Catalogue, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
+    /// Each response stored for the first time is queued, in the same transaction, for the
+    /// summariser to add to its case (`summary`).
+    pub async fn store_responses(&self, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let bodies: Vec<String> = responses.iter().map(|r| serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise")).collect();
         let ids: Vec<String> = responses.iter().map(|r| r.id.to_string()).collect();
@@ -100,27 +119,26 @@ impl Db {
                 .bind(device.partnership_id.clone())
         })
         .await?;
-        let accepted: Vec<&Response> = responses.iter().zip(&statuses).filter(|(_, s)| **s == ItemStatus::Accepted).map(|(r, _)| r).collect();
-        summary::add_responses(&mut tx, catalogue, &device.partnership_id, Some(&device.agency_id), &accepted).await?;
+        summary::enqueue(&mut tx, summary::Kind::Response, &ids, &statuses).await?;
         tx.commit().await?;
+        self.queued.notify_one();
         Ok(responses.iter().zip(statuses).map(|(r, status)| ItemResult { id: Some(r.id), status, reason: None }).collect())
     }
 
     /// Stores outcomes a device recorded, like responses (see `settle`), in one transaction.
     pub async fn store_outcomes(&self, device: &DeviceRow, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
-        self.store_outcomes_from(&device.partnership_id, Some(&device.id), Some(&device.agency_id), outcomes).await
+        self.store_outcomes_from(&device.partnership_id, Some(&device.id), outcomes).await
     }
 
     /// Stores outcomes a coordinator imported (no device, no agency), the same way.
     pub async fn import_outcomes(&self, partnership_id: &str, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
-        self.store_outcomes_from(partnership_id, None, None, outcomes).await
+        self.store_outcomes_from(partnership_id, None, outcomes).await
     }
 
     async fn store_outcomes_from(
         &self,
         partnership_id: &str,
         device_id: Option<&str>,
-        agency_id: Option<&str>,
         outcomes: &[OutcomeV1],
     ) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
@@ -138,9 +156,9 @@ impl Db {
                 .bind(today.clone())
         })
         .await?;
-        let accepted: Vec<&OutcomeV1> = outcomes.iter().zip(&statuses).filter(|(_, s)| **s == ItemStatus::Accepted).map(|(o, _)| o).collect();
-        summary::add_outcomes(&mut tx, partnership_id, agency_id, &accepted).await?;
+        summary::enqueue(&mut tx, summary::Kind::Outcome, &ids, &statuses).await?;
         tx.commit().await?;
+        self.queued.notify_one();
         Ok(outcomes.iter().zip(statuses).map(|(o, status)| ItemResult { id: Some(o.id), status, reason: None }).collect())
     }
 
@@ -166,18 +184,27 @@ impl Db {
         Ok(n.max(0) as u64)
     }
 
-    /// For the benchmark only: the same rows as `store_responses` takes, inserted raw into a
-    /// bare table as fast as plain SQL allows (one multi-row insert per batch of 200, one
-    /// transaction each), to compare ingest against.
-    pub async fn bench_raw_insert(&self, rows: &[(String, String, String)]) -> Result<u64, sqlx::Error> {
-        sqlx::query("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, form_id TEXT NOT NULL, body TEXT NOT NULL)").execute(&self.pool).await?;
+    /// For the benchmark only: the rows `store_responses` writes to `responses`, inserted raw
+    /// into a bare table of the same columns as fast as plain SQL allows (one multi-row insert
+    /// per batch of 200, one transaction each; no checks, no idempotency, no queue), to compare
+    /// ingest against.
+    pub async fn bench_raw_insert(&self, rows: &[RawRow]) -> Result<u64, sqlx::Error> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, body TEXT NOT NULL, form_id TEXT NOT NULL, form_version BIGINT NOT NULL, \
+             day TEXT NOT NULL, received_on TEXT NOT NULL, device_id TEXT, partnership_id TEXT)",
+        )
+        .execute(&self.pool)
+        .await?;
         let mut n = 0;
         for batch in rows.chunks(summary::CHUNK) {
             let mut tx = self.pool.begin().await?;
-            let sql = format!("INSERT INTO bench_raw (id, form_id, body) VALUES {}", summary::placeholders(batch.len(), 3));
+            let sql = format!(
+                "INSERT INTO bench_raw (id, body, form_id, form_version, day, received_on, device_id, partnership_id) VALUES {}",
+                summary::placeholders(batch.len(), 8)
+            );
             let mut q = sqlx::query(&sql);
-            for (id, form, body) in batch {
-                q = q.bind(id).bind(form).bind(body);
+            for r in batch {
+                q = q.bind(&r.id).bind(&r.body).bind(&r.form_id).bind(r.form_version).bind(&r.day).bind(&r.received_on).bind(&r.device_id).bind(&r.partnership_id);
             }
             n += q.execute(&mut *tx).await?.rows_affected();
             tx.commit().await?;
@@ -198,6 +225,18 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A response as the `responses` table holds it (for the benchmark's raw insert).
+pub struct RawRow {
+    pub id: String,
+    pub body: String,
+    pub form_id: String,
+    pub form_version: i64,
+    pub day: String,
+    pub received_on: String,
+    pub device_id: String,
+    pub partnership_id: String,
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;

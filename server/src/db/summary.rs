@@ -1,11 +1,15 @@
-//! Per-case summaries (`cases`) and shared words (`shared_words`), written in the same
-//! transaction as the response or outcome they come from, and the dashboard's two grouped
-//! scans over them. The tables themselves are built in `heard_domain::dashboard`.
+//! What the dashboard reads, derived from the responses and outcomes stored:
+//! - per-case summaries (`cases`), the cubes that count cases by everything the dashboard groups
+//!   and filters by (`case_cube`, `drift_cube`), and the shared words (`shared_words`);
+//! - kept up to date by the summariser, which takes items queued by the transaction that stored
+//!   them (`summary_queue`) and adds them in one transaction of its own;
+//! - read as grouped counts from the cubes (whole months) and the cases (days outside whole
+//!   months). The tables themselves are built in `heard_domain::dashboard`.
 
 use super::Db;
 use heard_domain::case::Outcome;
 use heard_domain::dashboard::{self, AgencyName, CaseGroup, Change, Dashboard, DriftGroup, Filter, Flag, Shared, CHANGE_THRESHOLD, MAX_SHARED};
-use heard_domain::wire::{OutcomeV1, ResponseV1};
+use heard_domain::wire::{ItemStatus, OutcomeV1, ResponseV1};
 use heard_domain::{AgeBand, AnswerValue, Catalogue, Day, Response};
 use sqlx::Row;
 
@@ -269,20 +273,23 @@ pub(super) async fn add_outcomes(tx: &mut Tx<'_>, partnership_id: &str, agency_i
     Ok(())
 }
 
-/// `WHERE` conditions for a filter over a table with `since_col`, agency, band and flags
-/// columns, numbered after `$1` (the partnership), with the values to bind in order.
-fn conditions(filter: &Filter, since_col: &str, agency_col: &str) -> (String, Vec<Bind>) {
+/// `WHERE` conditions for a filter over a table with agency, band and flags columns (and,
+/// unless `since_col` is empty, a day column for the dates), numbered after the `taken`
+/// parameters already in the statement, with the values to bind in order.
+fn conditions(filter: &Filter, since_col: &str, agency_col: &str, taken: usize) -> (String, Vec<Bind>) {
     let mut sql = String::new();
     let mut binds = Vec::new();
     let mut add = |cond: String, b: Bind| {
         binds.push(b);
-        sql.push_str(&format!(" AND {}", cond.replace('?', &format!("${}", binds.len() + 1))));
+        sql.push_str(&format!(" AND {}", cond.replace('?', &format!("${}", binds.len() + taken))));
     };
-    if let Some(d) = filter.from {
-        add(format!("{since_col} >= ?"), Bind::Int(d.unix_days()));
-    }
-    if let Some(d) = filter.to {
-        add(format!("{since_col} <= ?"), Bind::Int(d.unix_days()));
+    if !since_col.is_empty() {
+        if let Some(d) = filter.from {
+            add(format!("{since_col} >= ?"), Bind::Int(d.unix_days()));
+        }
+        if let Some(d) = filter.to {
+            add(format!("{since_col} <= ?"), Bind::Int(d.unix_days()));
+        }
     }
     if let Some(a) = &filter.agency {
         add(format!("{agency_col} = ?"), Bind::Text(a.clone()));
@@ -311,73 +318,377 @@ fn bind_all<'q>(mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments
     q
 }
 
+/// Where a dashboard's counts are read from: the cubes for whole months (month 0: all time),
+/// the cases themselves for the days of a date range outside whole months.
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    Months { from: i64, to: i64 },
+    Days { from: Option<i64>, to: Option<i64> },
+}
+
+/// The sources that together count exactly the cases first heard of within the filter's dates.
+fn sources(filter: &Filter) -> Vec<Source> {
+    if filter.from.is_none() && filter.to.is_none() {
+        return vec![Source::Months { from: 0, to: 0 }];
+    }
+    // The whole months inside the range, and the days before and after them.
+    let first = match filter.from {
+        None => 1,
+        Some(d) if d == d.first_of_month() => d.month_number(),
+        Some(d) => d.month_number() + 1,
+    };
+    let last = match filter.to {
+        None => i64::MAX,
+        Some(d) if d == d.last_of_month() => d.month_number(),
+        Some(d) => d.month_number() - 1,
+    };
+    let day = |d: Option<Day>| d.map(Day::unix_days);
+    if first > last {
+        return vec![Source::Days { from: day(filter.from), to: day(filter.to) }];
+    }
+    let mut out = vec![Source::Months { from: first, to: last }];
+    if let Some(d) = filter.from.filter(|d| d.month_number() < first) {
+        out.push(Source::Days { from: Some(d.unix_days()), to: Some(d.last_of_month().unix_days()) });
+    }
+    if let Some(d) = filter.to.filter(|d| d.month_number() > last) {
+        out.push(Source::Days { from: Some(d.first_of_month().unix_days()), to: Some(d.unix_days()) });
+    }
+    out
+}
+
+/// The cube month a case counts in, besides month 0 (all time).
+fn month_of(since_day: i64) -> i64 {
+    Day::from_unix_days(since_day).map_or(1, Day::month_number)
+}
+
+/// What the cubes count a case by, read from its summary.
+#[derive(Debug, Clone, PartialEq)]
+struct CaseKey {
+    agency: String,
+    band: String,
+    outcome: String,
+    heard: i64,
+    change: String,
+    flags: i64,
+    delta_milli: i64,
+    month: i64,
+    drift_days: Option<i64>,
+}
+
+/// The cube keys of the given cases of a partnership, as their summaries stand now.
+async fn case_keys(tx: &mut Tx<'_>, partnership_id: &str, cases: &[&str]) -> Result<std::collections::HashMap<String, CaseKey>, sqlx::Error> {
+    let mut keys = std::collections::HashMap::with_capacity(cases.len());
+    for chunk in cases.chunks(CHUNK) {
+        let list = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT case_pseudonym, COALESCE(agency, ''), COALESCE(age_band, ''), COALESCE(outcome, ''), heard, COALESCE(change, ''), flags, delta, since_day, drift_days \
+             FROM cases WHERE partnership_id = $1 AND case_pseudonym IN ({list})"
+        );
+        let mut q = sqlx::query(&sql).bind(partnership_id);
+        for c in chunk {
+            q = q.bind(*c);
+        }
+        for row in q.fetch_all(&mut **tx).await? {
+            keys.insert(
+                row.try_get(0)?,
+                CaseKey {
+                    agency: row.try_get(1)?,
+                    band: row.try_get(2)?,
+                    outcome: row.try_get(3)?,
+                    heard: row.try_get(4)?,
+                    change: row.try_get(5)?,
+                    flags: row.try_get(6)?,
+                    delta_milli: (row.try_get::<f64, _>(7)? * 1000.0).round() as i64,
+                    month: month_of(row.try_get(8)?),
+                    drift_days: row.try_get(9)?,
+                },
+            );
+        }
+    }
+    Ok(keys)
+}
+
+/// Moves each case from the cube cells of its key before (if it had a summary) to those of
+/// its key after: in month 0 and in its month.
+async fn move_in_cubes(
+    tx: &mut Tx<'_>,
+    partnership_id: &str,
+    before: &std::collections::HashMap<String, CaseKey>,
+    after: &std::collections::HashMap<String, CaseKey>,
+) -> Result<(), sqlx::Error> {
+    type CaseCell = (i64, String, String, String, i64, String, i64);
+    type DriftCell = (i64, String, String, i64, i64);
+    let mut cases: std::collections::HashMap<CaseCell, (i64, i64)> = std::collections::HashMap::new();
+    let mut drift: std::collections::HashMap<DriftCell, i64> = std::collections::HashMap::new();
+    let mut count = |k: &CaseKey, sign: i64| {
+        for month in [0, k.month] {
+            let c = cases.entry((month, k.agency.clone(), k.band.clone(), k.outcome.clone(), k.heard, k.change.clone(), k.flags)).or_default();
+            c.0 += sign;
+            c.1 += sign * k.delta_milli;
+            if let Some(days) = k.drift_days {
+                *drift.entry((month, k.agency.clone(), k.band.clone(), k.flags, days)).or_default() += sign;
+            }
+        }
+    };
+    for (case, new) in after {
+        match before.get(case) {
+            Some(old) if old == new => continue,
+            Some(old) => count(old, -1),
+            None => {}
+        }
+        count(new, 1);
+    }
+    let cases: Vec<_> = cases.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
+    for chunk in cases.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO case_cube (partnership_id, month, agency, age_band, outcome, heard, change, flags, cases, delta_milli) VALUES {} \
+             ON CONFLICT (partnership_id, month, agency, age_band, outcome, heard, change, flags) DO UPDATE SET \
+               cases = case_cube.cases + excluded.cases, delta_milli = case_cube.delta_milli + excluded.delta_milli",
+            placeholders(chunk.len(), 10)
+        );
+        let mut q = sqlx::query(&sql);
+        for ((month, agency, band, outcome, heard, change, flags), (n, delta)) in chunk {
+            q = q.bind(partnership_id).bind(*month).bind(agency.as_str()).bind(band.as_str()).bind(outcome.as_str()).bind(*heard).bind(change.as_str()).bind(*flags).bind(*n).bind(*delta);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let drift: Vec<_> = drift.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in drift.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO drift_cube (partnership_id, month, agency, age_band, flags, drift_days, cases) VALUES {} \
+             ON CONFLICT (partnership_id, month, agency, age_band, flags, drift_days) DO UPDATE SET cases = drift_cube.cases + excluded.cases",
+            placeholders(chunk.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for ((month, agency, band, flags, days), n) in chunk {
+            q = q.bind(partnership_id).bind(*month).bind(agency.as_str()).bind(band.as_str()).bind(*flags).bind(*days).bind(*n);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Which table a queued item is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Kind {
+    Response,
+    Outcome,
+}
+
+impl Kind {
+    fn code(self) -> &'static str {
+        match self {
+            Kind::Response => "response",
+            Kind::Outcome => "outcome",
+        }
+    }
+}
+
+/// Queues the items of a batch that were stored for the first time, for the summariser.
+pub(super) async fn enqueue(tx: &mut Tx<'_>, kind: Kind, ids: &[String], statuses: &[ItemStatus]) -> Result<(), sqlx::Error> {
+    let new: Vec<&String> = ids.iter().zip(statuses).filter(|(_, s)| **s == ItemStatus::Accepted).map(|(id, _)| id).collect();
+    for chunk in new.chunks(CHUNK) {
+        let sql = format!("INSERT INTO summary_queue (kind, item_id) VALUES {}", placeholders(chunk.len(), 2));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(kind.code()).bind(id.as_str());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Items the summariser takes from the queue in one transaction.
+const SUMMARY_PAGE: i64 = 1000;
+
+/// Any number held by every instance's summariser transaction on PostgreSQL, so that one
+/// summarises at a time (SQLite has one writer anyway).
+const SUMMARY_LOCK: i64 = 0x4845_4152_4400;
+
 impl Db {
+    /// Adds every queued item to its case summary, cubes and shared words; returns how many
+    /// it added. Safe to call from any number of tasks or instances at once.
+    pub async fn summarise_pending(&self) -> Result<u64, sqlx::Error> {
+        // Pages are taken after the last one's highest number, so PostgreSQL never walks the
+        // index entries of rows this call already deleted (kept until vacuum). A batch that
+        // committed late with a lower number is found by a last pass from the start.
+        let (mut done, mut after) = (0, 0);
+        loop {
+            match self.summarise_page(after).await? {
+                Some((n, last)) => {
+                    done += n;
+                    after = last;
+                }
+                None if after == 0 => return Ok(done),
+                None => after = 0,
+            }
+        }
+    }
+
+    /// Summarises queued items as they come, until the process ends: woken when a batch is
+    /// stored, and every few seconds for items another instance stored. Errors are reported
+    /// (never with any item's content) and retried.
+    pub async fn run_summariser(&self) {
+        loop {
+            if let Err(e) = self.summarise_pending().await {
+                eprintln!("heard-server: summarising stored items failed, will retry: {e}");
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.queued.notified()).await;
+        }
+    }
+
+    /// Summarises the first page of queued items numbered after `after`; returns how many and
+    /// the highest number taken, or `None` when there were none.
+    async fn summarise_page(&self, after: i64) -> Result<Option<(u64, i64)>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
+        }
+        // Taking the items off the queue is the first write, so on SQLite the transaction
+        // holds the write lock before it reads anything.
+        let taken = sqlx::query(&format!(
+            "DELETE FROM summary_queue WHERE seq IN (SELECT seq FROM summary_queue WHERE seq > $1 ORDER BY seq LIMIT {SUMMARY_PAGE}) RETURNING seq, kind, item_id"
+        ))
+        .bind(after)
+        .fetch_all(&mut *tx)
+        .await?;
+        if taken.is_empty() {
+            tx.commit().await?;
+            return Ok(None);
+        }
+        let mut items: Vec<(i64, String, String)> = Vec::with_capacity(taken.len());
+        for row in taken {
+            items.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
+        }
+        items.sort();
+        for kind in [Kind::Response, Kind::Outcome] {
+            let ids: Vec<&str> = items.iter().filter(|i| i.1 == kind.code()).map(|i| i.2.as_str()).collect();
+            summarise_items(&mut tx, &self.catalogue, kind, &ids).await?;
+        }
+        tx.commit().await?;
+        Ok(Some((items.len() as u64, items.last().map_or(after, |i| i.0))))
+    }
+
     /// Every dashboard table for a partnership, suppressed, and the latest shared words.
+    /// Anything stored and not yet summarised is summarised first, so the dashboard always
+    /// counts everything stored.
     pub async fn dashboard(&self, partnership_id: &str, filter: Filter) -> Result<Dashboard, sqlx::Error> {
-        let (cond, binds) = conditions(&filter, "since_day", "agency");
-        // Grouped in the order of the index cases_cube, so the database reads it in order;
-        // each circumstance is summed rather than grouped by, which keeps the groups few.
-        // Measured at a million responses against grouping by the flags: PostgreSQL 0.53 s
-        // against 1.25 s, SQLite 1.9 s against 1.5 s.
-        let flag_sums: String = (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM((flags >> {bit}) & 1) AS BIGINT), ")).collect();
-        let cube_sql = format!(
-            "SELECT agency, age_band, focus, outcome, heard, change, COUNT(*), SUM(delta), {flag_sums}SUM(CASE WHEN flags = 0 THEN 1 ELSE 0 END) \
-             FROM cases WHERE partnership_id = $1{cond} GROUP BY agency, age_band, focus, outcome, heard, change"
-        );
-        // In the order of the index cases_drift.
-        let drift_sql = format!(
-            "SELECT agency, focus, drift_days, COUNT(*) FROM cases \
-             WHERE partnership_id = $1{cond} AND drift_days IS NOT NULL GROUP BY agency, focus, drift_days"
-        );
-        // The four reads are independent: run them at once, on connections of their own
-        // (SQLite's WAL and PostgreSQL both let readers run side by side).
-        let (agencies, rows, drift_rows, shared) = tokio::try_join!(
-            self.agencies(partnership_id),
+        let sources = sources(&filter);
+        self.dashboard_from(partnership_id, filter, sources).await
+    }
+
+    /// The same dashboard counted from every case summary instead of the cubes: slower at
+    /// scale, and the reference the cubes are tested against.
+    pub async fn dashboard_from_cases(&self, partnership_id: &str, filter: Filter) -> Result<Dashboard, sqlx::Error> {
+        let all = vec![Source::Days { from: filter.from.map(Day::unix_days), to: filter.to.map(Day::unix_days) }];
+        self.dashboard_from(partnership_id, filter, all).await
+    }
+
+    async fn dashboard_from(&self, partnership_id: &str, filter: Filter, sources: Vec<Source>) -> Result<Dashboard, sqlx::Error> {
+        self.summarise_pending().await?;
+        let counts = async {
+            let (mut groups, mut drift) = (Vec::new(), Vec::new());
+            for source in &sources {
+                let (g, d) = self.read_source(partnership_id, &filter, source).await?;
+                groups.extend(g);
+                drift.extend(d);
+            }
+            Ok::<_, sqlx::Error>((groups, drift))
+        };
+        // Independent reads, at once, on connections of their own (SQLite's WAL and
+        // PostgreSQL both let readers run side by side).
+        let (agencies, (groups, drift), shared) = tokio::try_join!(self.agencies(partnership_id), counts, self.shared_words(partnership_id, &filter))?;
+        let agencies: Vec<AgencyName> = agencies.into_iter().map(|a| AgencyName { id: a.id, name: a.name }).collect();
+        Ok(dashboard::build(filter, agencies, &groups, &drift, shared))
+    }
+
+    /// The case groups and drift groups one source holds for the filter (its dates apart).
+    async fn read_source(&self, partnership_id: &str, filter: &Filter, source: &Source) -> Result<(Vec<CaseGroup>, Vec<DriftGroup>), sqlx::Error> {
+        let undated = Filter { from: None, to: None, ..filter.clone() };
+        let focus = i64::from(Flag::Send.bit() | Flag::Homeless.bit());
+        let flag_sums: String = (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM(CASE WHEN ((flags >> {bit}) & 1) = 1 THEN {{n}} ELSE 0 END) AS BIGINT), ")).collect();
+        let (cube_sql, drift_sql, binds) = match source {
+            Source::Months { from, to } => {
+                let (cond, mut binds) = conditions(&undated, "", "agency", 3);
+                binds.insert(0, Bind::Int(*to));
+                binds.insert(0, Bind::Int(*from));
+                let cube = format!(
+                    "SELECT agency, age_band, flags & {focus}, outcome, heard, change, CAST(SUM(cases) AS BIGINT), CAST(SUM(delta_milli) AS BIGINT), {sums}\
+                     CAST(SUM(CASE WHEN flags = 0 THEN cases ELSE 0 END) AS BIGINT) \
+                     FROM case_cube WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond} \
+                     GROUP BY agency, age_band, flags & {focus}, outcome, heard, change",
+                    sums = flag_sums.replace("{n}", "cases")
+                );
+                let drift = format!(
+                    "SELECT agency, flags & {focus}, drift_days, CAST(SUM(cases) AS BIGINT) FROM drift_cube \
+                     WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond} GROUP BY agency, flags & {focus}, drift_days"
+                );
+                (cube, drift, binds)
+            }
+            Source::Days { from, to } => {
+                let (cond, mut binds) = conditions(&undated, "", "agency", 3);
+                binds.insert(0, Bind::Int(to.unwrap_or(i64::MAX)));
+                binds.insert(0, Bind::Int(from.unwrap_or(i64::MIN)));
+                let cube = format!(
+                    "SELECT COALESCE(agency, ''), COALESCE(age_band, ''), flags & {focus}, COALESCE(outcome, ''), heard, COALESCE(change, ''), COUNT(*), \
+                     CAST(SUM(CAST(ROUND(delta * 1000) AS BIGINT)) AS BIGINT), {sums}CAST(SUM(CASE WHEN flags = 0 THEN 1 ELSE 0 END) AS BIGINT) \
+                     FROM cases WHERE partnership_id = $1 AND since_day >= $2 AND since_day <= $3{cond} \
+                     GROUP BY agency, age_band, flags & {focus}, outcome, heard, change",
+                    sums = flag_sums.replace("{n}", "1")
+                );
+                let drift = format!(
+                    "SELECT COALESCE(agency, ''), flags & {focus}, drift_days, COUNT(*) FROM cases \
+                     WHERE partnership_id = $1 AND since_day >= $2 AND since_day <= $3{cond} AND drift_days IS NOT NULL \
+                     GROUP BY agency, flags & {focus}, drift_days"
+                );
+                (cube, drift, binds)
+            }
+        };
+        let (rows, drift_rows) = tokio::try_join!(
             bind_all(sqlx::query(&cube_sql).bind(partnership_id), &binds).fetch_all(&self.pool),
             bind_all(sqlx::query(&drift_sql).bind(partnership_id), &binds).fetch_all(&self.pool),
-            self.shared_words(partnership_id, &filter),
         )?;
-        let agencies: Vec<AgencyName> = agencies.into_iter().map(|a| AgencyName { id: a.id, name: a.name }).collect();
+        let none_if_empty = |s: String| Some(s).filter(|s| !s.is_empty());
         let mut groups = Vec::with_capacity(rows.len());
         for row in rows {
-            let change: Option<String> = row.try_get(5)?;
-            let outcome: Option<String> = row.try_get(3)?;
-            let band: Option<String> = row.try_get(1)?;
             let cases = row.try_get::<i64, _>(6)?.max(0) as u64;
+            if cases == 0 {
+                continue;
+            }
             let mut with_flag = [0u64; 6];
             for (i, n) in with_flag.iter_mut().enumerate() {
                 *n = row.try_get::<i64, _>(8 + i)?.max(0) as u64;
             }
             groups.push(CaseGroup {
-                agency: row.try_get(0)?,
-                band: band.as_deref().and_then(AgeBand::parse),
+                agency: none_if_empty(row.try_get(0)?),
+                band: AgeBand::parse(&row.try_get::<String, _>(1)?),
                 focus: row.try_get::<i64, _>(2)? as u8,
                 with_flag,
-                outcome: outcome.as_deref().and_then(Outcome::parse),
+                outcome: Outcome::parse(&row.try_get::<String, _>(3)?),
                 heard: row.try_get::<i64, _>(4)? > 0,
-                change: change.as_deref().map(|c| match c {
-                    "better" => Change::Better,
-                    "worse" => Change::Worse,
-                    _ => Change::Same,
-                }),
+                change: match row.try_get::<String, _>(5)?.as_str() {
+                    "better" => Some(Change::Better),
+                    "worse" => Some(Change::Worse),
+                    "same" => Some(Change::Same),
+                    _ => None,
+                },
                 cases,
-                change_sum: row.try_get::<Option<f64>, _>(7)?.unwrap_or(0.0),
+                change_sum: row.try_get::<i64, _>(7)? as f64 / 1000.0,
             });
         }
         let mut drift = Vec::with_capacity(drift_rows.len());
         for row in drift_rows {
-            drift.push(DriftGroup {
-                agency: row.try_get(0)?,
-                focus: row.try_get::<i64, _>(1)? as u8,
-                days: row.try_get(2)?,
-                cases: row.try_get::<i64, _>(3)?.max(0) as u64,
-            });
+            let cases = row.try_get::<i64, _>(3)?.max(0) as u64;
+            if cases == 0 {
+                continue;
+            }
+            drift.push(DriftGroup { agency: none_if_empty(row.try_get(0)?), focus: row.try_get::<i64, _>(1)? as u8, days: row.try_get(2)?, cases });
         }
-        Ok(dashboard::build(filter, agencies, &groups, &drift, shared))
+        Ok((groups, drift))
     }
 
     async fn shared_words(&self, partnership_id: &str, filter: &Filter) -> Result<Vec<Shared>, sqlx::Error> {
-        let (cond, binds) = conditions(filter, "day", "agency_id");
+        let (cond, binds) = conditions(filter, "day", "agency_id", 1);
         let sql = format!(
             "SELECT form_id, form_version, question_id, part, age_band, day, words, drawing FROM shared_words \
              WHERE partnership_id = $1{cond} ORDER BY day DESC, id LIMIT {MAX_SHARED}"
@@ -402,11 +713,12 @@ impl Db {
         Ok(shared)
     }
 
-    /// Builds the case summaries when they are missing (a database from before they existed).
-    pub(super) async fn rebuild_summaries_if_missing(&self, catalogue: &Catalogue) -> Result<(), sqlx::Error> {
+    /// Builds the case summaries when they are missing (a database from before they existed,
+    /// or whose summaries a migration emptied).
+    pub(super) async fn rebuild_summaries_if_missing(&self) -> Result<(), sqlx::Error> {
         // Run at every start: a row's existence is enough, never a count of millions.
         let missing: i64 = sqlx::query_scalar(
-            "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM cases) \
+            "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM cases) AND NOT EXISTS (SELECT 1 FROM summary_queue) \
                           AND (EXISTS (SELECT 1 FROM responses) OR EXISTS (SELECT 1 FROM outcomes)) THEN 1 ELSE 0 END",
         )
         .fetch_one(&self.pool)
@@ -414,41 +726,139 @@ impl Db {
         if missing == 0 {
             return Ok(());
         }
-        self.rebuild_summaries(catalogue).await
+        self.rebuild_summaries().await
     }
 
-    /// Rebuilds every case summary and shared word from the responses and outcomes held, in
-    /// one transaction: the same result as building them as they arrived (tested).
-    pub async fn rebuild_summaries(&self, catalogue: &Catalogue) -> Result<(), sqlx::Error> {
+    /// Empties every case summary, cube and shared word and queues every response and outcome
+    /// held for the summariser, responses first: the same result as summarising them as they
+    /// arrived (tested).
+    pub async fn rebuild_summaries(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM cases").execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM shared_words").execute(&mut *tx).await?;
-        // A page at a time (keyed by id), each page's items grouped by partnership and agency.
-        for table in ["responses", "outcomes"] {
-            let mut after = String::new();
-            loop {
-                let sql = format!(
-                    "SELECT t.id, t.body, t.partnership_id, d.agency_id FROM {table} t LEFT JOIN devices d ON d.id = t.device_id \
-                     WHERE t.partnership_id IS NOT NULL AND t.id > $1 ORDER BY t.id LIMIT 2000"
-                );
-                let rows = sqlx::query(&sql).bind(&after).fetch_all(&mut *tx).await?;
-                let Some(last) = rows.last() else { break };
-                after = last.try_get(0)?;
-                let mut groups: std::collections::BTreeMap<(String, Option<String>), Vec<String>> = std::collections::BTreeMap::new();
-                for row in rows {
-                    groups.entry((row.try_get(2)?, row.try_get(3)?)).or_default().push(row.try_get(1)?);
-                }
-                for ((partnership, agency), bodies) in groups {
-                    if table == "responses" {
-                        let responses: Vec<Response> = bodies.iter().filter_map(|b| serde_json::from_str::<ResponseV1>(b).ok()).map(Response::from).collect();
-                        add_responses(&mut tx, catalogue, &partnership, agency.as_deref(), &responses.iter().collect::<Vec<_>>()).await?;
-                    } else {
-                        let outcomes: Vec<OutcomeV1> = bodies.iter().filter_map(|b| serde_json::from_str(b).ok()).collect();
-                        add_outcomes(&mut tx, &partnership, agency.as_deref(), &outcomes.iter().collect::<Vec<_>>()).await?;
-                    }
-                }
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
+        }
+        for table in ["summary_queue", "cases", "case_cube", "drift_cube", "shared_words"] {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+        }
+        for (kind, table) in [(Kind::Response, "responses"), (Kind::Outcome, "outcomes")] {
+            sqlx::query(&format!(
+                "INSERT INTO summary_queue (kind, item_id) SELECT '{}', id FROM {table} WHERE partnership_id IS NOT NULL ORDER BY id",
+                kind.code()
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        self.queued.notify_one();
+        Ok(())
+    }
+}
+
+/// Adds queued items of one kind (stored, never summarised) to their cases, cubes and shared
+/// words, grouped by partnership and by the agency of the device that sent them.
+async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, kind: Kind, ids: &[&str]) -> Result<(), sqlx::Error> {
+    let table = match kind {
+        Kind::Response => "responses",
+        Kind::Outcome => "outcomes",
+    };
+    // (partnership, agency) -> bodies, in queue order within each group.
+    let mut groups: Vec<((String, Option<String>), Vec<String>)> = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let list = (1..=chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT t.id, t.body, t.partnership_id, d.agency_id FROM {table} t LEFT JOIN devices d ON d.id = t.device_id \
+             WHERE t.id IN ({list}) AND t.partnership_id IS NOT NULL"
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        let mut rows: std::collections::HashMap<String, (String, String, Option<String>)> = std::collections::HashMap::new();
+        for row in q.fetch_all(&mut **tx).await? {
+            rows.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?));
+        }
+        for id in chunk {
+            let Some((body, partnership, agency)) = rows.remove(*id) else { continue };
+            let key = (partnership, agency);
+            match groups.iter_mut().find(|g| g.0 == key) {
+                Some(g) => g.1.push(body),
+                None => groups.push((key, vec![body])),
             }
         }
-        tx.commit().await
+    }
+    for ((partnership, agency), bodies) in groups {
+        let agency = agency.as_deref();
+        match kind {
+            Kind::Response => {
+                let responses: Vec<Response> = bodies.iter().filter_map(|b| serde_json::from_str::<ResponseV1>(b).ok()).map(Response::from).collect();
+                let cases: Vec<&str> = responses.iter().map(|r| r.context.case.as_str()).collect();
+                let before = case_keys(tx, &partnership, &cases).await?;
+                add_responses(tx, catalogue, &partnership, agency, &responses.iter().collect::<Vec<_>>()).await?;
+                let after = case_keys(tx, &partnership, &cases).await?;
+                move_in_cubes(tx, &partnership, &before, &after).await?;
+            }
+            Kind::Outcome => {
+                let outcomes: Vec<OutcomeV1> = bodies.iter().filter_map(|b| serde_json::from_str(b).ok()).collect();
+                let cases: Vec<&str> = outcomes.iter().map(|o| o.case.as_str()).collect();
+                let before = case_keys(tx, &partnership, &cases).await?;
+                add_outcomes(tx, &partnership, agency, &outcomes.iter().collect::<Vec<_>>()).await?;
+                let after = case_keys(tx, &partnership, &cases).await?;
+                move_in_cubes(tx, &partnership, &before, &after).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(from: Option<&str>, to: Option<&str>) -> Filter {
+        Filter { from: from.map(|d| d.parse().unwrap()), to: to.map(|d| d.parse().unwrap()), ..Filter::default() }
+    }
+
+    fn day(d: &str) -> Option<i64> {
+        Some(d.parse::<Day>().unwrap().unix_days())
+    }
+
+    fn month(d: &str) -> i64 {
+        d.parse::<Day>().unwrap().month_number()
+    }
+
+    #[test]
+    fn no_dates_read_the_all_time_cube_only() {
+        assert_eq!(sources(&Filter::default()), vec![Source::Months { from: 0, to: 0 }]);
+    }
+
+    #[test]
+    fn whole_months_come_from_the_cube_and_the_days_either_side_from_the_cases() {
+        assert_eq!(
+            sources(&filter(Some("2026-01-15"), Some("2026-04-10"))),
+            vec![
+                Source::Months { from: month("2026-02-01"), to: month("2026-03-01") },
+                Source::Days { from: day("2026-01-15"), to: day("2026-01-31") },
+                Source::Days { from: day("2026-04-01"), to: day("2026-04-10") },
+            ]
+        );
+        assert_eq!(sources(&filter(Some("2026-01-01"), Some("2026-12-31"))), vec![Source::Months { from: month("2026-01-01"), to: month("2026-12-01") }]);
+        assert_eq!(sources(&filter(Some("2025-12-01"), Some("2026-02-28"))), vec![Source::Months { from: month("2025-12-01"), to: month("2026-02-01") }]);
+    }
+
+    #[test]
+    fn open_ended_ranges_run_to_the_first_or_last_month() {
+        assert_eq!(
+            sources(&filter(Some("2026-03-02"), None)),
+            vec![Source::Months { from: month("2026-04-01"), to: i64::MAX }, Source::Days { from: day("2026-03-02"), to: day("2026-03-31") }]
+        );
+        assert_eq!(sources(&filter(None, Some("2026-03-31"))), vec![Source::Months { from: 1, to: month("2026-03-01") }]);
+    }
+
+    #[test]
+    fn a_range_inside_one_month_is_read_from_the_cases() {
+        assert_eq!(sources(&filter(Some("2026-03-02"), Some("2026-03-30"))), vec![Source::Days { from: day("2026-03-02"), to: day("2026-03-30") }]);
+        assert_eq!(sources(&filter(Some("2026-03-05"), Some("2026-03-05"))), vec![Source::Days { from: day("2026-03-05"), to: day("2026-03-05") }]);
+        // Two partial months side by side: no whole month between them.
+        assert_eq!(sources(&filter(Some("2026-03-05"), Some("2026-04-05"))), vec![Source::Days { from: day("2026-03-05"), to: day("2026-04-05") }]);
     }
 }

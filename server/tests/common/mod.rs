@@ -20,6 +20,8 @@ pub enum Backend {
 /// A test database that removes itself when the test ends.
 pub struct TestDb {
     pub db: Db,
+    /// Where it is, to open it again as a restarted server would.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -41,7 +43,7 @@ impl TestDb {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("heard-test-{tag}.sqlite3"));
                 let db = Db::connect(&format!("sqlite:{}?mode=rwc", path.display())).await.expect("open SQLite");
-                TestDb { db, cleanup: Cleanup::File(path) }
+                TestDb { db, url: format!("sqlite:{}", path.display()), cleanup: Cleanup::File(path) }
             }
             Backend::Postgres => {
                 let base = postgres_base();
@@ -52,8 +54,9 @@ impl TestDb {
                     .unwrap_or_else(|e| panic!("PostgreSQL tests need a server at {base} (HEARD_TEST_POSTGRES): {e}"));
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
                 admin.close().await;
-                let db = Db::connect(&format!("{base}/{name}")).await.expect("open PostgreSQL");
-                TestDb { db, cleanup: Cleanup::PgDatabase { admin_url, name } }
+                let url = format!("{base}/{name}");
+                let db = Db::connect(&url).await.expect("open PostgreSQL");
+                TestDb { db, url, cleanup: Cleanup::PgDatabase { admin_url, name } }
             }
         }
     }
