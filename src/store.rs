@@ -369,6 +369,33 @@ impl Store {
         self.all(PENDING).await
     }
 
+    /// Up to `limit` responses waiting to be sent, in id order, after the id `after` (from the
+    /// first when `None`): the outbox sends a page at a time, so memory stays bounded however
+    /// many are waiting.
+    pub async fn pending_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Response>, StoreError> {
+        if !self.is_unlocked() {
+            return Err(StoreError::Locked);
+        }
+        let tx = self.db.transaction(PENDING).build()?;
+        let store = tx.object_store(PENDING)?;
+        let records: Vec<SealedRecord> = match after {
+            None => store.get_all().with_limit(limit).serde()?.await?.collect::<Result<Vec<_>, _>>()?,
+            Some(id) => store
+                .get_all()
+                .with_query::<String, _>(indexed_db_futures::KeyRange::LowerBound(id.to_string(), true))
+                .with_limit(limit)
+                .serde()?
+                .await?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        drop(tx);
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            out.push(self.open_response(r).await?);
+        }
+        Ok(out)
+    }
+
     async fn all(&self, store: &str) -> Result<Vec<Response>, StoreError> {
         let key_present = self.is_unlocked();
         if !key_present {

@@ -45,9 +45,37 @@ pub enum SendError {
 /// interruption part-way leaves only unconfirmed responses pending.
 pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
     let enrolment = store.enrolment().await?.ok_or(SendError::NotEnrolled)?;
-    let pending = store.pending().await?;
     let mut report = SendReport::default();
-    for batch in batches(&enrolment.key_fingerprint, &pending) {
+    // A page at a time, in id order: what is held in memory stays bounded however many wait.
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.pending_page(after.as_deref(), SEND_PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.to_string());
+        send_page(&enrolment, &page, &mut report, store).await?;
+    }
+    let outcomes = store.pending_outcomes().await?;
+    for chunk in outcomes.chunks(MAX_BATCH_RESPONSES) {
+        let batch = SubmitOutcomes {
+            key_fingerprint: enrolment.key_fingerprint.clone(),
+            outcomes: chunk.iter().filter_map(outcome_v1).collect(),
+        };
+        let request = Request::post(OUTCOMES_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).json(&batch);
+        let reply: BatchReply = exchange(request).await?;
+        let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
+        report.outcomes_confirmed += confirmed.len();
+        store.remove_confirmed_outcomes(&confirmed).await?;
+    }
+    Ok(report)
+}
+
+/// Responses read from the tablet's storage at a time while sending (a few batches).
+const SEND_PAGE: u32 = 500;
+
+/// Sends one page of pending responses in batches, removing each batch the server confirmed
+/// as soon as it answers.
+async fn send_page(enrolment: &crate::store::Enrolment, page: &[heard_domain::Response], report: &mut SendReport, store: &Store) -> Result<(), SendError> {
+    for batch in batches(&enrolment.key_fingerprint, page) {
         let reply = post_batch(&enrolment.device_token, &batch).await?;
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
         report.confirmed += confirmed.len();
@@ -65,19 +93,7 @@ pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
         }
         store.remove_confirmed(&confirmed).await?;
     }
-    let outcomes = store.pending_outcomes().await?;
-    for chunk in outcomes.chunks(MAX_BATCH_RESPONSES) {
-        let batch = SubmitOutcomes {
-            key_fingerprint: enrolment.key_fingerprint.clone(),
-            outcomes: chunk.iter().filter_map(outcome_v1).collect(),
-        };
-        let request = Request::post(OUTCOMES_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).json(&batch);
-        let reply: BatchReply = exchange(request).await?;
-        let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
-        report.outcomes_confirmed += confirmed.len();
-        store.remove_confirmed_outcomes(&confirmed).await?;
-    }
-    Ok(report)
+    Ok(())
 }
 
 /// The wire form of a stored outcome; `None` for a record that is not readable as one.

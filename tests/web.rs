@@ -146,6 +146,28 @@ async fn a_saved_response_survives_a_new_connection_until_confirmed() {
 }
 
 #[wasm_bindgen_test]
+async fn the_outbox_is_read_a_page_at_a_time_in_id_order_with_nothing_missed() {
+    let store = unlocked(&unique_db()).await;
+    let mut all: Vec<Response> = (0..7).map(|n| response(n % 3 + 1)).collect();
+    for r in &all {
+        store.save_pending(r).await.unwrap();
+    }
+    all.sort_by_key(|r| r.id.to_string());
+    let (mut seen, mut after) = (Vec::new(), None::<String>);
+    loop {
+        let page = store.pending_page(after.as_deref(), 3).await.unwrap();
+        let Some(last) = page.last() else { break };
+        assert!(page.len() <= 3, "a page holds at most what was asked for");
+        after = Some(last.id.to_string());
+        seen.extend(page);
+    }
+    assert_eq!(seen, all, "every pending response once, in id order");
+    // A page starting after a removed response still goes on from there.
+    store.remove_confirmed(&[all[2].id]).await.unwrap();
+    assert_eq!(store.pending_page(Some(&all[2].id.to_string()), 2).await.unwrap(), all[3..5].to_vec());
+}
+
+#[wasm_bindgen_test]
 async fn finishing_moves_a_draft_to_the_outbox_in_one_step() {
     let store = unlocked(&unique_db()).await;
     let mut r = response(2);
