@@ -203,6 +203,29 @@ impl Catalogue {
             .clone()
     }
 
+    /// The built-in forms and a partnership's own, each checked by `check_form`; a form whose
+    /// id and version are already known is refused rather than replacing the one known.
+    pub fn with_forms(extra: Vec<Form>) -> Result<Catalogue, crate::validate::ValidationError> {
+        let mut catalogue = Catalogue::built_in();
+        for form in extra {
+            crate::validate::check_form(&form)?;
+            if catalogue.get(&form.id, form.version).is_some() {
+                return Err(crate::validate::ValidationError::new(
+                    format!("form {}", form.id),
+                    format!("version {} is already known; give the changed form a new version number", form.version),
+                ));
+            }
+            catalogue.forms.push(form);
+        }
+        Ok(catalogue)
+    }
+
+    /// The forms a partnership added (not built in).
+    pub fn added(&self) -> Vec<&Form> {
+        let built_in = Catalogue::built_in();
+        self.forms.iter().filter(|f| built_in.get(&f.id, f.version).is_none()).collect()
+    }
+
     pub fn forms(&self) -> &[Form] {
         &self.forms
     }

@@ -259,6 +259,30 @@ mod tests {
         }
     }
 
+    /// A partnership's own form: the middle check under a new id, or as given by `change`.
+    fn own_form(change: impl FnOnce(&mut Form)) -> Form {
+        let mut f = catalogue().latest("middle-check").unwrap().clone();
+        f.id = FormId("north-school-check".into());
+        change(&mut f);
+        f
+    }
+
+    #[test]
+    fn a_partnership_adds_its_own_forms_checked_and_never_over_a_known_one() {
+        let c = Catalogue::with_forms(vec![own_form(|_| {})]).unwrap();
+        assert!(c.latest("north-school-check").is_some());
+        assert_eq!(c.added().len(), 1, "only the added form is the partnership's");
+        assert_eq!(c.forms().len(), catalogue().forms().len() + 1);
+        // A broken form is named with its problem.
+        let broken = Catalogue::with_forms(vec![own_form(|f| f.questions.clear())]).unwrap_err();
+        assert_eq!(broken.to_string(), "form north-school-check: a form has at least one question");
+        // A form that would replace a built-in one, or one added before, is refused.
+        let clash = Catalogue::with_forms(vec![own_form(|f| f.id = FormId("middle-check".into()))]).unwrap_err();
+        assert!(clash.to_string().contains("already known"), "{clash}");
+        assert!(Catalogue::with_forms(vec![own_form(|_| {}), own_form(|_| {})]).is_err());
+        assert!(Catalogue::with_forms(vec![own_form(|_| {}), own_form(|f| f.version = 2)]).is_ok(), "a new version is fine");
+    }
+
     #[test]
     fn every_built_in_form_is_valid_in_every_shipped_language() {
         let c = catalogue();

@@ -16,6 +16,8 @@ pub const RESPONSES_PATH: &str = "/api/v1/responses";
 pub const OUTCOMES_PATH: &str = "/api/v1/outcomes";
 /// Where the coordinator reads how many responses the server holds.
 pub const STATS_PATH: &str = "/api/v1/stats";
+/// Where a device fetches the forms its partnership added to the built-in ones.
+pub const FORMS_PATH: &str = "/api/v1/forms";
 /// Most responses one batch may carry; a device with more sends several batches.
 pub const MAX_BATCH_RESPONSES: usize = 200;
 /// A device starts a new batch before its body would pass this many bytes.
@@ -188,6 +190,13 @@ impl ItemStatus {
     pub fn is_confirmed(self) -> bool {
         matches!(self, ItemStatus::Accepted | ItemStatus::AlreadyHad)
     }
+}
+
+/// The forms the server's partnership added (the server's forms folder), each already checked
+/// by `validate::check_form`; a device checks them again before it keeps them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormsReply {
+    pub forms: Vec<crate::Form>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,9 @@ OPTIONS:
     --database-url <URL>      sqlite:PATH or postgres://... [env: DATABASE_URL]
                               [default: sqlite:data/heard.sqlite3]
     --dist <DIR>              Built app to serve [env: HEARD_DIST] [default: dist]
+    --forms <DIR>             The partnership's own forms, one JSON file each, added to the
+                              built-in ones and offered to its tablets; checked at start
+                              [env: HEARD_FORMS]
     --secure-cookies          Mark session cookies Secure: set this whenever Heard is reached
                               over HTTPS (directly or behind a TLS proxy) [env: HEARD_SECURE_COOKIES=1]
     --demo                    Create a demo partnership (synthetic, public demo key) and print
@@ -30,6 +33,7 @@ pub struct Config {
     pub addr: SocketAddr,
     pub database_url: String,
     pub dist: PathBuf,
+    pub forms: Option<PathBuf>,
     pub secure_cookies: bool,
     pub demo: bool,
     pub demo_cases: usize,
@@ -48,6 +52,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
     let mut addr = env("HEARD_ADDR");
     let mut database_url = env("DATABASE_URL");
     let mut dist = env("HEARD_DIST");
+    let mut forms = env("HEARD_FORMS");
     let mut secure_cookies = env("HEARD_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true");
     let mut demo = false;
     let mut new_partnership_code = false;
@@ -60,6 +65,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
             "--addr" => addr = Some(value("--addr")?),
             "--database-url" => database_url = Some(value("--database-url")?),
             "--dist" => dist = Some(value("--dist")?),
+            "--forms" => forms = Some(value("--forms")?),
             "--secure-cookies" => secure_cookies = true,
             "--demo" => demo = true,
             "--new-partnership-code" => new_partnership_code = true,
@@ -79,6 +85,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
         addr,
         database_url: database_url.unwrap_or_else(|| "sqlite:data/heard.sqlite3".into()),
         dist: PathBuf::from(dist.unwrap_or_else(|| "dist".into())),
+        forms: forms.map(PathBuf::from),
         secure_cookies,
         demo,
         demo_cases,
@@ -111,6 +118,9 @@ mod tests {
         let Parsed::Run(c) = parse(&args(&["--database-url", "sqlite:x.db", "--demo", "--secure-cookies"]), env).unwrap() else { panic!() };
         assert_eq!(c.database_url, "sqlite:x.db");
         assert!(c.demo && c.secure_cookies);
+        assert_eq!(c.forms, None, "no forms folder unless one is named");
+        let Parsed::Run(c) = parse(&args(&["--forms", "/srv/heard/forms"]), |_| None).unwrap() else { panic!() };
+        assert_eq!(c.forms, Some(PathBuf::from("/srv/heard/forms")));
     }
 
     #[test]

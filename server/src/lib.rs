@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod db;
 pub mod error;
+pub mod forms;
 pub use heard_domain::synthetic;
 
 use axum::Router;
@@ -32,7 +33,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        AppState { db, catalogue: Arc::new(Catalogue::built_in()), secure_cookies: false }
+        AppState { catalogue: db.catalogue(), db, secure_cookies: false }
     }
 }
 

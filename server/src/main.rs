@@ -25,14 +25,28 @@ async fn main() -> ExitCode {
             }
         }
     }
+    let catalogue = match &config.forms {
+        None => heard_domain::Catalogue::built_in(),
+        Some(dir) => match heard_server::forms::load(dir) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("heard-server: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let url = with_create_mode(&config.database_url);
-    let db = match Db::connect(&url).await {
+    let db = match Db::connect_with(&url, catalogue).await {
         Ok(db) => db,
         Err(e) => {
             eprintln!("heard-server: {e}");
             return ExitCode::FAILURE;
         }
     };
+    let added: Vec<String> = db.catalogue().added().iter().map(|f| format!("{} v{}", f.id, f.version)).collect();
+    if !added.is_empty() {
+        println!("Partnership forms offered to tablets: {}", added.join(", "));
+    }
     if config.new_partnership_code {
         let code = heard_server::auth::new_enrolment_code();
         let t = heard_server::auth::now();

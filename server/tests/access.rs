@@ -39,6 +39,7 @@ fn endpoints(w: &World, device_id: &str) -> Vec<(&'static str, String, Option<St
         ("GET", "/api/v1/audit".into(), None),
         ("GET", "/api/v1/dashboard?band=teen".into(), None),
         ("POST", "/api/v1/outcomes/import".into(), Some(format!(r#"{{"key_fingerprint":"{}","outcomes":[]}}"#, w.us.fingerprint))),
+        ("GET", "/api/v1/forms".into(), None),
     ]
 }
 
@@ -59,7 +60,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         ("other partnership's coordinator", Auth::Staff(&w.them.coordinator, true)),
     ];
     // Expected status per endpoint, in the order of `callers`.
-    let expected: [[S; 6]; 13] = [
+    let expected: [[S; 6]; 14] = [
         // anonymous, device, revoked, coordinator, analyst, other coordinator
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST responses
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST outcomes
@@ -74,6 +75,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // GET audit
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET dashboard
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::BAD_REQUEST], // import outcomes (our key)
+        [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // GET forms
     ];
     let mut wrong = Vec::new();
     for (k, (name, auth)) in callers.iter().enumerate() {

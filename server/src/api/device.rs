@@ -1,4 +1,5 @@
-//! What a tablet does: enrol with a one-time code, then post batches of responses.
+//! What a tablet does: enrol with a one-time code, fetch its partnership's own forms, then post
+//! batches of responses and outcomes.
 
 use crate::auth::{now, random_token, sha256_hex, Device};
 use crate::body::JsonBody;
@@ -7,7 +8,7 @@ use axum::extract::State;
 use axum::Json;
 use heard_domain::access::{EnrolReply, EnrolRequest};
 use heard_domain::enrolment::normalise_code;
-use heard_domain::wire::{BatchReply, Checked, IncomingBatch, IncomingOutcomes, ItemResult, ItemStatus};
+use heard_domain::wire::{BatchReply, Checked, FormsReply, IncomingBatch, IncomingOutcomes, ItemResult, ItemStatus};
 
 /// Exchanges a one-time enrolment code for a device token. The partnership key never comes
 /// here: the device keeps it, and checks it against the fingerprint in the reply.
@@ -75,4 +76,9 @@ pub async fn submit_outcomes(
         })
         .collect();
     Ok(Json(BatchReply { results }))
+}
+
+/// The forms the partnership added to the built-in ones, for the tablet to keep for offline use.
+pub async fn forms(State(state): State<AppState>, Device(_device): Device) -> Json<FormsReply> {
+    Json(FormsReply { forms: state.catalogue.added().into_iter().cloned().collect() })
 }

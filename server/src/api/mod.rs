@@ -12,13 +12,14 @@ use axum::routing::{get, post};
 use axum::Router;
 use heard_domain::access::{AGENCIES_PATH, AUDIT_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, USERS_PATH};
 use heard_domain::dashboard::{DASHBOARD_PATH, EXPORT_PATH};
-use heard_domain::wire::{MAX_BODY_BYTES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH};
+use heard_domain::wire::{FORMS_PATH, MAX_BODY_BYTES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH};
 
 pub fn routes() -> Router<AppState> {
     let api = Router::new()
         .route(ENROL_PATH, post(device::enrol))
         .route(RESPONSES_PATH, post(device::submit_responses))
         .route(OUTCOMES_PATH, post(device::submit_outcomes))
+        .route(FORMS_PATH, get(device::forms))
         .route(LOGIN_PATH, post(staff::login))
         .route(heard_domain::access::PARTNERSHIPS_PATH, post(staff::create_partnership))
         .route(LOGOUT_PATH, post(staff::logout))

@@ -43,8 +43,15 @@ pub enum ConnectError {
 }
 
 impl Db {
-    /// Opens (and for SQLite creates) the database and applies any pending migrations.
+    /// Opens (and for SQLite creates) the database and applies any pending migrations; the
+    /// server knows the built-in forms only.
     pub async fn connect(url: &str) -> Result<Db, ConnectError> {
+        Db::connect_with(url, Catalogue::built_in()).await
+    }
+
+    /// The same, with the forms the server checks responses against and summarises them by
+    /// (the built-in ones and any its partnership added: `forms::load`).
+    pub async fn connect_with(url: &str, catalogue: Catalogue) -> Result<Db, ConnectError> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -89,9 +96,14 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        let db = Db { pool, backend, queued: Default::default(), catalogue: std::sync::Arc::new(Catalogue::built_in()) };
+        let db = Db { pool, backend, queued: Default::default(), catalogue: std::sync::Arc::new(catalogue) };
         db.rebuild_summaries_if_missing().await?;
         Ok(db)
+    }
+
+    /// The forms this server knows.
+    pub fn catalogue(&self) -> std::sync::Arc<Catalogue> {
+        self.catalogue.clone()
     }
 
     pub fn backend(&self) -> Backend {
