@@ -21,9 +21,9 @@ pub fn App() -> impl IntoView {
         Route::Home => view! { <HomePage /> }.into_any(),
         // Screens that read or write children's answers need an enrolled, unlocked tablet.
         Route::Child => view! { <Guarded><ChildPage /></Guarded> }.into_any(),
-        Route::Run { form, lang, scan } => {
-            let (form, lang) = (StoredValue::new(form), StoredValue::new(lang));
-            view! { <Guarded><RunPage form=form.get_value() lang=lang.get_value() scan /></Guarded> }.into_any()
+        Route::Run { form, lang, scan, resume } => {
+            let (form, lang, resume) = (StoredValue::new(form), StoredValue::new(lang), StoredValue::new(resume));
+            view! { <Guarded><RunPage form=form.get_value() lang=lang.get_value() scan resume=resume.get_value() /></Guarded> }.into_any()
         }
         Route::Outbox => view! { <Guarded><OutboxPage /></Guarded> }.into_any(),
         Route::Enrol => view! { <EnrolPage /> }.into_any(),

@@ -15,8 +15,9 @@ pub enum Route {
     Home,
     /// Choosing a form before handing over.
     Child,
-    /// A child answering `form` in `lang`, with switch scanning at `scan` ms when set.
-    Run { form: String, lang: Option<String>, scan: Option<u32> },
+    /// A child answering `form` in `lang`, with switch scanning at `scan` ms when set; carrying
+    /// on with the unfinished response `resume` (its id) when set.
+    Run { form: String, lang: Option<String>, scan: Option<u32>, resume: Option<String> },
     Outbox,
     /// Enrolling the tablet with the coordinator's code.
     Enrol,
@@ -42,6 +43,7 @@ impl Route {
                 form: form.to_string(),
                 lang: param("lang"),
                 scan: param("scan").and_then(|s| s.parse().ok()),
+                resume: param("resume"),
             },
             ["outbox"] => Route::Outbox,
             ["enrol"] => Route::Enrol,

@@ -402,9 +402,13 @@ fn addresses_name_their_screens() {
     assert_eq!(Route::parse("/child/", ""), Route::Child);
     assert_eq!(
         Route::parse("/child/symbols-check", "?lang=ar&scan=2500"),
-        Route::Run { form: "symbols-check".into(), lang: Some("ar".into()), scan: Some(2500) }
+        Route::Run { form: "symbols-check".into(), lang: Some("ar".into()), scan: Some(2500), resume: None }
     );
-    assert_eq!(Route::parse("/child/teen-check", "?scan=soon"), Route::Run { form: "teen-check".into(), lang: None, scan: None });
+    assert_eq!(Route::parse("/child/teen-check", "?scan=soon"), Route::Run { form: "teen-check".into(), lang: None, scan: None, resume: None });
+    assert_eq!(
+        Route::parse("/child/teen-check", "?lang=en&resume=6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00aa"),
+        Route::Run { form: "teen-check".into(), lang: Some("en".into()), scan: None, resume: Some("6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00aa".into()) }
+    );
     assert_eq!(Route::parse("/outbox", ""), Route::Outbox);
     assert_eq!(Route::parse("/enrol", "?x=1"), Route::Enrol);
     assert_eq!(Route::parse("/child/a/b", ""), Route::NotFound);

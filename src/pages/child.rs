@@ -15,9 +15,88 @@ use crate::route::Link;
 #[component]
 pub fn ChildPage() -> impl IntoView {
     let session = use_session();
-    move || match session.0.get() {
-        None => view! { <SessionForm /> }.into_any(),
-        Some(s) => view! { <FormPicker session=s /> }.into_any(),
+    view! {
+        <Unfinished />
+        {move || match session.0.get() {
+            None => view! { <SessionForm /> }.into_any(),
+            Some(s) => view! { <FormPicker session=s /> }.into_any(),
+        }}
+    }
+}
+
+/// Responses a child started that were never finished: the app or tablet closed mid-form.
+/// Every answer given is kept; the practitioner carries on with the child, or sends what was
+/// answered as it is.
+#[component]
+fn Unfinished() -> impl IntoView {
+    let i18n = use_i18n();
+    let store_name = use_context::<StoreName>().unwrap_or_default();
+    let drafts = RwSignal::new(Vec::<heard_domain::Response>::new());
+    let message = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            if let Ok(store) = Store::open(&store_name).await {
+                if let Ok(mut found) = store.drafts().await {
+                    found.sort_by_key(|r| (r.date, r.id));
+                    drafts.set(found);
+                }
+            }
+        })
+    };
+    load();
+    let send = move |mut draft: heard_domain::Response| {
+        // The child's name went with the tablet's memory; contact details are still scrubbed.
+        draft.redact_free_text(None);
+        spawn_local(async move {
+            let sent = match Store::open(&store_name).await {
+                Ok(store) => store.finish(&draft).await.is_ok(),
+                Err(_) => false,
+            };
+            message.set(Some(i18n.t(if sent { "drafts.sent" } else { "store.unavailable" })));
+            load();
+        });
+    };
+    let nav = crate::route::use_nav();
+    let catalogue = Catalogue::built_in();
+    move || {
+        let list = drafts.get();
+        (!list.is_empty() || message.get().is_some()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|d| {
+                    let form = catalogue.get(&d.form_id, d.form_version);
+                    let title = form.map(|f| f.title.get(&i18n.lang.get_untracked()).to_string()).unwrap_or_else(|| d.form_id.0.clone());
+                    let total = form.map_or(d.answers.len(), |f| f.questions.len());
+                    let id = d.id.to_string();
+                    let describe = format!("draft-{id}");
+                    let text = i18n.fill(
+                        "drafts.item",
+                        &[("form", &title), ("date", &d.date.to_string()), ("n", &d.answers.len().to_string()), ("total", &total.to_string())],
+                    );
+                    let href = format!("/child/{}?lang={}&resume={id}", d.form_id, d.lang);
+                    let draft = StoredValue::new(d);
+                    view! {
+                        <li>
+                            <p id=describe.clone()>{text}</p>
+                            <button type="button" class="primary" aria-describedby=describe.clone() on:click=move |_| nav.go(&href)>
+                                {i18n.t("drafts.resume")}
+                            </button>
+                            <button type="button" aria-describedby=describe on:click=move |_| send(draft.get_value())>
+                                {i18n.t("drafts.send")}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="unfinished" aria-labelledby="unfinished-title">
+                    <h2 id="unfinished-title">{i18n.t("drafts.title")}</h2>
+                    <p>{i18n.t("drafts.intro")}</p>
+                    <ul class="draft-list">{items}</ul>
+                    <p role="status">{move || message.get()}</p>
+                </section>
+            }
+        })
     }
 }
 

@@ -22,11 +22,15 @@ enum Saving {
     Failed,
 }
 
-/// The route `/child/:form?lang=&scan=`: the form, its language (English when the form is
-/// not written in the one asked for) and switch scanning (Symbols forms only, 500–10000 ms).
+/// The route `/child/:form?lang=&scan=&resume=`: the form, its language (English when the
+/// form is not written in the one asked for), switch scanning (Symbols forms only, 500–10000
+/// ms), and the unfinished response to carry on with, if any.
 #[component]
-pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>) -> impl IntoView {
+pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>, resume: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
+    if let Some(id) = resume {
+        return view! { <ResumeRun id lang scan /> }.into_any();
+    }
     let form = Catalogue::built_in().latest(&form).cloned();
     let lang = lang
         .and_then(|l| Lang::new(&l).ok())
@@ -44,7 +48,44 @@ pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>) -> impl In
     }
 }
 
-/// Runs `form` in `lang` for one child, as one new response.
+/// Carries on with an unfinished response (a draft the app closed on): its form and version,
+/// every answer given, and its case; from the first question not yet answered. The session
+/// becomes the draft's case (the child's first name was never stored, so no greeting).
+#[component]
+fn ResumeRun(id: String, lang: Option<String>, scan: Option<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let store_name = use_context::<StoreName>().unwrap_or_default();
+    let session = use_session();
+    // None while reading; then the draft and its form, or nothing when it is gone.
+    let found = RwSignal::new(None::<Option<(Response, Form)>>);
+    spawn_local(async move {
+        let draft = match Store::open(&store_name).await {
+            Ok(store) => store.drafts().await.ok().and_then(|d| d.into_iter().find(|r| r.id.to_string() == id)),
+            Err(_) => None,
+        };
+        let with_form = draft.and_then(|r| Catalogue::built_in().get(&r.form_id, r.form_version).cloned().map(|f| (r, f)));
+        if let Some((r, _)) = &with_form {
+            session.0.set(Some(Session { context: r.context.clone(), first_name: None }));
+        }
+        found.set(Some(with_form));
+    });
+    move || match found.get() {
+        None => ().into_any(),
+        Some(None) => view! {
+            <p class="notice">{i18n.t("drafts.gone")}</p>
+            <p><Link href="/child".to_string()>{i18n.t("session.title")}</Link></p>
+        }
+        .into_any(),
+        Some(Some((draft, form))) => {
+            let lang = lang.clone().and_then(|l| Lang::new(&l).ok()).filter(|l| form.offers(l)).unwrap_or_else(|| draft.lang.clone());
+            let session = Session { context: draft.context.clone(), first_name: None };
+            view! { <FormRun form lang scan session draft /> }.into_any()
+        }
+    }
+    .into_any()
+}
+
+/// Runs `form` in `lang` for one child, as one new response (or carrying on with `draft`).
 #[component]
 pub fn FormRun(
     form: Form,
@@ -54,6 +95,9 @@ pub fn FormRun(
     scan: Option<u32>,
     /// The practitioner's session: the case context the response records, and the name.
     session: Session,
+    /// An unfinished response to carry on with, from its first unanswered question.
+    #[prop(optional)]
+    draft: Option<Response>,
 ) -> impl IntoView {
     let area = NodeRef::<leptos::html::Div>::new();
     let i18n = use_i18n();
@@ -62,19 +106,25 @@ pub fn FormRun(
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let total = form.questions.len();
     let form = StoredValue::new(form);
-    let response = RwSignal::new(form.with_value(|f| Response {
-        id: device::new_id(),
-        form_id: f.id.clone(),
-        form_version: f.version,
-        lang: lang.clone(),
-        date: device::today(),
-        answers: Vec::new(),
-        share: false,
-        context: session.context.clone(),
+    // Carrying on: from the first question with no answer (the last when all have one).
+    let first_step = draft.as_ref().map_or(0, |d| {
+        form.with_value(|f| f.questions.iter().position(|q| d.answer(&q.id).is_none()).unwrap_or(total.saturating_sub(1)))
+    });
+    let response = RwSignal::new(draft.unwrap_or_else(|| {
+        form.with_value(|f| Response {
+            id: device::new_id(),
+            form_id: f.id.clone(),
+            form_version: f.version,
+            lang: lang.clone(),
+            date: device::today(),
+            answers: Vec::new(),
+            share: false,
+            context: session.context.clone(),
+        })
     }));
     let first_name = StoredValue::new(session.first_name.clone());
     // 0..total are questions; total is the end screen.
-    let step = RwSignal::new(0usize);
+    let step = RwSignal::new(first_step);
     let paused = RwSignal::new(false);
     let saving = RwSignal::new(Saving::Idle);
     let band = form.with_value(|f| f.band);

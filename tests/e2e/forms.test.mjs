@@ -244,3 +244,78 @@ test("after the first visit the app starts and a form can be answered with no ne
   await page.getByText("Nothing is waiting to send.", { exact: true }).waitFor();
   await context.close();
 });
+
+test("a child's answers survive the app being closed mid-form, and the form carries on where it stopped", async () => {
+  const form = forms.find((f) => f.id === "middle-check");
+  const total = form.questions.length;
+  for (const closedAfter of [1, 4]) {
+    const context = await env.browser.newContext();
+    let page = await context.newPage();
+    await enrol(page, env.server);
+    await startSession(page);
+    await visit(page, `/child/${form.id}?lang=en`);
+    const given = [];
+    for (const q of form.questions.slice(0, closedAfter)) {
+      await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+      given.push(await answer(page, q));
+      await page.getByRole("button", { name: "Next", exact: true }).click();
+    }
+    await page.getByRole("heading", { name: form.questions[closedAfter].prompt.en, exact: true }).waitFor();
+    // Each answer is written as it is given: the sealed draft already holds them all.
+    for (let i = 0; i < 50; i++) {
+      const [draft] = await decryptedRecords(page, "drafts");
+      if (draft?.answers.length === closedAfter) break;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    // The tab goes, with no chance to save anything more.
+    await page.close({ runBeforeUnload: false });
+
+    page = await context.newPage();
+    await page.goto(`${env.server.url}/child`);
+    await unlock(page);
+    await page.getByRole("heading", { name: "Answers not finished" }).waitFor();
+    await page.getByText(new RegExp(`^${form.title.en}, started \\d{4}-\\d{2}-\\d{2}: ${closedAfter} of ${total} questions done$`)).waitFor();
+    assert.deepEqual(await axeViolations(page), [], `axe on the unfinished answers (closed after ${closedAfter})`);
+    await page.getByRole("button", { name: "Carry on with the child" }).click();
+    // On from the first question not yet answered, with the earlier answers still given.
+    await page.getByRole("heading", { name: form.questions[closedAfter].prompt.en, exact: true }).waitFor();
+    await page.getByRole("button", { name: "Back", exact: true }).click();
+    await page.getByRole("heading", { name: form.questions[closedAfter - 1].prompt.en, exact: true }).waitFor();
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    const next = form.questions[closedAfter];
+    given.push(await answer(page, next));
+    await page.getByRole("button", { name: "Stop here" }).click();
+    await page.getByRole("button", { name: "No, keep them private" }).click();
+    await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+    const [sent] = await pendingOnTablet(page);
+    assert.equal(sent.answers.length, closedAfter + 1, "every answer from before and after the tab closed");
+    given.forEach((value, i) => {
+      if (typeof value === "object") assert.deepEqual(sent.answers[i].value, value, `answer ${i + 1}`);
+    });
+    assert.deepEqual(await decryptedRecords(page, "drafts"), [], "finished: no longer unfinished");
+    await context.close();
+  }
+});
+
+test("what a child answered before the app closed can be sent as it is", async () => {
+  const context = await env.browser.newContext();
+  let page = await context.newPage();
+  await enrol(page, env.server);
+  await startSession(page);
+  await visit(page, "/child/teen-check?lang=en");
+  const form = forms.find((f) => f.id === "teen-check");
+  await page.getByRole("heading", { name: form.questions[0].prompt.en, exact: true }).waitFor();
+  await answer(page, form.questions[0]);
+  for (let i = 0; i < 50 && (await decryptedRecords(page, "drafts")).length === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+  await page.close({ runBeforeUnload: false });
+  page = await context.newPage();
+  await page.goto(`${env.server.url}/child`);
+  await unlock(page);
+  await page.getByRole("button", { name: "Send what was answered" }).click();
+  await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
+  const [sent] = await pendingOnTablet(page);
+  assert.equal(sent.answers.length, 1);
+  assert.equal(sent.form_id, "teen-check");
+  assert.equal(await page.getByRole("button", { name: "Carry on with the child" }).count(), 0, "nothing left unfinished");
+  await context.close();
+});
