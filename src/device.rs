@@ -1,4 +1,5 @@
-//! What the device itself provides: fresh response ids, today's date, and SHA-256.
+//! What the device itself provides: fresh response ids, today's date, SHA-256, and what the
+//! browser says about keeping Heard's data.
 
 use heard_domain::Day;
 use uuid::Uuid;
@@ -29,4 +30,50 @@ pub async fn sha256_hex(bytes: &[u8]) -> Option<String> {
     let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
     let digest = js_sys::Uint8Array::new(&buffer).to_vec();
     Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What the browser says about Heard's data on this tablet: whether it will keep it when space
+/// runs short (rather than clear it as it may clear a cache), and the bytes used and allowed.
+/// `None` where the browser does not say.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StorageReport {
+    pub persisted: Option<bool>,
+    pub usage: Option<f64>,
+    pub quota: Option<f64>,
+}
+
+/// Reads the storage report; with `ask`, first asks the browser to keep Heard's data when it
+/// does not already (Chromium decides without a prompt).
+pub async fn storage_report(ask: bool) -> StorageReport {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(storage) = web_sys::window()
+        .and_then(|w| Reflect::get(&w, &"navigator".into()).ok())
+        .and_then(|n| Reflect::get(&n, &"storage".into()).ok())
+        .filter(|s| s.is_object())
+    else {
+        return StorageReport::default();
+    };
+    let call = |name: &str| -> Option<Promise> {
+        let f: Function = Reflect::get(&storage, &name.into()).ok()?.dyn_into().ok()?;
+        f.call0(&storage).ok()?.dyn_into().ok()
+    };
+    let answer = |p: Option<Promise>| async move { wasm_bindgen_futures::JsFuture::from(p?).await.ok() };
+    let mut persisted = answer(call("persisted")).await.and_then(|v| v.as_bool());
+    if ask && persisted == Some(false) {
+        persisted = answer(call("persist")).await.and_then(|v| v.as_bool()).or(persisted);
+    }
+    let estimate = answer(call("estimate")).await;
+    let number = |key: &str| estimate.as_ref().and_then(|e| Reflect::get(e, &key.into()).ok()).and_then(|v| v.as_f64());
+    StorageReport { persisted, usage: number("usage"), quota: number("quota") }
+}
+
+/// Bytes as people read them: "3.2 MB", "1.5 GB".
+pub fn size_text(bytes: f64) -> String {
+    let mb = bytes / 1_000_000.0;
+    if mb >= 1000.0 {
+        format!("{:.1} GB", mb / 1000.0)
+    } else {
+        format!("{mb:.1} MB")
+    }
 }

@@ -1,4 +1,5 @@
-//! The practitioner's outbox: what is waiting on this tablet, and "Send".
+//! The practitioner's outbox: what is waiting on this tablet, "Send", and whether the browser
+//! will keep what is saved here.
 
 use crate::i18n::{use_i18n, I18n};
 use crate::store::{Store, StoreName};
@@ -116,6 +117,35 @@ pub fn OutboxPage() -> impl IntoView {
             {move || if sending.get() { i18n.t("outbox.sending") } else { i18n.t("outbox.send") }}
         </button>
         <p role="status" class="outbox-message">{move || message.get()}</p>
+        <StorageSection />
+    }
+}
+
+/// Whether the browser keeps Heard's data when space runs short (asked for here), and how much
+/// space Heard uses of what the browser allows.
+#[component]
+fn StorageSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let report = RwSignal::new(None::<crate::device::StorageReport>);
+    spawn_local(async move { report.set(Some(crate::device::storage_report(true).await)) });
+    let kept = move || {
+        report.get().map(|r| match r.persisted {
+            Some(true) => i18n.t("outbox.storage.kept"),
+            Some(false) => i18n.t("outbox.storage.not_kept"),
+            None => i18n.t("outbox.storage.unknown"),
+        })
+    };
+    let used = move || {
+        report.get().and_then(|r| Some((r.usage?, r.quota?))).map(|(usage, quota)| {
+            i18n.fill("outbox.storage.used", &[("used", &crate::device::size_text(usage)), ("quota", &crate::device::size_text(quota))])
+        })
+    };
+    view! {
+        <section class="storage" aria-labelledby="storage-title">
+            <h2 id="storage-title">{move || i18n.t("outbox.storage.title")}</h2>
+            <p>{kept}</p>
+            <p>{used}</p>
+        </section>
     }
 }
 

@@ -319,3 +319,15 @@ test("what a child answered before the app closed can be sent as it is", async (
   assert.equal(await page.getByRole("button", { name: "Carry on with the child" }).count(), 0, "nothing left unfinished");
   await context.close();
 });
+
+test("the outbox says whether the browser will keep the saved answers, and the space they use", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  await visit(page, "/outbox");
+  await page.getByRole("heading", { name: "Storage on this tablet" }).waitFor();
+  await page.getByText(/^This browser (keeps|may clear) Heard's saved answers/).waitFor();
+  await page.getByText(/^Heard is using [\d.]+ (MB|GB) of the [\d.]+ (MB|GB) this browser allows it\.$/).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "axe on the outbox");
+  await context.close();
+});
