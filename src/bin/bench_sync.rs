@@ -1,8 +1,12 @@
-//! The tablet's sync benchmark (`bash bench/sync.sh`; never part of the app's bundle): in a real
-//! Chromium, enrols a fresh IndexedDB store with the enrolment text in the page's address
-//! (`?enrol=HEARD-…`), queues synthetic responses (`&n=10000`) sealed as the app seals them, then
-//! sends them all to the server with the app's own `send_pending`, and writes the figures into the
-//! page as JSON (`#result`) for bench/sync.mjs to print.
+//! The tablet's benchmark page (`bash bench/sync.sh`, `bash bench/tablet.sh`; never part of the
+//! app's bundle). In a real Chromium it enrols an IndexedDB store with the enrolment text in the
+//! page's address (`?enrol=HEARD-…`) and queues synthetic responses (`&n=10000`) sealed as the app
+//! seals them; then, by `&mode=`:
+//! - `sync` (default): sends them all with the app's own `send_pending`;
+//! - `tablet`: uses the app's own database (so the app, opened next, finds them) and times how
+//!   long each answer takes to become durable, as the form runner saves it.
+//!
+//! The figures are written into the page as JSON (`#result`) for the bench's script to print.
 
 use heard::store::{Enrolment, Store};
 use heard::{device, sync};
@@ -46,6 +50,17 @@ fn js_heap_bytes() -> f64 {
     get(&get(&get(&window, "performance"), "memory"), "usedJSHeapSize").as_f64().unwrap_or(0.0)
 }
 
+/// Milliseconds, to a fraction of one (`performance.now()`).
+fn now_ms() -> f64 {
+    let window: JsValue = web_sys::window().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    js_sys::Reflect::get(&window, &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|p| js_sys::Reflect::get(&p, &JsValue::from_str("now")).ok().map(|f| (p, f)))
+        .and_then(|(p, f)| js_sys::Function::from(f).call0(&p).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
 fn mib(bytes: f64) -> f64 {
     (bytes / 1048576.0 * 10.0).round() / 10.0
 }
@@ -55,7 +70,9 @@ async fn run() -> Result<serde_json::Value, String> {
     let n: usize = param("n").and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let parsed = EnrolmentText::parse(&text).map_err(|e| e.to_string())?;
     let reply = sync::enrol(&parsed.code).await.map_err(|e| e.to_string())?;
-    let store = Store::open_named(&format!("heard-bench-{}", device::new_id())).await.map_err(|e| e.to_string())?;
+    let tablet = param("mode").as_deref() == Some("tablet");
+    let name = if tablet { heard::store::DB_NAME.to_string() } else { format!("heard-bench-{}", device::new_id()) };
+    let store = Store::open_named(&name).await.map_err(|e| e.to_string())?;
     store.set_pin("2468").await.map_err(|e| e.to_string())?;
     let enrolment = Enrolment {
         device_token: reply.device_token,
@@ -81,6 +98,9 @@ async fn run() -> Result<serde_json::Value, String> {
         }
     }
     let queue_ms = js_sys::Date::now() - started;
+    if tablet {
+        return answer_to_durable(&store, queued, queue_ms).await;
+    }
     let (wasm_before, heap_before) = (wasm_bytes(), js_heap_bytes());
 
     let started = js_sys::Date::now();
@@ -99,5 +119,41 @@ async fn run() -> Result<serde_json::Value, String> {
         "wasm_mib_after_sync": mib(wasm_bytes()),
         "js_heap_mib_before_sync": mib(heap_before),
         "js_heap_mib_after_sync": mib(js_heap_bytes()),
+    }))
+}
+
+/// With `stored` responses already on the tablet, a child answers one form over and over: each
+/// answer is saved as the form runner saves it (the whole draft sealed and written, the
+/// transaction committed) and timed until the write is durable.
+async fn answer_to_durable(store: &Store, stored: usize, queue_ms: f64) -> Result<serde_json::Value, String> {
+    use heard_domain::{AnswerValue, Catalogue, Response};
+    let form = Catalogue::built_in().latest("middle-check").cloned().ok_or("no middle-check form")?;
+    let mut draft = Response {
+        id: device::new_id(),
+        form_id: form.id.clone(),
+        form_version: form.version,
+        lang: heard_domain::Lang::en(),
+        date: device::today(),
+        answers: Vec::new(),
+        share: false,
+        context: heard_domain::case::CaseContext::example(1),
+    };
+    let mut times = Vec::with_capacity(300);
+    for i in 0..300u32 {
+        draft.set_answer("home", AnswerValue::Face(1 + (i % 5) as u8));
+        draft.set_answer("words", AnswerValue::Text(format!("answer number {i}")));
+        let started = now_ms();
+        store.save_draft(&draft).await.map_err(|e| e.to_string())?;
+        times.push(now_ms() - started);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    Ok(json!({
+        "responses": stored,
+        "queue_s": (queue_ms / 100.0).round() / 10.0,
+        "answers_saved": times.len(),
+        "durable_ms_p50": (at(0.5) * 10.0).round() / 10.0,
+        "durable_ms_p95": (at(0.95) * 10.0).round() / 10.0,
+        "durable_ms_max": (at(1.0) * 10.0).round() / 10.0,
     }))
 }

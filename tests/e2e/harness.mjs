@@ -251,7 +251,7 @@ export async function logIn(page, server) {
 }
 
 /** How many responses the server holds for the demo partnership, read as the coordinator. */
-async function staffCookie(server) {
+export async function staffCookie(server) {
   const login = await fetch(`${server.url}/api/v1/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
