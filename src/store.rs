@@ -69,6 +69,17 @@ pub struct StoredResponse {
     #[serde(default)]
     pub share: bool,
     pub context: CaseContext,
+    /// Why the server last refused it (rejected, or a different response under its id), so the
+    /// outbox can show it as failed. Never sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
+
+/// A response in the outbox, and why the server last refused it, if it did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    pub response: Response,
+    pub failure: Option<String>,
 }
 
 impl From<&Response> for StoredResponse {
@@ -82,6 +93,7 @@ impl From<&Response> for StoredResponse {
             answers: r.answers.clone(),
             share: r.share,
             context: r.context.clone(),
+            failure: None,
         }
     }
 }
@@ -301,9 +313,38 @@ impl Store {
     }
 
     async fn open_response(&self, record: SealedRecord) -> Result<Response, StoreError> {
+        Ok(self.open_outgoing(record).await?.response)
+    }
+
+    async fn open_outgoing(&self, record: SealedRecord) -> Result<Outgoing, StoreError> {
         let json = self.key()?.open(&record.sealed).await?;
-        let stored: StoredResponse = serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Response::try_from(stored)
+        let mut stored: StoredResponse = serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let failure = stored.failure.take();
+        Ok(Outgoing { response: Response::try_from(stored)?, failure })
+    }
+
+    /// Records why the server refused a response still waiting in the outbox (it stays there).
+    pub async fn mark_failed(&self, r: &Response, reason: &str) -> Result<(), StoreError> {
+        let stored = StoredResponse { failure: Some(reason.to_string()), ..StoredResponse::from(r) };
+        let json = serde_json::to_vec(&stored).expect("records always serialise");
+        let record = SealedRecord { id: r.id.to_string(), sealed: self.key()?.seal(&json).await? };
+        let tx = self.db.transaction(PENDING).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(PENDING)?.put(record).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many responses wait in the outbox (readable while locked: it counts records only).
+    pub async fn count_pending(&self) -> Result<u32, StoreError> {
+        let tx = self.db.transaction(PENDING).build()?;
+        let n = tx.object_store(PENDING)?.count().primitive()?.await?;
+        Ok(n)
+    }
+
+    /// Deletes one response from the outbox for good: only for one the server keeps refusing,
+    /// after the practitioner confirmed with the PIN (the outbox screen checks it).
+    pub async fn discard_pending(&self, id: Uuid) -> Result<(), StoreError> {
+        self.remove(PENDING, &[id]).await
     }
 
     /// Saves a finished response, ready to send; returns only after the transaction committed.
@@ -373,6 +414,11 @@ impl Store {
     /// first when `None`): the outbox sends a page at a time, so memory stays bounded however
     /// many are waiting.
     pub async fn pending_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Response>, StoreError> {
+        Ok(self.outbox_page(after, limit).await?.into_iter().map(|o| o.response).collect())
+    }
+
+    /// The same page, with why the server last refused each response, if it did.
+    pub async fn outbox_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Outgoing>, StoreError> {
         if !self.is_unlocked() {
             return Err(StoreError::Locked);
         }
@@ -391,7 +437,7 @@ impl Store {
         drop(tx);
         let mut out = Vec::with_capacity(records.len());
         for r in records {
-            out.push(self.open_response(r).await?);
+            out.push(self.open_outgoing(r).await?);
         }
         Ok(out)
     }

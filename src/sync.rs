@@ -44,15 +44,26 @@ pub enum SendError {
 /// Sends everything pending. Each batch that the server confirms is removed at once, so an
 /// interruption part-way leaves only unconfirmed responses pending.
 pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
+    send_pending_with(store, &|_, _| {}).await
+}
+
+/// The same, telling `progress(done, total)` after each batch the server answered.
+pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -> Result<SendReport, SendError> {
     let enrolment = store.enrolment().await?.ok_or(SendError::NotEnrolled)?;
     let mut report = SendReport::default();
+    let total = store.count_pending().await? as usize;
+    let mut done = 0;
     // A page at a time, in id order: what is held in memory stays bounded however many wait.
     let mut after: Option<String> = None;
     loop {
         let page = store.pending_page(after.as_deref(), SEND_PAGE).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.id.to_string());
-        send_page(&enrolment, &page, &mut report, store).await?;
+        send_page(&enrolment, &page, &mut report, store, &mut |n| {
+            done += n;
+            progress(done, total.max(done));
+        })
+        .await?;
     }
     let outcomes = store.pending_outcomes().await?;
     for chunk in outcomes.chunks(MAX_BATCH_RESPONSES) {
@@ -74,24 +85,48 @@ const SEND_PAGE: u32 = 500;
 
 /// Sends one page of pending responses in batches, removing each batch the server confirmed
 /// as soon as it answers.
-async fn send_page(enrolment: &crate::store::Enrolment, page: &[heard_domain::Response], report: &mut SendReport, store: &Store) -> Result<(), SendError> {
+/// What the outbox keeps as the failure of a response the server holds a different one for.
+pub const CONFLICT: &str = "conflict";
+
+/// Sends one page of pending responses in batches, removing each batch the server confirmed
+/// as soon as it answers, and keeping with each refused one why it was refused.
+async fn send_page(
+    enrolment: &crate::store::Enrolment,
+    page: &[heard_domain::Response],
+    report: &mut SendReport,
+    store: &Store,
+    answered: &mut dyn FnMut(usize),
+) -> Result<(), SendError> {
     for batch in batches(&enrolment.key_fingerprint, page) {
         let reply = post_batch(&enrolment.device_token, &batch).await?;
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
         report.confirmed += confirmed.len();
         for r in &reply.results {
-            match r.status {
-                ItemStatus::Conflict => report.conflicts += 1,
+            let failure = match r.status {
+                ItemStatus::Conflict => {
+                    report.conflicts += 1;
+                    CONFLICT.to_string()
+                }
                 ItemStatus::Rejected => {
                     report.rejected += 1;
                     if report.first_reason.is_none() {
                         report.first_reason = r.reason.clone();
                     }
+                    // Kept with the response itself, so its place in this batch says nothing.
+                    let reason = r.reason.clone().unwrap_or_default();
+                    match reason.split_once("].") {
+                        Some((place, rest)) if place.starts_with("responses[") => rest.to_string(),
+                        _ => reason,
+                    }
                 }
-                ItemStatus::Accepted | ItemStatus::AlreadyHad => {}
+                ItemStatus::Accepted | ItemStatus::AlreadyHad => continue,
+            };
+            if let Some(refused) = page.iter().find(|p| Some(p.id) == r.id) {
+                store.mark_failed(refused, &failure).await?;
             }
         }
         store.remove_confirmed(&confirmed).await?;
+        answered(reply.results.len());
     }
     Ok(())
 }

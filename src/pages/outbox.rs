@@ -2,16 +2,20 @@
 //! will keep what is saved here.
 
 use crate::i18n::{use_i18n, I18n};
-use crate::store::{Store, StoreName};
-use crate::sync::{send_pending, SendError};
+use crate::store::{Outgoing, Store, StoreName, UnlockError};
+use crate::sync::{send_pending_with, SendError, CONFLICT};
 use heard_domain::{AnswerValue, Catalogue, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// Lines listed at most: a tablet that was offline for weeks may hold thousands.
+const LISTED: usize = 100;
+
 #[derive(Clone, Debug, PartialEq)]
 enum Pending {
     Loading,
-    Loaded(Vec<Response>),
+    /// How many wait, the first `LISTED` of them and every one the server refused.
+    Loaded { count: usize, listed: Vec<Outgoing>, failed: Vec<Outgoing> },
     Unavailable,
 }
 
@@ -24,6 +28,35 @@ fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
     format!("{} · {title} · {answered} ✓ · {declined} ✗", r.date)
 }
 
+/// Why the server refused a response, in words a practitioner understands.
+fn failure_text(failure: &str, i18n: &I18n) -> String {
+    if failure == CONFLICT {
+        i18n.t("outbox.failed.conflict")
+    } else {
+        i18n.fill("outbox.failed", &[("reason", failure)])
+    }
+}
+
+/// Reads the outbox a page at a time, keeping the first `LISTED` and every refused one.
+async fn load(store: &Store) -> Result<Pending, crate::store::StoreError> {
+    let (mut count, mut listed, mut failed) = (0, Vec::new(), Vec::new());
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.outbox_page(after.as_deref(), 500).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.response.id.to_string());
+        count += page.len();
+        for o in page {
+            if o.failure.is_some() {
+                failed.push(o);
+            } else if listed.len() < LISTED {
+                listed.push(o);
+            }
+        }
+    }
+    Ok(Pending::Loaded { count, listed, failed })
+}
+
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -32,6 +65,8 @@ pub fn OutboxPage() -> impl IntoView {
     let (outcomes, set_outcomes) = signal(0usize);
     let (message, set_message) = signal(String::new());
     let (sending, set_sending) = signal(false);
+    // (done, total) of the send in progress or last made.
+    let progress = RwSignal::new(None::<(usize, usize)>);
     let store_name = use_context::<StoreName>().unwrap_or_default();
 
     let reload = move || {
@@ -39,7 +74,7 @@ pub fn OutboxPage() -> impl IntoView {
             let loaded = match Store::open(&store_name).await {
                 Ok(store) => {
                     set_outcomes.set(store.pending_outcomes().await.map(|o| o.len()).unwrap_or(0));
-                    store.pending().await.map(Pending::Loaded).unwrap_or(Pending::Unavailable)
+                    load(&store).await.unwrap_or(Pending::Unavailable)
                 }
                 Err(_) => Pending::Unavailable,
             };
@@ -51,9 +86,10 @@ pub fn OutboxPage() -> impl IntoView {
     let send = move |_| {
         set_sending.set(true);
         set_message.set(String::new());
+        progress.set(None);
         spawn_local(async move {
             let outcome = match Store::open(&store_name).await {
-                Ok(store) => send_pending(&store).await,
+                Ok(store) => send_pending_with(&store, &|done, total| progress.set(Some((done, total)))).await,
                 Err(e) => Err(SendError::Store(e)),
             };
             let note = match outcome {
@@ -84,9 +120,13 @@ pub fn OutboxPage() -> impl IntoView {
     };
 
     let count = move || match pending.get() {
-        Pending::Loaded(list) => Some(list.len()),
+        Pending::Loaded { count, .. } => Some(count),
         _ => None,
     };
+    let on_deleted = Callback::new(move |_: ()| {
+        set_message.set(i18n.t("outbox.delete.done"));
+        reload();
+    });
 
     view! {
         <h1>{move || i18n.t("outbox.title")}</h1>
@@ -94,20 +134,45 @@ pub fn OutboxPage() -> impl IntoView {
             {move || match pending.get() {
                 Pending::Loading => i18n.t("outbox.loading"),
                 Pending::Unavailable => i18n.t("store.unavailable"),
-                Pending::Loaded(list) if list.is_empty() => i18n.t("outbox.empty"),
-                Pending::Loaded(list) if list.len() == 1 => i18n.t("outbox.waiting.one"),
-                Pending::Loaded(list) => i18n.fill("outbox.waiting.many", &[("n", &list.len().to_string())]),
+                Pending::Loaded { count: 0, .. } => i18n.t("outbox.empty"),
+                Pending::Loaded { count: 1, .. } => i18n.t("outbox.waiting.one"),
+                Pending::Loaded { count, .. } => i18n.fill("outbox.waiting.many", &[("n", &count.to_string())]),
             }}
         </p>
         <p>{move || (outcomes.get() > 0).then(|| i18n.fill("outbox.outcomes_waiting", &[("n", &outcomes.get().to_string())]))}</p>
+        {move || match pending.get() {
+            Pending::Loaded { failed, .. } if !failed.is_empty() => view! {
+                <h2 id="failed-title">{i18n.t("outbox.failed.title")}</h2>
+                <ul class="outbox-list failed" aria-labelledby="failed-title">
+                    {failed
+                        .into_iter()
+                        .map(|o| {
+                            let line = catalogue.with_value(|c| describe(&o.response, c, &i18n));
+                            let why = failure_text(o.failure.as_deref().unwrap_or_default(), &i18n);
+                            view! { <FailedItem id=o.response.id line why on_deleted /> }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        }}
         <ul class="outbox-list" aria-label=move || i18n.t("outbox.list")>
             {move || match pending.get() {
-                Pending::Loaded(list) => catalogue
-                    .with_value(|c| list.iter().map(|r| view! { <li>{describe(r, c, &i18n)}</li> }).collect_view())
+                Pending::Loaded { listed, .. } => catalogue
+                    .with_value(|c| listed.iter().map(|o| view! { <li>{describe(&o.response, c, &i18n)}</li> }).collect_view())
                     .into_any(),
                 _ => ().into_any(),
             }}
         </ul>
+        <p>
+            {move || match pending.get() {
+                Pending::Loaded { count, listed, failed } if count > listed.len() + failed.len() => {
+                    Some(i18n.fill("outbox.more", &[("n", &(count - listed.len() - failed.len()).to_string())]))
+                }
+                _ => None,
+            }}
+        </p>
         <button
             type="button"
             class="primary"
@@ -116,8 +181,76 @@ pub fn OutboxPage() -> impl IntoView {
         >
             {move || if sending.get() { i18n.t("outbox.sending") } else { i18n.t("outbox.send") }}
         </button>
+        {move || progress.get().map(|(done, total)| {
+            let text = i18n.fill("outbox.progress", &[("done", &done.to_string()), ("total", &total.to_string())]);
+            view! {
+                <div class="send-progress">
+                    <progress max=total.max(1).to_string() value=done.to_string() aria-label=text.clone()></progress>
+                    <span aria-hidden="true">{text}</span>
+                </div>
+            }
+        })}
         <p role="status" class="outbox-message">{move || message.get()}</p>
         <StorageSection />
+    }
+}
+
+/// A response the server keeps refusing: why, and deleting it for good, only after the
+/// practitioner confirms with the PIN.
+#[component]
+fn FailedItem(id: uuid::Uuid, line: String, why: String, on_deleted: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let store_name = use_context::<StoreName>().unwrap_or_default();
+    let asking = RwSignal::new(false);
+    let pin = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let describe_id = format!("failed-{id}");
+    let pin_id = format!("delete-pin-{id}");
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = pin.get_untracked();
+        pin.set(String::new());
+        spawn_local(async move {
+            let Ok(store) = Store::open(&store_name).await else {
+                problem.set(Some(i18n.t("store.unavailable")));
+                return;
+            };
+            match store.unlock(&typed).await {
+                Ok(()) => match store.discard_pending(id).await {
+                    Ok(()) => on_deleted.run(()),
+                    Err(_) => problem.set(Some(i18n.t("store.unavailable"))),
+                },
+                Err(UnlockError::WrongPin { .. }) => problem.set(Some(i18n.t("outbox.delete.wrong_pin"))),
+                Err(UnlockError::TooSoon { wait_secs }) => problem.set(Some(i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))),
+                Err(_) => problem.set(Some(i18n.t("store.unavailable"))),
+            }
+        });
+    };
+    let (d1, d2) = (describe_id.clone(), describe_id);
+    view! {
+        <li>
+            <p id=d1>{line}" · "{why}</p>
+            <Show
+                when=move || asking.get()
+                fallback=move || {
+                    let d = d2.clone();
+                    view! { <button type="button" aria-describedby=d on:click=move |_| asking.set(true)>{i18n.t("outbox.delete")}</button> }
+                }
+            >
+                <form class="confirm-delete" on:submit=confirm>
+                    <p>{i18n.t("outbox.delete.explain")}</p>
+                    <label for=pin_id.clone()>{i18n.t("outbox.delete.pin")}</label>
+                    <input id=pin_id.clone() type="password" inputmode="numeric" autocomplete="current-password" required
+                        prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
+                    <button type="submit" class="danger">{i18n.t("outbox.delete.confirm")}</button>
+                    <button type="button" on:click=move |_| {
+                        asking.set(false);
+                        problem.set(None);
+                    }>{i18n.t("outbox.delete.keep")}</button>
+                </form>
+            </Show>
+            <p role="status" class="problem">{move || problem.get()}</p>
+        </li>
     }
 }
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, enrol, heldOnServer, visit, startSession, unlock } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, sealRecords, enrol, heldOnServer, visit, startSession, unlock, PIN } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -329,5 +329,44 @@ test("the outbox says whether the browser will keep the saved answers, and the s
   await page.getByText(/^This browser (keeps|may clear) Heard's saved answers/).waitFor();
   await page.getByText(/^Heard is using [\d.]+ (MB|GB) of the [\d.]+ (MB|GB) this browser allows it\.$/).waitFor();
   assert.deepEqual(await axeViolations(page), [], "axe on the outbox");
+  await context.close();
+});
+
+test("a response the server refuses is shown as failed with its reason, and deleted only with the PIN", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  const flags = { send: false, homeless: false, early_help_assessment: false, child_protection_plan: false, young_carer: false };
+  const base = { form_id: "middle-check", form_version: 1, lang: "en", date: "2026-11-20", share: false, context: { case: "ab".repeat(32), age_band: "middle", flags, stage: "start" } };
+  const response = (n, face) => ({ ...base, id: `00000000-0000-4000-8000-00000000000${n}`, answers: [{ question_id: "home", value: { face } }] });
+  // Two good answers, and one with a face the five-face question does not have.
+  await sealRecords(page, "pending_responses", [response(1, 3), response(2, 4), response(3, 9)]);
+  const before = await heldOnServer(env.server);
+  await visit(page, "/outbox");
+  await page.getByText("3 answers waiting to send.").waitFor();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByRole("progressbar", { name: "Sent 3 of 3" }).waitFor();
+  await page.getByRole("heading", { name: "Not accepted by the server" }).waitFor();
+  await page.getByText(/The server did not accept it: answers\[0\]\.value: face must be 1 to 5, got 9\. Tell your coordinator\.$/).waitFor();
+  await page.getByText("1 answer waiting to send.").waitFor();
+  assert.equal((await heldOnServer(env.server)) - before, 2, "the good ones arrived");
+  assert.deepEqual(await axeViolations(page), [], "axe on the outbox with a failed answer");
+
+  // Deleting needs the PIN, and a wrong one deletes nothing.
+  await page.getByRole("button", { name: "Delete…" }).click();
+  await page.getByText("These answers have not reached the server.", { exact: false }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "axe on the delete confirmation");
+  await page.getByLabel("Your PIN, to delete").fill("9999");
+  await page.getByRole("button", { name: "Delete for good" }).click();
+  await page.getByText("That PIN is not right, so nothing was deleted.").waitFor();
+  assert.equal((await pendingOnTablet(page)).length, 1);
+  await page.getByRole("button", { name: "Keep them" }).click();
+  assert.equal((await pendingOnTablet(page)).length, 1, "kept");
+  await page.getByRole("button", { name: "Delete…" }).click();
+  await page.getByLabel("Your PIN, to delete").fill(PIN);
+  await page.getByRole("button", { name: "Delete for good" }).click();
+  await page.getByRole("status").getByText("Deleted from this tablet.").waitFor();
+  await page.getByText("Nothing is waiting to send.").waitFor();
+  assert.deepEqual(await pendingOnTablet(page), []);
   await context.close();
 });

@@ -175,6 +175,51 @@ export async function decryptedRecords(page, store, pin = PIN) {
   );
 }
 
+/**
+ * Writes records into `store` sealed as the app seals them (the inverse of decryptedRecords):
+ * for responses the app itself would never queue, such as one the server refuses.
+ */
+export async function sealRecords(page, store, objects, pin = PIN) {
+  const keyring = (await rawRecords(page, "settings")).find((r) => r.key === "keyring").value.keyring;
+  return page.evaluate(
+    async ({ keyring, objects, pin, store }) => {
+      const b64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
+      const text = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
+      const wrapping = await crypto.subtle.deriveKey(
+        { name: "PBKDF2", hash: "SHA-256", salt: b64(keyring.salt), iterations: keyring.iterations },
+        base,
+        { name: "AES-GCM", length: 256 },
+        false,
+        ["decrypt"],
+      );
+      const wrapped = b64(keyring.wrapped);
+      const raw = await crypto.subtle.decrypt({ name: "AES-GCM", iv: wrapped.slice(0, 12) }, wrapping, wrapped.slice(12));
+      const dataKey = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt"]);
+      const records = [];
+      for (const o of objects) {
+        const iv = crypto.getRandomValues(new Uint8Array(12));
+        const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, dataKey, new TextEncoder().encode(JSON.stringify(o))));
+        records.push({ id: o.id, sealed: text([...iv, ...sealed]) });
+      }
+      await new Promise((resolve, reject) => {
+        const open = indexedDB.open("heard");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(store, "readwrite");
+          for (const r of records) tx.objectStore(store).put(r);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+    },
+    { keyring, objects, pin, store },
+  );
+}
+
 /** The responses waiting in the tablet's outbox, decrypted with the PIN. */
 export async function pendingOnTablet(page) {
   return decryptedRecords(page, "pending_responses");
