@@ -35,6 +35,18 @@ const OUTCOMES: &str = "pending_outcomes";
 const SETTINGS: &str = "settings";
 const ENROLMENT_KEY: &str = "enrolment";
 const KEYRING_KEY: &str = "keyring";
+const IDLE_LOCK_KEY: &str = "idle_lock";
+
+/// Minutes of no use after which the tablet locks itself, as the practitioner may choose them.
+pub const IDLE_LOCK_CHOICES: [u32; 5] = [1, 2, 5, 10, 15];
+/// The idle lock until the practitioner chooses another.
+pub const IDLE_LOCK_DEFAULT: u32 = 5;
+
+/// The practitioner's choice of idle lock. Not secret: stored as it is.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+struct IdleLockRecord {
+    minutes: u32,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -249,6 +261,24 @@ impl Store {
         tx.object_store(SETTINGS)?.put(value).with_key(key.to_string()).serde()?.await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Minutes of no use after which this tablet locks itself (readable while locked).
+    pub async fn idle_lock_minutes(&self) -> u32 {
+        let read = async {
+            let tx = self.db.transaction(SETTINGS).build()?;
+            let record: Option<IdleLockRecord> = tx.object_store(SETTINGS)?.get(IDLE_LOCK_KEY.to_string()).serde()?.await?;
+            Ok::<_, StoreError>(record)
+        };
+        read.await.ok().flatten().map(|r| r.minutes).filter(|m| IDLE_LOCK_CHOICES.contains(m)).unwrap_or(IDLE_LOCK_DEFAULT)
+    }
+
+    /// Keeps the practitioner's choice of idle lock (one of `IDLE_LOCK_CHOICES`).
+    pub async fn set_idle_lock_minutes(&self, minutes: u32) -> Result<(), StoreError> {
+        if !IDLE_LOCK_CHOICES.contains(&minutes) {
+            return Err(StoreError::Op(format!("{minutes} minutes is not one of the idle-lock choices")));
+        }
+        self.put_setting(IDLE_LOCK_KEY, &IdleLockRecord { minutes }).await
     }
 
     pub async fn has_pin(&self) -> Result<bool, StoreError> {

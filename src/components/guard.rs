@@ -1,6 +1,6 @@
 //! The lock between the tablet's saved answers and whoever holds it: screens that read or
 //! write answers show only once the tablet is enrolled and unlocked with the PIN. The
-//! tablet locks itself after a few idle minutes.
+//! tablet locks itself after the idle minutes the practitioner chose (5 until they choose).
 
 use crate::components::follow_up::{use_after_child, FollowUpPrompt};
 use crate::i18n::use_i18n;
@@ -10,10 +10,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Minutes without a touch or key press before the tablet locks itself.
-pub const IDLE_LOCK_MINUTES: i32 = 5;
+thread_local! {
+    /// Minutes without a touch or key press before the tablet locks itself.
+    static IDLE_MINUTES: std::cell::Cell<u32> = const { std::cell::Cell::new(crate::store::IDLE_LOCK_DEFAULT) };
+    /// Starts the idle wait again (the page's `idle_lock`, while one is mounted).
+    static REARM: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Uses `minutes` as the idle lock from now on, starting the wait again.
+pub fn use_idle_minutes(minutes: u32) {
+    IDLE_MINUTES.with(|m| m.set(minutes));
+    REARM.with_borrow(|f| f.as_ref().map(|f| f.call0(&wasm_bindgen::JsValue::NULL)));
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Gate {
@@ -30,7 +40,11 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let gate = RwSignal::new(Gate::Checking);
     spawn_local(async move {
-        let state = match Store::open(&store_name).await {
+        let opened = Store::open(&store_name).await;
+        if let Ok(s) = &opened {
+            use_idle_minutes(s.idle_lock_minutes().await);
+        }
+        let state = match opened {
             Ok(s) if s.is_unlocked() => {
                 crate::sync::start_auto_send(store_name);
                 Gate::Open
@@ -92,7 +106,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// Calls `on_idle` after `IDLE_LOCK_MINUTES` with no pointer or key activity.
+/// Calls `on_idle` after the idle-lock minutes with no pointer or key activity.
 fn idle_lock(on_idle: impl Fn() + 'static) {
     let Some(window) = web_sys::window() else { return };
     let timer = std::rc::Rc::new(std::cell::Cell::new(0));
@@ -102,16 +116,25 @@ fn idle_lock(on_idle: impl Fn() + 'static) {
         let fire_ref: js_sys::Function = fire.as_ref().unchecked_ref::<js_sys::Function>().clone();
         Closure::<dyn FnMut()>::new(move || {
             window.clear_timeout_with_handle(timer.get());
-            timer.set(window.set_timeout_with_callback_and_timeout_and_arguments_0(&fire_ref, IDLE_LOCK_MINUTES * 60_000).unwrap_or(0));
+            let ms = IDLE_MINUTES.with(|m| m.get()).saturating_mul(60_000) as i32;
+            timer.set(window.set_timeout_with_callback_and_timeout_and_arguments_0(&fire_ref, ms).unwrap_or(0));
         })
     };
     for kind in ["pointerdown", "keydown"] {
         let _ = window.add_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
     }
     rearm.as_ref().unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).ok();
-    let held = SendWrapper::new((window, fire, rearm, timer));
+    let mine: js_sys::Function = rearm.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    REARM.with_borrow_mut(|f| *f = Some(mine.clone()));
+    let held = SendWrapper::new((window, fire, rearm, timer, mine));
     on_cleanup(move || {
-        let (window, _fire, rearm, timer) = held.take();
+        let (window, _fire, rearm, timer, mine) = held.take();
+        // Only this page's own: a newer one may already have taken its place.
+        REARM.with_borrow_mut(|f| {
+            if f.as_ref().is_some_and(|f| JsValue::from(f.clone()) == JsValue::from(mine)) {
+                *f = None;
+            }
+        });
         window.clear_timeout_with_handle(timer.get());
         for kind in ["pointerdown", "keydown"] {
             let _ = window.remove_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());

@@ -192,6 +192,54 @@ pub fn OutboxPage() -> impl IntoView {
         })}
         <p role="status" class="outbox-message">{move || message.get()}</p>
         <StorageSection />
+        <IdleLockSetting />
+    }
+}
+
+/// How long this tablet may lie unused before it locks itself: the practitioner's choice.
+#[component]
+fn IdleLockSetting() -> impl IntoView {
+    use crate::store::IDLE_LOCK_CHOICES;
+    let i18n = use_i18n();
+    let store_name = use_context::<StoreName>().unwrap_or_default();
+    let minutes = RwSignal::new(None::<u32>);
+    let message = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        if let Ok(store) = Store::open(&store_name).await {
+            minutes.set(Some(store.idle_lock_minutes().await));
+        }
+    });
+    let words = move |n: u32| if n == 1 { i18n.t("lock.minutes.one") } else { i18n.fill("lock.minutes.many", &[("n", &n.to_string())]) };
+    let choose = move |ev: leptos::ev::Event| {
+        let Ok(n) = event_target_value(&ev).parse::<u32>() else { return };
+        spawn_local(async move {
+            let saved = match Store::open(&store_name).await {
+                Ok(store) => store.set_idle_lock_minutes(n).await.is_ok(),
+                Err(_) => false,
+            };
+            if saved {
+                minutes.set(Some(n));
+                crate::components::use_idle_minutes(n);
+                message.set(Some(i18n.fill("lock.saved", &[("time", &words(n))])));
+            } else {
+                message.set(Some(i18n.t("store.unavailable")));
+            }
+        });
+    };
+    view! {
+        <section class="idle-lock" aria-labelledby="idle-lock-title">
+            <h2 id="idle-lock-title">{move || i18n.t("lock.title")}</h2>
+            // Shown once the saved choice is read, so it never shows a choice that is not in force.
+            <Show when=move || minutes.get().is_some()>
+                <label for="idle-lock">{move || i18n.t("lock.after")}</label>
+                <select id="idle-lock" on:change=choose>
+                    {IDLE_LOCK_CHOICES
+                        .map(|n| view! { <option value=n.to_string() selected=move || minutes.get() == Some(n)>{move || words(n)}</option> })
+                        .collect_view()}
+                </select>
+            </Show>
+            <p role="status">{move || message.get()}</p>
+        </section>
     }
 }
 

@@ -370,3 +370,27 @@ test("a response the server refuses is shown as failed with its reason, and dele
   assert.deepEqual(await pendingOnTablet(page), []);
   await context.close();
 });
+
+test("the practitioner chooses how soon an unused tablet locks itself, and the choice is kept", async () => {
+  const context = await env.browser.newContext();
+  let page = await context.newPage();
+  await page.clock.install();
+  await enrol(page, env.server);
+  await visit(page, "/outbox");
+  const after = page.getByRole("combobox", { name: "Lock this tablet after it has not been touched for" });
+  await page.getByRole("heading", { name: "Locking" }).waitFor();
+  assert.equal(await after.inputValue(), "5", "five minutes until chosen");
+  await after.selectOption({ label: "1 minute" });
+  await page.getByRole("status").getByText("Saved: this tablet now locks after 1 minute without a touch or key press.").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "axe on the outbox's settings");
+  await page.clock.runFor(50_000);
+  assert.equal(await page.getByRole("heading", { name: "Enter your PIN" }).count(), 0, "not yet after 50 seconds");
+  await page.clock.runFor(15_000);
+  await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
+  // Kept on the tablet: after a reload and the PIN, it is still one minute.
+  page = await context.newPage();
+  await page.goto(`${env.server.url}/outbox`);
+  await unlock(page);
+  assert.equal(await page.getByRole("combobox", { name: "Lock this tablet after it has not been touched for" }).inputValue(), "1");
+  await context.close();
+});
