@@ -211,6 +211,12 @@ impl Store {
         Ok(OPEN.with_borrow(|open| open[name.0].clone()))
     }
 
+    /// Locks the page's open store `name`, if it has one, at once (no waiting): for a child's
+    /// screen that is going away, so the next screen asks for the PIN.
+    pub fn lock_now(name: &StoreName) {
+        OPEN.with_borrow(|open| open.get(name.0).map(|s| s.lock()));
+    }
+
     /// Opens (creating or upgrading) the database called `name`; tests use their own names.
     pub async fn open_named(name: &str) -> Result<Store, StoreError> {
         let db = Database::open(name)

@@ -123,6 +123,14 @@ pub fn FormRun(
         })
     }));
     let first_name = StoredValue::new(session.first_name.clone());
+    // Child mode: full screen where the browser allows it, and whichever way the child leaves
+    // this screen (the back button, a link, an address typed), the tablet locks, so the next
+    // screen asks for the PIN.
+    set_fullscreen(true);
+    on_cleanup(move || {
+        Store::lock_now(&store_name);
+        set_fullscreen(false);
+    });
     // 0..total are questions; total is the end screen.
     let step = RwSignal::new(first_step);
     let paused = RwSignal::new(false);
@@ -305,6 +313,30 @@ pub fn FormRun(
             </Show>
             <p class="save-failed" role="alert">{move || (saving.get() == Saving::Failed).then(|| i18n.t("child.save_failed"))}</p>
         </div>
+    }
+}
+
+/// Asks the browser to show the page full screen, or to leave full screen. Browsers may refuse
+/// (no recent tap, or not supported); the form works the same either way.
+fn set_fullscreen(on: bool) {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let call = |target: &JsValue, name: &str| {
+        if let Some(f) = Reflect::get(target, &name.into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) {
+            // A refusal comes back as a rejected promise: caught here so it is not reported.
+            if let Ok(p) = f.call0(target).and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+                spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+                });
+            }
+        }
+    };
+    let in_fullscreen = Reflect::get(&document, &"fullscreenElement".into()).is_ok_and(|e| !e.is_null() && !e.is_undefined());
+    match (on, document.document_element()) {
+        (true, Some(root)) if !in_fullscreen => call(&root.into(), "requestFullscreen"),
+        (false, _) if in_fullscreen => call(&document.into(), "exitFullscreen"),
+        _ => {}
     }
 }
 

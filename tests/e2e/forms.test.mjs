@@ -72,8 +72,10 @@ test("every built-in form can be completed by role and name, and the server acce
   assert.equal(forms.length, 8);
   await enrol(page, env.server);
   await startSession(page);
-  for (const form of forms) {
+  for (const [n, form] of forms.entries()) {
     await visit(page, `/child/${form.id}?lang=en`);
+    // Leaving a child's form locks the tablet: the practitioner's PIN opens the next one.
+    if (n > 0) await unlock(page);
     const expected = {};
     for (const [i, q] of form.questions.entries()) {
       await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
@@ -99,6 +101,7 @@ test("every built-in form can be completed by role and name, and the server acce
   }
 
   await visit(page, "/outbox");
+  await unlock(page);
   await page.getByText("8 answers waiting to send.").waitFor();
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText("Sent 8 answers. The server has them.").waitFor();
@@ -233,6 +236,7 @@ test("after the first visit the app starts and a form can be answered with no ne
   await page.getByRole("button", { name: "No, keep them private" }).click();
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
   await visit(page, "/outbox");
+  await unlock(page);
   await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
   assert.equal(await heldOnServer(env.server), before, "nothing could be sent offline");
 
@@ -392,5 +396,23 @@ test("the practitioner chooses how soon an unused tablet locks itself, and the c
   await page.goto(`${env.server.url}/outbox`);
   await unlock(page);
   assert.equal(await page.getByRole("combobox", { name: "Lock this tablet after it has not been touched for" }).inputValue(), "1");
+  await context.close();
+});
+
+test("a child cannot leave the form for the practitioner's screens without the PIN", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  await startSession(page);
+  await page.getByRole("link", { name: "About me" }).first().click();
+  await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
+  await page.waitForFunction(() => document.fullscreenElement !== null);
+  // The browser's back button leads to the PIN, not to the session or other children's answers.
+  await page.goBack();
+  await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
+  assert.equal(await page.getByRole("heading", { name: "Choose a form" }).count(), 0);
+  assert.equal(await page.evaluate(() => document.fullscreenElement), null, "full screen ends with the form");
+  await unlock(page);
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   await context.close();
 });
