@@ -42,9 +42,12 @@ export function serverAndBrowser({ demoCases = 0 } = {}) {
 }
 
 /** A running heard-server. `stop()` and `start()` again keep the same port and database. */
+export const DIST = dist;
 export class Server {
   constructor(demoCases = 0) {
     this.demoCases = demoCases;
+    // The built app it serves; a test may point it at another build before `start()`.
+    this.dist = dist;
     this.dir = mkdtempSync(join(tmpdir(), "heard-e2e-"));
     this.port = 0;
     this.proc = null;
@@ -55,7 +58,7 @@ export class Server {
   }
 
   async start() {
-    const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", dist, "--demo", "--demo-cases", String(this.demoCases)];
+    const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", this.dist, "--demo", "--demo-cases", String(this.demoCases)];
     this.proc = spawn(serverBin, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     this.proc.stderr.on("data", (d) => { stderr += d; });

@@ -1,0 +1,82 @@
+// An app update (a new build deployed to the server) reaches the tablet through its service
+// worker and keeps everything the tablet holds: answers waiting to send, a form left half way,
+// and a case outcome. IndexedDB is never touched by an update; this checks it end to end.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DIST, Server, launchBrowser, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet } from "./harness.mjs";
+
+const heardCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith("heard-")));
+
+test("an app update keeps every answer waiting, every unfinished form and every outcome on the tablet", async () => {
+  const server = new Server(0);
+  await server.start();
+  const browser = await launchBrowser();
+  const next = mkdtempSync(join(tmpdir(), "heard-next-build-"));
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await enrol(page, server);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await startSession(page, { reference: "EH-UPDATE-1", age: 8 });
+    // A case outcome, a finished form, and a form left after one answer.
+    await page.getByText("Record the case outcome").click();
+    await page.getByRole("button", { name: "Record the outcome" }).click();
+    await page.getByRole("status").getByText("The outcome is saved on this tablet and will be sent with the answers.").waitFor();
+    await visit(page, "/child/symbols-check?lang=en");
+    for (let i = 0; i < 20; i++) {
+      const done = page.getByRole("button", { name: "No, keep them private" });
+      if (await done.isVisible()) break;
+      const heading = page.getByRole("heading", { level: 1 });
+      await heading.waitFor();
+      const yes = page.getByRole("button", { name: "Yes", exact: true });
+      await ((await yes.count()) ? yes : page.getByRole("button", { name: "On my own", exact: true })).click();
+      await page.getByRole("button", { name: "Next" }).click();
+    }
+    await page.getByRole("button", { name: "No, keep them private" }).click();
+    await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+    await visit(page, "/child/middle-check?lang=en");
+    await unlock(page);
+    await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
+    await page.getByRole("button", { name: "Happy", exact: true }).click();
+    for (let i = 0; i < 50 && (await decryptedRecords(page, "drafts")).length === 0; i++) await page.waitForTimeout(100);
+    const before = {
+      pending: await pendingOnTablet(page),
+      drafts: await decryptedRecords(page, "drafts"),
+      outcomes: await decryptedRecords(page, "pending_outcomes"),
+    };
+    assert.deepEqual([before.pending.length, before.drafts.length, before.outcomes.length], [1, 1, 1]);
+    const [oldCache] = await heardCaches(page);
+
+    // The next build is deployed: the same app under a new build number.
+    cpSync(DIST, next, { recursive: true });
+    const sw = readFileSync(join(next, "sw.js"), "utf8");
+    writeFileSync(join(next, "sw.js"), sw.replace(/const CACHE = "heard-([^"]+)"/, 'const CACHE = "heard-$1-next"'));
+    await server.stop();
+    server.dist = next;
+    await server.start();
+
+    // The tablet picks it up on its next start; the new worker takes over and drops the old files.
+    await page.goto(`${server.url}/child`);
+    await page.waitForFunction(async (old) => {
+      const keys = (await caches.keys()).filter((k) => k.startsWith("heard-"));
+      return keys.length === 1 && keys[0] !== old;
+    }, oldCache);
+    // Offline from here, so nothing leaves the tablet while it is compared: the new build starts
+    // from the worker's files.
+    await context.setOffline(true);
+    await page.reload();
+    await unlock(page);
+    await page.getByRole("heading", { name: "Answers not finished" }).waitFor();
+    assert.deepEqual(await pendingOnTablet(page), before.pending, "the finished form is still waiting to send");
+    assert.deepEqual(await decryptedRecords(page, "drafts"), before.drafts, "the unfinished form is still there");
+    assert.deepEqual(await decryptedRecords(page, "pending_outcomes"), before.outcomes, "the outcome is still there");
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.dispose();
+    rmSync(next, { recursive: true, force: true });
+  }
+});
