@@ -179,3 +179,10 @@ pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<[u8; 32], CryptoErro
     let mac = resolve(subtle.sign_with_str_and_u8_array("HMAC", &key.unchecked_into(), data)).await.map_err(|_| CryptoError::Unavailable)?;
     Uint8Array::new(&mac).to_vec().try_into().map_err(|_| CryptoError::Unavailable)
 }
+
+/// The key an outbox backup file is sealed with: derived from the partnership key (HMAC-SHA256
+/// of a fixed label), so any tablet enrolled in the partnership, and no other, can open it.
+pub async fn backup_key(partnership_key: &[u8]) -> Result<DataKey, CryptoError> {
+    let raw = hmac_sha256(partnership_key, b"heard outbox backup v1").await?;
+    import_data_key(&raw).await
+}

@@ -3,6 +3,7 @@
 
 use heard_domain::Day;
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 
 /// A random (version 4) UUID from the browser's cryptographic generator.
 pub fn new_id() -> Uuid {
@@ -76,4 +77,27 @@ pub fn size_text(bytes: f64) -> String {
     } else {
         format!("{mb:.1} MB")
     }
+}
+
+/// Offers `text` to the browser as a file download named `name`.
+pub fn download(name: &str, text: &str, mime: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let a: web_sys::HtmlElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_attribute("href", &url).ok()?;
+    a.set_attribute("download", name).ok()?;
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(())
+}
+
+/// The text of the file chosen in a file input.
+pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Option<String> {
+    let file = input.files()?.get(0)?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?;
+    text.as_string()
 }

@@ -5,6 +5,7 @@
 //! `heard-domain` crate, so components only wire signals to views.
 
 pub mod app;
+pub mod backup;
 pub mod components;
 pub mod coordinator;
 pub mod crypto;

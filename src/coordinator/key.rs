@@ -6,7 +6,6 @@
 
 use heard_domain::b64::{base64url_decode, base64url_encode};
 use heard_domain::enrolment::{KeyBackup, KeyBackupError};
-use wasm_bindgen::JsCast;
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -53,25 +52,4 @@ pub async fn restore(text: &str, fingerprint: &str) -> Result<[u8; 32], RestoreE
     Ok(key)
 }
 
-/// Offers `text` to the browser as a file download named `name`.
-pub fn download(name: &str, text: &str, mime: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let document = web_sys::window()?.document()?;
-    let a: web_sys::HtmlElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    a.set_attribute("href", &url).ok()?;
-    a.set_attribute("download", name).ok()?;
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Some(())
-}
-
-/// The text of the file chosen in a file input.
-pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Option<String> {
-    let file = input.files()?.get(0)?;
-    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?;
-    text.as_string()
-}
+pub use crate::device::{download, read_chosen_file};

@@ -191,8 +191,69 @@ pub fn OutboxPage() -> impl IntoView {
             }
         })}
         <p role="status" class="outbox-message">{move || message.get()}</p>
+        <BackupSection on_taken_over=Callback::new(move |_: ()| reload()) />
         <StorageSection />
         <IdleLockSetting />
+    }
+}
+
+/// A backup file of everything this tablet holds for sending, sealed for the partnership's
+/// tablets only; and taking one over from another tablet (a broken one, or one being replaced).
+#[component]
+fn BackupSection(on_taken_over: Callback<()>) -> impl IntoView {
+    use crate::backup::{self, BackupError, Counts};
+    let i18n = use_i18n();
+    let store_name = use_context::<StoreName>().unwrap_or_default();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let counted = move |key: &str, c: Counts| {
+        i18n.fill(key, &[("responses", &c.responses.to_string()), ("drafts", &c.drafts.to_string()), ("outcomes", &c.outcomes.to_string())])
+    };
+    let problem = move |e: BackupError| match e {
+        BackupError::NotEnrolled => i18n.t("outbox.not_enrolled"),
+        BackupError::NotABackup => i18n.t("outbox.backup.not_a_backup"),
+        BackupError::OtherPartnership => i18n.t("outbox.backup.other_partnership"),
+        BackupError::Damaged => i18n.t("outbox.backup.damaged"),
+        BackupError::Store(_) => i18n.t("store.unavailable"),
+    };
+    let save = move |_| {
+        spawn_local(async move {
+            let made = match Store::open(&store_name).await {
+                Ok(store) => backup::export(&store).await,
+                Err(e) => Err(BackupError::Store(e)),
+            };
+            message.set(Some(match made {
+                Ok((name, text, counts)) if crate::device::download(&name, &text, "application/json").is_some() => Ok(counted("outbox.backup.saved", counts)),
+                Ok(_) => Err(i18n.t("store.unavailable")),
+                Err(e) => Err(problem(e)),
+            }));
+        });
+    };
+    let load = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        spawn_local(async move {
+            let Some(text) = crate::device::read_chosen_file(&input).await else {
+                message.set(Some(Err(i18n.t("outbox.backup.not_a_backup"))));
+                return;
+            };
+            input.set_value("");
+            let taken = match Store::open(&store_name).await {
+                Ok(store) => backup::import(&store, &text).await,
+                Err(e) => Err(BackupError::Store(e)),
+            };
+            message.set(Some(taken.map(|c| counted("outbox.backup.taken_over", c)).map_err(problem)));
+            on_taken_over.run(());
+        });
+    };
+    view! {
+        <section class="backup" aria-labelledby="backup-title">
+            <h2 id="backup-title">{move || i18n.t("outbox.backup.title")}</h2>
+            <p>{move || i18n.t("outbox.backup.intro")}</p>
+            <button type="button" on:click=save>{move || i18n.t("outbox.backup.save")}</button>
+            <label for="backup-file">{move || i18n.t("outbox.backup.load")}</label>
+            <input id="backup-file" type="file" accept=".json,application/json" on:change=load />
+            <p role="status" class:problem=move || matches!(message.get(), Some(Err(_)))>{move || message.get().map(|m| m.unwrap_or_else(|e| e))}</p>
+        </section>
     }
 }
 
