@@ -791,7 +791,9 @@ async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, kind: Kind, ids
         match kind {
             Kind::Response => {
                 let responses: Vec<Response> = bodies.iter().filter_map(|b| serde_json::from_str::<ResponseV1>(b).ok()).map(Response::from).collect();
-                let cases: Vec<&str> = responses.iter().map(|r| r.context.case.as_str()).collect();
+                let mut cases: Vec<&str> = responses.iter().map(|r| r.context.case.as_str()).collect();
+                cases.sort_unstable();
+                cases.dedup();
                 let before = case_keys(tx, &partnership, &cases).await?;
                 add_responses(tx, catalogue, &partnership, agency, &responses.iter().collect::<Vec<_>>()).await?;
                 let after = case_keys(tx, &partnership, &cases).await?;
@@ -799,7 +801,9 @@ async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, kind: Kind, ids
             }
             Kind::Outcome => {
                 let outcomes: Vec<OutcomeV1> = bodies.iter().filter_map(|b| serde_json::from_str(b).ok()).collect();
-                let cases: Vec<&str> = outcomes.iter().map(|o| o.case.as_str()).collect();
+                let mut cases: Vec<&str> = outcomes.iter().map(|o| o.case.as_str()).collect();
+                cases.sort_unstable();
+                cases.dedup();
                 let before = case_keys(tx, &partnership, &cases).await?;
                 add_outcomes(tx, &partnership, agency, &outcomes.iter().collect::<Vec<_>>()).await?;
                 let after = case_keys(tx, &partnership, &cases).await?;
