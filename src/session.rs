@@ -1,14 +1,15 @@
 //! The practitioner's session with one child: what may be said about the case (pseudonym,
-//! age band, flags, stage) and the first name for the greeting. Held in memory only: the
-//! raw case reference is turned into the pseudonym at once and never kept, and the name
-//! goes when the session ends (or the page reloads).
+//! age band, flags, stage) and the first name for the greeting. Held in memory, and sealed on
+//! the tablet (`Store::save_session`) so a reload does not end it: the raw case reference is
+//! turned into the pseudonym at once and never kept, the name is never sent, and both are
+//! deleted when the session ends (`set_session(None)`).
 
 use crate::crypto;
 use heard_domain::b64::base64url_decode;
 use heard_domain::case::{normalise_case_ref, CaseContext, Pseudonym};
 use leptos::prelude::*;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     pub context: CaseContext,
     /// Only for "Hello, Sam!" and for scrubbing the name from the child's words. Never sent.
@@ -34,4 +35,28 @@ pub async fn pseudonymise(partnership_key_b64: &str, raw_reference: &str) -> Opt
     let key = base64url_decode(partnership_key_b64)?;
     let mac = crypto::hmac_sha256(&key, reference.as_bytes()).await.ok()?;
     Some(Pseudonym::from_digest(&mac))
+}
+
+/// Starts, changes or (with `None`) ends the session: in memory at once, and on the tablet,
+/// sealed, so it survives a reload until it ends.
+pub fn set_session(store_name: crate::store::StoreName, current: CurrentSession, session: Option<Session>) {
+    current.0.set(session.clone());
+    leptos::task::spawn_local(async move {
+        if let Ok(store) = crate::store::Store::open(&store_name).await {
+            let _ = match &session {
+                Some(s) => store.save_session(s).await,
+                None => store.end_session().await,
+            };
+        }
+    });
+}
+
+/// After the PIN: the session that was in progress when the page was closed, if the page has
+/// none of its own.
+pub async fn restore_session(store: &crate::store::Store, current: CurrentSession) {
+    if current.0.get_untracked().is_none() {
+        if let Ok(Some(s)) = store.session().await {
+            current.0.set(Some(s));
+        }
+    }
 }

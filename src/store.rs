@@ -36,6 +36,7 @@ const SETTINGS: &str = "settings";
 const ENROLMENT_KEY: &str = "enrolment";
 const KEYRING_KEY: &str = "keyring";
 const IDLE_LOCK_KEY: &str = "idle_lock";
+const SESSION_KEY: &str = "session";
 
 /// Minutes of no use after which the tablet locks itself, as the practitioner may choose them.
 pub const IDLE_LOCK_CHOICES: [u32; 5] = [1, 2, 5, 10, 15];
@@ -417,6 +418,32 @@ impl Store {
         let json = serde_json::to_vec(e).expect("records always serialise");
         let sealed = SealedRecord { id: ENROLMENT_KEY.into(), sealed: self.key()?.seal(&json).await? };
         self.put_setting(ENROLMENT_KEY, &sealed).await
+    }
+
+    /// Keeps the practitioner's session (the case context and the child's first name), sealed,
+    /// so a reload does not end it; `end_session` wipes it.
+    pub async fn save_session(&self, session: &crate::session::Session) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(session).expect("records always serialise");
+        let sealed = SealedRecord { id: SESSION_KEY.into(), sealed: self.key()?.seal(&json).await? };
+        self.put_setting(SESSION_KEY, &sealed).await
+    }
+
+    /// The session in progress when the page was last closed, if any (needs the tablet unlocked).
+    pub async fn session(&self) -> Result<Option<crate::session::Session>, StoreError> {
+        let tx = self.db.transaction(SETTINGS).build()?;
+        let sealed: Option<SealedRecord> = tx.object_store(SETTINGS)?.get(SESSION_KEY.to_string()).serde()?.await?;
+        drop(tx);
+        let Some(sealed) = sealed else { return Ok(None) };
+        let json = self.key()?.open(&sealed.sealed).await?;
+        serde_json::from_slice(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Ends the session on this tablet: its context and the child's first name are deleted.
+    pub async fn end_session(&self) -> Result<(), StoreError> {
+        let tx = self.db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(SETTINGS)?.delete(SESSION_KEY.to_string()).primitive()?.await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Whether this tablet has been enrolled (readable while locked).

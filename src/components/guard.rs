@@ -39,6 +39,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let gate = RwSignal::new(Gate::Checking);
+    let current = crate::session::use_session();
     spawn_local(async move {
         let opened = Store::open(&store_name).await;
         if let Ok(s) = &opened {
@@ -46,6 +47,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
         }
         let state = match opened {
             Ok(s) if s.is_unlocked() => {
+                crate::session::restore_session(&s, current).await;
                 crate::sync::start_auto_send(store_name);
                 Gate::Open
             }
@@ -72,7 +74,13 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let show_follow_up = RwSignal::new(false);
     let on_unlocked = Callback::new(move |()| {
         show_follow_up.set(after_child.0.with_untracked(Option::is_some));
-        gate.set(Gate::Open);
+        spawn_local(async move {
+            // The session in progress before a reload comes back with the PIN.
+            if let Ok(s) = Store::open(&store_name).await {
+                crate::session::restore_session(&s, current).await;
+            }
+            gate.set(Gate::Open);
+        });
         crate::sync::start_auto_send(store_name);
     });
     let nav = crate::route::use_nav();

@@ -160,7 +160,7 @@ fn SessionForm() -> impl IntoView {
                 stage: stage.get_untracked(),
             };
             let name = first_name.get_untracked().trim().to_string();
-            session.0.set(Some(Session { context, first_name: (!name.is_empty()).then_some(name) }));
+            crate::session::set_session(store_name, session, Some(Session { context, first_name: (!name.is_empty()).then_some(name) }));
         });
     };
     view! {
@@ -212,6 +212,7 @@ fn SessionForm() -> impl IntoView {
 fn FormPicker(session: Session) -> impl IntoView {
     let i18n = use_i18n();
     let current = use_session();
+    let store_name = use_context::<StoreName>().unwrap_or_default();
     let summary = i18n.fill(
         "session.current",
         &[
@@ -232,7 +233,7 @@ fn FormPicker(session: Session) -> impl IntoView {
     let case = session.context.case.clone();
     view! {
         <p class="notice">{summary}</p>
-        <button type="button" on:click=move |_| current.0.set(None)>{i18n.t("session.end")}</button>
+        <button type="button" on:click=move |_| crate::session::set_session(store_name, current, None)>{i18n.t("session.end")}</button>
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="lang">{move || i18n.t("lang.label")}</label>

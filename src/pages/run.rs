@@ -65,7 +65,7 @@ fn ResumeRun(id: String, lang: Option<String>, scan: Option<u32>) -> impl IntoVi
         };
         let with_form = draft.and_then(|r| Catalogue::built_in().get(&r.form_id, r.form_version).cloned().map(|f| (r, f)));
         if let Some((r, _)) = &with_form {
-            session.0.set(Some(Session { context: r.context.clone(), first_name: None }));
+            crate::session::set_session(store_name, session, Some(Session { context: r.context.clone(), first_name: None }));
         }
         found.set(Some(with_form));
     });

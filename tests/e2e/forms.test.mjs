@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, sealRecords, enrol, heldOnServer, visit, startSession, unlock, PIN } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, enrol, heldOnServer, visit, startSession, unlock, PIN } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -414,5 +414,35 @@ test("a child cannot leave the form for the practitioner's screens without the P
   assert.equal(await page.evaluate(() => document.fullscreenElement), null, "full screen ends with the form");
   await unlock(page);
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  await context.close();
+});
+
+test("a session survives a reload, sealed on the tablet, until the practitioner ends it", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  await startSession(page, { reference: "EH-RELOAD-1", age: 10, firstName: "Samira" });
+  const raw = JSON.stringify(await rawRecords(page, "settings"));
+  assert.ok(!raw.includes("Samira") && !raw.includes("EH-RELOAD-1"), "no name or reference readable in storage");
+  assert.ok((await decryptedRecords(page, "settings")).some((r) => r.first_name === "Samira"), "the session is kept, sealed");
+
+  // A reload locks the tablet; with the PIN the session is back, the child's name with it.
+  await page.reload();
+  await unlock(page);
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  await page.getByText("Session for a child in Middle (8–12), start of support.", { exact: false }).waitFor();
+  await page.getByRole("link", { name: "About me" }).first().click();
+  await page.getByText("Hello, Samira!").waitFor();
+  await page.goBack();
+  await unlock(page);
+
+  // Ending the session deletes it from the tablet: after a reload there is none.
+  await page.getByRole("button", { name: "End the session" }).click();
+  await page.getByRole("heading", { name: "Start a session" }).waitFor();
+  for (let i = 0; i < 50 && (await decryptedRecords(page, "settings")).some((r) => r.first_name); i++) await page.waitForTimeout(100);
+  assert.ok(!(await decryptedRecords(page, "settings")).some((r) => "first_name" in r), "the name is gone from the tablet");
+  await page.reload();
+  await unlock(page);
+  await page.getByRole("heading", { name: "Start a session" }).waitFor();
   await context.close();
 });
