@@ -191,38 +191,43 @@ const BUILT_IN: [&str; 8] = [
 impl Catalogue {
     /// The forms built into every copy of Heard (`domain/forms/*.json`), parsed once.
     pub fn built_in() -> Catalogue {
-        static PARSED: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
-        PARSED
-            .get_or_init(|| {
-                let forms = BUILT_IN
-                    .iter()
-                    .map(|json| serde_json::from_str(json).expect("built-in forms parse (tested)"))
-                    .collect();
-                Catalogue { forms }
-            })
-            .clone()
+        Catalogue::built_in_ref().clone()
     }
 
-    /// The built-in forms and a partnership's own, each checked by `check_form`; a form whose
-    /// id and version are already known is refused rather than replacing the one known.
+    fn built_in_ref() -> &'static Catalogue {
+        static PARSED: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+        PARSED.get_or_init(|| {
+            let forms = BUILT_IN.iter().map(|json| serde_json::from_str(json).expect("built-in forms parse (tested)")).collect();
+            Catalogue { forms }
+        })
+    }
+
+    /// Adds a partnership's own form, checked by `check_form`; a form whose id and version
+    /// are already known is refused rather than replacing the one known.
+    pub fn add(&mut self, form: Form) -> Result<(), crate::validate::ValidationError> {
+        crate::validate::check_form(&form)?;
+        if self.get(&form.id, form.version).is_some() {
+            return Err(crate::validate::ValidationError::new(
+                format!("form {}", form.id),
+                format!("version {} is already known; give the changed form a new version number", form.version),
+            ));
+        }
+        self.forms.push(form);
+        Ok(())
+    }
+
+    /// The built-in forms and a partnership's own (each added by `add`).
     pub fn with_forms(extra: Vec<Form>) -> Result<Catalogue, crate::validate::ValidationError> {
         let mut catalogue = Catalogue::built_in();
         for form in extra {
-            crate::validate::check_form(&form)?;
-            if catalogue.get(&form.id, form.version).is_some() {
-                return Err(crate::validate::ValidationError::new(
-                    format!("form {}", form.id),
-                    format!("version {} is already known; give the changed form a new version number", form.version),
-                ));
-            }
-            catalogue.forms.push(form);
+            catalogue.add(form)?;
         }
         Ok(catalogue)
     }
 
     /// The forms a partnership added (not built in).
     pub fn added(&self) -> Vec<&Form> {
-        let built_in = Catalogue::built_in();
+        let built_in = Catalogue::built_in_ref();
         self.forms.iter().filter(|f| built_in.get(&f.id, f.version).is_none()).collect()
     }
 

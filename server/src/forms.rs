@@ -17,12 +17,11 @@ pub fn load(dir: &Path) -> Result<Catalogue, String> {
     paths.sort();
     // One file at a time, read and checked, so an error names its file.
     let mut catalogue = Catalogue::built_in();
-    let mut added: Vec<Form> = Vec::with_capacity(paths.len());
     for path in paths {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{name}: cannot be read: {e}"))?;
-        added.push(serde_json::from_str(&text).map_err(|e| format!("{name}: not a form: {e}"))?);
-        catalogue = Catalogue::with_forms(added.clone()).map_err(|e: ValidationError| format!("{name}: {e}"))?;
+        let form: Form = serde_json::from_str(&text).map_err(|e| format!("{name}: not a form: {e}"))?;
+        catalogue.add(form).map_err(|e: ValidationError| format!("{name}: {e}"))?;
     }
     Ok(catalogue)
 }

@@ -15,9 +15,7 @@ pub mod forms;
 pub use heard_domain::synthetic;
 
 use axum::Router;
-use heard_domain::Catalogue;
 use std::path::PathBuf;
-use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use db::{Db, RawRow};
@@ -25,15 +23,15 @@ pub use error::AppError;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The database, and the forms responses are checked by (`Db::catalogue`).
     pub db: Db,
-    pub catalogue: Arc<Catalogue>,
     /// Mark the session cookie `Secure` (set when served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        AppState { catalogue: db.catalogue(), db, secure_cookies: false }
+        AppState { db, secure_cookies: false }
     }
 }
 

@@ -41,7 +41,7 @@ pub async fn submit_responses(
     if batch.key_fingerprint != device.key_fingerprint {
         return Err(AppError::WrongPartnership);
     }
-    let checked = batch.check(&state.catalogue)?;
+    let checked = batch.check(state.db.catalogue())?;
     let valid: Vec<_> = checked.iter().filter_map(|c| if let Checked::Valid(r) = c { Some(r.clone()) } else { None }).collect();
     let mut stored = state.db.store_responses(&device, &valid).await?.into_iter();
     state.db.touch_device(&device.id, now()).await?;
@@ -80,5 +80,5 @@ pub async fn submit_outcomes(
 
 /// The forms the partnership added to the built-in ones, for the tablet to keep for offline use.
 pub async fn forms(State(state): State<AppState>, Device(_device): Device) -> Json<FormsReply> {
-    Json(FormsReply { forms: state.catalogue.added().into_iter().cloned().collect() })
+    Json(FormsReply { forms: state.db.catalogue().added().into_iter().cloned().collect() })
 }

@@ -62,36 +62,24 @@ impl Db {
             let scheme = url.split(':').next().unwrap_or_default().to_string();
             return Err(ConnectError::UnknownScheme(scheme));
         };
-        let options = AnyPoolOptions::new().max_connections(8);
-        let pool = match backend {
-            Backend::Sqlite => {
-                options
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // WAL lets the coordinator read while a device writes.
-                            conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;").await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(url)
-                    .await?
-            }
-            Backend::Postgres => {
-                options
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // sqlx prepares each statement once per connection. PostgreSQL's
-                            // generic plan, chosen while a table is still small, would be kept
-                            // as it grows (a case looked up by scanning every case); planning
-                            // with each call's values follows the table as it is.
-                            conn.execute("SET plan_cache_mode = force_custom_plan").await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(url)
-                    .await?
-            }
+        // Each new connection's settings. SQLite: WAL lets the coordinator read while a device
+        // writes. PostgreSQL: sqlx prepares each statement once per connection, and a generic
+        // plan chosen while a table is still small would be kept as it grows (a case looked up
+        // by scanning every case); planning with each call's values follows the table as it is.
+        let setup = match backend {
+            Backend::Sqlite => "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;",
+            Backend::Postgres => "SET plan_cache_mode = force_custom_plan",
         };
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    conn.execute(setup).await?;
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
         match backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
@@ -101,9 +89,9 @@ impl Db {
         Ok(db)
     }
 
-    /// The forms this server knows.
-    pub fn catalogue(&self) -> std::sync::Arc<Catalogue> {
-        self.catalogue.clone()
+    /// The forms this server knows: responses are checked and summarised by them.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
     }
 
     pub fn backend(&self) -> Backend {

@@ -273,9 +273,9 @@ pub(super) async fn add_outcomes(tx: &mut Tx<'_>, partnership_id: &str, agency_i
     Ok(())
 }
 
-/// `WHERE` conditions for a filter over a table with agency, band and flags columns (and,
-/// unless `since_col` is empty, a day column for the dates), numbered after the `taken`
-/// parameters already in the statement, with the values to bind in order.
+/// `WHERE` conditions for a filter over a table with `since_col`, agency, band and flags
+/// columns, numbered after the `taken` parameters already in the statement, with the values
+/// to bind in order.
 fn conditions(filter: &Filter, since_col: &str, agency_col: &str, taken: usize) -> (String, Vec<Bind>) {
     let mut sql = String::new();
     let mut binds = Vec::new();
@@ -283,13 +283,11 @@ fn conditions(filter: &Filter, since_col: &str, agency_col: &str, taken: usize) 
         binds.push(b);
         sql.push_str(&format!(" AND {}", cond.replace('?', &format!("${}", binds.len() + taken))));
     };
-    if !since_col.is_empty() {
-        if let Some(d) = filter.from {
-            add(format!("{since_col} >= ?"), Bind::Int(d.unix_days()));
-        }
-        if let Some(d) = filter.to {
-            add(format!("{since_col} <= ?"), Bind::Int(d.unix_days()));
-        }
+    if let Some(d) = filter.from {
+        add(format!("{since_col} >= ?"), Bind::Int(d.unix_days()));
+    }
+    if let Some(d) = filter.to {
+        add(format!("{since_col} <= ?"), Bind::Int(d.unix_days()));
     }
     if let Some(a) = &filter.agency {
         add(format!("{agency_col} = ?"), Bind::Text(a.clone()));
@@ -469,7 +467,7 @@ async fn move_in_cubes(
 }
 
 /// Which table a queued item is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
     Response,
     Outcome,
@@ -509,6 +507,11 @@ impl Db {
     /// Adds every queued item to its case summary, cubes and shared words; returns how many
     /// it added. Safe to call from any number of tasks or instances at once.
     pub async fn summarise_pending(&self) -> Result<u64, sqlx::Error> {
+        // Every dashboard read calls this: with nothing queued, a read, not a write transaction.
+        let queued: Option<i64> = sqlx::query_scalar("SELECT seq FROM summary_queue LIMIT 1").fetch_optional(&self.pool).await?;
+        if queued.is_none() {
+            return Ok(0);
+        }
         // Pages are taken after the last one's highest number, so PostgreSQL never walks the
         // index entries of rows this call already deleted (kept until vacuum). A batch that
         // committed late with a lower number is found by a last pass from the start.
@@ -604,14 +607,18 @@ impl Db {
 
     /// The case groups and drift groups one source holds for the filter (its dates apart).
     async fn read_source(&self, partnership_id: &str, filter: &Filter, source: &Source) -> Result<(Vec<CaseGroup>, Vec<DriftGroup>), sqlx::Error> {
+        // The source's own range is $2 and $3; the filter's dates are in it already.
+        let (from, to) = match source {
+            Source::Months { from, to } => (*from, *to),
+            Source::Days { from, to } => (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)),
+        };
         let undated = Filter { from: None, to: None, ..filter.clone() };
+        let (cond, rest) = conditions(&undated, "since_day", "agency", 3);
+        let binds: Vec<Bind> = [Bind::Int(from), Bind::Int(to)].into_iter().chain(rest).collect();
         let focus = i64::from(Flag::Send.bit() | Flag::Homeless.bit());
         let flag_sums: String = (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM(CASE WHEN ((flags >> {bit}) & 1) = 1 THEN {{n}} ELSE 0 END) AS BIGINT), ")).collect();
-        let (cube_sql, drift_sql, binds) = match source {
-            Source::Months { from, to } => {
-                let (cond, mut binds) = conditions(&undated, "", "agency", 3);
-                binds.insert(0, Bind::Int(*to));
-                binds.insert(0, Bind::Int(*from));
+        let (cube_sql, drift_sql) = match source {
+            Source::Months { .. } => {
                 let cube = format!(
                     "SELECT agency, age_band, flags & {focus}, outcome, heard, change, CAST(SUM(cases) AS BIGINT), CAST(SUM(delta_milli) AS BIGINT), {sums}\
                      CAST(SUM(CASE WHEN flags = 0 THEN cases ELSE 0 END) AS BIGINT) \
@@ -623,12 +630,9 @@ impl Db {
                     "SELECT agency, flags & {focus}, drift_days, CAST(SUM(cases) AS BIGINT) FROM drift_cube \
                      WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond} GROUP BY agency, flags & {focus}, drift_days"
                 );
-                (cube, drift, binds)
+                (cube, drift)
             }
-            Source::Days { from, to } => {
-                let (cond, mut binds) = conditions(&undated, "", "agency", 3);
-                binds.insert(0, Bind::Int(to.unwrap_or(i64::MAX)));
-                binds.insert(0, Bind::Int(from.unwrap_or(i64::MIN)));
+            Source::Days { .. } => {
                 let cube = format!(
                     "SELECT COALESCE(agency, ''), COALESCE(age_band, ''), flags & {focus}, COALESCE(outcome, ''), heard, COALESCE(change, ''), COUNT(*), \
                      CAST(SUM(CAST(ROUND(delta * 1000) AS BIGINT)) AS BIGINT), {sums}CAST(SUM(CASE WHEN flags = 0 THEN 1 ELSE 0 END) AS BIGINT) \
@@ -641,7 +645,7 @@ impl Db {
                      WHERE partnership_id = $1 AND since_day >= $2 AND since_day <= $3{cond} AND drift_days IS NOT NULL \
                      GROUP BY agency, flags & {focus}, drift_days"
                 );
-                (cube, drift, binds)
+                (cube, drift)
             }
         };
         let (rows, drift_rows) = tokio::try_join!(
@@ -788,28 +792,22 @@ async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, kind: Kind, ids
     }
     for ((partnership, agency), bodies) in groups {
         let agency = agency.as_deref();
-        match kind {
-            Kind::Response => {
-                let responses: Vec<Response> = bodies.iter().filter_map(|b| serde_json::from_str::<ResponseV1>(b).ok()).map(Response::from).collect();
-                let mut cases: Vec<&str> = responses.iter().map(|r| r.context.case.as_str()).collect();
-                cases.sort_unstable();
-                cases.dedup();
-                let before = case_keys(tx, &partnership, &cases).await?;
-                add_responses(tx, catalogue, &partnership, agency, &responses.iter().collect::<Vec<_>>()).await?;
-                let after = case_keys(tx, &partnership, &cases).await?;
-                move_in_cubes(tx, &partnership, &before, &after).await?;
-            }
-            Kind::Outcome => {
-                let outcomes: Vec<OutcomeV1> = bodies.iter().filter_map(|b| serde_json::from_str(b).ok()).collect();
-                let mut cases: Vec<&str> = outcomes.iter().map(|o| o.case.as_str()).collect();
-                cases.sort_unstable();
-                cases.dedup();
-                let before = case_keys(tx, &partnership, &cases).await?;
-                add_outcomes(tx, &partnership, agency, &outcomes.iter().collect::<Vec<_>>()).await?;
-                let after = case_keys(tx, &partnership, &cases).await?;
-                move_in_cubes(tx, &partnership, &before, &after).await?;
+        // One kind per call: the other list stays empty.
+        let (mut responses, mut outcomes): (Vec<Response>, Vec<OutcomeV1>) = (Vec::new(), Vec::new());
+        for body in &bodies {
+            match kind {
+                Kind::Response => responses.extend(serde_json::from_str::<ResponseV1>(body).ok().map(Response::from)),
+                Kind::Outcome => outcomes.extend(serde_json::from_str::<OutcomeV1>(body).ok()),
             }
         }
+        let mut cases: Vec<&str> = responses.iter().map(|r| r.context.case.as_str()).chain(outcomes.iter().map(|o| o.case.as_str())).collect();
+        cases.sort_unstable();
+        cases.dedup();
+        let before = case_keys(tx, &partnership, &cases).await?;
+        add_responses(tx, catalogue, &partnership, agency, &responses.iter().collect::<Vec<_>>()).await?;
+        add_outcomes(tx, &partnership, agency, &outcomes.iter().collect::<Vec<_>>()).await?;
+        let after = case_keys(tx, &partnership, &cases).await?;
+        move_in_cubes(tx, &partnership, &before, &after).await?;
     }
     Ok(())
 }
