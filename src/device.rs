@@ -43,9 +43,9 @@ pub struct StorageReport {
     pub quota: Option<f64>,
 }
 
-/// Reads the storage report; with `ask`, first asks the browser to keep Heard's data when it
-/// does not already (Chromium decides without a prompt).
-pub async fn storage_report(ask: bool) -> StorageReport {
+/// Reads the storage report, first asking the browser to keep Heard's data when it does not
+/// already (Chromium decides without a prompt).
+pub async fn storage_report() -> StorageReport {
     use js_sys::{Function, Promise, Reflect};
     use wasm_bindgen::JsCast;
     let Some(storage) = web_sys::window()
@@ -61,7 +61,7 @@ pub async fn storage_report(ask: bool) -> StorageReport {
     };
     let answer = |p: Option<Promise>| async move { wasm_bindgen_futures::JsFuture::from(p?).await.ok() };
     let mut persisted = answer(call("persisted")).await.and_then(|v| v.as_bool());
-    if ask && persisted == Some(false) {
+    if persisted == Some(false) {
         persisted = answer(call("persist")).await.and_then(|v| v.as_bool()).or(persisted);
     }
     let estimate = answer(call("estimate")).await;

@@ -26,6 +26,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use uuid::Uuid;
 
+/// Responses read from the outbox at a time (sending, listing): memory stays bounded however
+/// many wait.
+pub const OUTBOX_PAGE: u32 = 500;
+
 /// The database every page of the app shares.
 pub const DB_NAME: &str = "heard";
 const DB_VERSION: u32 = 4;
@@ -259,8 +263,27 @@ impl Store {
     }
 
     async fn keyring_record(&self) -> Result<Option<KeyringRecord>, StoreError> {
+        self.setting(KEYRING_KEY).await
+    }
+
+    /// A setting as stored (sealed or not).
+    async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         let tx = self.db.transaction(SETTINGS).build()?;
-        Ok(tx.object_store(SETTINGS)?.get(KEYRING_KEY.to_string()).serde()?.await?)
+        Ok(tx.object_store(SETTINGS)?.get(key.to_string()).serde()?.await?)
+    }
+
+    /// Keeps a setting sealed with the data key.
+    async fn put_sealed_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_vec(value).expect("records always serialise");
+        let sealed = SealedRecord { id: key.into(), sealed: self.key()?.seal(&json).await? };
+        self.put_setting(key, &sealed).await
+    }
+
+    /// A sealed setting, opened with the data key (needs the tablet unlocked).
+    async fn sealed_setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let Some(sealed) = self.setting::<SealedRecord>(key).await? else { return Ok(None) };
+        let json = self.key()?.open(&sealed.sealed).await?;
+        serde_json::from_slice(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
@@ -272,12 +295,7 @@ impl Store {
 
     /// Minutes of no use after which this tablet locks itself (readable while locked).
     pub async fn idle_lock_minutes(&self) -> u32 {
-        let read = async {
-            let tx = self.db.transaction(SETTINGS).build()?;
-            let record: Option<IdleLockRecord> = tx.object_store(SETTINGS)?.get(IDLE_LOCK_KEY.to_string()).serde()?.await?;
-            Ok::<_, StoreError>(record)
-        };
-        read.await.ok().flatten().map(|r| r.minutes).filter(|m| IDLE_LOCK_CHOICES.contains(m)).unwrap_or(IDLE_LOCK_DEFAULT)
+        self.setting::<IdleLockRecord>(IDLE_LOCK_KEY).await.ok().flatten().map(|r| r.minutes).filter(|m| IDLE_LOCK_CHOICES.contains(m)).unwrap_or(IDLE_LOCK_DEFAULT)
     }
 
     /// Keeps the practitioner's choice of idle lock (one of `IDLE_LOCK_CHOICES`).
@@ -345,8 +363,12 @@ impl Store {
     }
 
     async fn seal_response(&self, r: &Response) -> Result<SealedRecord, StoreError> {
-        let json = serde_json::to_vec(&StoredResponse::from(r)).expect("records always serialise");
-        Ok(SealedRecord { id: r.id.to_string(), sealed: self.key()?.seal(&json).await? })
+        self.seal_stored(&StoredResponse::from(r)).await
+    }
+
+    async fn seal_stored(&self, stored: &StoredResponse) -> Result<SealedRecord, StoreError> {
+        let json = serde_json::to_vec(stored).expect("records always serialise");
+        Ok(SealedRecord { id: stored.id.clone(), sealed: self.key()?.seal(&json).await? })
     }
 
     async fn open_response(&self, record: SealedRecord) -> Result<Response, StoreError> {
@@ -362,13 +384,8 @@ impl Store {
 
     /// Records why the server refused a response still waiting in the outbox (it stays there).
     pub async fn mark_failed(&self, r: &Response, reason: &str) -> Result<(), StoreError> {
-        let stored = StoredResponse { failure: Some(reason.to_string()), ..StoredResponse::from(r) };
-        let json = serde_json::to_vec(&stored).expect("records always serialise");
-        let record = SealedRecord { id: r.id.to_string(), sealed: self.key()?.seal(&json).await? };
-        let tx = self.db.transaction(PENDING).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(PENDING)?.put(record).serde()?.await?;
-        tx.commit().await?;
-        Ok(())
+        let record = self.seal_stored(&StoredResponse { failure: Some(reason.to_string()), ..StoredResponse::from(r) }).await?;
+        self.put_record(PENDING, record).await
     }
 
     /// How many responses wait in the outbox (readable while locked: it counts records only).
@@ -396,6 +413,10 @@ impl Store {
 
     async fn put(&self, store: &str, r: &Response) -> Result<(), StoreError> {
         let record = self.seal_response(r).await?;
+        self.put_record(store, record).await
+    }
+
+    async fn put_record(&self, store: &str, record: SealedRecord) -> Result<(), StoreError> {
         let tx = self.db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
         tx.object_store(store)?.put(record).serde()?.await?;
         tx.commit().await?;
@@ -415,27 +436,18 @@ impl Store {
 
     /// Keeps this tablet's enrolment (replacing any earlier one), sealed.
     pub async fn save_enrolment(&self, e: &Enrolment) -> Result<(), StoreError> {
-        let json = serde_json::to_vec(e).expect("records always serialise");
-        let sealed = SealedRecord { id: ENROLMENT_KEY.into(), sealed: self.key()?.seal(&json).await? };
-        self.put_setting(ENROLMENT_KEY, &sealed).await
+        self.put_sealed_setting(ENROLMENT_KEY, e).await
     }
 
     /// Keeps the practitioner's session (the case context and the child's first name), sealed,
     /// so a reload does not end it; `end_session` wipes it.
     pub async fn save_session(&self, session: &crate::session::Session) -> Result<(), StoreError> {
-        let json = serde_json::to_vec(session).expect("records always serialise");
-        let sealed = SealedRecord { id: SESSION_KEY.into(), sealed: self.key()?.seal(&json).await? };
-        self.put_setting(SESSION_KEY, &sealed).await
+        self.put_sealed_setting(SESSION_KEY, session).await
     }
 
     /// The session in progress when the page was last closed, if any (needs the tablet unlocked).
     pub async fn session(&self) -> Result<Option<crate::session::Session>, StoreError> {
-        let tx = self.db.transaction(SETTINGS).build()?;
-        let sealed: Option<SealedRecord> = tx.object_store(SETTINGS)?.get(SESSION_KEY.to_string()).serde()?.await?;
-        drop(tx);
-        let Some(sealed) = sealed else { return Ok(None) };
-        let json = self.key()?.open(&sealed.sealed).await?;
-        serde_json::from_slice(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string()))
+        self.sealed_setting(SESSION_KEY).await
     }
 
     /// Ends the session on this tablet: its context and the child's first name are deleted.
@@ -448,19 +460,12 @@ impl Store {
 
     /// Whether this tablet has been enrolled (readable while locked).
     pub async fn is_enrolled(&self) -> Result<bool, StoreError> {
-        let tx = self.db.transaction(SETTINGS).build()?;
-        let e: Option<SealedRecord> = tx.object_store(SETTINGS)?.get(ENROLMENT_KEY.to_string()).serde()?.await?;
-        Ok(e.is_some())
+        Ok(self.setting::<SealedRecord>(ENROLMENT_KEY).await?.is_some())
     }
 
     /// This tablet's enrolment, if it has one (needs the tablet unlocked).
     pub async fn enrolment(&self) -> Result<Option<Enrolment>, StoreError> {
-        let tx = self.db.transaction(SETTINGS).build()?;
-        let sealed: Option<SealedRecord> = tx.object_store(SETTINGS)?.get(ENROLMENT_KEY.to_string()).serde()?.await?;
-        drop(tx);
-        let Some(sealed) = sealed else { return Ok(None) };
-        let json = self.key()?.open(&sealed.sealed).await?;
-        serde_json::from_slice(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string()))
+        self.sealed_setting(ENROLMENT_KEY).await
     }
 
     /// Responses a child started and did not finish (e.g. the tab was closed).

@@ -56,7 +56,7 @@ pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -
     // A page at a time, in id order: what is held in memory stays bounded however many wait.
     let mut after: Option<String> = None;
     loop {
-        let page = store.pending_page(after.as_deref(), SEND_PAGE).await?;
+        let page = store.pending_page(after.as_deref(), crate::store::OUTBOX_PAGE).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.id.to_string());
         send_page(&enrolment, &page, &mut report, store, &mut |n| {
@@ -80,11 +80,6 @@ pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -
     Ok(report)
 }
 
-/// Responses read from the tablet's storage at a time while sending (a few batches).
-const SEND_PAGE: u32 = 500;
-
-/// Sends one page of pending responses in batches, removing each batch the server confirmed
-/// as soon as it answers.
 /// What the outbox keeps as the failure of a response the server holds a different one for.
 pub const CONFLICT: &str = "conflict";
 
@@ -108,16 +103,15 @@ async fn send_page(
                     CONFLICT.to_string()
                 }
                 ItemStatus::Rejected => {
-                    report.rejected += 1;
-                    if report.first_reason.is_none() {
-                        report.first_reason = r.reason.clone();
-                    }
-                    // Kept with the response itself, so its place in this batch says nothing.
+                    // Said of the response itself, so its place in this batch says nothing.
                     let reason = r.reason.clone().unwrap_or_default();
-                    match reason.split_once("].") {
+                    let reason = match reason.split_once("].") {
                         Some((place, rest)) if place.starts_with("responses[") => rest.to_string(),
                         _ => reason,
-                    }
+                    };
+                    report.rejected += 1;
+                    report.first_reason.get_or_insert_with(|| reason.clone());
+                    reason
                 }
                 ItemStatus::Accepted | ItemStatus::AlreadyHad => continue,
             };

@@ -42,7 +42,7 @@ async fn load(store: &Store) -> Result<Pending, crate::store::StoreError> {
     let (mut count, mut listed, mut failed) = (0, Vec::new(), Vec::new());
     let mut after: Option<String> = None;
     loop {
-        let page = store.outbox_page(after.as_deref(), 500).await?;
+        let page = store.outbox_page(after.as_deref(), crate::store::OUTBOX_PAGE).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.response.id.to_string());
         count += page.len();
@@ -369,7 +369,7 @@ fn FailedItem(id: uuid::Uuid, line: String, why: String, on_deleted: Callback<()
 fn StorageSection() -> impl IntoView {
     let i18n = use_i18n();
     let report = RwSignal::new(None::<crate::device::StorageReport>);
-    spawn_local(async move { report.set(Some(crate::device::storage_report(true).await)) });
+    spawn_local(async move { report.set(Some(crate::device::storage_report().await)) });
     let kept = move || {
         report.get().map(|r| match r.persisted {
             Some(true) => i18n.t("outbox.storage.kept"),
