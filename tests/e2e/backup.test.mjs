@@ -4,21 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { serverAndBrowser, axeViolations, enrol, startSession, visit, unlock, pendingOnTablet, heldOnServer } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, completeSymbolsCheck, enrol, startSession, visit, unlock, pendingOnTablet, heldOnServer, until } from "./harness.mjs";
 
 const env = serverAndBrowser();
-
-async function answerSymbolsCheck(page) {
-  await visit(page, "/child/symbols-check?lang=en");
-  while (!(await page.getByRole("button", { name: "No, keep them private" }).isVisible())) {
-    await page.getByRole("heading", { level: 1 }).waitFor();
-    const yes = page.getByRole("button", { name: "Yes", exact: true });
-    await ((await yes.count()) ? yes : page.getByRole("button", { name: "On my own", exact: true })).click();
-    await page.getByRole("button", { name: "Next" }).click();
-  }
-  await page.getByRole("button", { name: "No, keep them private" }).click();
-  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
-}
 
 test("an outbox saved as a backup file is taken over by another tablet of the partnership, and counted once", async () => {
   const before = await heldOnServer(env.server);
@@ -28,7 +16,7 @@ test("an outbox saved as a backup file is taken over by another tablet of the pa
   await enrol(pageA, env.server);
   await a.setOffline(true);
   await startSession(pageA, { reference: "EH-BACKUP-1", age: 9 });
-  await answerSymbolsCheck(pageA);
+  await completeSymbolsCheck(pageA);
   await visit(pageA, "/outbox");
   await unlock(pageA);
   await pageA.getByText("1 answer waiting to send.").waitFor();
@@ -66,7 +54,7 @@ test("an outbox saved as a backup file is taken over by another tablet of the pa
   await pageB.getByRole("status").getByText("Sent 1 answer. The server has it.").waitFor();
   // Tablet A comes back online and sends its own copy by itself: the server already has it.
   await a.setOffline(false);
-  for (let i = 0; i < 100 && (await pendingOnTablet(pageA)).length > 0; i++) await pageA.waitForTimeout(100);
+  await until(async () => (await pendingOnTablet(pageA)).length === 0, 10_000);
   assert.deepEqual(await pendingOnTablet(pageA), [], "tablet A's copy was confirmed too");
   assert.equal(await heldOnServer(env.server), before + 1, "held once");
   await a.close();

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, enrol, heldOnServer, visit, startSession, unlock, PIN } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -226,15 +226,7 @@ test("after the first visit the app starts and a form can be answered with no ne
   await page.reload();
   await unlock(page);
   await startSession(page, { reference: "EH-OFFLINE-1", age: 8 });
-  await visit(page, "/child/symbols-check?lang=en");
-  const form = forms.find((f) => f.id === "symbols-check");
-  for (const q of form.questions) {
-    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
-    await page.getByRole("button", { name: q.kind === "who_helped" ? "On my own" : "Yes", exact: true }).click();
-    await page.getByRole("button", { name: "Next" }).click();
-  }
-  await page.getByRole("button", { name: "No, keep them private" }).click();
-  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+  await completeSymbolsCheck(page);
   await visit(page, "/outbox");
   await unlock(page);
   await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
@@ -266,11 +258,7 @@ test("a child's answers survive the app being closed mid-form, and the form carr
     }
     await page.getByRole("heading", { name: form.questions[closedAfter].prompt.en, exact: true }).waitFor();
     // Each answer is written as it is given: the sealed draft already holds them all.
-    for (let i = 0; i < 50; i++) {
-      const [draft] = await decryptedRecords(page, "drafts");
-      if (draft?.answers.length === closedAfter) break;
-      await new Promise((ok) => setTimeout(ok, 100));
-    }
+    await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.length === closedAfter);
     // The tab goes, with no chance to save anything more.
     await page.close({ runBeforeUnload: false });
 
@@ -310,7 +298,7 @@ test("what a child answered before the app closed can be sent as it is", async (
   const form = forms.find((f) => f.id === "teen-check");
   await page.getByRole("heading", { name: form.questions[0].prompt.en, exact: true }).waitFor();
   await answer(page, form.questions[0]);
-  for (let i = 0; i < 50 && (await decryptedRecords(page, "drafts")).length === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+  await until(async () => (await decryptedRecords(page, "drafts")).length > 0);
   await page.close({ runBeforeUnload: false });
   page = await context.newPage();
   await page.goto(`${env.server.url}/child`);
@@ -439,7 +427,7 @@ test("a session survives a reload, sealed on the tablet, until the practitioner 
   // Ending the session deletes it from the tablet: after a reload there is none.
   await page.getByRole("button", { name: "End the session" }).click();
   await page.getByRole("heading", { name: "Start a session" }).waitFor();
-  for (let i = 0; i < 50 && (await decryptedRecords(page, "settings")).some((r) => r.first_name); i++) await page.waitForTimeout(100);
+  await until(async () => !(await decryptedRecords(page, "settings")).some((r) => r.first_name));
   assert.ok(!(await decryptedRecords(page, "settings")).some((r) => "first_name" in r), "the name is gone from the tablet");
   await page.reload();
   await unlock(page);

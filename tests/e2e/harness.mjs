@@ -1,7 +1,7 @@
 // Shared harness for the end-to-end tests: a real heard-server on a free port with its own
 // SQLite file, Debian's Chromium driven by playwright-core, and an axe-core scan.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -279,6 +279,31 @@ export async function startSession(page, { reference = "EH-2024-00123", age = 10
   for (const flag of flags) await page.getByRole("checkbox", { name: flag }).check();
   await page.getByRole("button", { name: "Start the session" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+}
+
+/** Polls `condition` every 100 ms for up to `ms`; resolves once it holds (or time is up). */
+export async function until(condition, ms = 5000) {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (await condition()) return;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+const symbolsCheck = JSON.parse(readFileSync(join(root, "domain/forms/symbols-check.json"), "utf8"));
+
+/**
+ * Answers the Symbols check as a child would, by the controls' names ("Yes" to each question,
+ * "On my own" for who helped), and keeps the words private. The session must have started.
+ */
+export async function completeSymbolsCheck(page) {
+  await visit(page, "/child/symbols-check?lang=en");
+  for (const q of symbolsCheck.questions) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    await page.getByRole("button", { name: q.kind === "who_helped" ? "On my own" : "Yes", exact: true }).click();
+    await page.getByRole("button", { name: "Next" }).click();
+  }
+  await page.getByRole("button", { name: "No, keep them private" }).click();
+  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
 }
 
 /** Unlocks the tablet on the current page with the PIN. */

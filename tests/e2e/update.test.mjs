@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, Server, launchBrowser, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet } from "./harness.mjs";
+import { DIST, Server, launchBrowser, completeSymbolsCheck, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet, until } from "./harness.mjs";
 
 const heardCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith("heard-")));
 
@@ -25,23 +25,12 @@ test("an app update keeps every answer waiting, every unfinished form and every 
     await page.getByText("Record the case outcome").click();
     await page.getByRole("button", { name: "Record the outcome" }).click();
     await page.getByRole("status").getByText("The outcome is saved on this tablet and will be sent with the answers.").waitFor();
-    await visit(page, "/child/symbols-check?lang=en");
-    for (let i = 0; i < 20; i++) {
-      const done = page.getByRole("button", { name: "No, keep them private" });
-      if (await done.isVisible()) break;
-      const heading = page.getByRole("heading", { level: 1 });
-      await heading.waitFor();
-      const yes = page.getByRole("button", { name: "Yes", exact: true });
-      await ((await yes.count()) ? yes : page.getByRole("button", { name: "On my own", exact: true })).click();
-      await page.getByRole("button", { name: "Next" }).click();
-    }
-    await page.getByRole("button", { name: "No, keep them private" }).click();
-    await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+    await completeSymbolsCheck(page);
     await visit(page, "/child/middle-check?lang=en");
     await unlock(page);
     await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
     await page.getByRole("button", { name: "Happy", exact: true }).click();
-    for (let i = 0; i < 50 && (await decryptedRecords(page, "drafts")).length === 0; i++) await page.waitForTimeout(100);
+    await until(async () => (await decryptedRecords(page, "drafts")).length > 0);
     const before = {
       pending: await pendingOnTablet(page),
       drafts: await decryptedRecords(page, "drafts"),
