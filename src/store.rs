@@ -19,9 +19,10 @@ use heard_domain::case::CaseContext;
 use heard_domain::{Answer, Day, FormId, Lang, Response};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::collections::HashMap;
 use std::rc::Rc;
 use uuid::Uuid;
@@ -64,14 +65,55 @@ pub enum StoreError {
     /// The data key is not in memory: the practitioner must enter the PIN.
     #[error("the tablet is locked")]
     Locked,
+    /// The browser refused the write for lack of space; it was not made, and nothing stored
+    /// before it was touched.
+    #[error("the tablet's storage is full")]
+    Full,
+    /// The connection to the database was closed under the page (Safari drops it when a
+    /// tablet sleeps; any browser on a backing-store error). `with_db` opens a new one.
+    #[error("the connection to the tablet's storage was closed: {0}")]
+    Lost(String),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
 }
 
+impl StoreError {
+    /// The wording (i18n key) that tells the practitioner what went wrong.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            StoreError::Full => "store.full",
+            _ => "store.unavailable",
+        }
+    }
+}
+
 impl From<indexed_db_futures::error::Error> for StoreError {
     fn from(e: indexed_db_futures::error::Error) -> Self {
-        StoreError::Op(e.to_string())
+        use indexed_db_futures::error::{DomException, Error};
+        match &e {
+            // What a transaction started on a closed connection throws.
+            Error::DomException(DomException::InvalidStateError(_)) => StoreError::Lost(e.to_string()),
+            Error::DomException(DomException::Other(d)) => match d.name().as_str() {
+                "QuotaExceededError" => StoreError::Full,
+                // Safari's "Connection to Indexed Database server lost".
+                "UnknownError" => StoreError::Lost(e.to_string()),
+                _ => StoreError::Op(e.to_string()),
+            },
+            _ => StoreError::Op(e.to_string()),
+        }
     }
+}
+
+/// Commits `tx`, saying why when the browser aborted it: for lack of space (the write is not
+/// made) or because the connection went (`with_db` then tries once more on a new one).
+async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
+    use indexed_db_futures::internals::SystemRepr;
+    let sys: web_sys::IdbTransaction = tx.as_sys().clone().into();
+    tx.commit().await.map_err(|e| match sys.error().map(|d| d.name()).as_deref() {
+        Some("QuotaExceededError") => StoreError::Full,
+        Some(_) => StoreError::Lost(e.to_string()),
+        None => StoreError::from(e),
+    })
 }
 
 /// A response as kept on the tablet (inside the sealed record).
@@ -197,9 +239,40 @@ thread_local! {
     static OPEN: RefCell<HashMap<String, Rc<Store>>> = RefCell::new(HashMap::new());
 }
 
+/// Opens (creating or upgrading) the database called `name`.
+async fn connect(name: &str) -> Result<Database, StoreError> {
+    Database::open(name)
+        .with_version(DB_VERSION)
+        .with_on_upgrade_needed(|event, db| {
+            // Each step runs once, in order, so a tablet on any older version catches up
+            // without touching what it holds.
+            let old = event.old_version();
+            if old < 1.0 {
+                db.create_object_store(PENDING).with_key_path("id".into()).build()?;
+            }
+            if old < 2.0 {
+                db.create_object_store(DRAFTS).with_key_path("id".into()).build()?;
+            }
+            if old < 3.0 {
+                db.create_object_store(SETTINGS).build()?;
+            }
+            if old < 4.0 {
+                db.create_object_store(OUTCOMES).with_key_path("id".into()).build()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Open(e.to_string()))
+}
+
 /// An open connection to the tablet's Heard database, and the data key while unlocked.
 pub struct Store {
-    db: Database,
+    name: String,
+    /// The live connection; replaced when the browser closes it (`with_db`).
+    db: RefCell<Database>,
+    /// How many times the connection was replaced: two operations that both find it closed
+    /// open one new connection between them.
+    generation: Cell<u32>,
     key: RefCell<Option<DataKey>>,
 }
 
@@ -224,29 +297,39 @@ impl Store {
 
     /// Opens (creating or upgrading) the database called `name`; tests use their own names.
     pub async fn open_named(name: &str) -> Result<Store, StoreError> {
-        let db = Database::open(name)
-            .with_version(DB_VERSION)
-            .with_on_upgrade_needed(|event, db| {
-                // Each step runs once, in order, so a tablet on any older version catches up
-                // without touching what it holds.
-                let old = event.old_version();
-                if old < 1.0 {
-                    db.create_object_store(PENDING).with_key_path("id".into()).build()?;
-                }
-                if old < 2.0 {
-                    db.create_object_store(DRAFTS).with_key_path("id".into()).build()?;
-                }
-                if old < 3.0 {
-                    db.create_object_store(SETTINGS).build()?;
-                }
-                if old < 4.0 {
-                    db.create_object_store(OUTCOMES).with_key_path("id".into()).build()?;
-                }
-                Ok(())
-            })
-            .await
-            .map_err(|e| StoreError::Open(e.to_string()))?;
-        Ok(Store { db, key: RefCell::new(None) })
+        Ok(Store { name: name.to_string(), db: RefCell::new(connect(name).await?), generation: Cell::new(0), key: RefCell::new(None) })
+    }
+
+    /// Runs `op` on the connection. When the browser has closed it under the page, opens a new
+    /// one and runs `op` once more: every operation here may run twice (puts by id, deletes,
+    /// reads), and one the browser aborted wrote nothing. The data key stays in memory, so the
+    /// practitioner notices nothing.
+    async fn with_db<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
+    where
+        F: Fn(Database) -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        let generation = self.generation.get();
+        let db = self.db.borrow().clone();
+        match op(db).await {
+            Err(StoreError::Lost(_)) => op(self.reconnect(generation).await?).await,
+            done => done,
+        }
+    }
+
+    /// A new connection in place of the one of `generation`, unless another operation has
+    /// already replaced it.
+    async fn reconnect(&self, generation: u32) -> Result<Database, StoreError> {
+        if self.generation.get() == generation {
+            let fresh = connect(&self.name).await?;
+            if self.generation.get() == generation {
+                self.generation.set(generation + 1);
+                self.db.replace(fresh).close();
+            } else {
+                fresh.close();
+            }
+        }
+        Ok(self.db.borrow().clone())
     }
 
     fn key(&self) -> Result<DataKey, StoreError> {
@@ -268,8 +351,11 @@ impl Store {
 
     /// A setting as stored (sealed or not).
     async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let tx = self.db.transaction(SETTINGS).build()?;
-        Ok(tx.object_store(SETTINGS)?.get(key.to_string()).serde()?.await?)
+        self.with_db(|db| async move {
+            let tx = db.transaction(SETTINGS).build()?;
+            Ok(tx.object_store(SETTINGS)?.get(key.to_string()).serde()?.await?)
+        })
+        .await
     }
 
     /// Keeps a setting sealed with the data key.
@@ -287,10 +373,12 @@ impl Store {
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let tx = self.db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(SETTINGS)?.put(value).with_key(key.to_string()).serde()?.await?;
-        tx.commit().await?;
-        Ok(())
+        self.with_db(|db| async move {
+            let tx = db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
+            tx.object_store(SETTINGS)?.put(value).with_key(key.to_string()).serde()?.await?;
+            commit(tx).await
+        })
+        .await
     }
 
     /// Minutes of no use after which this tablet locks itself (readable while locked).
@@ -353,11 +441,14 @@ impl Store {
     /// Deletes everything on this tablet (after a forgotten PIN, with the practitioner's
     /// confirmation): unsent answers cannot be recovered without the PIN.
     pub async fn wipe(&self) -> Result<(), StoreError> {
-        let tx = self.db.transaction([PENDING, DRAFTS, OUTCOMES, SETTINGS]).with_mode(TransactionMode::Readwrite).build()?;
-        for store in [PENDING, DRAFTS, OUTCOMES, SETTINGS] {
-            tx.object_store(store)?.clear()?.await?;
-        }
-        tx.commit().await?;
+        self.with_db(|db| async move {
+            let tx = db.transaction([PENDING, DRAFTS, OUTCOMES, SETTINGS]).with_mode(TransactionMode::Readwrite).build()?;
+            for store in [PENDING, DRAFTS, OUTCOMES, SETTINGS] {
+                tx.object_store(store)?.clear()?.await?;
+            }
+            commit(tx).await
+        })
+        .await?;
         self.lock();
         Ok(())
     }
@@ -390,9 +481,11 @@ impl Store {
 
     /// How many responses wait in the outbox (readable while locked: it counts records only).
     pub async fn count_pending(&self) -> Result<u32, StoreError> {
-        let tx = self.db.transaction(PENDING).build()?;
-        let n = tx.object_store(PENDING)?.count().primitive()?.await?;
-        Ok(n)
+        self.with_db(|db| async move {
+            let tx = db.transaction(PENDING).build()?;
+            Ok(tx.object_store(PENDING)?.count().primitive()?.await?)
+        })
+        .await
     }
 
     /// Deletes one response from the outbox for good: only for one the server keeps refusing,
@@ -417,21 +510,27 @@ impl Store {
     }
 
     async fn put_record(&self, store: &str, record: SealedRecord) -> Result<(), StoreError> {
-        let tx = self.db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(store)?.put(record).serde()?.await?;
-        tx.commit().await?;
-        Ok(())
+        let record = &record;
+        self.with_db(|db| async move {
+            let tx = db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
+            tx.object_store(store)?.put(record).serde()?.await?;
+            commit(tx).await
+        })
+        .await
     }
 
     /// Moves a response from drafts to the outbox in one transaction: it is never in
     /// neither, and never in both.
     pub async fn finish(&self, r: &Response) -> Result<(), StoreError> {
         let record = self.seal_response(r).await?;
-        let tx = self.db.transaction([PENDING, DRAFTS]).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(PENDING)?.put(record).serde()?.await?;
-        tx.object_store(DRAFTS)?.delete(r.id.to_string()).primitive()?.await?;
-        tx.commit().await?;
-        Ok(())
+        let record = &record;
+        self.with_db(|db| async move {
+            let tx = db.transaction([PENDING, DRAFTS]).with_mode(TransactionMode::Readwrite).build()?;
+            tx.object_store(PENDING)?.put(record).serde()?.await?;
+            tx.object_store(DRAFTS)?.delete(r.id.to_string()).primitive()?.await?;
+            commit(tx).await
+        })
+        .await
     }
 
     /// Keeps this tablet's enrolment (replacing any earlier one), sealed.
@@ -452,10 +551,12 @@ impl Store {
 
     /// Ends the session on this tablet: its context and the child's first name are deleted.
     pub async fn end_session(&self) -> Result<(), StoreError> {
-        let tx = self.db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(SETTINGS)?.delete(SESSION_KEY.to_string()).primitive()?.await?;
-        tx.commit().await?;
-        Ok(())
+        self.with_db(|db| async move {
+            let tx = db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
+            tx.object_store(SETTINGS)?.delete(SESSION_KEY.to_string()).primitive()?.await?;
+            commit(tx).await
+        })
+        .await
     }
 
     /// Whether this tablet has been enrolled (readable while locked).
@@ -490,19 +591,22 @@ impl Store {
         if !self.is_unlocked() {
             return Err(StoreError::Locked);
         }
-        let tx = self.db.transaction(PENDING).build()?;
-        let store = tx.object_store(PENDING)?;
-        let records: Vec<SealedRecord> = match after {
-            None => store.get_all().with_limit(limit).serde()?.await?.collect::<Result<Vec<_>, _>>()?,
-            Some(id) => store
-                .get_all()
-                .with_query::<String, _>(indexed_db_futures::KeyRange::LowerBound(id.to_string(), true))
-                .with_limit(limit)
-                .serde()?
-                .await?
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        drop(tx);
+        let records: Vec<SealedRecord> = self
+            .with_db(|db| async move {
+                let tx = db.transaction(PENDING).build()?;
+                let store = tx.object_store(PENDING)?;
+                Ok(match after {
+                    None => store.get_all().with_limit(limit).serde()?.await?.collect::<Result<Vec<_>, _>>()?,
+                    Some(id) => store
+                        .get_all()
+                        .with_query::<String, _>(indexed_db_futures::KeyRange::LowerBound(id.to_string(), true))
+                        .with_limit(limit)
+                        .serde()?
+                        .await?
+                        .collect::<Result<Vec<_>, _>>()?,
+                })
+            })
+            .await?;
         let mut out = Vec::with_capacity(records.len());
         for r in records {
             out.push(self.open_outgoing(r).await?);
@@ -515,9 +619,7 @@ impl Store {
         if !key_present {
             return Err(StoreError::Locked);
         }
-        let tx = self.db.transaction(store).build()?;
-        let records: Vec<SealedRecord> = tx.object_store(store)?.get_all().serde()?.await?.collect::<Result<Vec<_>, _>>()?;
-        drop(tx);
+        let records = self.sealed_records(store).await?;
         let mut out = Vec::with_capacity(records.len());
         for r in records {
             out.push(self.open_response(r).await?);
@@ -529,17 +631,12 @@ impl Store {
     pub async fn save_outcome(&self, o: &StoredOutcome) -> Result<(), StoreError> {
         let json = serde_json::to_vec(o).expect("records always serialise");
         let record = SealedRecord { id: o.id.clone(), sealed: self.key()?.seal(&json).await? };
-        let tx = self.db.transaction(OUTCOMES).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(OUTCOMES)?.put(record).serde()?.await?;
-        tx.commit().await?;
-        Ok(())
+        self.put_record(OUTCOMES, record).await
     }
 
     pub async fn pending_outcomes(&self) -> Result<Vec<StoredOutcome>, StoreError> {
         let key = self.key()?;
-        let tx = self.db.transaction(OUTCOMES).build()?;
-        let records: Vec<SealedRecord> = tx.object_store(OUTCOMES)?.get_all().serde()?.await?.collect::<Result<Vec<_>, _>>()?;
-        drop(tx);
+        let records = self.sealed_records(OUTCOMES).await?;
         let mut out = Vec::with_capacity(records.len());
         for r in records {
             let json = key.open(&r.sealed).await?;
@@ -562,12 +659,23 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let tx = self.db.transaction(store_name).with_mode(TransactionMode::Readwrite).build()?;
-        let store = tx.object_store(store_name)?;
-        for id in ids {
-            store.delete(id.to_string()).primitive()?.await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        self.with_db(|db| async move {
+            let tx = db.transaction(store_name).with_mode(TransactionMode::Readwrite).build()?;
+            let store = tx.object_store(store_name)?;
+            for id in ids {
+                store.delete(id.to_string()).primitive()?.await?;
+            }
+            commit(tx).await
+        })
+        .await
+    }
+
+    /// Every record of `store`, still sealed.
+    async fn sealed_records(&self, store: &str) -> Result<Vec<SealedRecord>, StoreError> {
+        self.with_db(|db| async move {
+            let tx = db.transaction(store).build()?;
+            Ok(tx.object_store(store)?.get_all().serde()?.await?.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
     }
 }

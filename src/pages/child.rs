@@ -49,10 +49,10 @@ fn Unfinished() -> impl IntoView {
         draft.redact_free_text(None);
         spawn_local(async move {
             let sent = match Store::open(&store_name).await {
-                Ok(store) => store.finish(&draft).await.is_ok(),
-                Err(_) => false,
+                Ok(store) => store.finish(&draft).await,
+                Err(e) => Err(e),
             };
-            message.set(Some(i18n.t(if sent { "drafts.sent" } else { "store.unavailable" })));
+            message.set(Some(i18n.t(sent.map_or_else(|e| e.message_key(), |()| "drafts.sent"))));
             load();
         });
     };
@@ -352,10 +352,10 @@ fn OutcomeForm(case: heard_domain::case::Pseudonym) -> impl IntoView {
         };
         spawn_local(async move {
             let saved = match Store::open(&store_name).await {
-                Ok(store) => store.save_outcome(&record).await.is_ok(),
-                Err(_) => false,
+                Ok(store) => store.save_outcome(&record).await,
+                Err(e) => Err(e),
             };
-            message.set(Some(if saved { Ok(i18n.t("outcome.saved")) } else { Err(i18n.t("store.unavailable")) }));
+            message.set(Some(saved.map(|()| i18n.t("outcome.saved")).map_err(|e| i18n.t(e.message_key()))));
         });
     };
     view! {

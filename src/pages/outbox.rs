@@ -109,7 +109,7 @@ pub fn OutboxPage() -> impl IntoView {
                 }
                 Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
                 Err(SendError::Refused { detail }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
-                Err(SendError::Store(_)) => i18n.t("store.unavailable"),
+                Err(SendError::Store(e)) => i18n.t(e.message_key()),
                 Err(SendError::NotEnrolled) => i18n.t("outbox.not_enrolled"),
                 Err(SendError::NotAllowed { detail }) => i18n.fill("outbox.not_allowed", &[("detail", &detail)]),
             };
@@ -213,7 +213,7 @@ fn BackupSection(on_taken_over: Callback<()>) -> impl IntoView {
         BackupError::NotABackup => i18n.t("outbox.backup.not_a_backup"),
         BackupError::OtherPartnership => i18n.t("outbox.backup.other_partnership"),
         BackupError::Damaged => i18n.t("outbox.backup.damaged"),
-        BackupError::Store(_) => i18n.t("store.unavailable"),
+        BackupError::Store(e) => i18n.t(e.message_key()),
     };
     let save = move |_| {
         spawn_local(async move {
@@ -327,7 +327,7 @@ fn FailedItem(id: uuid::Uuid, line: String, why: String, on_deleted: Callback<()
             match store.unlock(&typed).await {
                 Ok(()) => match store.discard_pending(id).await {
                     Ok(()) => on_deleted.run(()),
-                    Err(_) => problem.set(Some(i18n.t("store.unavailable"))),
+                    Err(e) => problem.set(Some(i18n.t(e.message_key()))),
                 },
                 Err(UnlockError::WrongPin { .. }) => problem.set(Some(i18n.t("outbox.delete.wrong_pin"))),
                 Err(UnlockError::TooSoon { wait_secs }) => problem.set(Some(i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))),

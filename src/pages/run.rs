@@ -9,7 +9,7 @@ use crate::i18n::use_i18n;
 use crate::route::Link;
 use crate::session::{use_session, Session};
 use crate::speech::use_speech;
-use crate::store::{Store, StoreName};
+use crate::store::{Store, StoreError, StoreName};
 use crate::device;
 use heard_domain::{AnswerValue, Catalogue, Form, Lang, Response};
 use leptos::prelude::*;
@@ -20,6 +20,8 @@ enum Saving {
     Idle,
     Saved,
     Failed,
+    /// The tablet has no room left: this answer is not kept, every earlier one is.
+    Full,
 }
 
 /// The route `/child/:form?lang=&scan=&resume=`: the form, its language (English when the
@@ -150,7 +152,11 @@ pub fn FormRun(
                 Ok(store) => store.save_draft(&snapshot).await,
                 Err(e) => Err(e),
             };
-            saving.set(if result.is_ok() { Saving::Saved } else { Saving::Failed });
+            saving.set(match result {
+                Ok(()) => Saving::Saved,
+                Err(StoreError::Full) => Saving::Full,
+                Err(_) => Saving::Failed,
+            });
         });
     };
     let answer = move |question_id: String, value: Option<AnswerValue>| {
@@ -311,7 +317,13 @@ pub fn FormRun(
             >
                 {move || if step.get() < total { question_screen() } else { end_screen() }}
             </Show>
-            <p class="save-failed" role="alert">{move || (saving.get() == Saving::Failed).then(|| i18n.t("child.save_failed"))}</p>
+            <p class="save-failed" role="alert">
+                {move || match saving.get() {
+                    Saving::Failed => Some(i18n.t("child.save_failed")),
+                    Saving::Full => Some(i18n.t("child.save_failed.full")),
+                    _ => None,
+                }}
+            </p>
         </div>
     }
 }
