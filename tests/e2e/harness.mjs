@@ -96,6 +96,11 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }
 
+/** A browser with a profile of its own in `dir` (not incognito, as an installed app's is). */
+export async function launchWithProfile(dir) {
+  return chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
 /** Runs axe-core on the page as it is now and returns its violations, described for a human. */
 export async function axeViolations(page) {
   await page.addScriptTag({ path: join(root, "node_modules/axe-core/axe.min.js") });
@@ -323,7 +328,7 @@ export async function logIn(page, server) {
   await page.getByText(`Logged in as ${DEMO_LOGIN.email}, Demo Partnership.`).waitFor();
 }
 
-/** How many responses the server holds for the demo partnership, read as the coordinator. */
+/** A session cookie of the demo coordinator. */
 export async function staffCookie(server) {
   const login = await fetch(`${server.url}/api/v1/login`, {
     method: "POST",
@@ -333,6 +338,7 @@ export async function staffCookie(server) {
   return login.headers.get("set-cookie").split(";")[0];
 }
 
+/** How many responses the server holds for the demo partnership, read as the coordinator. */
 export async function heldOnServer(server) {
   const cookie = await staffCookie(server);
   const stats = await fetch(`${server.url}/api/v1/stats`, { headers: { cookie } });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, Server, launchBrowser, completeSymbolsCheck, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet, until } from "./harness.mjs";
+import { DIST, Server, launchBrowser, launchWithProfile, completeSymbolsCheck, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet, until } from "./harness.mjs";
 
 const heardCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith("heard-")));
 
@@ -67,5 +67,41 @@ test("an app update keeps every answer waiting, every unfinished form and every 
     await browser.close();
     await server.dispose();
     rmSync(next, { recursive: true, force: true });
+  }
+});
+
+test("the app can be installed: Chromium finds no installability error, and every icon is a PNG of its stated size", async () => {
+  const server = new Server(0);
+  await server.start();
+  // Chromium installs nothing from an incognito window, which Playwright's contexts are.
+  const profile = mkdtempSync(join(tmpdir(), "heard-profile-"));
+  const browser = await launchWithProfile(profile);
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cdp = await browser.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    assert.deepEqual(installabilityErrors, []);
+
+    const manifest = await (await fetch(`${server.url}/manifest.webmanifest`)).json();
+    const touchIcon = await page.locator('link[rel="apple-touch-icon"]').getAttribute("href");
+    const icons = [...manifest.icons, { src: touchIcon, sizes: "180x180", type: "image/png", purpose: "any" }];
+    for (const purpose of ["any", "maskable"]) {
+      for (const size of ["192x192", "512x512"].slice(purpose === "maskable" ? 1 : 0)) {
+        assert.ok(icons.some((i) => i.purpose === purpose && i.sizes === size && i.type === "image/png"), `a ${size} PNG icon for ${purpose}`);
+      }
+    }
+    for (const icon of icons.filter((i) => i.type === "image/png")) {
+      const reply = await fetch(server.url + icon.src);
+      assert.equal(reply.headers.get("content-type"), "image/png", icon.src);
+      const png = Buffer.from(await reply.arrayBuffer());
+      assert.equal(png.subarray(1, 4).toString(), "PNG", `${icon.src} is a PNG`);
+      assert.equal(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`, icon.sizes, `${icon.src} has the size the manifest states`);
+    }
+  } finally {
+    await browser.close();
+    await server.dispose();
+    rmSync(profile, { recursive: true, force: true });
   }
 });
