@@ -3,7 +3,7 @@
 //! accessible names, as a screen-reader user finds them.
 #![cfg(target_arch = "wasm32")]
 
-use heard::components::questions::{EmojiQuestion, FacesQuestion, ScaleQuestion, TextQuestion, YesNoQuestion};
+use heard::components::questions::{EmojiQuestion, FacesQuestion, QuestionBody, ScaleQuestion, TextQuestion, YesNoQuestion};
 use heard::components::DrawingPad;
 use heard::pages::{FormRun, OutboxPage};
 use heard::store::{Store, StoreName};
@@ -376,6 +376,27 @@ async fn the_drawing_pad_keeps_strokes_with_undo_redo_and_confirmed_clear() {
     wait_until("the confirmation", || host.text_content().unwrap().contains("Clear everything you drew?")).await;
     button_named(&host, "Yes, clear it").click();
     assert_eq!(drawn.get_untracked(), None);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_drawing_question_is_left_blank_only_by_the_childs_choice() {
+    let (value, on_answer, _) = recorder();
+    let question = Catalogue::built_in().latest("early-years-check").unwrap().question("draw").unwrap().clone();
+    let host = mount(&unique_db(), move || view! { <QuestionBody question lang=Lang::en() value on_answer /> }.into_any());
+    let canvas = host.query_selector("canvas").unwrap().unwrap();
+    assert_eq!(value.get_untracked(), None, "an untouched page is no answer");
+    button_named(&host, "Leave the page blank").click();
+    assert_eq!(value.get_untracked(), Some(AnswerValue::Blank));
+    wait_until("the choice to be shown", || host.text_content().unwrap().contains("The page is left blank.")).await;
+    assert_eq!(button_named(&host, "Leave the page blank").get_attribute("aria-pressed").as_deref(), Some("true"));
+
+    // Drawing after all replaces the blank page with the drawing.
+    pointer("pointerdown", &canvas, 0.2, 0.2);
+    pointer("pointermove", &canvas, 0.4, 0.3);
+    pointer("pointerup", &canvas, 0.4, 0.3);
+    assert!(matches!(value.get_untracked(), Some(AnswerValue::Drawing(_))));
+    wait_until("blank to be withdrawn", || button_named(&host, "Leave the page blank").has_attribute("disabled")).await;
     host.remove();
 }
 

@@ -48,6 +48,9 @@ pub enum AnswerValue {
     Drawing(Drawing),
     Houses(Houses),
     WhoHelped(Helper),
+    /// The child chose to leave the drawing page blank (drawing questions only): a choice of
+    /// its own, so an empty page is never stored as a drawing.
+    Blank,
     /// "I don't want to answer": always offered, always respected.
     Declined,
 }

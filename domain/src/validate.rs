@@ -187,7 +187,7 @@ fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), String> 
             }
             Ok(())
         }
-        (Q::YesNoNotSure, A::YesNo(_)) | (Q::WhoHelped, A::WhoHelped(_)) | (Q::Drawing, A::Drawing(_)) => Ok(()),
+        (Q::YesNoNotSure, A::YesNo(_)) | (Q::WhoHelped, A::WhoHelped(_)) | (Q::Drawing, A::Drawing(_) | A::Blank) => Ok(()),
         (Q::Scale { min, max, .. }, A::Scale(n)) if (*min..=*max).contains(n) => Ok(()),
         (Q::Scale { min, max, .. }, A::Scale(n)) => Err(format!("scale must be {min} to {max}, got {n}")),
         (Q::FreeText { max_chars }, A::Text(words)) => check_words(words, usize::from(*max_chars)),
@@ -229,6 +229,7 @@ fn value_name(v: &AnswerValue) -> &'static str {
         AnswerValue::Drawing(_) => "drawing",
         AnswerValue::Houses(_) => "houses",
         AnswerValue::WhoHelped(_) => "who helped",
+        AnswerValue::Blank => "blank page",
         AnswerValue::Declined => "declined",
     }
 }
@@ -343,6 +344,16 @@ mod tests {
         assert!(check_response(&c, &long).unwrap_err().rule.starts_with("at most"));
         let scale = response("teen-check", vec![("overall", AnswerValue::Scale(11))]);
         assert_eq!(check_response(&c, &scale).unwrap_err().rule, "scale must be 0 to 10, got 11");
+    }
+
+    #[test]
+    fn a_blank_page_is_a_choice_on_drawing_questions_only() {
+        let c = catalogue();
+        let left_blank = response("early-years-check", vec![("draw", AnswerValue::Blank)]);
+        assert_eq!(check_response(&c, &left_blank), Ok(()));
+        assert_eq!(serde_json::to_string(&left_blank.answers[0].value).unwrap(), "\"blank\"");
+        let on_faces = response("early-years-check", vec![("home", AnswerValue::Blank)]);
+        assert_eq!(check_response(&c, &on_faces).unwrap_err().rule, "a blank page answer does not fit a faces question");
     }
 
     #[test]

@@ -51,7 +51,25 @@ pub fn QuestionBody(
                 _ => None,
             });
             let on_change = Callback::new(move |d: Option<heard_domain::Drawing>| on_answer.run(d.map(AnswerValue::Drawing)));
-            view! { <DrawingPad drawing on_change label_id /> }.into_any()
+            // An empty page is never saved as a drawing; leaving it blank is the child's choice,
+            // kept as one (drawing on afterwards replaces it).
+            let i18n = crate::i18n::use_i18n();
+            let blank = move || value.get() == Some(AnswerValue::Blank);
+            let drawn = move || matches!(value.get(), Some(AnswerValue::Drawing(_)));
+            view! {
+                <DrawingPad drawing on_change label_id />
+                <button
+                    type="button"
+                    class="leave-blank"
+                    aria-pressed=move || if blank() { "true" } else { "false" }
+                    disabled=drawn
+                    on:click=move |_| on_answer.run(Some(AnswerValue::Blank))
+                >
+                    {i18n.t("draw.leave_blank")}
+                </button>
+                <p role="status">{move || blank().then(|| i18n.t("draw.left_blank"))}</p>
+            }
+            .into_any()
         }
         QuestionKind::ThreeHouses => view! { <HousesQuestion value on_answer /> }.into_any(),
         QuestionKind::WhoHelped => view! { <WhoHelpedQuestion lang value on_answer /> }.into_any(),
