@@ -14,6 +14,13 @@ pub fn App() -> impl IntoView {
     provide_context(Speech::new());
     provide_context(crate::session::CurrentSession(RwSignal::new(None)));
     provide_context(crate::components::follow_up::AfterChild(RwSignal::new(None)));
+    // The partnership's forms kept on this tablet, ready before the practitioner unlocks.
+    let store_name = use_context::<crate::store::StoreName>().unwrap_or_default();
+    leptos::task::spawn_local(async move {
+        if let Ok(store) = crate::store::Store::open(&store_name).await {
+            crate::forms::load(&store).await;
+        }
+    });
     let nav = Nav::new();
     provide_context(nav);
     let i18n = use_i18n();

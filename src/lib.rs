@@ -10,6 +10,7 @@ pub mod components;
 pub mod coordinator;
 pub mod crypto;
 pub mod device;
+pub mod forms;
 pub mod pages;
 pub mod route;
 pub mod session;

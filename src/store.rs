@@ -42,6 +42,7 @@ const ENROLMENT_KEY: &str = "enrolment";
 const KEYRING_KEY: &str = "keyring";
 const IDLE_LOCK_KEY: &str = "idle_lock";
 const SESSION_KEY: &str = "session";
+const FORMS_KEY: &str = "partnership_forms";
 
 /// Minutes of no use after which the tablet locks itself, as the practitioner may choose them.
 pub const IDLE_LOCK_CHOICES: [u32; 5] = [1, 2, 5, 10, 15];
@@ -557,6 +558,19 @@ impl Store {
             commit(tx).await
         })
         .await
+    }
+
+    /// The partnership's own forms kept on this tablet (readable while locked: a form holds
+    /// questions, never answers).
+    pub async fn partnership_forms(&self) -> Result<Vec<heard_domain::Form>, StoreError> {
+        let Some(json) = self.setting::<String>(FORMS_KEY).await? else { return Ok(Vec::new()) };
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Keeps `forms` as the partnership's forms, in place of those kept before.
+    pub async fn keep_partnership_forms(&self, forms: &[heard_domain::Form]) -> Result<(), StoreError> {
+        let json = serde_json::to_string(forms).expect("forms always serialise");
+        self.put_setting(FORMS_KEY, &json).await
     }
 
     /// Whether this tablet has been enrolled (readable while locked).

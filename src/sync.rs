@@ -5,7 +5,8 @@
 use crate::store::{Store, StoreError, StoredOutcome};
 use gloo_net::http::Request;
 use heard_domain::wire::{
-    batches, ApiError, BatchReply, ItemStatus, OutcomeV1, Stats, SubmitBatch, SubmitOutcomes, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH,
+    batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitBatch, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH,
+    RESPONSES_PATH, STATS_PATH,
 };
 use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
 use uuid::Uuid;
@@ -21,6 +22,8 @@ pub struct SendReport {
     pub first_reason: Option<String>,
     /// Case outcomes the server now holds.
     pub outcomes_confirmed: usize,
+    /// The partnership's forms the tablet could not use, and why (see `forms::keep`).
+    pub forms_refused: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +79,12 @@ pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
         report.outcomes_confirmed += confirmed.len();
         store.remove_confirmed_outcomes(&confirmed).await?;
+    }
+    // The partnership's forms, for offline use. A server that cannot list them leaves the
+    // forms kept before as they are; the answers above are sent either way.
+    let request = Request::get(FORMS_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).build();
+    if let Ok(listed) = exchange::<FormsReply>(request).await {
+        report.forms_refused = crate::forms::keep(store, listed.forms).await?;
     }
     Ok(report)
 }

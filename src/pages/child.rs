@@ -8,7 +8,7 @@ use crate::speech::use_speech;
 use crate::store::{Store, StoreName};
 use heard_domain::case::{CaseContext, ContextFlags, Stage};
 use leptos::task::spawn_local;
-use heard_domain::{AgeBand, Catalogue, Lang};
+use heard_domain::{AgeBand, Lang};
 use leptos::prelude::*;
 use crate::route::Link;
 
@@ -57,9 +57,9 @@ fn Unfinished() -> impl IntoView {
         });
     };
     let nav = crate::route::use_nav();
-    let catalogue = Catalogue::built_in();
     move || {
         let list = drafts.get();
+        let catalogue = crate::forms::catalogue();
         (!list.is_empty() || message.get().is_some()).then(|| {
             let items = list
                 .into_iter()
@@ -221,7 +221,6 @@ fn FormPicker(session: Session) -> impl IntoView {
         ],
     );
     let speech = use_speech();
-    let catalogue = Catalogue::built_in();
     let lang = i18n.lang;
     // The child's own band first, then Symbols (any age), then the others.
     let own = session.context.age_band;
@@ -260,18 +259,17 @@ fn FormPicker(session: Session) -> impl IntoView {
         {bands
             .into_iter()
             .map(|band| {
-                let forms: Vec<(String, heard_domain::Text)> = catalogue
-                    .for_band(band)
-                    .into_iter()
-                    .map(|f| (f.id.0.clone(), f.title.clone()))
-                    .collect();
+                // Reactive: the partnership's forms appear as soon as the tablet has them.
+                let forms = move || -> Vec<(String, heard_domain::Text)> {
+                    crate::forms::catalogue().for_band(band).into_iter().map(|f| (f.id.0.clone(), f.title.clone())).collect()
+                };
                 let band_key = format!("forms.band.{}", band_key(band));
                 let heading_id = format!("band-{}", band_key.rsplit('.').next().unwrap_or_default());
                 view! {
                     <section class="band" aria-labelledby=heading_id.clone()>
                         <h2 id=heading_id.clone()>{move || i18n.t(&band_key)}</h2>
                         <ul class="form-list">
-                            {forms
+                            {move || forms()
                                 .into_iter()
                                 .map(|(id, title)| {
                                     let href = move || match (band, scan.get()) {

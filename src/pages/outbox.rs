@@ -60,7 +60,7 @@ async fn load(store: &Store) -> Result<Pending, crate::store::StoreError> {
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
-    let catalogue = StoredValue::new(Catalogue::built_in());
+    let catalogue = StoredValue::new(crate::forms::catalogue());
     let (pending, set_pending) = signal(Pending::Loading);
     let (outcomes, set_outcomes) = signal(0usize);
     let (message, set_message) = signal(String::new());
@@ -100,6 +100,9 @@ pub fn OutboxPage() -> impl IntoView {
                     }
                     if report.outcomes_confirmed > 0 {
                         note = format!("{note} {}", i18n.fill("outbox.sent_outcomes", &[("n", &report.outcomes_confirmed.to_string())]));
+                    }
+                    for problem in &report.forms_refused {
+                        note = format!("{note} {}", i18n.fill("outbox.form_refused", &[("problem", problem)]));
                     }
                     if report.rejected > 0 {
                         let reason = report.first_reason.unwrap_or_default();

@@ -11,7 +11,7 @@ use crate::session::{use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreError, StoreName};
 use crate::device;
-use heard_domain::{AnswerValue, Catalogue, Form, Lang, Response};
+use heard_domain::{AnswerValue, Form, Lang, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,7 +33,7 @@ pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>, resume: Op
     if let Some(id) = resume {
         return view! { <ResumeRun id lang scan /> }.into_any();
     }
-    let form = Catalogue::built_in().latest(&form).cloned();
+    let form = crate::forms::catalogue().latest(&form).cloned();
     let lang = lang
         .and_then(|l| Lang::new(&l).ok())
         .filter(|l| form.as_ref().is_some_and(|f| f.offers(l)))
@@ -65,7 +65,7 @@ fn ResumeRun(id: String, lang: Option<String>, scan: Option<u32>) -> impl IntoVi
             Ok(store) => store.drafts().await.ok().and_then(|d| d.into_iter().find(|r| r.id.to_string() == id)),
             Err(_) => None,
         };
-        let with_form = draft.and_then(|r| Catalogue::built_in().get(&r.form_id, r.form_version).cloned().map(|f| (r, f)));
+        let with_form = draft.and_then(|r| crate::forms::catalogue().get(&r.form_id, r.form_version).cloned().map(|f| (r, f)));
         if let Some((r, _)) = &with_form {
             crate::session::set_session(store_name, session, Some(Session { context: r.context.clone(), first_name: None }));
         }

@@ -27,10 +27,10 @@ const CHROMIUM_ARGS = [
  * One server and browser for a test file. The demo partnership starts with `demoCases`
  * synthetic cases (none by default, so counts in a test are its own).
  */
-export function serverAndBrowser({ demoCases = 0 } = {}) {
+export function serverAndBrowser({ demoCases = 0, forms = null } = {}) {
   const shared = {};
   before(async () => {
-    shared.server = new Server(demoCases);
+    shared.server = new Server(demoCases, { forms });
     await shared.server.start();
     shared.browser = await launchBrowser();
   });
@@ -44,8 +44,10 @@ export function serverAndBrowser({ demoCases = 0 } = {}) {
 /** A running heard-server. `stop()` and `start()` again keep the same port and database. */
 export const DIST = dist;
 export class Server {
-  constructor(demoCases = 0) {
+  /** `forms`: a folder of the partnership's own forms (`--forms`), if any. */
+  constructor(demoCases = 0, { forms = null } = {}) {
     this.demoCases = demoCases;
+    this.forms = forms;
     // The built app it serves; a test may point it at another build before `start()`.
     this.dist = dist;
     this.dir = mkdtempSync(join(tmpdir(), "heard-e2e-"));
@@ -59,6 +61,7 @@ export class Server {
 
   async start() {
     const args = ["--addr", `127.0.0.1:${this.port}`, "--database-url", `sqlite:${join(this.dir, "heard.sqlite3")}`, "--dist", this.dist, "--demo", "--demo-cases", String(this.demoCases)];
+    if (this.forms) args.push("--forms", this.forms);
     this.proc = spawn(serverBin, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     this.proc.stderr.on("data", (d) => { stderr += d; });

@@ -1,0 +1,57 @@
+//! The forms this tablet offers: the built-in ones, and the partnership's own, which the
+//! tablet downloads when it sends (`sync`), checks with the same validator the server used,
+//! and keeps in IndexedDB for use with no network.
+//!
+//! The tablet keeps exactly the forms the server last listed that pass the checks. Pages read
+//! `catalogue()`, which is reactive: a picker on screen shows newly downloaded forms at once.
+
+use crate::store::{Store, StoreError};
+use heard_domain::{Catalogue, Form};
+use leptos::prelude::*;
+use std::cell::RefCell;
+
+thread_local! {
+    static KEPT: RefCell<Vec<Form>> = const { RefCell::new(Vec::new()) };
+    static CHANGED: ArcTrigger = ArcTrigger::new();
+}
+
+/// The built-in forms and the partnership's forms kept on this tablet.
+pub fn catalogue() -> Catalogue {
+    CHANGED.with(|c| c.track());
+    KEPT.with_borrow(|kept| checked(kept).0)
+}
+
+/// The built-in forms and those of `forms` that pass `Catalogue::add` (the server's own
+/// check), and, for each one left out, which form and why.
+fn checked(forms: &[Form]) -> (Catalogue, Vec<String>) {
+    let mut catalogue = Catalogue::built_in();
+    let mut refused = Vec::new();
+    for form in forms {
+        if let Err(e) = catalogue.add(form.clone()) {
+            refused.push(format!("{} (version {}): {e}", form.id, form.version));
+        }
+    }
+    (catalogue, refused)
+}
+
+fn publish(forms: Vec<Form>) {
+    KEPT.with_borrow_mut(|kept| *kept = forms);
+    CHANGED.with(|c| c.notify());
+}
+
+/// Reads the forms kept on this tablet (at start; readable while locked).
+pub async fn load(store: &Store) {
+    if let Ok(forms) = store.partnership_forms().await {
+        publish(forms);
+    }
+}
+
+/// Keeps the forms the server listed that pass the checks, in place of those kept before;
+/// returns why each other one was left out, for the practitioner to pass on.
+pub async fn keep(store: &Store, listed: Vec<Form>) -> Result<Vec<String>, StoreError> {
+    let (catalogue, refused) = checked(&listed);
+    let valid: Vec<Form> = catalogue.added().into_iter().cloned().collect();
+    store.keep_partnership_forms(&valid).await?;
+    publish(valid);
+    Ok(refused)
+}
