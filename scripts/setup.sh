@@ -56,6 +56,10 @@ if $for_tests; then
     apt_install chromium chromium-driver
   fi
   command -v pg_isready >/dev/null || { say "installing the PostgreSQL client (to find a test server)"; apt_install postgresql-client; }
+  if [ ! -x /usr/bin/espeak-ng ] || [ ! -f /etc/speech-dispatcher/speechd.conf ] || [ ! -x /usr/lib/speech-dispatcher-modules/sd_espeak-ng ]; then
+    say "installing speech-dispatcher and espeak-ng (real voices for the read-aloud tests)"
+    apt_install --no-install-recommends speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
+  fi
 fi
 
 cargo fetch --locked >/dev/null 2>&1 || cargo fetch --locked

@@ -17,13 +17,30 @@ fn synth() -> Option<web_sys::SpeechSynthesis> {
     web_sys::window().and_then(|w| w.speech_synthesis().ok())
 }
 
-fn read_voices() -> Vec<String> {
+/// A voice's language as a lowercase tag (`en_US` on some systems is `en-us`).
+fn voice_lang(v: &web_sys::SpeechSynthesisVoice) -> String {
+    v.lang().to_ascii_lowercase().replace('_', "-")
+}
+
+fn voices() -> Vec<web_sys::SpeechSynthesisVoice> {
     let Some(s) = synth() else { return Vec::new() };
-    s.get_voices()
-        .iter()
-        .filter_map(|v| v.dyn_into::<web_sys::SpeechSynthesisVoice>().ok())
-        .map(|v| v.lang().to_ascii_lowercase())
-        .collect()
+    s.get_voices().iter().filter_map(|v| v.dyn_into::<web_sys::SpeechSynthesisVoice>().ok()).collect()
+}
+
+fn read_voices() -> Vec<String> {
+    voices().iter().map(voice_lang).collect()
+}
+
+fn speaks(voice_lang: &str, tag: &str) -> bool {
+    voice_lang == tag || voice_lang.starts_with(&format!("{tag}-"))
+}
+
+/// The voice to read `lang` with: the system's default when it speaks it, else the first that
+/// does. Left to the browser, a voice may be chosen for another language (the default voice).
+fn voice_for(lang: &Lang) -> Option<web_sys::SpeechSynthesisVoice> {
+    let tag = lang.as_str();
+    let fitting: Vec<_> = voices().into_iter().filter(|v| speaks(&voice_lang(v), tag)).collect();
+    fitting.iter().find(|v| web_sys::SpeechSynthesisVoice::default(v)).or(fitting.first()).cloned()
 }
 
 impl Speech {
@@ -39,8 +56,7 @@ impl Speech {
 
     /// Whether a voice for `lang` is installed (reactive: voices load late in some browsers).
     pub fn can_speak(&self, lang: &Lang) -> bool {
-        let tag = lang.as_str();
-        self.voice_langs.with(|v| v.iter().any(|l| l == tag || l.starts_with(&format!("{tag}-"))))
+        self.voice_langs.with(|v| v.iter().any(|l| speaks(l, lang.as_str())))
     }
 
     /// Reads `text` aloud in `lang`, interrupting whatever was being read.
@@ -48,6 +64,7 @@ impl Speech {
         let Some(s) = synth() else { return };
         let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else { return };
         utterance.set_lang(lang.as_str());
+        utterance.set_voice(voice_for(lang).as_ref());
         s.cancel();
         s.speak(&utterance);
     }

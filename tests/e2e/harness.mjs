@@ -1,7 +1,7 @@
 // Shared harness for the end-to-end tests: a real heard-server on a free port with its own
 // SQLite file, Debian's Chromium driven by playwright-core, and an axe-core scan.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,12 +27,12 @@ const CHROMIUM_ARGS = [
  * One server and browser for a test file. The demo partnership starts with `demoCases`
  * synthetic cases (none by default, so counts in a test are its own).
  */
-export function serverAndBrowser({ demoCases = 0, forms = null } = {}) {
+export function serverAndBrowser({ demoCases = 0, forms = null, voices = false } = {}) {
   const shared = {};
   before(async () => {
     shared.server = new Server(demoCases, { forms });
     await shared.server.start();
-    shared.browser = await launchBrowser();
+    shared.browser = await launchBrowser({ voices });
   });
   after(async () => {
     await shared.browser?.close();
@@ -95,8 +95,33 @@ export class Server {
   }
 }
 
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+/**
+ * Debian's Chromium, headless. With `voices`, it reads aloud with real voices: espeak-ng
+ * through speech-dispatcher (installed by scripts/setup.sh --for-tests), which Chromium
+ * starts itself, configured in a home of its own to play into libao's null driver (there is
+ * no sound device here), so the machine's own speech settings are never touched. Without,
+ * it has no voice at all.
+ */
+export async function launchBrowser({ voices = false } = {}) {
+  const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+  if (!voices) return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const system = "/etc/speech-dispatcher";
+  if (!existsSync(`${system}/speechd.conf`) || !existsSync("/usr/bin/espeak-ng")) {
+    throw new Error("reading aloud needs speech-dispatcher and espeak-ng: run scripts/setup.sh --for-tests");
+  }
+  const home = mkdtempSync(join(tmpdir(), "heard-voices-"));
+  const config = join(home, ".config/speech-dispatcher");
+  mkdirSync(config, { recursive: true });
+  writeFileSync(join(config, "speechd.conf"), `${readFileSync(`${system}/speechd.conf`, "utf8")}\nAudioOutputMethod "libao"\n`);
+  for (const d of ["clients", "modules"]) symlinkSync(`${system}/${d}`, join(config, d));
+  writeFileSync(join(home, ".libao"), "default_driver=null\nquiet\n");
+  const browser = await chromium.launch({
+    executablePath,
+    args: [...CHROMIUM_ARGS, "--enable-speech-dispatcher"],
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config") },
+  });
+  browser.on("disconnected", () => rmSync(home, { recursive: true, force: true }));
+  return browser;
 }
 
 /** A browser with a profile of its own in `dir` (not incognito, as an installed app's is). */
