@@ -330,7 +330,15 @@ const symbolsCheck = JSON.parse(readFileSync(join(root, "domain/forms/symbols-ch
  */
 export async function completeSymbolsCheck(page) {
   await visit(page, "/child/symbols-check?lang=en");
-  for (const q of symbolsCheck.questions) {
+  await answerYesThroughout(page, symbolsCheck);
+}
+
+/**
+ * On a form of the Symbols check's kind, already open: "Yes" to each question, "On my own"
+ * for who helped, and the words kept private.
+ */
+export async function answerYesThroughout(page, form) {
+  for (const q of form.questions) {
     await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
     await page.getByRole("button", { name: q.kind === "who_helped" ? "On my own" : "Yes", exact: true }).click();
     await page.getByRole("button", { name: "Next" }).click();

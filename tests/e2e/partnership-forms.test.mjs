@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, axeViolations, enrol, heldOnServer, rawRecords, startSession, unlock, until, visit } from "./harness.mjs";
+import { serverAndBrowser, answerYesThroughout, axeViolations, enrol, heldOnServer, rawRecords, startSession, unlock, until, visit } from "./harness.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const symbols = JSON.parse(readFileSync(join(root, "domain/forms/symbols-check.json"), "utf8"));
@@ -38,13 +38,7 @@ test("a partnership's own form is downloaded, kept for offline use, answered wit
   await link.waitFor();
   assert.deepEqual(await axeViolations(page), [], "axe on the picker with the partnership's form");
   await link.click();
-  for (const q of north.questions) {
-    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
-    await page.getByRole("button", { name: q.kind === "who_helped" ? "On my own" : "Yes", exact: true }).click();
-    await page.getByRole("button", { name: "Next" }).click();
-  }
-  await page.getByRole("button", { name: "No, keep them private" }).click();
-  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+  await answerYesThroughout(page, north);
 
   // Back online, the tablet sends by itself; the server checks the answers against the
   // partnership's form and keeps them.

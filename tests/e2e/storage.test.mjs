@@ -21,6 +21,17 @@ async function answerAndKeep(page, i, name = "Yes") {
 
 const draftAnswers = async (page) => (await decryptedRecords(page, "drafts"))[0]?.answers.map((a) => a.value.yes_no);
 
+/** Enrols, starts a session, goes offline and gives the Symbols check's first answer ("Yes"). */
+async function firstAnswerGiven(context, page) {
+  await enrol(page, env.server);
+  await startSession(page);
+  // No signal, as on a visit: what waits to be sent stays on the tablet for the test to read.
+  await context.setOffline(true);
+  await visit(page, SYMBOLS);
+  await answerAndKeep(page, 0);
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+}
+
 test("when the browser closes the storage connection, the app opens a new one and no answer is lost", async () => {
   const context = await env.browser.newContext();
   // Every IndexedDB connection the app opens (it always names the version it wants; this
@@ -42,13 +53,7 @@ test("when the browser closes the storage connection, the app opens a new one an
     const closed = await page.evaluate(() => globalThis.heardConnections.splice(0).map((db) => db.close()).length);
     assert.ok(closed > 0, "the app had a connection open to close");
   };
-  await enrol(page, env.server);
-  await startSession(page);
-  // No signal, as on a visit: what waits to be sent stays on the tablet for the test to read.
-  await context.setOffline(true);
-  await visit(page, SYMBOLS);
-  await answerAndKeep(page, 0);
-  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await firstAnswerGiven(context, page);
 
   await closeConnections();
   await answerAndKeep(page, 1, "Not sure");
@@ -82,13 +87,7 @@ test("a full tablet: the child's earlier answers are kept, the practitioner is t
   await page.goto(`${env.server.url}/manifest.webmanifest`);
   const cdp = await context.newCDPSession(page);
   await cdp.send("Storage.overrideQuotaForOrigin", { origin: env.server.url, quotaSize: 5_000_000 });
-  await enrol(page, env.server);
-  await startSession(page);
-  // No signal, as on a visit: what waits to be sent stays on the tablet for the test to read.
-  await context.setOffline(true);
-  await visit(page, SYMBOLS);
-  await answerAndKeep(page, 0);
-  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await firstAnswerGiven(context, page);
 
   // Something else on the tablet fills the space that is left (another database of this
   // origin, written until the browser refuses), and is later deleted to make room.
