@@ -50,8 +50,33 @@ pub fn app_with_static(state: AppState, dist: PathBuf) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(index);
-    app(state)
+    let built_app = Router::new()
         .route_service("/coordinator", coordinator.clone())
         .route_service("/coordinator/{*rest}", coordinator)
         .fallback_service(files)
+        .layer(axum::middleware::from_fn(cache_policy));
+    app(state).fallback_service(built_app)
+}
+
+/// How long a browser may keep a file of the built app without asking again. A file named
+/// with its content's hash (`heard-0123456789ab.wasm`) never changes: a year, `immutable`.
+/// Every other one (the page, the service worker, the manifest, icons) is checked each time
+/// (`no-cache`; unchanged, the answer is a bodiless 304), so a new build's service worker
+/// never precaches an old page out of the HTTP cache.
+async fn cache_policy(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let hashed = is_hashed_name(request.uri().path());
+    let mut response = next.run(request).await;
+    // A hashed name that is not there gets the page (the fallback), which must not be kept.
+    let page = response.headers().get(axum::http::header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    let policy = if hashed && response.status().is_success() && !page { "public, max-age=31536000, immutable" } else { "no-cache" };
+    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static(policy));
+    response
+}
+
+/// Whether the last part of `path` is `name-<12 hex digits>.ext`, as `scripts/build-web.sh`
+/// names the bundle's files.
+fn is_hashed_name(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let Some((stem, _ext)) = file.rsplit_once('.') else { return false };
+    stem.rsplit_once('-').is_some_and(|(name, hash)| !name.is_empty() && hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
