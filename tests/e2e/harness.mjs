@@ -9,7 +9,8 @@ import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
-const serverBin = process.env.HEARD_SERVER_BIN ?? join(root, "target/debug/heard-server");
+// Where cargo built the server: its target folder, as CARGO_TARGET_DIR may move it.
+const serverBin = process.env.HEARD_SERVER_BIN ?? join(resolve(root, process.env.CARGO_TARGET_DIR ?? "target"), "debug/heard-server");
 export const SERVER_BIN = serverBin;
 const dist = process.env.HEARD_DIST ?? join(root, "dist");
 
