@@ -191,6 +191,21 @@ pub struct StoredOutcome {
 struct SealedRecord {
     id: String,
     sealed: String,
+    /// The server refused this response (why is inside the seal), so the outbox can find the
+    /// refused ones without opening every record. Says nothing of the child.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    refused: bool,
+}
+
+/// What the outbox screen shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxOverview {
+    /// How many responses wait to be sent.
+    pub count: usize,
+    /// The first of them (in id order) the server has not refused.
+    pub listed: Vec<Outgoing>,
+    /// Every one the server refused, with why.
+    pub failed: Vec<Outgoing>,
 }
 
 /// The keyring, and the wrong-PIN count that slows guessing. Not secret: stored as it is.
@@ -362,7 +377,7 @@ impl Store {
     /// Keeps a setting sealed with the data key.
     async fn put_sealed_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
         let json = serde_json::to_vec(value).expect("records always serialise");
-        let sealed = SealedRecord { id: key.into(), sealed: self.key()?.seal(&json).await? };
+        let sealed = SealedRecord { id: key.into(), sealed: self.key()?.seal(&json).await?, refused: false };
         self.put_setting(key, &sealed).await
     }
 
@@ -460,7 +475,7 @@ impl Store {
 
     async fn seal_stored(&self, stored: &StoredResponse) -> Result<SealedRecord, StoreError> {
         let json = serde_json::to_vec(stored).expect("records always serialise");
-        Ok(SealedRecord { id: stored.id.clone(), sealed: self.key()?.seal(&json).await? })
+        Ok(SealedRecord { id: stored.id.clone(), sealed: self.key()?.seal(&json).await?, refused: false })
     }
 
     async fn open_response(&self, record: SealedRecord) -> Result<Response, StoreError> {
@@ -477,7 +492,7 @@ impl Store {
     /// Records why the server refused a response still waiting in the outbox (it stays there).
     pub async fn mark_failed(&self, r: &Response, reason: &str) -> Result<(), StoreError> {
         let record = self.seal_stored(&StoredResponse { failure: Some(reason.to_string()), ..StoredResponse::from(r) }).await?;
-        self.put_record(PENDING, record).await
+        self.put_record(PENDING, SealedRecord { refused: true, ..record }).await
     }
 
     /// How many responses wait in the outbox (readable while locked: it counts records only).
@@ -605,27 +620,56 @@ impl Store {
         if !self.is_unlocked() {
             return Err(StoreError::Locked);
         }
-        let records: Vec<SealedRecord> = self
-            .with_db(|db| async move {
-                let tx = db.transaction(PENDING).build()?;
-                let store = tx.object_store(PENDING)?;
-                Ok(match after {
-                    None => store.get_all().with_limit(limit).serde()?.await?.collect::<Result<Vec<_>, _>>()?,
-                    Some(id) => store
-                        .get_all()
-                        .with_query::<String, _>(indexed_db_futures::KeyRange::LowerBound(id.to_string(), true))
-                        .with_limit(limit)
-                        .serde()?
-                        .await?
-                        .collect::<Result<Vec<_>, _>>()?,
-                })
-            })
-            .await?;
+        let records = self.sealed_page(after, limit).await?;
         let mut out = Vec::with_capacity(records.len());
         for r in records {
             out.push(self.open_outgoing(r).await?);
         }
         Ok(out)
+    }
+
+    /// How many responses wait, the first `listed` the server has not refused, and every one it
+    /// refused. Reads the outbox a page at a time and opens only the records it returns, so
+    /// the outbox opens as fast with 10,000 waiting as with 100.
+    pub async fn outbox_overview(&self, listed: usize) -> Result<OutboxOverview, StoreError> {
+        if !self.is_unlocked() {
+            return Err(StoreError::Locked);
+        }
+        let mut overview = OutboxOverview { count: 0, listed: Vec::new(), failed: Vec::new() };
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.sealed_page(after.as_deref(), OUTBOX_PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            overview.count += page.len();
+            for record in page {
+                if record.refused {
+                    overview.failed.push(self.open_outgoing(record).await?);
+                } else if overview.listed.len() < listed {
+                    overview.listed.push(self.open_outgoing(record).await?);
+                }
+            }
+        }
+        Ok(overview)
+    }
+
+    /// Up to `limit` records of the outbox after the id `after`, still sealed.
+    async fn sealed_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<SealedRecord>, StoreError> {
+        self.with_db(|db| async move {
+            let tx = db.transaction(PENDING).build()?;
+            let store = tx.object_store(PENDING)?;
+            Ok(match after {
+                None => store.get_all().with_limit(limit).serde()?.await?.collect::<Result<Vec<_>, _>>()?,
+                Some(id) => store
+                    .get_all()
+                    .with_query::<String, _>(indexed_db_futures::KeyRange::LowerBound(id.to_string(), true))
+                    .with_limit(limit)
+                    .serde()?
+                    .await?
+                    .collect::<Result<Vec<_>, _>>()?,
+            })
+        })
+        .await
     }
 
     async fn all(&self, store: &str) -> Result<Vec<Response>, StoreError> {
@@ -644,7 +688,7 @@ impl Store {
     /// Keeps a recorded case outcome, sealed, until the server confirms it.
     pub async fn save_outcome(&self, o: &StoredOutcome) -> Result<(), StoreError> {
         let json = serde_json::to_vec(o).expect("records always serialise");
-        let record = SealedRecord { id: o.id.clone(), sealed: self.key()?.seal(&json).await? };
+        let record = SealedRecord { id: o.id.clone(), sealed: self.key()?.seal(&json).await?, refused: false };
         self.put_record(OUTCOMES, record).await
     }
 

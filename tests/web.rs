@@ -401,6 +401,25 @@ async fn a_drawing_question_is_left_blank_only_by_the_childs_choice() {
 }
 
 #[wasm_bindgen_test]
+async fn the_outbox_overview_counts_all_lists_the_first_and_every_refused_one() {
+    let store = unlocked(&unique_db()).await;
+    let waiting: Vec<Response> = (1..=3).chain(1..=3).map(response).collect();
+    for r in &waiting {
+        store.save_pending(r).await.unwrap();
+    }
+    let refused = waiting.iter().max_by_key(|r| r.id).unwrap();
+    store.mark_failed(refused, "no question \"x\"").await.unwrap();
+
+    let overview = store.outbox_overview(2).await.unwrap();
+    assert_eq!(overview.count, 6);
+    assert_eq!(overview.listed.len(), 2, "only as many listed as asked");
+    assert!(overview.listed.iter().all(|o| o.failure.is_none() && o.response.id != refused.id));
+    assert_eq!(overview.failed.len(), 1, "the refused one, though it is last of all");
+    assert_eq!(overview.failed[0].response, *refused);
+    assert_eq!(overview.failed[0].failure.as_deref(), Some("no question \"x\""));
+}
+
+#[wasm_bindgen_test]
 async fn the_outbox_lists_what_is_waiting_on_the_tablet() {
     let db = unique_db();
     let store = unlocked(&db).await;

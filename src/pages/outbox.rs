@@ -37,24 +37,10 @@ fn failure_text(failure: &str, i18n: &I18n) -> String {
     }
 }
 
-/// Reads the outbox a page at a time, keeping the first `LISTED` and every refused one.
+/// The first `LISTED` responses waiting and every refused one (only those are opened).
 async fn load(store: &Store) -> Result<Pending, crate::store::StoreError> {
-    let (mut count, mut listed, mut failed) = (0, Vec::new(), Vec::new());
-    let mut after: Option<String> = None;
-    loop {
-        let page = store.outbox_page(after.as_deref(), crate::store::OUTBOX_PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.response.id.to_string());
-        count += page.len();
-        for o in page {
-            if o.failure.is_some() {
-                failed.push(o);
-            } else if listed.len() < LISTED {
-                listed.push(o);
-            }
-        }
-    }
-    Ok(Pending::Loaded { count, listed, failed })
+    let overview = store.outbox_overview(LISTED).await?;
+    Ok(Pending::Loaded { count: overview.count, listed: overview.listed, failed: overview.failed })
 }
 
 #[component]
