@@ -51,7 +51,11 @@ pub async fn load(store: &Store) {
 pub async fn keep(store: &Store, listed: Vec<Form>) -> Result<Vec<String>, StoreError> {
     let (catalogue, refused) = checked(&listed);
     let valid: Vec<Form> = catalogue.added().into_iter().cloned().collect();
-    store.keep_partnership_forms(&valid).await?;
-    publish(valid);
+    // Unchanged (as at almost every send): nothing is written, and a picker on screen is not
+    // drawn again under the practitioner's finger or keyboard focus.
+    if KEPT.with_borrow(|kept| *kept != valid) {
+        store.keep_partnership_forms(&valid).await?;
+        publish(valid);
+    }
     Ok(refused)
 }
