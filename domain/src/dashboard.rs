@@ -33,9 +33,12 @@ impl Flag {
     pub const ALL: [Flag; 5] = [Flag::Send, Flag::Homeless, Flag::EarlyHelpAssessment, Flag::ChildProtectionPlan, Flag::YoungCarer];
 
     /// The bit this flag has in a case's stored flags.
-    pub fn bit(self) -> u8 {
+    pub const fn bit(self) -> u8 {
         1 << (self as u8)
     }
+
+    /// The SEND and homeless bits: the focus groups the dashboard breaks down by.
+    pub const FOCUS: u8 = Flag::Send.bit() | Flag::Homeless.bit();
 
     pub fn code(self) -> &'static str {
         match self {
@@ -695,7 +698,7 @@ mod tests {
         CaseGroup {
             agency: Some(agency.into()),
             band: Some(AgeBand::Middle),
-            focus: flags & (Flag::Send.bit() | Flag::Homeless.bit()),
+            focus: flags & Flag::FOCUS,
             with_flag,
             outcome,
             heard,

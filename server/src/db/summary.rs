@@ -114,7 +114,7 @@ fn responses_upsert(rows: usize) -> String {
     let new_rated = "(cases.rated + excluded.rated)";
     let new_delta = format!("(({new_last}) - ({new_first}))");
     format!(
-        "INSERT INTO cases (partnership_id, case_pseudonym, agency_id, agency, age_band, flags, focus, responses, heard, first_day, last_day, \
+        "INSERT INTO cases (partnership_id, case_pseudonym, agency_id, agency, age_band, flags, responses, heard, first_day, last_day, \
                             rated, first_rating_day, first_rating, last_rating_day, last_rating, change, delta, since_day) \
          VALUES {} \
          ON CONFLICT (partnership_id, case_pseudonym) DO UPDATE SET \
@@ -122,7 +122,6 @@ fn responses_upsert(rows: usize) -> String {
            agency = COALESCE(cases.agency_id, excluded.agency_id, cases.outcome_agency_id), \
            age_band = CASE WHEN cases.last_day IS NULL OR excluded.last_day >= cases.last_day THEN excluded.age_band ELSE cases.age_band END, \
            flags = cases.flags | excluded.flags, \
-           focus = (cases.flags | excluded.flags) & {focus}, \
            responses = cases.responses + excluded.responses, \
            heard = CASE WHEN excluded.heard > cases.heard THEN excluded.heard ELSE cases.heard END, \
            first_day = {new_first_day}, \
@@ -136,8 +135,7 @@ fn responses_upsert(rows: usize) -> String {
            delta = CASE WHEN {new_rated} < 2 THEN 0.0 ELSE {new_delta} END, \
            drift_days = CASE WHEN cases.outcome_day IS NULL OR cases.outcome_day < ({new_first_day}) THEN NULL ELSE cases.outcome_day - ({new_first_day}) END, \
            since_day = CASE WHEN excluded.since_day < cases.since_day THEN excluded.since_day ELSE cases.since_day END",
-        placeholders(rows, 19),
-        focus = i64::from(Flag::Send.bit() | Flag::Homeless.bit()),
+        placeholders(rows, 18),
     )
 }
 
@@ -157,7 +155,6 @@ pub(super) async fn add_responses(tx: &mut Tx<'_>, catalogue: &Catalogue, partne
             }
         }
     }
-    let focus_bits = i64::from(Flag::Send.bit() | Flag::Homeless.bit());
     for chunk in cases.chunks(CHUNK) {
         let sql = responses_upsert(chunk.len());
         let mut q = sqlx::query(&sql);
@@ -172,7 +169,6 @@ pub(super) async fn add_responses(tx: &mut Tx<'_>, catalogue: &Catalogue, partne
                 .bind(agency_id)
                 .bind(d.band)
                 .bind(d.flags)
-                .bind(d.flags & focus_bits)
                 .bind(d.responses)
                 .bind(d.heard)
                 .bind(d.first_day)
@@ -379,7 +375,8 @@ async fn case_keys(tx: &mut Tx<'_>, partnership_id: &str, cases: &[&str]) -> Res
     for chunk in cases.chunks(CHUNK) {
         let list = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT case_pseudonym, COALESCE(agency, ''), COALESCE(age_band, ''), COALESCE(outcome, ''), heard, COALESCE(change, ''), flags, delta, since_day, drift_days \
+            "SELECT case_pseudonym, COALESCE(agency, ''), COALESCE(age_band, ''), COALESCE(outcome, ''), heard, COALESCE(change, ''), flags, \
+                    CAST(ROUND(delta * 1000) AS BIGINT), since_day, drift_days \
              FROM cases WHERE partnership_id = $1 AND case_pseudonym IN ({list})"
         );
         let mut q = sqlx::query(&sql).bind(partnership_id);
@@ -396,7 +393,8 @@ async fn case_keys(tx: &mut Tx<'_>, partnership_id: &str, cases: &[&str]) -> Res
                     heard: row.try_get(4)?,
                     change: row.try_get(5)?,
                     flags: row.try_get(6)?,
-                    delta_milli: (row.try_get::<f64, _>(7)? * 1000.0).round() as i64,
+                    // Rounded by the database, as the day-by-day reading rounds it.
+                    delta_milli: row.try_get(7)?,
                     month: month_of(row.try_get(8)?),
                     drift_days: row.try_get(9)?,
                 },
@@ -478,6 +476,14 @@ impl Kind {
         match self {
             Kind::Response => "response",
             Kind::Outcome => "outcome",
+        }
+    }
+
+    /// The table the items of this kind are stored in.
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Response => "responses",
+            Kind::Outcome => "outcomes",
         }
     }
 }
@@ -564,10 +570,7 @@ impl Db {
             items.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
         }
         items.sort();
-        for kind in [Kind::Response, Kind::Outcome] {
-            let ids: Vec<&str> = items.iter().filter(|i| i.1 == kind.code()).map(|i| i.2.as_str()).collect();
-            summarise_items(&mut tx, &self.catalogue, kind, &ids).await?;
-        }
+        summarise_items(&mut tx, &self.catalogue, &items).await?;
         tx.commit().await?;
         Ok(Some((items.len() as u64, items.last().map_or(after, |i| i.0))))
     }
@@ -615,7 +618,7 @@ impl Db {
         let undated = Filter { from: None, to: None, ..filter.clone() };
         let (cond, rest) = conditions(&undated, "since_day", "agency", 3);
         let binds: Vec<Bind> = [Bind::Int(from), Bind::Int(to)].into_iter().chain(rest).collect();
-        let focus = i64::from(Flag::Send.bit() | Flag::Homeless.bit());
+        let focus = Flag::FOCUS;
         let flag_sums: String = (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM(CASE WHEN ((flags >> {bit}) & 1) = 1 THEN {{n}} ELSE 0 END) AS BIGINT), ")).collect();
         let (cube_sql, drift_sql) = match source {
             Source::Months { .. } => {
@@ -744,10 +747,11 @@ impl Db {
         for table in ["summary_queue", "cases", "case_cube", "drift_cube", "shared_words"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
-        for (kind, table) in [(Kind::Response, "responses"), (Kind::Outcome, "outcomes")] {
+        for kind in [Kind::Response, Kind::Outcome] {
             sqlx::query(&format!(
-                "INSERT INTO summary_queue (kind, item_id) SELECT '{}', id FROM {table} WHERE partnership_id IS NOT NULL ORDER BY id",
-                kind.code()
+                "INSERT INTO summary_queue (kind, item_id) SELECT '{}', id FROM {} WHERE partnership_id IS NOT NULL ORDER BY id",
+                kind.code(),
+                kind.table()
             ))
             .execute(&mut *tx)
             .await?;
@@ -758,56 +762,71 @@ impl Db {
     }
 }
 
-/// Adds queued items of one kind (stored, never summarised) to their cases, cubes and shared
-/// words, grouped by partnership and by the agency of the device that sent them.
-async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, kind: Kind, ids: &[&str]) -> Result<(), sqlx::Error> {
-    let table = match kind {
-        Kind::Response => "responses",
-        Kind::Outcome => "outcomes",
-    };
-    // (partnership, agency) -> bodies, in queue order within each group.
-    let mut groups: Vec<((String, Option<String>), Vec<String>)> = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        let list = (1..=chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT t.id, t.body, t.partnership_id, d.agency_id FROM {table} t LEFT JOIN devices d ON d.id = t.device_id \
-             WHERE t.id IN ({list}) AND t.partnership_id IS NOT NULL"
-        );
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        let mut rows: std::collections::HashMap<String, (String, String, Option<String>)> = std::collections::HashMap::new();
-        for row in q.fetch_all(&mut **tx).await? {
-            rows.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?));
-        }
-        for id in chunk {
-            let Some((body, partnership, agency)) = rows.remove(*id) else { continue };
-            let key = (partnership, agency);
-            match groups.iter_mut().find(|g| g.0 == key) {
-                Some(g) => g.1.push(body),
-                None => groups.push((key, vec![body])),
+/// Adds queued items (stored, never summarised) to their cases, cubes and shared words. Per
+/// partnership the cases' cube keys are read once before and once after, so a case that got
+/// a response and an outcome in the same page moves between cube cells once.
+async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, items: &[(i64, String, String)]) -> Result<(), sqlx::Error> {
+    // partnership -> (agency of the sending device, its responses, its outcomes), in queue order.
+    type ByAgency = Vec<(Option<String>, Vec<Response>, Vec<OutcomeV1>)>;
+    let mut groups: Vec<(String, ByAgency)> = Vec::new();
+    for kind in [Kind::Response, Kind::Outcome] {
+        let ids: Vec<&str> = items.iter().filter(|i| i.1 == kind.code()).map(|i| i.2.as_str()).collect();
+        for chunk in ids.chunks(CHUNK) {
+            let list = (1..=chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT t.id, t.body, t.partnership_id, d.agency_id FROM {} t LEFT JOIN devices d ON d.id = t.device_id \
+                 WHERE t.id IN ({list}) AND t.partnership_id IS NOT NULL",
+                kind.table()
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            let mut rows: std::collections::HashMap<String, (String, String, Option<String>)> = std::collections::HashMap::new();
+            for row in q.fetch_all(&mut **tx).await? {
+                rows.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?));
+            }
+            for id in chunk {
+                let Some((body, partnership, agency)) = rows.remove(*id) else { continue };
+                let p = match groups.iter().position(|g| g.0 == partnership) {
+                    Some(p) => p,
+                    None => {
+                        groups.push((partnership, Vec::new()));
+                        groups.len() - 1
+                    }
+                };
+                let agencies = &mut groups[p].1;
+                let a = match agencies.iter().position(|a| a.0 == agency) {
+                    Some(a) => a,
+                    None => {
+                        agencies.push((agency, Vec::new(), Vec::new()));
+                        agencies.len() - 1
+                    }
+                };
+                match kind {
+                    Kind::Response => agencies[a].1.extend(serde_json::from_str::<ResponseV1>(&body).ok().map(Response::from)),
+                    Kind::Outcome => agencies[a].2.extend(serde_json::from_str::<OutcomeV1>(&body).ok()),
+                }
             }
         }
     }
-    for ((partnership, agency), bodies) in groups {
-        let agency = agency.as_deref();
-        // One kind per call: the other list stays empty.
-        let (mut responses, mut outcomes): (Vec<Response>, Vec<OutcomeV1>) = (Vec::new(), Vec::new());
-        for body in &bodies {
-            match kind {
-                Kind::Response => responses.extend(serde_json::from_str::<ResponseV1>(body).ok().map(Response::from)),
-                Kind::Outcome => outcomes.extend(serde_json::from_str::<OutcomeV1>(body).ok()),
-            }
-        }
-        let mut cases: Vec<&str> = responses.iter().map(|r| r.context.case.as_str()).chain(outcomes.iter().map(|o| o.case.as_str())).collect();
+    for (partnership, agencies) in &groups {
+        let mut cases: Vec<&str> = agencies
+            .iter()
+            .flat_map(|(_, responses, outcomes)| responses.iter().map(|r| r.context.case.as_str()).chain(outcomes.iter().map(|o| o.case.as_str())))
+            .collect();
         cases.sort_unstable();
         cases.dedup();
-        let before = case_keys(tx, &partnership, &cases).await?;
-        add_responses(tx, catalogue, &partnership, agency, &responses.iter().collect::<Vec<_>>()).await?;
-        add_outcomes(tx, &partnership, agency, &outcomes.iter().collect::<Vec<_>>()).await?;
-        let after = case_keys(tx, &partnership, &cases).await?;
-        move_in_cubes(tx, &partnership, &before, &after).await?;
+        let before = case_keys(tx, partnership, &cases).await?;
+        // Responses before outcomes, as they were stored.
+        for (agency, responses, _) in agencies {
+            add_responses(tx, catalogue, partnership, agency.as_deref(), &responses.iter().collect::<Vec<_>>()).await?;
+        }
+        for (agency, _, outcomes) in agencies {
+            add_outcomes(tx, partnership, agency.as_deref(), &outcomes.iter().collect::<Vec<_>>()).await?;
+        }
+        let after = case_keys(tx, partnership, &cases).await?;
+        move_in_cubes(tx, partnership, &before, &after).await?;
     }
     Ok(())
 }
