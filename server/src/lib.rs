@@ -68,7 +68,9 @@ async fn cache_policy(request: axum::extract::Request, next: axum::middleware::N
     let mut response = next.run(request).await;
     // A hashed name that is not there gets the page (the fallback), which must not be kept.
     let page = response.headers().get(axum::http::header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
-    let policy = if hashed && response.status().is_success() && !page { "public, max-age=31536000, immutable" } else { "no-cache" };
+    // A 304 renews what the browser holds, so it carries the same policy as the file itself.
+    let kept = response.status().is_success() || response.status() == axum::http::StatusCode::NOT_MODIFIED;
+    let policy = if hashed && kept && !page { "public, max-age=31536000, immutable" } else { "no-cache" };
     response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static(policy));
     response
 }

@@ -42,6 +42,12 @@ async fn hashed_files_are_kept_for_a_year_and_everything_else_is_checked_each_ti
         assert_eq!(r.status(), StatusCode::OK, "{uri}");
         assert_eq!(cache_control(&r).as_deref(), Some("no-cache"), "{uri}");
     }
+    // Asked again with the date the browser holds: "not modified", and still to be kept a year.
+    let app = app_with_static(AppState::new(t.db.clone()), dist.clone());
+    let again = Request::get("/heard-0123456789ab.wasm").header("if-modified-since", "Fri, 01 Jan 2100 00:00:00 GMT").body(Body::empty()).unwrap();
+    let r = app.oneshot(again).await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(cache_control(&r).as_deref(), Some("public, max-age=31536000, immutable"));
     // A hashed name that is not there is the page, which must not be kept.
     let r = get("/heard-ffffffffffff.wasm").await;
     assert_eq!(cache_control(&r).as_deref(), Some("no-cache"));
