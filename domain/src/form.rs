@@ -216,15 +216,6 @@ impl Catalogue {
         Ok(())
     }
 
-    /// The built-in forms and a partnership's own (each added by `add`).
-    pub fn with_forms(extra: Vec<Form>) -> Result<Catalogue, crate::validate::ValidationError> {
-        let mut catalogue = Catalogue::built_in();
-        for form in extra {
-            catalogue.add(form)?;
-        }
-        Ok(catalogue)
-    }
-
     /// The forms a partnership added (not built in).
     pub fn added(&self) -> Vec<&Form> {
         let built_in = Catalogue::built_in_ref();

@@ -268,20 +268,29 @@ mod tests {
         f
     }
 
+    /// The built-in forms and `extra`, each added with `Catalogue::add` in turn.
+    fn with_forms(extra: Vec<Form>) -> Result<Catalogue, ValidationError> {
+        let mut c = catalogue();
+        for form in extra {
+            c.add(form)?;
+        }
+        Ok(c)
+    }
+
     #[test]
     fn a_partnership_adds_its_own_forms_checked_and_never_over_a_known_one() {
-        let c = Catalogue::with_forms(vec![own_form(|_| {})]).unwrap();
+        let c = with_forms(vec![own_form(|_| {})]).unwrap();
         assert!(c.latest("north-school-check").is_some());
         assert_eq!(c.added().len(), 1, "only the added form is the partnership's");
         assert_eq!(c.forms().len(), catalogue().forms().len() + 1);
         // A broken form is named with its problem.
-        let broken = Catalogue::with_forms(vec![own_form(|f| f.questions.clear())]).unwrap_err();
+        let broken = with_forms(vec![own_form(|f| f.questions.clear())]).unwrap_err();
         assert_eq!(broken.to_string(), "form north-school-check: a form has at least one question");
         // A form that would replace a built-in one, or one added before, is refused.
-        let clash = Catalogue::with_forms(vec![own_form(|f| f.id = FormId("middle-check".into()))]).unwrap_err();
+        let clash = with_forms(vec![own_form(|f| f.id = FormId("middle-check".into()))]).unwrap_err();
         assert!(clash.to_string().contains("already known"), "{clash}");
-        assert!(Catalogue::with_forms(vec![own_form(|_| {}), own_form(|_| {})]).is_err());
-        assert!(Catalogue::with_forms(vec![own_form(|_| {}), own_form(|f| f.version = 2)]).is_ok(), "a new version is fine");
+        assert!(with_forms(vec![own_form(|_| {}), own_form(|_| {})]).is_err());
+        assert!(with_forms(vec![own_form(|_| {}), own_form(|f| f.version = 2)]).is_ok(), "a new version is fine");
     }
 
     #[test]

@@ -35,7 +35,13 @@ fn answer_to(form: &Form, case: u8) -> String {
 async fn partnership_forms_reach_its_tablets_and_their_answers_count(backend: Backend) {
     let t = TestDb::new(backend).await;
     let form = north_form();
-    let db = heard_server::Db::connect_with(&t.url, Catalogue::with_forms(vec![form.clone()]).unwrap()).await.unwrap();
+    // Through the server's own forms folder, as `--forms` reads it.
+    let folder = std::env::temp_dir().join(format!("heard-forms-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("north-early-check.json"), serde_json::to_string(&form).unwrap()).unwrap();
+    let catalogue = heard_server::forms::load(&folder).unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+    let db = heard_server::Db::connect_with(&t.url, catalogue).await.unwrap();
     let w = World::new(&db).await;
     let (status, reply) = w.call("GET", "/api/v1/forms", Auth::Device(&w.us.device), None).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
