@@ -7,7 +7,7 @@ scripts/setup.sh --for-tests >/dev/null
 scripts/build-web.sh | tail -n 7
 cargo build --locked --release -p heard-server 2>&1 | tail -n 1
 dir=$(mktemp -d)
-target/release/heard-server --addr 127.0.0.1:0 --database-url "sqlite:$dir/bench.sqlite3" --dist dist --demo --demo-cases 0 > "$dir/log" &
+"${CARGO_TARGET_DIR:-target}/release/heard-server" --addr 127.0.0.1:0 --database-url "sqlite:$dir/bench.sqlite3" --dist dist --demo --demo-cases 0 > "$dir/log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do grep -q "running at" "$dir/log" && break; sleep 0.2; done

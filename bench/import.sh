@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests >/dev/null
 scripts/build-web.sh | tail -n 7
 cargo build --locked --release -p heard-server 2>&1 | tail -n 1
-HEARD_SERVER_BIN="$PWD/target/release/heard-server" node bench/import.mjs
+HEARD_SERVER_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/release/heard-server" node bench/import.mjs

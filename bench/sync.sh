@@ -11,4 +11,4 @@ cargo build --locked --release -p heard-server 2>&1 | tail -n 1
 dist=$(mktemp -d)
 trap 'rm -rf "$dist"' EXIT
 bash bench/page.sh "$dist" index.html
-HEARD_DIST="$dist" HEARD_SERVER_BIN="$PWD/target/release/heard-server" node bench/sync.mjs
+HEARD_DIST="$dist" HEARD_SERVER_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/release/heard-server" node bench/sync.mjs

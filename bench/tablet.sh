@@ -13,4 +13,4 @@ dist=$(mktemp -d)
 trap 'rm -rf "$dist"' EXIT
 cp -r dist/. "$dist/"
 bash bench/page.sh "$dist" bench.html
-HEARD_DIST="$dist" HEARD_SERVER_BIN="$PWD/target/release/heard-server" node bench/tablet.mjs
+HEARD_DIST="$dist" HEARD_SERVER_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/release/heard-server" node bench/tablet.mjs
