@@ -376,16 +376,26 @@ impl Store {
 
     /// Keeps a setting sealed with the data key.
     async fn put_sealed_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let json = serde_json::to_vec(value).expect("records always serialise");
-        let sealed = SealedRecord { id: key.into(), sealed: self.key()?.seal(&json).await?, refused: false };
+        let sealed = self.seal_record(key, value).await?;
         self.put_setting(key, &sealed).await
     }
 
     /// A sealed setting, opened with the data key (needs the tablet unlocked).
     async fn sealed_setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         let Some(sealed) = self.setting::<SealedRecord>(key).await? else { return Ok(None) };
-        let json = self.key()?.open(&sealed.sealed).await?;
-        serde_json::from_slice(&json).map(Some).map_err(|e| StoreError::Corrupt(e.to_string()))
+        self.open_record(&sealed).await.map(Some)
+    }
+
+    /// `value` as JSON, sealed with the data key, as the record `id`.
+    async fn seal_record<T: Serialize>(&self, id: &str, value: &T) -> Result<SealedRecord, StoreError> {
+        let json = serde_json::to_vec(value).expect("records always serialise");
+        Ok(SealedRecord { id: id.to_string(), sealed: self.key()?.seal(&json).await?, refused: false })
+    }
+
+    /// What `seal_record` sealed.
+    async fn open_record<T: serde::de::DeserializeOwned>(&self, record: &SealedRecord) -> Result<T, StoreError> {
+        let json = self.key()?.open(&record.sealed).await?;
+        serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
@@ -470,36 +480,34 @@ impl Store {
     }
 
     async fn seal_response(&self, r: &Response) -> Result<SealedRecord, StoreError> {
-        self.seal_stored(&StoredResponse::from(r)).await
+        self.seal_record(&r.id.to_string(), &StoredResponse::from(r)).await
     }
 
-    async fn seal_stored(&self, stored: &StoredResponse) -> Result<SealedRecord, StoreError> {
-        let json = serde_json::to_vec(stored).expect("records always serialise");
-        Ok(SealedRecord { id: stored.id.clone(), sealed: self.key()?.seal(&json).await?, refused: false })
-    }
-
-    async fn open_response(&self, record: SealedRecord) -> Result<Response, StoreError> {
+    async fn open_response(&self, record: &SealedRecord) -> Result<Response, StoreError> {
         Ok(self.open_outgoing(record).await?.response)
     }
 
-    async fn open_outgoing(&self, record: SealedRecord) -> Result<Outgoing, StoreError> {
-        let json = self.key()?.open(&record.sealed).await?;
-        let mut stored: StoredResponse = serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    async fn open_outgoing(&self, record: &SealedRecord) -> Result<Outgoing, StoreError> {
+        let mut stored: StoredResponse = self.open_record(record).await?;
         let failure = stored.failure.take();
         Ok(Outgoing { response: Response::try_from(stored)?, failure })
     }
 
     /// Records why the server refused a response still waiting in the outbox (it stays there).
     pub async fn mark_failed(&self, r: &Response, reason: &str) -> Result<(), StoreError> {
-        let record = self.seal_stored(&StoredResponse { failure: Some(reason.to_string()), ..StoredResponse::from(r) }).await?;
+        let record = self.seal_record(&r.id.to_string(), &StoredResponse { failure: Some(reason.to_string()), ..StoredResponse::from(r) }).await?;
         self.put_record(PENDING, SealedRecord { refused: true, ..record }).await
     }
 
     /// How many responses wait in the outbox (readable while locked: it counts records only).
     pub async fn count_pending(&self) -> Result<u32, StoreError> {
+        self.count(PENDING).await
+    }
+
+    async fn count(&self, store: &str) -> Result<u32, StoreError> {
         self.with_db(|db| async move {
-            let tx = db.transaction(PENDING).build()?;
-            Ok(tx.object_store(PENDING)?.count().primitive()?.await?)
+            let tx = db.transaction(store).build()?;
+            Ok(tx.object_store(store)?.count().primitive()?.await?)
         })
         .await
     }
@@ -612,18 +620,12 @@ impl Store {
     /// first when `None`): the outbox sends a page at a time, so memory stays bounded however
     /// many are waiting.
     pub async fn pending_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Response>, StoreError> {
-        Ok(self.outbox_page(after, limit).await?.into_iter().map(|o| o.response).collect())
-    }
-
-    /// The same page, with why the server last refused each response, if it did.
-    pub async fn outbox_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Outgoing>, StoreError> {
         if !self.is_unlocked() {
             return Err(StoreError::Locked);
         }
-        let records = self.sealed_page(after, limit).await?;
-        let mut out = Vec::with_capacity(records.len());
-        for r in records {
-            out.push(self.open_outgoing(r).await?);
+        let mut out = Vec::new();
+        for r in self.sealed_page(after, limit).await? {
+            out.push(self.open_response(&r).await?);
         }
         Ok(out)
     }
@@ -644,9 +646,9 @@ impl Store {
             overview.count += page.len();
             for record in page {
                 if record.refused {
-                    overview.failed.push(self.open_outgoing(record).await?);
+                    overview.failed.push(self.open_outgoing(&record).await?);
                 } else if overview.listed.len() < listed {
-                    overview.listed.push(self.open_outgoing(record).await?);
+                    overview.listed.push(self.open_outgoing(&record).await?);
                 }
             }
         }
@@ -673,34 +675,33 @@ impl Store {
     }
 
     async fn all(&self, store: &str) -> Result<Vec<Response>, StoreError> {
-        let key_present = self.is_unlocked();
-        if !key_present {
+        if !self.is_unlocked() {
             return Err(StoreError::Locked);
         }
-        let records = self.sealed_records(store).await?;
-        let mut out = Vec::with_capacity(records.len());
-        for r in records {
-            out.push(self.open_response(r).await?);
+        let mut out = Vec::new();
+        for r in self.sealed_records(store).await? {
+            out.push(self.open_response(&r).await?);
         }
         Ok(out)
     }
 
     /// Keeps a recorded case outcome, sealed, until the server confirms it.
     pub async fn save_outcome(&self, o: &StoredOutcome) -> Result<(), StoreError> {
-        let json = serde_json::to_vec(o).expect("records always serialise");
-        let record = SealedRecord { id: o.id.clone(), sealed: self.key()?.seal(&json).await?, refused: false };
+        let record = self.seal_record(&o.id, o).await?;
         self.put_record(OUTCOMES, record).await
     }
 
     pub async fn pending_outcomes(&self) -> Result<Vec<StoredOutcome>, StoreError> {
-        let key = self.key()?;
-        let records = self.sealed_records(OUTCOMES).await?;
-        let mut out = Vec::with_capacity(records.len());
-        for r in records {
-            let json = key.open(&r.sealed).await?;
-            out.push(serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        let mut out = Vec::new();
+        for r in self.sealed_records(OUTCOMES).await? {
+            out.push(self.open_record(&r).await?);
         }
         Ok(out)
+    }
+
+    /// How many case outcomes wait to be sent (readable while locked: it counts records only).
+    pub async fn count_outcomes(&self) -> Result<u32, StoreError> {
+        self.count(OUTCOMES).await
     }
 
     /// Drops the outcomes the server confirmed it holds.

@@ -2,7 +2,7 @@
 //! will keep what is saved here.
 
 use crate::i18n::{use_i18n, I18n};
-use crate::store::{Outgoing, Store, StoreName, UnlockError};
+use crate::store::{OutboxOverview, Store, StoreName, UnlockError};
 use crate::sync::{send_pending_with, SendError, CONFLICT};
 use heard_domain::{AnswerValue, Catalogue, Response};
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ const LISTED: usize = 100;
 enum Pending {
     Loading,
     /// How many wait, the first `LISTED` of them and every one the server refused.
-    Loaded { count: usize, listed: Vec<Outgoing>, failed: Vec<Outgoing> },
+    Loaded(OutboxOverview),
     Unavailable,
 }
 
@@ -37,12 +37,6 @@ fn failure_text(failure: &str, i18n: &I18n) -> String {
     }
 }
 
-/// The first `LISTED` responses waiting and every refused one (only those are opened).
-async fn load(store: &Store) -> Result<Pending, crate::store::StoreError> {
-    let overview = store.outbox_overview(LISTED).await?;
-    Ok(Pending::Loaded { count: overview.count, listed: overview.listed, failed: overview.failed })
-}
-
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -59,8 +53,8 @@ pub fn OutboxPage() -> impl IntoView {
         spawn_local(async move {
             let loaded = match Store::open(&store_name).await {
                 Ok(store) => {
-                    set_outcomes.set(store.pending_outcomes().await.map(|o| o.len()).unwrap_or(0));
-                    load(&store).await.unwrap_or(Pending::Unavailable)
+                    set_outcomes.set(store.count_outcomes().await.unwrap_or(0) as usize);
+                    store.outbox_overview(LISTED).await.map(Pending::Loaded).unwrap_or(Pending::Unavailable)
                 }
                 Err(_) => Pending::Unavailable,
             };
@@ -109,7 +103,7 @@ pub fn OutboxPage() -> impl IntoView {
     };
 
     let count = move || match pending.get() {
-        Pending::Loaded { count, .. } => Some(count),
+        Pending::Loaded(o) => Some(o.count),
         _ => None,
     };
     let on_deleted = Callback::new(move |_: ()| {
@@ -123,14 +117,14 @@ pub fn OutboxPage() -> impl IntoView {
             {move || match pending.get() {
                 Pending::Loading => i18n.t("outbox.loading"),
                 Pending::Unavailable => i18n.t("store.unavailable"),
-                Pending::Loaded { count: 0, .. } => i18n.t("outbox.empty"),
-                Pending::Loaded { count: 1, .. } => i18n.t("outbox.waiting.one"),
-                Pending::Loaded { count, .. } => i18n.fill("outbox.waiting.many", &[("n", &count.to_string())]),
+                Pending::Loaded(o) if o.count == 0 => i18n.t("outbox.empty"),
+                Pending::Loaded(o) if o.count == 1 => i18n.t("outbox.waiting.one"),
+                Pending::Loaded(o) => i18n.fill("outbox.waiting.many", &[("n", &o.count.to_string())]),
             }}
         </p>
         <p>{move || (outcomes.get() > 0).then(|| i18n.fill("outbox.outcomes_waiting", &[("n", &outcomes.get().to_string())]))}</p>
         {move || match pending.get() {
-            Pending::Loaded { failed, .. } if !failed.is_empty() => view! {
+            Pending::Loaded(OutboxOverview { failed, .. }) if !failed.is_empty() => view! {
                 <h2 id="failed-title">{i18n.t("outbox.failed.title")}</h2>
                 <ul class="outbox-list failed" aria-labelledby="failed-title">
                     {failed
@@ -148,7 +142,7 @@ pub fn OutboxPage() -> impl IntoView {
         }}
         <ul class="outbox-list" aria-label=move || i18n.t("outbox.list")>
             {move || match pending.get() {
-                Pending::Loaded { listed, .. } => catalogue
+                Pending::Loaded(OutboxOverview { listed, .. }) => catalogue
                     .with_value(|c| listed.iter().map(|o| view! { <li>{describe(&o.response, c, &i18n)}</li> }).collect_view())
                     .into_any(),
                 _ => ().into_any(),
@@ -156,8 +150,8 @@ pub fn OutboxPage() -> impl IntoView {
         </ul>
         <p>
             {move || match pending.get() {
-                Pending::Loaded { count, listed, failed } if count > listed.len() + failed.len() => {
-                    Some(i18n.fill("outbox.more", &[("n", &(count - listed.len() - failed.len()).to_string())]))
+                Pending::Loaded(o) if o.count > o.listed.len() + o.failed.len() => {
+                    Some(i18n.fill("outbox.more", &[("n", &(o.count - o.listed.len() - o.failed.len()).to_string())]))
                 }
                 _ => None,
             }}
@@ -264,16 +258,17 @@ fn IdleLockSetting() -> impl IntoView {
         let Ok(n) = event_target_value(&ev).parse::<u32>() else { return };
         spawn_local(async move {
             let saved = match Store::open(&store_name).await {
-                Ok(store) => store.set_idle_lock_minutes(n).await.is_ok(),
-                Err(_) => false,
+                Ok(store) => store.set_idle_lock_minutes(n).await,
+                Err(e) => Err(e),
             };
-            if saved {
-                minutes.set(Some(n));
-                crate::components::use_idle_minutes(n);
-                message.set(Some(i18n.fill("lock.saved", &[("time", &words(n))])));
-            } else {
-                message.set(Some(i18n.t("store.unavailable")));
-            }
+            message.set(Some(match saved {
+                Ok(()) => {
+                    minutes.set(Some(n));
+                    crate::components::use_idle_minutes(n);
+                    i18n.fill("lock.saved", &[("time", &words(n))])
+                }
+                Err(e) => i18n.t(e.message_key()),
+            }));
         });
     };
     view! {
