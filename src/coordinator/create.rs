@@ -39,7 +39,7 @@ pub fn CreatePartnership(me: RwSignal<Option<Option<Me>>>, back: Callback<()>) -
     let save = move |_| {
         if let Some((k, fingerprint)) = made.get_untracked() {
             let file = KeyBackup::new(name.get_untracked().trim(), &k, &fingerprint).to_json();
-            if key::download("heard-partnership-key.json", &file, "application/json").is_some() {
+            if crate::device::download("heard-partnership-key.json", &file, "application/json").is_some() {
                 saved.set(true);
             }
         }

@@ -36,7 +36,7 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         progress.set(Progress::Idle);
         spawn_local(async move {
-            let result = match super::key::read_chosen_file(&input).await {
+            let result = match crate::device::read_chosen_file(&input).await {
                 None => Err(i18n.t("import.unreadable")),
                 Some(text) => preview(&text).map_err(|e| i18n.fill("import.file_problem", &[("detail", &e.to_string())])),
             };

@@ -52,4 +52,3 @@ pub async fn restore(text: &str, fingerprint: &str) -> Result<[u8; 32], RestoreE
     Ok(key)
 }
 
-pub use crate::device::{download, read_chosen_file};

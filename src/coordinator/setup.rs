@@ -74,7 +74,7 @@ fn KeyPanel(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         spawn_local(async move {
-            let Some(text) = key::read_chosen_file(&input).await else {
+            let Some(text) = crate::device::read_chosen_file(&input).await else {
                 status.set(Some(i18n.t("setup.key.unreadable")));
                 return;
             };
@@ -93,7 +93,7 @@ fn KeyPanel(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
     let save_backup = move |_| {
         if let Some(k) = held.get_untracked() {
             let file = KeyBackup::new(&partnership.get_value(), &k, &fingerprint.get_value()).to_json();
-            key::download("heard-partnership-key.json", &file, "application/json");
+            crate::device::download("heard-partnership-key.json", &file, "application/json");
         }
     };
     let forget = move |_| {
