@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN } from "./harness.mjs";
+import { serverAndBrowser, withSession, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -111,10 +111,7 @@ test("every built-in form can be completed by role and name, and the server acce
 });
 
 test("a form can be completed with the keyboard alone", async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
-  const page = await context.newPage();
-  await enrol(page, env.server);
-  await startSession(page);
+  const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
   await visit(page, "/child/symbols-check?lang=en");
   const focusedName = () =>
     page.evaluate(() => {
@@ -149,10 +146,7 @@ test("a form can be completed with the keyboard alone", async () => {
 });
 
 test("Arabic mirrors the layout right to left, on the picker and the child's screens", async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
-  const page = await context.newPage();
-  await enrol(page, env.server);
-  await startSession(page);
+  const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
   await visit(page, "/child");
   await page.getByRole("combobox", { name: "Language" }).selectOption("ar");
   await page.getByRole("heading", { name: "اختر استمارة" }).waitFor();
@@ -176,10 +170,7 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
 });
 
 test("Symbols forms can be answered with one switch: a highlight steps through, any key or tap chooses", async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
-  const page = await context.newPage();
-  await enrol(page, env.server);
-  await startSession(page);
+  const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
   await visit(page, "/child");
   const symbols = page.getByRole("region", { name: "Symbols (any age)" });
   await symbols.getByRole("checkbox", { name: /Switch scanning/ }).check();
@@ -202,10 +193,7 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
 });
 
 test("with no voice installed, no speaker button is shown and the practitioner is told", async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  await enrol(page, env.server);
-  await startSession(page);
+  const { context, page } = await withSession(env);
   await visit(page, "/child");
   const voices = await page.evaluate(() => speechSynthesis.getVoices().length);
   assert.equal(voices, 0, "this test expects a browser without voices (headless Chromium here)");
@@ -245,10 +233,8 @@ test("a child's answers survive the app being closed mid-form, and the form carr
   const form = forms.find((f) => f.id === "middle-check");
   const total = form.questions.length;
   for (const closedAfter of [1, 4]) {
-    const context = await env.browser.newContext();
-    let page = await context.newPage();
-    await enrol(page, env.server);
-    await startSession(page);
+    // The tab is closed and reopened below: `page` changes, `context` stays.
+    let { context, page } = await withSession(env);
     await visit(page, `/child/${form.id}?lang=en`);
     const given = [];
     for (const q of form.questions.slice(0, closedAfter)) {
@@ -290,10 +276,8 @@ test("a child's answers survive the app being closed mid-form, and the form carr
 });
 
 test("what a child answered before the app closed can be sent as it is", async () => {
-  const context = await env.browser.newContext();
-  let page = await context.newPage();
-  await enrol(page, env.server);
-  await startSession(page);
+  // The tab is closed and reopened below: `page` changes, `context` stays.
+  let { context, page } = await withSession(env);
   await visit(page, "/child/teen-check?lang=en");
   const form = forms.find((f) => f.id === "teen-check");
   await page.getByRole("heading", { name: form.questions[0].prompt.en, exact: true }).waitFor();
@@ -388,10 +372,7 @@ test("the practitioner chooses how soon an unused tablet locks itself, and the c
 });
 
 test("a child cannot leave the form for the practitioner's screens without the PIN", async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  await enrol(page, env.server);
-  await startSession(page);
+  const { context, page } = await withSession(env);
   await page.getByRole("link", { name: "About me" }).first().click();
   await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
   await page.waitForFunction(() => document.fullscreenElement !== null);
@@ -406,10 +387,7 @@ test("a child cannot leave the form for the practitioner's screens without the P
 });
 
 test("a session survives a reload, sealed on the tablet, until the practitioner ends it", async () => {
-  const context = await env.browser.newContext();
-  const page = await context.newPage();
-  await enrol(page, env.server);
-  await startSession(page, { reference: "EH-RELOAD-1", age: 10, firstName: "Samira" });
+  const { context, page } = await withSession(env, { reference: "EH-RELOAD-1", age: 10, firstName: "Samira" });
   const raw = JSON.stringify(await rawRecords(page, "settings"));
   assert.ok(!raw.includes("Samira") && !raw.includes("EH-RELOAD-1"), "no name or reference readable in storage");
   assert.ok((await decryptedRecords(page, "settings")).some((r) => r.first_name === "Samira"), "the session is kept, sealed");

@@ -185,31 +185,8 @@ export async function rawRecords(page, store) {
  * own WebCrypto, so it checks the format rather than reusing the app's code.
  */
 export async function decryptedRecords(page, store, pin = PIN) {
-  const keyring = (await rawRecords(page, "settings")).find((r) => r.key === "keyring").value.keyring;
   const records = (await rawRecords(page, store)).filter((r) => typeof r.value.sealed === "string");
-  return page.evaluate(
-    async ({ keyring, records, pin }) => {
-      const b64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
-      const open = async (key, text) => {
-        const bytes = b64(text);
-        return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12) }, key, bytes.slice(12)));
-      };
-      const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
-      const wrapping = await crypto.subtle.deriveKey(
-        { name: "PBKDF2", hash: "SHA-256", salt: b64(keyring.salt), iterations: keyring.iterations },
-        base,
-        { name: "AES-GCM", length: 256 },
-        false,
-        ["decrypt"],
-      );
-      const raw = await open(wrapping, keyring.wrapped);
-      const dataKey = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);
-      const out = [];
-      for (const r of records) out.push(JSON.parse(new TextDecoder().decode(await open(dataKey, r.value.sealed))));
-      return out;
-    },
-    { keyring, records, pin },
-  );
+  return (await withDataKey(page, pin, { sealed: records.map((r) => r.value.sealed) })).opened;
 }
 
 /**
@@ -217,29 +194,10 @@ export async function decryptedRecords(page, store, pin = PIN) {
  * for responses the app itself would never queue, such as one the server refuses.
  */
 export async function sealRecords(page, store, objects, pin = PIN) {
-  const keyring = (await rawRecords(page, "settings")).find((r) => r.key === "keyring").value.keyring;
-  return page.evaluate(
-    async ({ keyring, objects, pin, store }) => {
-      const b64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
-      const text = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-      const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
-      const wrapping = await crypto.subtle.deriveKey(
-        { name: "PBKDF2", hash: "SHA-256", salt: b64(keyring.salt), iterations: keyring.iterations },
-        base,
-        { name: "AES-GCM", length: 256 },
-        false,
-        ["decrypt"],
-      );
-      const wrapped = b64(keyring.wrapped);
-      const raw = await crypto.subtle.decrypt({ name: "AES-GCM", iv: wrapped.slice(0, 12) }, wrapping, wrapped.slice(12));
-      const dataKey = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt"]);
-      const records = [];
-      for (const o of objects) {
-        const iv = crypto.getRandomValues(new Uint8Array(12));
-        const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, dataKey, new TextEncoder().encode(JSON.stringify(o))));
-        records.push({ id: o.id, sealed: text([...iv, ...sealed]) });
-      }
-      await new Promise((resolve, reject) => {
+  const { records } = await withDataKey(page, pin, { plain: objects });
+  await page.evaluate(
+    ({ records, store }) =>
+      new Promise((resolve, reject) => {
         const open = indexedDB.open("heard");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -251,9 +209,46 @@ export async function sealRecords(page, store, objects, pin = PIN) {
           };
           tx.onerror = () => reject(tx.error);
         };
-      });
+      }),
+    { records, store },
+  );
+}
+
+/**
+ * Unwraps the tablet's data key with the PIN, in the page's WebCrypto, then opens the `sealed`
+ * texts and seals the `plain` objects (as records `{ id, sealed }`) with it.
+ */
+async function withDataKey(page, pin, { sealed = [], plain = [] }) {
+  const keyring = (await rawRecords(page, "settings")).find((r) => r.key === "keyring").value.keyring;
+  return page.evaluate(
+    async ({ keyring, pin, sealed, plain }) => {
+      const b64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
+      const text = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const open = async (key, sealedText) => {
+        const bytes = b64(sealedText);
+        return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12) }, key, bytes.slice(12)));
+      };
+      const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
+      const wrapping = await crypto.subtle.deriveKey(
+        { name: "PBKDF2", hash: "SHA-256", salt: b64(keyring.salt), iterations: keyring.iterations },
+        base,
+        { name: "AES-GCM", length: 256 },
+        false,
+        ["decrypt"],
+      );
+      const raw = await open(wrapping, keyring.wrapped);
+      const dataKey = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+      const opened = [];
+      for (const s of sealed) opened.push(JSON.parse(new TextDecoder().decode(await open(dataKey, s))));
+      const records = [];
+      for (const o of plain) {
+        const iv = crypto.getRandomValues(new Uint8Array(12));
+        const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, dataKey, new TextEncoder().encode(JSON.stringify(o))));
+        records.push({ id: o.id, sealed: text([...iv, ...ciphertext]) });
+      }
+      return { opened, records };
     },
-    { keyring, objects, pin, store },
+    { keyring, pin, sealed, plain },
   );
 }
 
@@ -313,6 +308,18 @@ export async function startSession(page, { reference = "EH-2024-00123", age = 10
   for (const flag of flags) await page.getByRole("checkbox", { name: flag }).check();
   await page.getByRole("button", { name: "Start the session" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+}
+
+/**
+ * A fresh tablet (its own browser context, `contextOptions` passed on), enrolled, with a
+ * session started (`session`: as for `startSession`): where most tablet tests begin.
+ */
+export async function withSession(env, session = {}, contextOptions = {}) {
+  const context = await env.browser.newContext(contextOptions);
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  await startSession(page, session);
+  return { context, page };
 }
 
 /** Polls `condition` every 100 ms for up to `ms`; resolves once it holds (or time is up). */
