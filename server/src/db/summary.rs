@@ -747,11 +747,14 @@ impl Db {
         for table in ["summary_queue", "cases", "case_cube", "drift_cube", "shared_words"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
+        // An item another instance stored (and queued) after the DELETE above is queued once.
         for kind in [Kind::Response, Kind::Outcome] {
             sqlx::query(&format!(
-                "INSERT INTO summary_queue (kind, item_id) SELECT '{}', id FROM {} WHERE partnership_id IS NOT NULL ORDER BY id",
-                kind.code(),
-                kind.table()
+                "INSERT INTO summary_queue (kind, item_id) SELECT '{code}', t.id FROM {table} t \
+                 WHERE t.partnership_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM summary_queue q WHERE q.kind = '{code}' AND q.item_id = t.id) \
+                 ORDER BY t.id",
+                code = kind.code(),
+                table = kind.table()
             ))
             .execute(&mut *tx)
             .await?;
