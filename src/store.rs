@@ -23,7 +23,7 @@ use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use uuid::Uuid;
 
@@ -252,7 +252,7 @@ impl Default for StoreName {
 }
 
 thread_local! {
-    static OPEN: RefCell<HashMap<String, Rc<Store>>> = RefCell::new(HashMap::new());
+    static OPEN: RefCell<BTreeMap<String, Rc<Store>>> = RefCell::new(BTreeMap::new());
 }
 
 /// Opens (creating or upgrading) the database called `name`.
@@ -395,7 +395,9 @@ impl Store {
     /// What `seal_record` sealed.
     async fn open_record<T: serde::de::DeserializeOwned>(&self, record: &SealedRecord) -> Result<T, StoreError> {
         let json = self.key()?.open(&record.sealed).await?;
-        serde_json::from_slice(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        // Read as text, as every other JSON in the app is: one reader's code in the bundle.
+        let json = std::str::from_utf8(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {

@@ -455,6 +455,18 @@ fn addresses_name_their_screens() {
 }
 
 #[wasm_bindgen_test]
+fn storage_sizes_read_as_megabytes_then_gigabytes_to_one_decimal() {
+    use heard::device::size_text;
+    assert_eq!(size_text(0.0), "0.0 MB");
+    assert_eq!(size_text(3_249_000.0), "3.2 MB");
+    assert_eq!(size_text(3_250_000.0), "3.3 MB");
+    assert_eq!(size_text(999_940_000.0), "999.9 MB");
+    assert_eq!(size_text(999_960_000.0), "1.0 GB");
+    assert_eq!(size_text(1_549_000_000.0), "1.5 GB");
+    assert_eq!(size_text(64_000_000_000.0), "64.0 GB");
+}
+
+#[wasm_bindgen_test]
 async fn fingerprints_are_sha256_as_the_server_computes_them() {
     // The FIPS 180-2 test vector for "abc".
     assert_eq!(heard::device::sha256_hex(b"abc").await.unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

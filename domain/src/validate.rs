@@ -5,7 +5,7 @@
 use crate::form::{Form, FollowUp, QuestionKind, SignalAnswer};
 use crate::i18n::{Lang, Text};
 use crate::{AnswerValue, Catalogue, Response};
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 /// A broken rule, located: `field` is a path such as `responses[2].answers[0].value`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,7 +47,7 @@ pub fn check_form(form: &Form) -> Result<(), ValidationError> {
         return Err(err(at, "a form has at least one question".into()));
     }
     check_text(&form.title, &form.languages, &format!("{at}, title"))?;
-    let mut ids = HashSet::new();
+    let mut ids = BTreeSet::new();
     for q in &form.questions {
         let qat = format!("{at}, question {}", q.id);
         if q.id.is_empty() || !ids.insert(q.id.as_str()) {
@@ -65,7 +65,7 @@ pub fn check_form(form: &Form) -> Result<(), ValidationError> {
                 if options.len() < 2 {
                     return Err(err(qat, "an emoji pick offers at least 2 options".into()));
                 }
-                let mut seen = HashSet::new();
+                let mut seen = BTreeSet::new();
                 for o in options {
                     if o.id.is_empty() || !seen.insert(o.id.as_str()) {
                         return Err(err(qat, format!("option id {:?} is empty or repeated", o.id)));
@@ -131,7 +131,7 @@ pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), Validat
     if !form.offers(&r.lang) {
         return Err(ValidationError::new("lang", format!("form {} is not written in {:?}", form.id, r.lang.as_str())));
     }
-    let mut seen = HashSet::new();
+    let mut seen = BTreeSet::new();
     for (i, a) in r.answers.iter().enumerate() {
         let at = format!("answers[{i}]");
         let Some(q) = form.question(&a.question_id) else {
@@ -176,7 +176,7 @@ fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), String> 
             if !multiple && ids.len() > 1 {
                 return Err("this question takes one option".into());
             }
-            let mut seen = HashSet::new();
+            let mut seen = BTreeSet::new();
             for id in ids {
                 if !options.iter().any(|o| &o.id == id) {
                     return Err(format!("no option {id:?}"));

@@ -243,7 +243,7 @@ pub fn DrawingPad(
                                     on:click=move |_| brush.set(b)
                                 >
                                     <svg viewBox="0 0 40 40" aria-hidden="true" focusable="false">
-                                        <circle cx="20" cy="20" r=f64::from(BRUSH_WIDTHS[usize::from(b)]) / 2.0 + 1.0 fill="currentColor" />
+                                        <circle cx="20" cy="20" r=BRUSH_WIDTHS[usize::from(b)] / 2 + 1 fill="currentColor" />
                                     </svg>
                                 </button>
                             }
