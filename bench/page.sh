@@ -5,9 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$1 page=$2
-# The same flags as scripts/build-web.sh, so the two share compiled dependencies.
-RUSTFLAGS="--cfg erase_components" \
-  cargo build --locked --target wasm32-unknown-unknown -p heard --bin bench-sync --profile wasm-release 2>&1 | tail -n 1
+# Built as scripts/build-web.sh builds the app, so the two share compiled dependencies.
+scripts/wasm-cargo.sh wasm-release -p heard --bin bench-sync 2>&1 | tail -n 1
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name bench-sync "$target_dir/wasm32-unknown-unknown/wasm-release/bench-sync.wasm"
 cat > "$out/$page" <<'HTML'

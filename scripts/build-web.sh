@@ -3,7 +3,7 @@
 # files and index.html, with content-hashed names so caches never serve a stale mix.
 # Prints each file's raw, gzip and brotli size. Tools come from scripts/setup.sh.
 #
-#   scripts/build-web.sh            release bundle (wasm-release profile + wasm-opt -Oz)
+#   scripts/build-web.sh            release bundle (wasm-release profile, see wasm-cargo.sh, + wasm-opt -Oz)
 #   scripts/build-web.sh --dev      quick unoptimised bundle
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +14,7 @@ profile=wasm-release
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 out_dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
 
-# erase_components makes Leptos type-erase component views: one copy of the rendering code
-# instead of one per component, ~14 KB smaller compressed for the release bundle.
-RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" \
-  cargo build --locked --target wasm32-unknown-unknown -p heard --bin heard --bin coordinator --profile "$profile"
+scripts/wasm-cargo.sh "$profile" -p heard --bin heard --bin coordinator
 
 stage=$(mktemp -d)
 new=$(mktemp -d dist.new.XXXX)

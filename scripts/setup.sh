@@ -27,6 +27,15 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release bundle's pinned nightly, with the standard library's source (scripts/wasm-cargo.sh).
+bundle_toolchain=$(sed -n 's/^bundle_toolchain=//p' scripts/wasm-cargo.sh)
+if ! rustup run "$bundle_toolchain" rustc --print sysroot >/dev/null 2>&1 \
+  || ! rustup component list --toolchain "$bundle_toolchain" --installed | grep -q '^rust-src' \
+  || ! rustup target list --toolchain "$bundle_toolchain" --installed | grep -qx wasm32-unknown-unknown; then
+  say "installing Rust $bundle_toolchain for the release bundle (once, ~15 s)"
+  rustup toolchain install "$bundle_toolchain" --profile minimal --component rust-src --target wasm32-unknown-unknown
+fi
+
 # wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock. No --locked: its own lockfile
 # pins a crate the registry no longer serves.
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
