@@ -17,6 +17,7 @@ on_both_backends!(
     summaries_rebuilt_from_what_is_held_match_those_built_as_it_arrived,
     the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters,
     each_stored_item_is_summarised_once_however_many_summarisers_run,
+    a_dashboard_read_summarises_what_was_stored_before_it_and_no_more,
     imported_outcomes_are_kept_once_and_counted_with_the_cases,
 );
 
@@ -297,6 +298,19 @@ async fn each_stored_item_is_summarised_once_however_many_summarisers_run(w: &Wo
     let d = dashboard(w, "").await;
     assert_eq!(table(&d, "voice_by_agency")["counts"]["cells"], json!([[10, 7]]));
     assert_eq!(table(&d, "drift_by_agency")["counts"]["cells"][0], json!([0, 10, 0, 0]));
+}
+
+async fn a_dashboard_read_summarises_what_was_stored_before_it_and_no_more(w: &World) {
+    assert_eq!(w.db.last_queued().await.unwrap(), None, "nothing queued yet");
+    // 27 responses and 10 outcomes stored before the read, 3 more responses after it began.
+    ten_heard_seven_not(w).await;
+    let last = w.db.last_queued().await.unwrap().expect("items are queued");
+    let later: Vec<String> = (21..=23).map(|case| check(case * 10, case, "2026-05-01", 2, no_flags())).collect();
+    post_all(w, later).await;
+    assert_eq!(w.db.summarise_through(last).await.unwrap(), 37, "exactly the items stored before");
+    let d = dashboard(w, "").await;
+    assert_eq!(table(&d, "voice_by_agency")["counts"]["cells"], json!([[13, 7]]), "a new read counts the later ones too");
+    assert_eq!(w.db.summarise_pending().await.unwrap(), 0, "the read left nothing queued");
 }
 
 /// A database whose summaries are missing (as migration 0007 leaves one) has them rebuilt when

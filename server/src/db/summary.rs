@@ -510,23 +510,36 @@ const SUMMARY_PAGE: i64 = 1000;
 const SUMMARY_LOCK: i64 = 0x4845_4152_4400;
 
 impl Db {
-    /// Adds every queued item to its case summary, cubes and shared words; returns how many
-    /// it added. Safe to call from any number of tasks or instances at once.
+    /// Adds every queued item to its case summary, cubes and shared words, including items
+    /// queued while it runs; returns how many it added. Safe to call from any number of tasks
+    /// or instances at once.
     pub async fn summarise_pending(&self) -> Result<u64, sqlx::Error> {
-        // Every dashboard read calls this: with nothing queued, a read, not a write transaction.
+        // With nothing queued, a read, not a write transaction.
         let queued: Option<i64> = sqlx::query_scalar("SELECT seq FROM summary_queue LIMIT 1").fetch_optional(&self.pool).await?;
         if queued.is_none() {
             return Ok(0);
         }
+        self.summarise_through(i64::MAX).await
+    }
+
+    /// The number of the newest queued item, if any is queued.
+    pub async fn last_queued(&self) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT MAX(seq) FROM summary_queue").fetch_one(&self.pool).await
+    }
+
+    /// Adds the queued items numbered up to `last` (see `last_queued`); items queued later are
+    /// left to the summariser. A dashboard read summarises what was stored before it was
+    /// asked for, and never chases tablets that keep sending while it runs.
+    pub async fn summarise_through(&self, last: i64) -> Result<u64, sqlx::Error> {
         // Pages are taken after the last one's highest number, so PostgreSQL never walks the
         // index entries of rows this call already deleted (kept until vacuum). A batch that
         // committed late with a lower number is found by a last pass from the start.
         let (mut done, mut after) = (0, 0);
         loop {
-            match self.summarise_page(after).await? {
-                Some((n, last)) => {
+            match self.summarise_page(after, last).await? {
+                Some((n, taken)) => {
                     done += n;
-                    after = last;
+                    after = taken;
                 }
                 None if after == 0 => return Ok(done),
                 None => after = 0,
@@ -546,9 +559,9 @@ impl Db {
         }
     }
 
-    /// Summarises the first page of queued items numbered after `after`; returns how many and
-    /// the highest number taken, or `None` when there were none.
-    async fn summarise_page(&self, after: i64) -> Result<Option<(u64, i64)>, sqlx::Error> {
+    /// Summarises the first page of queued items numbered after `after` and up to `last`;
+    /// returns how many and the highest number taken, or `None` when there were none.
+    async fn summarise_page(&self, after: i64, last: i64) -> Result<Option<(u64, i64)>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         if self.backend == super::Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
@@ -556,9 +569,10 @@ impl Db {
         // Taking the items off the queue is the first write, so on SQLite the transaction
         // holds the write lock before it reads anything.
         let taken = sqlx::query(&format!(
-            "DELETE FROM summary_queue WHERE seq IN (SELECT seq FROM summary_queue WHERE seq > $1 ORDER BY seq LIMIT {SUMMARY_PAGE}) RETURNING seq, kind, item_id"
+            "DELETE FROM summary_queue WHERE seq IN (SELECT seq FROM summary_queue WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT {SUMMARY_PAGE}) RETURNING seq, kind, item_id"
         ))
         .bind(after)
+        .bind(last)
         .fetch_all(&mut *tx)
         .await?;
         if taken.is_empty() {
@@ -576,8 +590,8 @@ impl Db {
     }
 
     /// Every dashboard table for a partnership, suppressed, and the latest shared words.
-    /// Anything stored and not yet summarised is summarised first, so the dashboard always
-    /// counts everything stored.
+    /// Anything stored before the call and not yet summarised is summarised first, so the
+    /// dashboard always counts everything stored when it was asked for.
     pub async fn dashboard(&self, partnership_id: &str, filter: Filter) -> Result<Dashboard, sqlx::Error> {
         let sources = sources(&filter);
         self.dashboard_from(partnership_id, filter, sources).await
@@ -591,7 +605,9 @@ impl Db {
     }
 
     async fn dashboard_from(&self, partnership_id: &str, filter: Filter, sources: Vec<Source>) -> Result<Dashboard, sqlx::Error> {
-        self.summarise_pending().await?;
+        if let Some(last) = self.last_queued().await? {
+            self.summarise_through(last).await?;
+        }
         let counts = async {
             let (mut groups, mut drift) = (Vec::new(), Vec::new());
             for source in &sources {
