@@ -237,8 +237,10 @@ pub struct CaseGroup {
     /// Only for cases with two or more rated responses.
     pub change: Option<Change>,
     pub cases: u64,
-    /// The sum of (last rating - first rating) over the group's cases with a change.
-    pub change_sum: f64,
+    /// The sum of (last rating - first rating) over the group's cases with a change, in
+    /// thousandths of a rating point: whole numbers add up alike in any order, so SQLite and
+    /// PostgreSQL, which list groups in different orders, show the same means.
+    pub change_milli: i64,
 }
 
 /// Cases with both a response and an outcome, by how many days lay between the first
@@ -483,9 +485,9 @@ fn percent_first(t: &SuppressedTable) -> (Vec<Option<f64>>, Option<f64>) {
 }
 
 /// A mean shown only where the count it is taken over is shown.
-fn mean_where_shown(shown: Cell, sum: f64) -> Option<f64> {
+fn mean_where_shown(shown: Cell, sum_milli: i64) -> Option<f64> {
     match shown {
-        Cell::Count(n) if n > 0 => Some(sum / n as f64),
+        Cell::Count(n) if n > 0 => Some(sum_milli as f64 / 1000.0 / n as f64),
         _ => None,
     }
 }
@@ -574,9 +576,9 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     // Change in the child's own ratings, first to last.
     let change = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
         let shown = suppress_table(&counts(groups, &rows, Change::ALL.len(), change_col, cases), overlap);
-        let sums: Vec<f64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_sum).sum()).collect();
+        let sums: Vec<i64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_milli).sum()).collect();
         let figs = shown.row_totals.iter().zip(&sums).map(|(n, s)| mean_where_shown(*n, *s)).collect();
-        let all_sum: f64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_sum).sum();
+        let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
         let total = if overlap { None } else { mean_where_shown(shown.total, all_sum) };
         add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
     };
@@ -704,7 +706,7 @@ mod tests {
             heard,
             change: change.map(|c| c.0),
             cases,
-            change_sum: change.map_or(0.0, |c| c.1),
+            change_milli: change.map_or(0, |c| (c.1 * 1000.0).round() as i64),
         }
     }
 
@@ -751,6 +753,25 @@ mod tests {
         assert_eq!(focus.figures[0], Some(26.0 / 33.0));
         let voice = table(&d, TableId::FocusVoice);
         assert_eq!(voice.figures[1], None, "no percentage for a hidden count");
+    }
+
+    #[test]
+    fn mean_changes_do_not_depend_on_the_order_the_database_lists_groups_in() {
+        // Sums whose floating-point total depends on the order they are added in:
+        // (0.1 + 0.2) + 0.3 is not 0.1 + (0.2 + 0.3) in f64.
+        let groups: Vec<CaseGroup> = [0.1, 0.2, 0.3, 1.7, 2.9, 0.7]
+            .iter()
+            .enumerate()
+            .map(|(i, sum)| group(if i % 2 == 0 { "a1" } else { "a2" }, 0, Some(Outcome::NeedsMet), true, Some((Change::Better, *sum)), 7))
+            .collect();
+        let figures = |groups: &[CaseGroup]| {
+            let d = build(Filter::default(), agencies(), groups, &[], vec![]);
+            [TableId::ChangeByOutcome, TableId::ChangeByAgency].map(|id| (table(&d, id).figures.clone(), table(&d, id).total_figure))
+        };
+        let listed = figures(&groups);
+        let reversed: Vec<CaseGroup> = groups.iter().rev().cloned().collect();
+        assert_eq!(figures(&reversed), listed, "bit for bit the same means");
+        assert_eq!(listed[0].1, Some(5.9 / 42.0));
     }
 
     #[test]

@@ -696,7 +696,7 @@ impl Db {
                     _ => None,
                 },
                 cases,
-                change_sum: row.try_get::<i64, _>(7)? as f64 / 1000.0,
+                change_milli: row.try_get::<i64, _>(7)?,
             });
         }
         let mut drift = Vec::with_capacity(drift_rows.len());
