@@ -31,6 +31,22 @@ use uuid::Uuid;
 /// many wait.
 pub const OUTBOX_PAGE: u32 = 500;
 
+/// Which of the responses waiting in the outbox to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    All,
+    /// Those the server has not refused (`Store::mark_failed`): what automatic sending takes.
+    NotRefused,
+}
+
+/// A page of the outbox, in id order.
+#[derive(Debug)]
+pub struct PendingPage {
+    pub responses: Vec<Response>,
+    /// The id the next page starts after; `None` once the outbox is read to its end.
+    pub next: Option<String>,
+}
+
 /// The database every page of the app shares.
 pub const DB_NAME: &str = "heard";
 const DB_VERSION: u32 = 4;
@@ -618,18 +634,20 @@ impl Store {
         self.all(PENDING).await
     }
 
-    /// Up to `limit` responses waiting to be sent, in id order, after the id `after` (from the
-    /// first when `None`): the outbox sends a page at a time, so memory stays bounded however
-    /// many are waiting.
-    pub async fn pending_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<Response>, StoreError> {
+    /// Of the next `limit` responses waiting to be sent, in id order, after the id `after` (from
+    /// the first when `None`), those `waiting` asks for: the outbox sends a page at a time, so
+    /// memory stays bounded however many are waiting.
+    pub async fn pending_page(&self, after: Option<&str>, limit: u32, waiting: Waiting) -> Result<PendingPage, StoreError> {
         if !self.is_unlocked() {
             return Err(StoreError::Locked);
         }
-        let mut out = Vec::new();
-        for r in self.sealed_page(after, limit).await? {
-            out.push(self.open_response(&r).await?);
+        let records = self.sealed_page(after, limit).await?;
+        let next = records.last().map(|r| r.id.clone());
+        let mut responses = Vec::new();
+        for r in records.iter().filter(|r| waiting == Waiting::All || !r.refused) {
+            responses.push(self.open_response(r).await?);
         }
-        Ok(out)
+        Ok(PendingPage { responses, next })
     }
 
     /// How many responses wait, the first `listed` the server has not refused, and every one it

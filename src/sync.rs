@@ -2,7 +2,7 @@
 //! batches (removing from the tablet exactly those the server confirmed), and carries the
 //! coordinator's login.
 
-use crate::store::{Store, StoreError, StoredOutcome};
+use crate::store::{Store, StoreError, StoredOutcome, Waiting};
 use gloo_net::http::Request;
 use heard_domain::wire::{
     batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitBatch, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH,
@@ -47,11 +47,22 @@ pub enum SendError {
 /// Sends everything pending. Each batch that the server confirms is removed at once, so an
 /// interruption part-way leaves only unconfirmed responses pending.
 pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
-    send_pending_with(store, &|_, _| {}).await
+    send(store, Waiting::All, &|_, _| {}).await
 }
 
-/// The same, telling `progress(done, total)` after each batch the server answered.
+/// The same, telling `progress(done, total)` after each batch the server answered: the
+/// practitioner's Send, which offers the server again what it refused before.
 pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -> Result<SendReport, SendError> {
+    send(store, Waiting::All, progress).await
+}
+
+/// What automatic sending sends: the responses the server has not refused (it would only
+/// refuse them again, every minute), then the case outcomes, and it fetches the forms.
+pub async fn send_not_refused(store: &Store) -> Result<SendReport, SendError> {
+    send(store, Waiting::NotRefused, &|_, _| {}).await
+}
+
+async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize)) -> Result<SendReport, SendError> {
     let enrolment = store.enrolment().await?.ok_or(SendError::NotEnrolled)?;
     let mut report = SendReport::default();
     let total = store.count_pending().await? as usize;
@@ -59,10 +70,10 @@ pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -
     // A page at a time, in id order: what is held in memory stays bounded however many wait.
     let mut after: Option<String> = None;
     loop {
-        let page = store.pending_page(after.as_deref(), crate::store::OUTBOX_PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id.to_string());
-        send_page(&enrolment, &page, &mut report, store, &mut |n| {
+        let page = store.pending_page(after.as_deref(), crate::store::OUTBOX_PAGE, waiting).await?;
+        let Some(next) = page.next else { break };
+        after = Some(next);
+        send_page(&enrolment, &page.responses, &mut report, store, &mut |n| {
             done += n;
             progress(done, total.max(done));
         })
@@ -286,7 +297,7 @@ pub fn start_auto_send(store_name: crate::store::StoreName) {
         leptos::task::spawn_local(async move {
             let ok = match Store::open(&store_name).await {
                 // A locked tablet cannot read what it holds; it tries again once unlocked.
-                Ok(store) if store.is_unlocked() => !matches!(send_pending(&store).await, Err(SendError::Unreachable)),
+                Ok(store) if store.is_unlocked() => !matches!(send_not_refused(&store).await, Err(SendError::Unreachable)),
                 _ => true,
             };
             AUTO.with_borrow_mut(|a| {

@@ -6,7 +6,7 @@
 use heard::components::questions::{EmojiQuestion, FacesQuestion, QuestionBody, ScaleQuestion, TextQuestion, YesNoQuestion};
 use heard::components::DrawingPad;
 use heard::pages::{FormRun, OutboxPage};
-use heard::store::{Store, StoreName};
+use heard::store::{Store, StoreName, Waiting};
 use heard::sync::{send_pending, SendError};
 use heard_domain::form::QuestionKind;
 use heard_domain::{AnswerValue, Catalogue, Drawing, Lang, Response, YesNo};
@@ -155,16 +155,24 @@ async fn the_outbox_is_read_a_page_at_a_time_in_id_order_with_nothing_missed() {
     all.sort_by_key(|r| r.id.to_string());
     let (mut seen, mut after) = (Vec::new(), None::<String>);
     loop {
-        let page = store.pending_page(after.as_deref(), 3).await.unwrap();
-        let Some(last) = page.last() else { break };
-        assert!(page.len() <= 3, "a page holds at most what was asked for");
-        after = Some(last.id.to_string());
-        seen.extend(page);
+        let page = store.pending_page(after.as_deref(), 3, Waiting::All).await.unwrap();
+        let Some(next) = page.next else { break };
+        assert!(page.responses.len() <= 3, "a page holds at most what was asked for");
+        assert_eq!(Some(&next), page.responses.last().map(|r| r.id.to_string()).as_ref());
+        after = Some(next);
+        seen.extend(page.responses);
     }
     assert_eq!(seen, all, "every pending response once, in id order");
     // A page starting after a removed response still goes on from there.
     store.remove_confirmed(&[all[2].id]).await.unwrap();
-    assert_eq!(store.pending_page(Some(&all[2].id.to_string()), 2).await.unwrap(), all[3..5].to_vec());
+    assert_eq!(store.pending_page(Some(&all[2].id.to_string()), 2, Waiting::All).await.unwrap().responses, all[3..5].to_vec());
+    // Refused ones are left out when asked, and the pages still go on past them.
+    store.mark_failed(&all[3], "face must be 1 to 5, got 9").await.unwrap();
+    store.mark_failed(&all[4], "face must be 1 to 5, got 9").await.unwrap();
+    let page = store.pending_page(Some(&all[2].id.to_string()), 2, Waiting::NotRefused).await.unwrap();
+    assert_eq!((page.responses, page.next), (vec![], Some(all[4].id.to_string())));
+    let page = store.pending_page(Some(&all[4].id.to_string()), 2, Waiting::NotRefused).await.unwrap();
+    assert_eq!(page.responses, all[5..7].to_vec());
 }
 
 #[wasm_bindgen_test]

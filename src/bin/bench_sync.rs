@@ -106,7 +106,7 @@ async fn run() -> Result<serde_json::Value, String> {
     let started = js_sys::Date::now();
     let report = sync::send_pending(&store).await.map_err(|e| e.to_string())?;
     let sync_ms = js_sys::Date::now() - started;
-    let left = store.pending_page(None, 1).await.map_err(|e| e.to_string())?.len();
+    let left = store.count_pending().await.map_err(|e| e.to_string())?;
 
     Ok(json!({
         "responses": queued,

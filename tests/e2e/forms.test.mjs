@@ -328,6 +328,19 @@ test("a response the server refuses is shown as failed with its reason, and dele
   assert.equal((await heldOnServer(env.server)) - before, 2, "the good ones arrived");
   assert.deepEqual(await axeViolations(page), [], "axe on the outbox with a failed answer");
 
+  // Sending by itself (back online, and every minute) leaves a refused answer to the
+  // practitioner's Send: the server would only refuse it again.
+  const posted = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/api/v1/responses") posted.push(r.url());
+  });
+  const autoSendDone = page.waitForRequest((r) => new URL(r.url()).pathname === "/api/v1/forms");
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  // The forms are fetched last, after anything it had to post.
+  await autoSendDone;
+  assert.deepEqual(posted, [], "the refused answer was not posted again");
+  assert.equal((await pendingOnTablet(page)).length, 1, "and it still waits");
+
   // Deleting needs the PIN, and a wrong one deletes nothing.
   await page.getByRole("button", { name: "Delete…" }).click();
   await page.getByText("These answers have not reached the server.", { exact: false }).waitFor();
