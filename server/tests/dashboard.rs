@@ -17,7 +17,7 @@ on_both_backends!(
     summaries_rebuilt_from_what_is_held_match_those_built_as_it_arrived,
     the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters,
     each_stored_item_is_summarised_once_however_many_summarisers_run,
-    a_dashboard_read_summarises_what_was_stored_before_it_and_no_more,
+    summarising_for_a_read_stops_at_the_item_newest_when_it_began,
     imported_outcomes_are_kept_once_and_counted_with_the_cases,
 );
 
@@ -300,7 +300,7 @@ async fn each_stored_item_is_summarised_once_however_many_summarisers_run(w: &Wo
     assert_eq!(table(&d, "drift_by_agency")["counts"]["cells"][0], json!([0, 10, 0, 0]));
 }
 
-async fn a_dashboard_read_summarises_what_was_stored_before_it_and_no_more(w: &World) {
+async fn summarising_for_a_read_stops_at_the_item_newest_when_it_began(w: &World) {
     assert_eq!(w.db.last_queued().await.unwrap(), None, "nothing queued yet");
     // 27 responses and 10 outcomes stored before the read, 3 more responses after it began.
     ten_heard_seven_not(w).await;
