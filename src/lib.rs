@@ -17,6 +17,7 @@ pub mod session;
 pub mod store;
 pub mod sync;
 pub mod i18n;
+mod idb;
 pub mod speech;
 
 pub use app::App;

@@ -17,15 +17,15 @@ use crate::crypto::{self, CryptoError, DataKey, Keyring, PBKDF2_ITERATIONS};
 use heard_domain::pin::wait_after;
 use heard_domain::case::CaseContext;
 use heard_domain::{Answer, Day, FormId, Lang, Response};
-use indexed_db_futures::database::Database;
-use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use crate::idb::{self, IdbError};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use uuid::Uuid;
+use wasm_bindgen::JsValue;
+use web_sys::{IdbDatabase, IdbKeyRange, IdbTransaction};
 
 /// Responses read from the outbox at a time (sending, listing): memory stays bounded however
 /// many wait.
@@ -104,32 +104,31 @@ impl StoreError {
     }
 }
 
-impl From<indexed_db_futures::error::Error> for StoreError {
-    fn from(e: indexed_db_futures::error::Error) -> Self {
-        use indexed_db_futures::error::{DomException, Error};
-        match &e {
-            // What a transaction started on a closed connection throws.
-            Error::DomException(DomException::InvalidStateError(_)) => StoreError::Lost(e.to_string()),
-            Error::DomException(DomException::Other(d)) => match d.name().as_str() {
-                "QuotaExceededError" => StoreError::Full,
-                // Safari's "Connection to Indexed Database server lost".
-                "UnknownError" => StoreError::Lost(e.to_string()),
-                _ => StoreError::Op(e.to_string()),
-            },
+impl From<IdbError> for StoreError {
+    fn from(e: IdbError) -> Self {
+        match e.name.as_str() {
+            // What a transaction started on a closed connection throws, and Safari's
+            // "Connection to Indexed Database server lost".
+            "InvalidStateError" | "UnknownError" => StoreError::Lost(e.to_string()),
+            "QuotaExceededError" => StoreError::Full,
             _ => StoreError::Op(e.to_string()),
         }
     }
 }
 
+impl From<JsValue> for StoreError {
+    fn from(e: JsValue) -> Self {
+        StoreError::from(IdbError::from(e))
+    }
+}
+
 /// Commits `tx`, saying why when the browser aborted it: for lack of space (the write is not
 /// made) or because the connection went (`with_db` then tries once more on a new one).
-async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
-    use indexed_db_futures::internals::SystemRepr;
-    let sys: web_sys::IdbTransaction = tx.as_sys().clone().into();
-    tx.commit().await.map_err(|e| match sys.error().map(|d| d.name()).as_deref() {
-        Some("QuotaExceededError") => StoreError::Full,
-        Some(_) => StoreError::Lost(e.to_string()),
-        None => StoreError::from(e),
+async fn commit(tx: &IdbTransaction) -> Result<(), StoreError> {
+    idb::commit(tx).await.map_err(|e| match e {
+        Some(e) if e.name == "QuotaExceededError" => StoreError::Full,
+        Some(e) => StoreError::Lost(e.to_string()),
+        None => StoreError::Op("the browser ended the write without making it".into()),
     })
 }
 
@@ -272,36 +271,33 @@ thread_local! {
 }
 
 /// Opens (creating or upgrading) the database called `name`.
-async fn connect(name: &str) -> Result<Database, StoreError> {
-    Database::open(name)
-        .with_version(DB_VERSION)
-        .with_on_upgrade_needed(|event, db| {
-            // Each step runs once, in order, so a tablet on any older version catches up
-            // without touching what it holds.
-            let old = event.old_version();
-            if old < 1.0 {
-                db.create_object_store(PENDING).with_key_path("id".into()).build()?;
-            }
-            if old < 2.0 {
-                db.create_object_store(DRAFTS).with_key_path("id".into()).build()?;
-            }
-            if old < 3.0 {
-                db.create_object_store(SETTINGS).build()?;
-            }
-            if old < 4.0 {
-                db.create_object_store(OUTCOMES).with_key_path("id".into()).build()?;
-            }
-            Ok(())
-        })
-        .await
-        .map_err(|e| StoreError::Open(e.to_string()))
+async fn connect(name: &str) -> Result<IdbDatabase, StoreError> {
+    idb::open(name, DB_VERSION, |db, old| {
+        // Each step runs once, in order, so a tablet on any older version catches up
+        // without touching what it holds.
+        if old < 1.0 {
+            idb::create_store(db, PENDING, Some("id"))?;
+        }
+        if old < 2.0 {
+            idb::create_store(db, DRAFTS, Some("id"))?;
+        }
+        if old < 3.0 {
+            idb::create_store(db, SETTINGS, None)?;
+        }
+        if old < 4.0 {
+            idb::create_store(db, OUTCOMES, Some("id"))?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| StoreError::Open(e.to_string()))
 }
 
 /// An open connection to the tablet's Heard database, and the data key while unlocked.
 pub struct Store {
     name: String,
     /// The live connection; replaced when the browser closes it (`with_db`).
-    db: RefCell<Database>,
+    db: RefCell<IdbDatabase>,
     /// How many times the connection was replaced: two operations that both find it closed
     /// open one new connection between them.
     generation: Cell<u32>,
@@ -338,7 +334,7 @@ impl Store {
     /// practitioner notices nothing.
     async fn with_db<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
     where
-        F: Fn(Database) -> Fut,
+        F: Fn(IdbDatabase) -> Fut,
         Fut: Future<Output = Result<T, StoreError>>,
     {
         let generation = self.generation.get();
@@ -351,7 +347,7 @@ impl Store {
 
     /// A new connection in place of the one of `generation`, unless another operation has
     /// already replaced it.
-    async fn reconnect(&self, generation: u32) -> Result<Database, StoreError> {
+    async fn reconnect(&self, generation: u32) -> Result<IdbDatabase, StoreError> {
         if self.generation.get() == generation {
             let fresh = connect(&self.name).await?;
             if self.generation.get() == generation {
@@ -383,11 +379,11 @@ impl Store {
 
     /// A setting as stored (sealed or not).
     async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        self.with_db(|db| async move {
-            let tx = db.transaction(SETTINGS).build()?;
-            Ok(tx.object_store(SETTINGS)?.get(key.to_string()).serde()?.await?)
-        })
-        .await
+        let found = self.with_db(|db| async move { Ok(idb::request(&idb::reading(&db, SETTINGS)?.get(&JsValue::from_str(key))?).await?) }).await?;
+        if found.is_undefined() {
+            return Ok(None);
+        }
+        idb::from_js(found).map(Some).map_err(StoreError::Corrupt)
     }
 
     /// Keeps a setting sealed with the data key.
@@ -417,10 +413,11 @@ impl Store {
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let value = &idb::to_js(value);
         self.with_db(|db| async move {
-            let tx = db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
-            tx.object_store(SETTINGS)?.put(value).with_key(key.to_string()).serde()?.await?;
-            commit(tx).await
+            let tx = idb::transaction(&db, &[SETTINGS], true)?;
+            tx.object_store(SETTINGS)?.put_with_key(value, &JsValue::from_str(key))?;
+            commit(&tx).await
         })
         .await
     }
@@ -486,11 +483,12 @@ impl Store {
     /// confirmation): unsent answers cannot be recovered without the PIN.
     pub async fn wipe(&self) -> Result<(), StoreError> {
         self.with_db(|db| async move {
-            let tx = db.transaction([PENDING, DRAFTS, OUTCOMES, SETTINGS]).with_mode(TransactionMode::Readwrite).build()?;
-            for store in [PENDING, DRAFTS, OUTCOMES, SETTINGS] {
-                tx.object_store(store)?.clear()?.await?;
+            let all = [PENDING, DRAFTS, OUTCOMES, SETTINGS];
+            let tx = idb::transaction(&db, &all, true)?;
+            for store in all {
+                tx.object_store(store)?.clear()?;
             }
-            commit(tx).await
+            commit(&tx).await
         })
         .await?;
         self.lock();
@@ -523,11 +521,8 @@ impl Store {
     }
 
     async fn count(&self, store: &str) -> Result<u32, StoreError> {
-        self.with_db(|db| async move {
-            let tx = db.transaction(store).build()?;
-            Ok(tx.object_store(store)?.count().primitive()?.await?)
-        })
-        .await
+        let n = self.with_db(|db| async move { Ok(idb::request(&idb::reading(&db, store)?.count()?).await?) }).await?;
+        Ok(n.as_f64().unwrap_or(0.0) as u32)
     }
 
     /// Deletes one response from the outbox for good: only for one the server keeps refusing,
@@ -552,11 +547,11 @@ impl Store {
     }
 
     async fn put_record(&self, store: &str, record: SealedRecord) -> Result<(), StoreError> {
-        let record = &record;
+        let record = &idb::to_js(&record);
         self.with_db(|db| async move {
-            let tx = db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
-            tx.object_store(store)?.put(record).serde()?.await?;
-            commit(tx).await
+            let tx = idb::transaction(&db, &[store], true)?;
+            tx.object_store(store)?.put(record)?;
+            commit(&tx).await
         })
         .await
     }
@@ -565,12 +560,13 @@ impl Store {
     /// neither, and never in both.
     pub async fn finish(&self, r: &Response) -> Result<(), StoreError> {
         let record = self.seal_response(r).await?;
-        let record = &record;
+        let record = &idb::to_js(&record);
+        let id = &JsValue::from_str(&r.id.to_string());
         self.with_db(|db| async move {
-            let tx = db.transaction([PENDING, DRAFTS]).with_mode(TransactionMode::Readwrite).build()?;
-            tx.object_store(PENDING)?.put(record).serde()?.await?;
-            tx.object_store(DRAFTS)?.delete(r.id.to_string()).primitive()?.await?;
-            commit(tx).await
+            let tx = idb::transaction(&db, &[PENDING, DRAFTS], true)?;
+            tx.object_store(PENDING)?.put(record)?;
+            tx.object_store(DRAFTS)?.delete(id)?;
+            commit(&tx).await
         })
         .await
     }
@@ -594,9 +590,9 @@ impl Store {
     /// Ends the session on this tablet: its context and the child's first name are deleted.
     pub async fn end_session(&self) -> Result<(), StoreError> {
         self.with_db(|db| async move {
-            let tx = db.transaction(SETTINGS).with_mode(TransactionMode::Readwrite).build()?;
-            tx.object_store(SETTINGS)?.delete(SESSION_KEY.to_string()).primitive()?.await?;
-            commit(tx).await
+            let tx = idb::transaction(&db, &[SETTINGS], true)?;
+            tx.object_store(SETTINGS)?.delete(&JsValue::from_str(SESSION_KEY))?;
+            commit(&tx).await
         })
         .await
     }
@@ -677,21 +673,19 @@ impl Store {
 
     /// Up to `limit` records of the outbox after the id `after`, still sealed.
     async fn sealed_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<SealedRecord>, StoreError> {
-        self.with_db(|db| async move {
-            let tx = db.transaction(PENDING).build()?;
-            let store = tx.object_store(PENDING)?;
-            Ok(match after {
-                None => store.get_all().with_limit(limit).serde()?.await?.collect::<Result<Vec<_>, _>>()?,
-                Some(id) => store
-                    .get_all()
-                    .with_query::<String, _>(indexed_db_futures::KeyRange::LowerBound(id.to_string(), true))
-                    .with_limit(limit)
-                    .serde()?
-                    .await?
-                    .collect::<Result<Vec<_>, _>>()?,
+        let after = after.map(JsValue::from_str);
+        let after = &after;
+        let page = self
+            .with_db(|db| async move {
+                let store = idb::reading(&db, PENDING)?;
+                let query = match after {
+                    None => JsValue::UNDEFINED,
+                    Some(id) => IdbKeyRange::lower_bound_with_open(id, true)?.into(),
+                };
+                Ok(idb::request(&store.get_all_with_key_and_limit(&query, limit)?).await?)
             })
-        })
-        .await
+            .await?;
+        idb::all_from_js(page).map_err(StoreError::Corrupt)
     }
 
     async fn all(&self, store: &str) -> Result<Vec<Response>, StoreError> {
@@ -738,23 +732,21 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
+        let ids: &Vec<JsValue> = &ids.iter().map(|id| JsValue::from_str(&id.to_string())).collect();
         self.with_db(|db| async move {
-            let tx = db.transaction(store_name).with_mode(TransactionMode::Readwrite).build()?;
+            let tx = idb::transaction(&db, &[store_name], true)?;
             let store = tx.object_store(store_name)?;
             for id in ids {
-                store.delete(id.to_string()).primitive()?.await?;
+                store.delete(id)?;
             }
-            commit(tx).await
+            commit(&tx).await
         })
         .await
     }
 
     /// Every record of `store`, still sealed.
     async fn sealed_records(&self, store: &str) -> Result<Vec<SealedRecord>, StoreError> {
-        self.with_db(|db| async move {
-            let tx = db.transaction(store).build()?;
-            Ok(tx.object_store(store)?.get_all().serde()?.await?.collect::<Result<Vec<_>, _>>()?)
-        })
-        .await
+        let all = self.with_db(|db| async move { Ok(idb::request(&idb::reading(&db, store)?.get_all()?).await?) }).await?;
+        idb::all_from_js(all).map_err(StoreError::Corrupt)
     }
 }
