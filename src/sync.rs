@@ -316,5 +316,15 @@ pub fn start_auto_send(store_name: crate::store::StoreName) {
     let on_tick = Closure::<dyn FnMut()>::new(move || attempt(false));
     let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(on_tick.as_ref().unchecked_ref(), 15_000);
     on_tick.forget();
-    attempt(true);
+    // The first attempt waits until the screen the practitioner unlocked for is drawn (the
+    // browser's first idle moment, at most 3 s; 1 s where there is no requestIdleCallback, as in
+    // Safari): opening hundreds of waiting answers to send them would otherwise hold it up.
+    let first = Closure::once_into_js(move || attempt(true));
+    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeout".into(), &3000.into());
+    let scheduled = idle.map(|request| request.call2(&window, &first, &options).is_ok()).unwrap_or(false);
+    if !scheduled {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(first.unchecked_ref(), 1000);
+    }
 }
