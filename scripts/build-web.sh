@@ -22,6 +22,8 @@ trap 'rm -rf "$stage" "$new"' EXIT
 hash8() { sha256sum "$1" | cut -c1-12; }
 css="app-$(hash8 style/app.css).css"
 cp style/app.css "$new/$css"
+coordinator_css="coordinator-$(hash8 style/coordinator.css).css"
+cp style/coordinator.css "$new/$coordinator_css"
 cp -r public/. "$new/"
 
 # One bundle per app: the tablet's (index.html, kept offline by the service worker) and the
@@ -41,11 +43,11 @@ bundle() {
   js="$name-$(hash8 "$stage/$name.js").js"
   cp "$stage/${name}_bg.wasm" "$new/$wasm"
   cp "$stage/$name.js" "$new/$js"
-  sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" "$page" > "$new/$page"
+  sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" -e "s|@COORDINATOR_CSS@|$coordinator_css|g" "$page" > "$new/$page"
 }
 
 bundle coordinator coordinator.html
-coordinator_files="$wasm $js coordinator.html"
+coordinator_files="$wasm $js $coordinator_css coordinator.html"
 bundle heard index.html
 build=$(cat "$new/$wasm" "$new/$js" "$new/$css" "$new/index.html" | sha256sum | cut -c1-12)
 sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" -e "s|@BUILD@|$build|g" sw.js > "$new/sw.js"
