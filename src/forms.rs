@@ -11,14 +11,15 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 
 thread_local! {
-    static KEPT: RefCell<Vec<Form>> = const { RefCell::new(Vec::new()) };
+    /// The built-in forms and the partnership's kept ones, checked once when they change.
+    static CATALOGUE: RefCell<Catalogue> = RefCell::new(Catalogue::built_in());
     static CHANGED: ArcTrigger = ArcTrigger::new();
 }
 
 /// The built-in forms and the partnership's forms kept on this tablet.
 pub fn catalogue() -> Catalogue {
     CHANGED.with(|c| c.track());
-    KEPT.with_borrow(|kept| checked(kept).0)
+    CATALOGUE.with_borrow(Catalogue::clone)
 }
 
 /// The built-in forms and those of `forms` that pass `Catalogue::add` (the server's own
@@ -34,15 +35,15 @@ fn checked(forms: &[Form]) -> (Catalogue, Vec<String>) {
     (catalogue, refused)
 }
 
-fn publish(forms: Vec<Form>) {
-    KEPT.with_borrow_mut(|kept| *kept = forms);
+fn publish(catalogue: Catalogue) {
+    CATALOGUE.with_borrow_mut(|kept| *kept = catalogue);
     CHANGED.with(|c| c.notify());
 }
 
 /// Reads the forms kept on this tablet (at start; readable while locked).
 pub async fn load(store: &Store) {
     if let Ok(forms) = store.partnership_forms().await {
-        publish(forms);
+        publish(checked(&forms).0);
     }
 }
 
@@ -50,12 +51,12 @@ pub async fn load(store: &Store) {
 /// returns why each other one was left out, for the practitioner to pass on.
 pub async fn keep(store: &Store, listed: Vec<Form>) -> Result<Vec<String>, StoreError> {
     let (catalogue, refused) = checked(&listed);
-    let valid: Vec<Form> = catalogue.added().into_iter().cloned().collect();
     // Unchanged (as at almost every send): nothing is written, and a picker on screen is not
     // drawn again under the practitioner's finger or keyboard focus.
-    if KEPT.with_borrow(|kept| *kept != valid) {
+    if CATALOGUE.with_borrow(|kept| kept.added() != catalogue.added()) {
+        let valid: Vec<Form> = catalogue.added().into_iter().cloned().collect();
         store.keep_partnership_forms(&valid).await?;
-        publish(valid);
+        publish(catalogue);
     }
     Ok(refused)
 }
