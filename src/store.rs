@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
-use web_sys::{IdbDatabase, IdbKeyRange, IdbTransaction};
+use web_sys::{IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction};
 
 /// Responses read from the outbox at a time (sending, listing): memory stays bounded however
 /// many wait.
@@ -360,6 +360,24 @@ impl Store {
         Ok(self.db.borrow().clone())
     }
 
+    /// Makes the requests `ops` makes in one read-write transaction over `stores`, and waits
+    /// until they are kept (`commit`); on a connection the browser closed, once more.
+    async fn write(&self, stores: &[&str], ops: impl Fn(&IdbTransaction) -> Result<(), JsValue>) -> Result<(), StoreError> {
+        let ops = &ops;
+        self.with_db(|db| async move {
+            let tx = idb::transaction(&db, stores, true)?;
+            ops(&tx)?;
+            commit(&tx).await
+        })
+        .await
+    }
+
+    /// The result of the request `ask` makes of object store `store`, read-only.
+    async fn read(&self, store: &str, ask: impl Fn(&IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<JsValue, StoreError> {
+        let ask = &ask;
+        self.with_db(|db| async move { Ok(idb::request(&ask(&idb::reading(&db, store)?)?).await?) }).await
+    }
+
     fn key(&self) -> Result<DataKey, StoreError> {
         self.key.borrow().clone().ok_or(StoreError::Locked)
     }
@@ -379,7 +397,7 @@ impl Store {
 
     /// A setting as stored (sealed or not).
     async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let found = self.with_db(|db| async move { Ok(idb::request(&idb::reading(&db, SETTINGS)?.get(&JsValue::from_str(key))?).await?) }).await?;
+        let found = self.read(SETTINGS, |s| s.get(&JsValue::from_str(key))).await?;
         if found.is_undefined() {
             return Ok(None);
         }
@@ -413,13 +431,8 @@ impl Store {
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let value = &idb::to_js(value);
-        self.with_db(|db| async move {
-            let tx = idb::transaction(&db, &[SETTINGS], true)?;
-            tx.object_store(SETTINGS)?.put_with_key(value, &JsValue::from_str(key))?;
-            commit(&tx).await
-        })
-        .await
+        let value = idb::to_js(value);
+        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.put_with_key(&value, &JsValue::from_str(key)).map(drop)).await
     }
 
     /// Minutes of no use after which this tablet locks itself (readable while locked).
@@ -482,15 +495,8 @@ impl Store {
     /// Deletes everything on this tablet (after a forgotten PIN, with the practitioner's
     /// confirmation): unsent answers cannot be recovered without the PIN.
     pub async fn wipe(&self) -> Result<(), StoreError> {
-        self.with_db(|db| async move {
-            let all = [PENDING, DRAFTS, OUTCOMES, SETTINGS];
-            let tx = idb::transaction(&db, &all, true)?;
-            for store in all {
-                tx.object_store(store)?.clear()?;
-            }
-            commit(&tx).await
-        })
-        .await?;
+        let all = [PENDING, DRAFTS, OUTCOMES, SETTINGS];
+        self.write(&all, |tx| all.iter().try_for_each(|store| tx.object_store(store)?.clear().map(drop))).await?;
         self.lock();
         Ok(())
     }
@@ -521,7 +527,7 @@ impl Store {
     }
 
     async fn count(&self, store: &str) -> Result<u32, StoreError> {
-        let n = self.with_db(|db| async move { Ok(idb::request(&idb::reading(&db, store)?.count()?).await?) }).await?;
+        let n = self.read(store, IdbObjectStore::count).await?;
         Ok(n.as_f64().unwrap_or(0.0) as u32)
     }
 
@@ -547,26 +553,18 @@ impl Store {
     }
 
     async fn put_record(&self, store: &str, record: SealedRecord) -> Result<(), StoreError> {
-        let record = &idb::to_js(&record);
-        self.with_db(|db| async move {
-            let tx = idb::transaction(&db, &[store], true)?;
-            tx.object_store(store)?.put(record)?;
-            commit(&tx).await
-        })
-        .await
+        let record = idb::to_js(&record);
+        self.write(&[store], |tx| tx.object_store(store)?.put(&record).map(drop)).await
     }
 
     /// Moves a response from drafts to the outbox in one transaction: it is never in
     /// neither, and never in both.
     pub async fn finish(&self, r: &Response) -> Result<(), StoreError> {
         let record = self.seal_response(r).await?;
-        let record = &idb::to_js(&record);
-        let id = &JsValue::from_str(&r.id.to_string());
-        self.with_db(|db| async move {
-            let tx = idb::transaction(&db, &[PENDING, DRAFTS], true)?;
-            tx.object_store(PENDING)?.put(record)?;
-            tx.object_store(DRAFTS)?.delete(id)?;
-            commit(&tx).await
+        let (record, id) = (idb::to_js(&record), JsValue::from_str(&r.id.to_string()));
+        self.write(&[PENDING, DRAFTS], |tx| {
+            tx.object_store(PENDING)?.put(&record)?;
+            tx.object_store(DRAFTS)?.delete(&id).map(drop)
         })
         .await
     }
@@ -589,12 +587,7 @@ impl Store {
 
     /// Ends the session on this tablet: its context and the child's first name are deleted.
     pub async fn end_session(&self) -> Result<(), StoreError> {
-        self.with_db(|db| async move {
-            let tx = idb::transaction(&db, &[SETTINGS], true)?;
-            tx.object_store(SETTINGS)?.delete(&JsValue::from_str(SESSION_KEY))?;
-            commit(&tx).await
-        })
-        .await
+        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(&JsValue::from_str(SESSION_KEY)).map(drop)).await
     }
 
     /// The partnership's own forms kept on this tablet (readable while locked: a form holds
@@ -673,18 +666,11 @@ impl Store {
 
     /// Up to `limit` records of the outbox after the id `after`, still sealed.
     async fn sealed_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<SealedRecord>, StoreError> {
-        let after = after.map(JsValue::from_str);
-        let after = &after;
-        let page = self
-            .with_db(|db| async move {
-                let store = idb::reading(&db, PENDING)?;
-                let query = match after {
-                    None => JsValue::UNDEFINED,
-                    Some(id) => IdbKeyRange::lower_bound_with_open(id, true)?.into(),
-                };
-                Ok(idb::request(&store.get_all_with_key_and_limit(&query, limit)?).await?)
-            })
-            .await?;
+        let query = match after {
+            None => JsValue::UNDEFINED,
+            Some(id) => IdbKeyRange::lower_bound_with_open(&JsValue::from_str(id), true)?.into(),
+        };
+        let page = self.read(PENDING, |s| s.get_all_with_key_and_limit(&query, limit)).await?;
         idb::all_from_js(page).map_err(StoreError::Corrupt)
     }
 
@@ -732,21 +718,17 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let ids: &Vec<JsValue> = &ids.iter().map(|id| JsValue::from_str(&id.to_string())).collect();
-        self.with_db(|db| async move {
-            let tx = idb::transaction(&db, &[store_name], true)?;
+        let ids: Vec<JsValue> = ids.iter().map(|id| JsValue::from_str(&id.to_string())).collect();
+        self.write(&[store_name], |tx| {
             let store = tx.object_store(store_name)?;
-            for id in ids {
-                store.delete(id)?;
-            }
-            commit(&tx).await
+            ids.iter().try_for_each(|id| store.delete(id).map(drop))
         })
         .await
     }
 
     /// Every record of `store`, still sealed.
     async fn sealed_records(&self, store: &str) -> Result<Vec<SealedRecord>, StoreError> {
-        let all = self.with_db(|db| async move { Ok(idb::request(&idb::reading(&db, store)?.get_all()?).await?) }).await?;
+        let all = self.read(store, IdbObjectStore::get_all).await?;
         idb::all_from_js(all).map_err(StoreError::Corrupt)
     }
 }

@@ -48,10 +48,7 @@ fn Unfinished() -> impl IntoView {
         // The child's name went with the tablet's memory; contact details are still scrubbed.
         draft.redact_free_text(None);
         spawn_local(async move {
-            let sent = match Store::open(&store_name).await {
-                Ok(store) => store.finish(&draft).await,
-                Err(e) => Err(e),
-            };
+            let sent = async { Store::open(&store_name).await?.finish(&draft).await }.await;
             message.set(Some(i18n.t(sent.map_or_else(|e| e.message_key(), |()| "drafts.sent"))));
             load();
         });
@@ -349,10 +346,7 @@ fn OutcomeForm(case: heard_domain::case::Pseudonym) -> impl IntoView {
             date: day.to_string(),
         };
         spawn_local(async move {
-            let saved = match Store::open(&store_name).await {
-                Ok(store) => store.save_outcome(&record).await,
-                Err(e) => Err(e),
-            };
+            let saved = async { Store::open(&store_name).await?.save_outcome(&record).await }.await;
             message.set(Some(saved.map(|()| i18n.t("outcome.saved")).map_err(|e| i18n.t(e.message_key()))));
         });
     };

@@ -257,10 +257,7 @@ fn IdleLockSetting() -> impl IntoView {
     let choose = move |ev: leptos::ev::Event| {
         let Ok(n) = event_target_value(&ev).parse::<u32>() else { return };
         spawn_local(async move {
-            let saved = match Store::open(&store_name).await {
-                Ok(store) => store.set_idle_lock_minutes(n).await,
-                Err(e) => Err(e),
-            };
+            let saved = async { Store::open(&store_name).await?.set_idle_lock_minutes(n).await }.await;
             message.set(Some(match saved {
                 Ok(()) => {
                     minutes.set(Some(n));

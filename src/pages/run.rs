@@ -147,11 +147,11 @@ pub fn FormRun(
             first_name.with_value(|name| snapshot.redact_free_text(name.as_deref()));
         }
         spawn_local(async move {
-            let result = match Store::open(&store_name).await {
-                Ok(store) if finished => store.finish(&snapshot).await,
-                Ok(store) => store.save_draft(&snapshot).await,
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let store = Store::open(&store_name).await?;
+                if finished { store.finish(&snapshot).await } else { store.save_draft(&snapshot).await }
+            }
+            .await;
             saving.set(match result {
                 Ok(()) => Saving::Saved,
                 Err(StoreError::Full) => Saving::Full,
