@@ -1,6 +1,7 @@
 //! The little of IndexedDB the store uses, straight on the browser's API: each request as a
 //! future, a transaction's commit as a future, and records as JS objects. A general wrapper
-//! crate cost the tablet's first visit ~12 KB compressed for the same few calls.
+//! crate (indexed_db_futures) cost the tablet's first visit 7.7 KB more, compressed, for the
+//! same few calls.
 //!
 //! Only `store.rs` uses this. As there, nothing but IndexedDB may be awaited between a
 //! transaction's creation and its end: the browser commits a transaction once the page goes

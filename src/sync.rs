@@ -316,9 +316,11 @@ pub fn start_auto_send(store_name: crate::store::StoreName) {
     let on_tick = Closure::<dyn FnMut()>::new(move || attempt(false));
     let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(on_tick.as_ref().unchecked_ref(), 15_000);
     on_tick.forget();
-    // The first attempt waits until the screen the practitioner unlocked for is drawn (the
-    // browser's first idle moment, at most 3 s; 1 s where there is no requestIdleCallback, as in
-    // Safari): opening hundreds of waiting answers to send them would otherwise hold it up.
+    // The first attempt waits for the browser's first idle moment (at most 3 s; 1 s where there
+    // is no requestIdleCallback, as in Safari), so opening hundreds of waiting answers to send
+    // them does not compete with drawing the screen the practitioner just unlocked. Idle moments
+    // can come while that screen still waits on storage: this lessens the delay, it does not
+    // order the two.
     let first = Closure::once_into_js(move || attempt(true));
     let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     let options = js_sys::Object::new();
