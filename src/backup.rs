@@ -77,7 +77,7 @@ pub async fn export(store: &Store) -> Result<(String, String, Counts), BackupErr
 
 /// Takes over a backup file's contents into this tablet's outbox and unfinished forms.
 pub async fn import(store: &Store, text: &str) -> Result<Counts, BackupError> {
-    let envelope: Envelope = serde_json::from_str(text).map_err(|_| BackupError::NotABackup)?;
+    let envelope: Envelope = crate::json::from_str(text).map_err(|_| BackupError::NotABackup)?;
     if envelope.format != FORMAT || envelope.version != 1 {
         return Err(BackupError::NotABackup);
     }
@@ -88,7 +88,7 @@ pub async fn import(store: &Store, text: &str) -> Result<Counts, BackupError> {
     let key = base64url_decode(&enrolment.partnership_key).ok_or(BackupError::NotEnrolled)?;
     let plain = crypto::backup_key(&key).await.map_err(StoreError::from)?.open(&envelope.sealed).await.map_err(|_| BackupError::Damaged)?;
     let contents: Contents =
-        std::str::from_utf8(&plain).ok().and_then(|text| serde_json::from_str(text).ok()).ok_or(BackupError::Damaged)?;
+        std::str::from_utf8(&plain).ok().and_then(|text| crate::json::from_str(text).ok()).ok_or(BackupError::Damaged)?;
     // Every record is checked before any is kept: a damaged file adds nothing.
     let to_response = |s: StoredResponse| Response::try_from(s).map_err(|_| BackupError::Damaged);
     let responses = contents.responses.into_iter().map(to_response).collect::<Result<Vec<_>, _>>()?;

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 
 thread_local! {
     /// The built-in forms and the partnership's kept ones, checked once when they change.
-    static CATALOGUE: RefCell<Catalogue> = RefCell::new(Catalogue::built_in());
+    static CATALOGUE: RefCell<Catalogue> = RefCell::new(built_in());
     static CHANGED: ArcTrigger = ArcTrigger::new();
 }
 
@@ -22,10 +22,15 @@ pub fn catalogue() -> Catalogue {
     CATALOGUE.with_borrow(Catalogue::clone)
 }
 
+/// The forms built into Heard, read with the browser's JSON reader (`crate::json`).
+fn built_in() -> Catalogue {
+    Catalogue::built_in_read_by(crate::json::from_str)
+}
+
 /// The built-in forms and those of `forms` that pass `Catalogue::add` (the server's own
 /// check), and, for each one left out, which form and why.
 fn checked(forms: &[Form]) -> (Catalogue, Vec<String>) {
-    let mut catalogue = Catalogue::built_in();
+    let mut catalogue = built_in();
     let mut refused = Vec::new();
     for form in forms {
         if let Err(e) = catalogue.add(form.clone()) {

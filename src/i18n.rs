@@ -2,7 +2,7 @@
 //! current language. Changing the language also sets `<html lang dir>`, so right-to-left
 //! languages mirror the whole layout.
 
-use heard_domain::i18n::{shipped_ui_strings, Lang, UiStrings};
+use heard_domain::i18n::{shipped_ui_strings_read_by, Lang, UiStrings};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn new() -> I18n {
-        I18n::with(shipped_ui_strings())
+        I18n::with(shipped_ui_strings_read_by(crate::json::from_str))
     }
 
     /// The coordinator's app: the tablet's wording and its own.

@@ -18,6 +18,7 @@ pub mod store;
 pub mod sync;
 pub mod i18n;
 mod idb;
+pub mod json;
 pub mod speech;
 
 pub use app::App;

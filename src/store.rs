@@ -425,9 +425,8 @@ impl Store {
     /// What `seal_record` sealed.
     async fn open_record<T: serde::de::DeserializeOwned>(&self, record: &SealedRecord) -> Result<T, StoreError> {
         let json = self.key()?.open(&record.sealed).await?;
-        // Read as text, as every other JSON in the app is: one reader's code in the bundle.
         let json = std::str::from_utf8(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        serde_json::from_str(json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        crate::json::from_str(json).map_err(StoreError::Corrupt)
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
@@ -594,7 +593,7 @@ impl Store {
     /// questions, never answers).
     pub async fn partnership_forms(&self) -> Result<Vec<heard_domain::Form>, StoreError> {
         let Some(json) = self.setting::<String>(FORMS_KEY).await? else { return Ok(Vec::new()) };
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        crate::json::from_str(&json).map_err(StoreError::Corrupt)
     }
 
     /// Keeps `forms` as the partnership's forms, in place of those kept before.

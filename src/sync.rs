@@ -163,7 +163,7 @@ async fn post_batch(token: &str, batch: &SubmitBatch) -> Result<BatchReply, Send
     let response = request.send().await.map_err(|_| SendError::Unreachable)?;
     if response.ok() {
         // A 2xx whose body is not a reply (e.g. a captive portal) confirms nothing.
-        response.json::<BatchReply>().await.map_err(|_| SendError::Unreachable)
+        read_json::<BatchReply>(&response).await.ok_or(SendError::Unreachable)
     } else {
         Err(refusal(response).await)
     }
@@ -171,13 +171,18 @@ async fn post_batch(token: &str, batch: &SubmitBatch) -> Result<BatchReply, Send
 
 async fn refusal(response: gloo_net::http::Response) -> SendError {
     let status = response.status();
-    match response.json::<ApiError>().await {
-        Ok(e) if status == 401 || status == 403 => SendError::NotAllowed { detail: e.detail },
-        Ok(e) => SendError::Refused { detail: e.detail },
+    match read_json::<ApiError>(&response).await {
+        Some(e) if status == 401 || status == 403 => SendError::NotAllowed { detail: e.detail },
+        Some(e) => SendError::Refused { detail: e.detail },
         // Not our server's JSON: a proxy or gateway between us and it (e.g. 502) is as good as unreachable.
-        Err(_) if status >= 500 => SendError::Unreachable,
-        Err(_) => SendError::Refused { detail: format!("HTTP {status}") },
+        None if status >= 500 => SendError::Unreachable,
+        None => SendError::Refused { detail: format!("HTTP {status}") },
     }
+}
+
+/// The response's body read as JSON (`crate::json`); `None` if it is not a `T`.
+async fn read_json<T: serde::de::DeserializeOwned>(response: &gloo_net::http::Response) -> Option<T> {
+    crate::json::from_str(&response.text().await.ok()?).ok()
 }
 
 /// Sends a JSON request and reads a JSON reply, turning failures into `SendError`s.
@@ -185,7 +190,7 @@ async fn exchange<T: serde::de::DeserializeOwned>(request: Result<gloo_net::http
     let request = request.map_err(|e| SendError::Refused { detail: e.to_string() })?;
     let response = request.send().await.map_err(|_| SendError::Unreachable)?;
     if response.ok() {
-        response.json::<T>().await.map_err(|_| SendError::Unreachable)
+        read_json::<T>(&response).await.ok_or(SendError::Unreachable)
     } else {
         Err(refusal(response).await)
     }

@@ -474,6 +474,63 @@ fn storage_sizes_read_as_megabytes_then_gigabytes_to_one_decimal() {
     assert_eq!(size_text(64_000_000_000.0), "64.0 GB");
 }
 
+/// The tablet reads JSON with the browser's reader (`heard::json`); the server with serde_json.
+/// Both must read the shipped forms and wording, and every kind of answer, the same.
+#[wasm_bindgen_test]
+fn the_browsers_json_reader_reads_what_serde_json_reads() {
+    assert_eq!(Catalogue::built_in_read_by(heard::json::from_str).forms(), Catalogue::built_in().forms());
+    assert_eq!(heard_domain::i18n::shipped_ui_strings_read_by(heard::json::from_str), heard_domain::i18n::shipped_ui_strings());
+
+    let stroke = |colour: u8, n: u16| heard_domain::drawing::Stroke {
+        colour,
+        brush: 2,
+        eraser: colour == 0,
+        points: (0..n).map(|i| heard_domain::drawing::Point { x: i, y: 599 - i, pressure: (i % 256) as u8 }).collect(),
+    };
+    let drawing = Drawing { width: 800, height: 600, strokes: vec![stroke(3, 500), stroke(0, 20)] };
+    let house = |words: Option<&str>, drawing: Option<Drawing>| heard_domain::response::House { drawing, words: words.map(String::from) };
+    let mut r = response(2);
+    r.context.flags.send = true;
+    let answers = [
+        ("a", AnswerValue::Choices(vec!["sun".into(), "rain".into()])),
+        ("b", AnswerValue::YesNo(YesNo::NotSure)),
+        ("c", AnswerValue::Scale(10)),
+        ("d", AnswerValue::Text("Mum \"says\" \u{1F600} \\ ok\nnew line, مرحبا".into())),
+        ("e", AnswerValue::Drawing(drawing.clone())),
+        ("f", AnswerValue::Houses(heard_domain::response::Houses { worries: house(Some("dark"), None), good_things: house(None, Some(drawing)), dreams: house(None, None) })),
+        ("g", AnswerValue::WhoHelped(heard_domain::response::Helper::ParentOrCarer)),
+        ("h", AnswerValue::Blank),
+        ("i", AnswerValue::Declined),
+    ];
+    for (q, value) in answers {
+        r.set_answer(q, value);
+    }
+    // As sealed on the tablet, and as sent.
+    let mut stored = heard::store::StoredResponse::from(&r);
+    stored.failure = Some("conflict".into());
+    let text = serde_json::to_string(&stored).unwrap();
+    assert_eq!(heard::json::from_str::<heard::store::StoredResponse>(&text).unwrap(), stored);
+    let wire = heard_domain::wire::ResponseV1::from(&r);
+    let text = serde_json::to_string(&wire).unwrap();
+    assert_eq!(heard::json::from_str::<heard_domain::wire::ResponseV1>(&text).unwrap(), wire);
+
+    // Bad JSON and breaches of a type's rules are refused with a reason, as serde_json refuses them.
+    type V1 = heard_domain::wire::ResponseV1;
+    assert!(!heard::json::from_str::<V1>(&text[..text.len() - 1]).unwrap_err().is_empty());
+    // But a field the type does not have is passed over (serde-wasm-bindgen reads a struct's own
+    // fields by name), where serde_json refuses it: the server's check stays the strict one.
+    let unknown = text.replacen('{', r#"{"surname":"x","#, 1);
+    assert!(serde_json::from_str::<V1>(&unknown).is_err());
+    assert_eq!(heard::json::from_str::<V1>(&unknown).unwrap(), wire);
+    let date = format!(r#""date":"{}""#, r.date);
+    for (good, bad) in [(r#"{"face":2}"#, r#"{"face":-1}"#), (r#""lang":"en""#, r#""lang":"EN""#), (&date, r#""date":"2026-02-30""#)] {
+        let broken = text.replacen(good, bad, 1);
+        assert_ne!(broken, text, "{good} is in the response");
+        assert!(serde_json::from_str::<V1>(&broken).is_err(), "{bad}");
+        assert!(heard::json::from_str::<V1>(&broken).is_err(), "{bad}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn fingerprints_are_sha256_as_the_server_computes_them() {
     // The FIPS 180-2 test vector for "abc".

@@ -174,7 +174,9 @@ impl Form {
 /// The forms a device or server knows, by id and version.
 #[derive(Clone, Debug, Default)]
 pub struct Catalogue {
+    /// The built-in forms first, then those a partnership added.
     forms: Vec<Form>,
+    built_in: usize,
 }
 
 const BUILT_IN: [&str; 8] = [
@@ -196,10 +198,14 @@ impl Catalogue {
 
     fn built_in_ref() -> &'static Catalogue {
         static PARSED: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
-        PARSED.get_or_init(|| {
-            let forms = BUILT_IN.iter().map(|json| serde_json::from_str(json).expect("built-in forms parse (tested)")).collect();
-            Catalogue { forms }
-        })
+        PARSED.get_or_init(|| Catalogue::built_in_read_by(|json| serde_json::from_str(json).map_err(|e| e.to_string())))
+    }
+
+    /// The built-in forms, each read from its JSON by `read`: the browser app passes the
+    /// browser's own JSON reader, so its bundle carries no second one.
+    pub fn built_in_read_by(read: impl Fn(&str) -> Result<Form, String>) -> Catalogue {
+        let forms: Vec<Form> = BUILT_IN.iter().map(|json| read(json).expect("built-in forms parse (tested)")).collect();
+        Catalogue { built_in: forms.len(), forms }
     }
 
     /// Adds a partnership's own form, checked by `check_form`; a form whose id and version
@@ -218,8 +224,7 @@ impl Catalogue {
 
     /// The forms a partnership added (not built in).
     pub fn added(&self) -> Vec<&Form> {
-        let built_in = Catalogue::built_in_ref();
-        self.forms.iter().filter(|f| built_in.get(&f.id, f.version).is_none()).collect()
+        self.forms[self.built_in..].iter().collect()
     }
 
     pub fn forms(&self) -> &[Form] {

@@ -123,12 +123,22 @@ const SHIPPED_COORDINATOR: [&str; 3] = [
 ];
 
 fn parse_all(files: &[&str]) -> Vec<UiStrings> {
-    files.iter().map(|json| serde_json::from_str(json).expect("shipped translation files are valid (tested)")).collect()
+    read_all(files, |json| serde_json::from_str(json).map_err(|e| e.to_string()))
+}
+
+fn read_all(files: &[&str], read: impl Fn(&str) -> Result<UiStrings, String>) -> Vec<UiStrings> {
+    files.iter().map(|json| read(json).expect("shipped translation files are valid (tested)")).collect()
 }
 
 /// The translation files shipped with Heard (the tablet's screens), English first.
 pub fn shipped_ui_strings() -> Vec<UiStrings> {
     parse_all(&SHIPPED_UI)
+}
+
+/// The same, each file read from its JSON by `read`: the browser app passes the browser's own
+/// JSON reader, so its bundle carries no second one.
+pub fn shipped_ui_strings_read_by(read: impl Fn(&str) -> Result<UiStrings, String>) -> Vec<UiStrings> {
+    read_all(&SHIPPED_UI, read)
 }
 
 /// The tablet's wording and the coordinator's, per language, English first: what the
