@@ -11,15 +11,17 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 
 thread_local! {
-    /// The built-in forms and the partnership's kept ones, checked once when they change.
-    static CATALOGUE: RefCell<Catalogue> = RefCell::new(built_in());
+    /// The built-in forms and the partnership's kept ones, checked once when they change. Read
+    /// when first needed, not at start: reading the built-ins takes 4–9 ms of a tablet at 4x
+    /// CPU throttling (`crate::json`), and the first screens (enrolment, the PIN) need none.
+    static CATALOGUE: RefCell<Option<Catalogue>> = const { RefCell::new(None) };
     static CHANGED: ArcTrigger = ArcTrigger::new();
 }
 
 /// The built-in forms and the partnership's forms kept on this tablet.
 pub fn catalogue() -> Catalogue {
     CHANGED.with(|c| c.track());
-    CATALOGUE.with_borrow(Catalogue::clone)
+    CATALOGUE.with_borrow_mut(|kept| kept.get_or_insert_with(built_in).clone())
 }
 
 /// The forms built into Heard, read with the browser's JSON reader (`crate::json`).
@@ -41,14 +43,16 @@ fn checked(forms: &[Form]) -> (Catalogue, Vec<String>) {
 }
 
 fn publish(catalogue: Catalogue) {
-    CATALOGUE.with_borrow_mut(|kept| *kept = catalogue);
+    CATALOGUE.with_borrow_mut(|kept| *kept = Some(catalogue));
     CHANGED.with(|c| c.notify());
 }
 
-/// Reads the forms kept on this tablet (at start; readable while locked).
+/// Reads the forms kept on this tablet (at start; readable while locked). With none kept, the
+/// built-in forms are read when first needed.
 pub async fn load(store: &Store) {
-    if let Ok(forms) = store.partnership_forms().await {
-        publish(checked(&forms).0);
+    match store.partnership_forms().await {
+        Ok(forms) if !forms.is_empty() => publish(checked(&forms).0),
+        _ => {}
     }
 }
 
@@ -58,7 +62,7 @@ pub async fn keep(store: &Store, listed: Vec<Form>) -> Result<Vec<String>, Store
     let (catalogue, refused) = checked(&listed);
     // Unchanged (as at almost every send): nothing is written, and a picker on screen is not
     // drawn again under the practitioner's finger or keyboard focus.
-    if CATALOGUE.with_borrow(|kept| kept.added() != catalogue.added()) {
+    if CATALOGUE.with_borrow(|kept| kept.as_ref().map(Catalogue::added).unwrap_or_default() != catalogue.added()) {
         let valid: Vec<Form> = catalogue.added().into_iter().cloned().collect();
         store.keep_partnership_forms(&valid).await?;
         publish(catalogue);

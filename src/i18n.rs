@@ -15,7 +15,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn new() -> I18n {
-        I18n::with(shipped_ui_strings_read_by(crate::json::from_str))
+        I18n::with(shipped_ui_strings_read_by(crate::json::read_ui_strings))
     }
 
     /// The coordinator's app: the tablet's wording and its own.

@@ -479,7 +479,14 @@ fn storage_sizes_read_as_megabytes_then_gigabytes_to_one_decimal() {
 #[wasm_bindgen_test]
 fn the_browsers_json_reader_reads_what_serde_json_reads() {
     assert_eq!(Catalogue::built_in_read_by(heard::json::from_str).forms(), Catalogue::built_in().forms());
-    assert_eq!(heard_domain::i18n::shipped_ui_strings_read_by(heard::json::from_str), heard_domain::i18n::shipped_ui_strings());
+    let shipped = heard_domain::i18n::shipped_ui_strings();
+    assert_eq!(heard_domain::i18n::shipped_ui_strings_read_by(heard::json::from_str), shipped);
+    assert_eq!(heard_domain::i18n::shipped_ui_strings_read_by(heard::json::read_ui_strings), shipped);
+    // The quick way refuses what would shift every string after it, and what is not wording.
+    let nul = r#"{"lang":"en","name":"English","awaiting_review":false,"strings":{"a":"x\u0000y","b":"z"}}"#;
+    assert!(heard::json::read_ui_strings(nul).unwrap_err().contains("NUL"));
+    assert!(heard::json::read_ui_strings(r#"{"lang":"en","name":"English","awaiting_review":false}"#).is_err());
+    assert!(heard::json::read_ui_strings(r#"{"lang":"EN","name":"English","awaiting_review":false,"strings":{}}"#).is_err());
 
     let stroke = |colour: u8, n: u16| heard_domain::drawing::Stroke {
         colour,
