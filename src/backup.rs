@@ -57,7 +57,9 @@ pub enum BackupError {
 pub async fn export(store: &Store) -> Result<(String, String, Counts), BackupError> {
     let enrolment = store.enrolment().await?.ok_or(BackupError::NotEnrolled)?;
     let contents = Contents {
-        responses: store.pending().await?.iter().map(StoredResponse::from).collect(),
+        // With why the server refused any it refused: taken over, they stay marked, so
+        // automatic sending passes them over there too, and the outbox says why.
+        responses: store.pending_outgoing().await?.iter().map(|o| StoredResponse { failure: o.failure.clone(), ..StoredResponse::from(&o.response) }).collect(),
         drafts: store.drafts().await?.iter().map(StoredResponse::from).collect(),
         outcomes: store.pending_outcomes().await?,
     };
@@ -91,10 +93,20 @@ pub async fn import(store: &Store, text: &str) -> Result<Counts, BackupError> {
         std::str::from_utf8(&plain).ok().and_then(|text| crate::json::from_str(text).ok()).ok_or(BackupError::Damaged)?;
     // Every record is checked before any is kept: a damaged file adds nothing.
     let to_response = |s: StoredResponse| Response::try_from(s).map_err(|_| BackupError::Damaged);
-    let responses = contents.responses.into_iter().map(to_response).collect::<Result<Vec<_>, _>>()?;
+    let responses = contents
+        .responses
+        .into_iter()
+        .map(|mut s| {
+            let failure = s.failure.take();
+            to_response(s).map(|r| (r, failure))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let drafts = contents.drafts.into_iter().map(to_response).collect::<Result<Vec<_>, _>>()?;
-    for r in &responses {
-        store.save_pending(r).await?;
+    for (r, failure) in &responses {
+        match failure {
+            Some(reason) => store.mark_failed(r, reason).await?,
+            None => store.save_pending(r).await?,
+        }
     }
     for r in &drafts {
         store.save_draft(r).await?;

@@ -614,11 +614,16 @@ impl Store {
 
     /// Responses a child started and did not finish (e.g. the tab was closed).
     pub async fn drafts(&self) -> Result<Vec<Response>, StoreError> {
-        self.all(DRAFTS).await
+        Ok(self.all(DRAFTS).await?.into_iter().map(|o| o.response).collect())
     }
 
     /// Every response still waiting to be sent, in id order.
     pub async fn pending(&self) -> Result<Vec<Response>, StoreError> {
+        Ok(self.pending_outgoing().await?.into_iter().map(|o| o.response).collect())
+    }
+
+    /// The same, each with why the server last refused it, if it did (the backup file).
+    pub async fn pending_outgoing(&self) -> Result<Vec<Outgoing>, StoreError> {
         self.all(PENDING).await
     }
 
@@ -673,13 +678,13 @@ impl Store {
         idb::all_from_js(page).map_err(StoreError::Corrupt)
     }
 
-    async fn all(&self, store: &str) -> Result<Vec<Response>, StoreError> {
+    async fn all(&self, store: &str) -> Result<Vec<Outgoing>, StoreError> {
         if !self.is_unlocked() {
             return Err(StoreError::Locked);
         }
         let mut out = Vec::new();
         for r in self.sealed_records(store).await? {
-            out.push(self.open_response(&r).await?);
+            out.push(self.open_outgoing(&r).await?);
         }
         Ok(out)
     }

@@ -211,6 +211,37 @@ async fn a_send_the_server_does_not_confirm_keeps_everything_pending() {
 }
 
 #[wasm_bindgen_test]
+async fn a_backup_taken_over_keeps_which_answers_the_server_refused_and_why() {
+    let enrolment = heard::store::Enrolment {
+        device_token: "token".into(),
+        partnership_key: heard_domain::b64::base64url_encode(&[7u8; 32]),
+        key_fingerprint: "ab".into(),
+        agency: "Agency".into(),
+        partnership: "Partnership".into(),
+    };
+    let a = unlocked(&unique_db()).await;
+    a.save_enrolment(&enrolment).await.unwrap();
+    let (fine, refused) = (response(1), response(2));
+    a.save_pending(&fine).await.unwrap();
+    a.save_pending(&refused).await.unwrap();
+    a.mark_failed(&refused, "form early-years-check: version 1 is not known").await.unwrap();
+    let (_, file, counts) = heard::backup::export(&a).await.unwrap();
+    assert_eq!(counts.responses, 2);
+
+    let b = unlocked(&unique_db()).await;
+    b.save_enrolment(&enrolment).await.unwrap();
+    heard::backup::import(&b, &file).await.unwrap();
+    let overview = b.outbox_overview(10).await.unwrap();
+    assert_eq!(overview.count, 2);
+    assert_eq!(overview.listed, vec![heard::store::Outgoing { response: fine.clone(), failure: None }]);
+    let why = Some("form early-years-check: version 1 is not known".to_string());
+    assert_eq!(overview.failed, vec![heard::store::Outgoing { response: refused.clone(), failure: why }]);
+    // Automatic sending passes the refused one over on the new tablet too; Send offers both.
+    assert_eq!(b.pending_page(None, 10, Waiting::NotRefused).await.unwrap().responses, vec![fine.clone()]);
+    assert_eq!(b.pending_page(None, 10, Waiting::All).await.unwrap().responses.len(), 2);
+}
+
+#[wasm_bindgen_test]
 async fn a_child_answers_declines_stops_and_agrees_to_share() {
     let db = unique_db();
     let store = unlocked(&db).await;
