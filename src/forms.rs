@@ -57,9 +57,26 @@ pub async fn load(store: &Store) {
 }
 
 /// Keeps the forms the server listed that pass the checks, in place of those kept before;
-/// returns why each other one was left out, for the practitioner to pass on.
+/// returns why each other one was left out, for the practitioner to pass on. A form kept
+/// before that the server no longer lists stays while a child's unfinished answers to it
+/// wait, so the child can still carry on (it goes at the first send after they are finished).
 pub async fn keep(store: &Store, listed: Vec<Form>) -> Result<Vec<String>, StoreError> {
-    let (catalogue, refused) = checked(&listed);
+    let (mut catalogue, refused) = checked(&listed);
+    let dropped: Vec<Form> = CATALOGUE.with_borrow(|kept| {
+        let added = kept.as_ref().map(Catalogue::added).unwrap_or_default();
+        added.into_iter().filter(|f| catalogue.get(&f.id, f.version).is_none()).cloned().collect()
+    });
+    if !dropped.is_empty() {
+        // Unreadable drafts (a locked tablet) count as in use: nothing is let go unseen.
+        let drafts = store.drafts().await;
+        for form in dropped {
+            let in_use = drafts.as_ref().map_or(true, |d| d.iter().any(|r| r.form_id == form.id && r.form_version == form.version));
+            if in_use {
+                // It passed the same checks when it was kept.
+                let _ = catalogue.add(form);
+            }
+        }
+    }
     // Unchanged (as at almost every send): nothing is written, and a picker on screen is not
     // drawn again under the practitioner's finger or keyboard focus.
     if CATALOGUE.with_borrow(|kept| kept.as_ref().map(Catalogue::added).unwrap_or_default() != catalogue.added()) {

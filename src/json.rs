@@ -48,6 +48,8 @@ pub fn read_ui_strings(text: &str) -> Result<UiStrings, String> {
     // The rest of the file (language, name, review) through the types' own rules.
     Reflect::set(&file, &key, &Object::new()).map_err(|_| "strings: cannot be read")?;
     let mut read: UiStrings = serde_wasm_bindgen::from_value(file).map_err(|e| e.to_string())?;
-    read.strings = parts.chunks(2).map(|kv| (kv[0].to_string(), kv[1].to_string())).collect();
+    for kv in parts.chunks(2) {
+        read.strings.insert(kv[0].to_string(), kv[1].to_string());
+    }
     Ok(read)
 }

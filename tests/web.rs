@@ -242,6 +242,32 @@ async fn a_backup_taken_over_keeps_which_answers_the_server_refused_and_why() {
 }
 
 #[wasm_bindgen_test]
+async fn a_partnership_form_the_server_drops_stays_while_a_child_has_unfinished_answers_to_it() {
+    let store = unlocked(&unique_db()).await;
+    let mut north = Catalogue::built_in().latest("symbols-check").unwrap().clone();
+    north.id = heard_domain::FormId("north-yes-or-no".into());
+    let on_tablet = || heard::forms::catalogue().get(&north.id, north.version).is_some();
+    assert_eq!(heard::forms::keep(&store, vec![north.clone()]).await.unwrap(), Vec::<String>::new());
+    assert!(on_tablet());
+
+    // A child starts the partnership's form and stops part-way; then the server stops listing it.
+    let mut draft = response(1);
+    draft.form_id = north.id.clone();
+    draft.form_version = north.version;
+    store.save_draft(&draft).await.unwrap();
+    heard::forms::keep(&store, vec![]).await.unwrap();
+    assert!(on_tablet(), "the child can still carry on");
+    assert_eq!(store.partnership_forms().await.unwrap(), vec![north.clone()], "and after the app restarts");
+
+    // Finished, the answers wait in the outbox as they are; the form goes at the next send.
+    store.finish(&draft).await.unwrap();
+    heard::forms::keep(&store, vec![]).await.unwrap();
+    assert!(!on_tablet());
+    assert_eq!(store.partnership_forms().await.unwrap(), vec![]);
+    assert_eq!(store.pending().await.unwrap(), vec![draft]);
+}
+
+#[wasm_bindgen_test]
 async fn a_child_answers_declines_stops_and_agrees_to_share() {
     let db = unique_db();
     let store = unlocked(&db).await;
