@@ -20,7 +20,7 @@ impl I18n {
 
     /// The coordinator's app: the tablet's wording and its own.
     pub fn for_coordinator() -> I18n {
-        I18n::with(heard_domain::i18n::shipped_coordinator_strings())
+        I18n::with(heard_domain::i18n::shipped_coordinator_strings_read_by(crate::json::read_ui_strings))
     }
 
     fn with(strings: Vec<UiStrings>) -> I18n {

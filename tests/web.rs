@@ -539,6 +539,11 @@ fn the_browsers_json_reader_reads_what_serde_json_reads() {
     let shipped = heard_domain::i18n::shipped_ui_strings();
     assert_eq!(heard_domain::i18n::shipped_ui_strings_read_by(heard::json::from_str), shipped);
     assert_eq!(heard_domain::i18n::shipped_ui_strings_read_by(heard::json::read_ui_strings), shipped);
+    assert_eq!(heard_domain::i18n::shipped_coordinator_strings_read_by(heard::json::read_ui_strings), heard_domain::i18n::shipped_coordinator_strings());
+    let key_file = heard_domain::enrolment::KeyBackup::new("North", &[9; 32], "ab").to_json();
+    // (No Debug on a key backup: the key is never printed.)
+    let read = heard_domain::enrolment::KeyBackup::read_by(&key_file, heard::json::from_str);
+    assert!(read.is_ok() && read == heard_domain::enrolment::KeyBackup::parse(&key_file));
     // The quick way refuses what would shift every string after it, and what is not wording.
     let nul = r#"{"lang":"en","name":"English","awaiting_review":false,"strings":{"a":"x\u0000y","b":"z"}}"#;
     assert!(heard::json::read_ui_strings(nul).unwrap_err().contains("NUL"));

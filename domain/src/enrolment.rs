@@ -119,7 +119,13 @@ impl KeyBackup {
 
     /// Reads a backup file: the key (its fingerprint is for the caller to check).
     pub fn parse(text: &str) -> Result<(KeyBackup, [u8; 32]), KeyBackupError> {
-        let backup: KeyBackup = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|_| KeyBackupError::NotABackup)?;
+        KeyBackup::read_by(text, |json| serde_json::from_str(json).map_err(|e| e.to_string()))
+    }
+
+    /// `parse`, the file's JSON read by `read`: the browser app passes the browser's own JSON
+    /// reader, so its bundle carries no second one.
+    pub fn read_by(text: &str, read: impl Fn(&str) -> Result<KeyBackup, String>) -> Result<(KeyBackup, [u8; 32]), KeyBackupError> {
+        let backup = read(text.trim_start_matches('\u{feff}')).map_err(|_| KeyBackupError::NotABackup)?;
         if backup.heard_partnership_key != 1 {
             return Err(KeyBackupError::NotABackup);
         }

@@ -144,8 +144,13 @@ pub fn shipped_ui_strings_read_by(read: impl Fn(&str) -> Result<UiStrings, Strin
 /// The tablet's wording and the coordinator's, per language, English first: what the
 /// coordinator's app and the server's CSV headings use.
 pub fn shipped_coordinator_strings() -> Vec<UiStrings> {
-    let mut all = shipped_ui_strings();
-    for extra in parse_all(&SHIPPED_COORDINATOR) {
+    shipped_coordinator_strings_read_by(|json| serde_json::from_str(json).map_err(|e| e.to_string()))
+}
+
+/// The same, each file read from its JSON by `read` (see `shipped_ui_strings_read_by`).
+pub fn shipped_coordinator_strings_read_by(read: impl Fn(&str) -> Result<UiStrings, String>) -> Vec<UiStrings> {
+    let mut all = read_all(&SHIPPED_UI, &read);
+    for extra in read_all(&SHIPPED_COORDINATOR, &read) {
         if let Some(base) = all.iter_mut().find(|u| u.lang == extra.lang) {
             base.strings.extend(extra.strings);
         }

@@ -7,7 +7,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::sync;
 use heard_domain::dashboard::{Dashboard, Figure, Filter, Flag, Shared, Table, EXPORT_PATH};
 use heard_domain::suppress::Cell;
-use heard_domain::{AgeBand, Catalogue};
+use heard_domain::AgeBand;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -224,7 +224,7 @@ fn TableView(table: Table, query: String) -> impl IntoView {
 #[component]
 fn SharedWords(shared: Vec<Shared>) -> impl IntoView {
     let i18n = use_i18n();
-    let catalogue = Catalogue::built_in();
+    let catalogue = crate::forms::catalogue();
     if shared.is_empty() {
         return view! { <p>{i18n.t("dash.said.none")}</p> }.into_any();
     }

@@ -41,7 +41,7 @@ pub enum RestoreError {
 
 /// Reads a backup file and keeps its key, when it is this partnership's.
 pub async fn restore(text: &str, fingerprint: &str) -> Result<[u8; 32], RestoreError> {
-    let (backup, key) = KeyBackup::parse(text).map_err(RestoreError::File)?;
+    let (backup, key) = KeyBackup::read_by(text, crate::json::from_str).map_err(RestoreError::File)?;
     let actual = crate::device::sha256_hex(&key).await.ok_or(RestoreError::Unavailable)?;
     if actual != fingerprint {
         return Err(RestoreError::OtherPartnership(backup.partnership));
