@@ -2,46 +2,14 @@
 // heard-server (HEARD_URL). Prints: first-load bytes as sent (compressed), cold and warm time
 // to a usable child screen, question-to-question time, and frame times while drawing.
 // Run through bench/child.sh, which builds the release bundle and starts the server.
-import { chromium } from "playwright-core";
 import { enrol, startSession, unlock, visit } from "../tests/e2e/harness.mjs";
+import { MARK_USABLE, coldThenWarm, launch, median, throttled, timeToUsable } from "./start.mjs";
 
 const base = process.env.HEARD_URL ?? "http://127.0.0.1:8080";
 const RUNS = Number(process.env.RUNS ?? 7);
-const THROTTLE = 4;
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (x) => `${x.toFixed(0)} ms`;
-
-async function throttled(context, page) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE });
-  return cdp;
-}
-
-/**
- * Records in the page, from navigation start, when the first screen can be used (on a tablet
- * that is not enrolled, the way to enrol; on an enrolled one, the PIN field) and the frame
- * after it is painted. Timed inside the page: waiting from outside would add Playwright's
- * own round trips, themselves slowed by the throttling, to every figure.
- */
-const MARK_USABLE = () => {
-  const usable = () => document.getElementById("pin") || [...document.querySelectorAll("a")].some((a) => a.textContent.includes("Enrol this tablet"));
-  new MutationObserver((_, observer) => {
-    if (usable()) {
-      observer.disconnect();
-      requestAnimationFrame(() => (globalThis.__usable = performance.now()));
-    }
-  }).observe(document, { childList: true, subtree: true });
-};
-
-/** Navigates and returns ms from navigation start until the first screen is usable and painted. */
-async function timeToUsable(page, url) {
-  await page.goto(url, { waitUntil: "commit" });
-  await page.waitForFunction(() => globalThis.__usable !== undefined, null, { polling: 50 });
-  return page.evaluate(() => globalThis.__usable);
-}
 
 /** Enrols, starts a session and opens the early-years form, as a practitioner would. */
 async function openForm(page) {
@@ -53,7 +21,7 @@ async function openForm(page) {
   await page.getByRole("button", { name: "Happy", exact: true }).waitFor();
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
+const browser = await launch();
 const url = `${base}/child/early-years-check?lang=en`;
 
 // First visit: every byte the tablet downloads, as encoded on the wire, the service worker's
@@ -83,15 +51,9 @@ const url = `${base}/child/early-years-check?lang=en`;
 const cold = [];
 const warm = [];
 for (let i = 0; i < RUNS; i++) {
-  const context = await browser.newContext();
-  await context.addInitScript(MARK_USABLE);
-  const page = await context.newPage();
-  await throttled(context, page);
-  cold.push(await timeToUsable(page, url));
-  // Warm: once the service worker holds the app, as on every later start of the tablet.
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  warm.push(await timeToUsable(page, url));
-  await context.close();
+  const [c, w] = await coldThenWarm(browser, url);
+  cold.push(c);
+  warm.push(w);
 }
 console.log(`first usable screen, cold: median ${ms(median(cold))}, worst ${ms(Math.max(...cold))} (target 1000 ms; Enketo 2400 ms)`);
 console.log(`first usable screen, warm (from the service worker's cache): median ${ms(median(warm))}, worst ${ms(Math.max(...warm))} (target 400 ms)`);
