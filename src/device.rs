@@ -72,8 +72,13 @@ pub async fn storage_report() -> StorageReport {
 /// Bytes as people read them: "3.2 MB", "1.5 GB". Whole numbers only: formatting an `f64`
 /// would bring the float printer (~5 KB compressed) into the tablet's bundle for this one line.
 pub fn size_text(bytes: f64) -> String {
-    let tenths_of_mb = (bytes.max(0.0) / 100_000.0).round() as u64;
-    let (tenths, unit) = if tenths_of_mb >= 10_000 { ((tenths_of_mb + 500) / 1000, "GB") } else { (tenths_of_mb, "MB") };
+    let tenths_of = |unit: f64| (bytes.max(0.0) / unit * 10.0).round() as u64;
+    // Each unit rounded from the bytes once: rounding the megabytes again would show
+    // 1,549,960,000 bytes as 1.6 GB.
+    let (tenths, unit) = match tenths_of(1e6) {
+        mb if mb < 10_000 => (mb, "MB"),
+        _ => (tenths_of(1e9), "GB"),
+    };
     format!("{}.{} {unit}", tenths / 10, tenths % 10)
 }
 

@@ -528,6 +528,7 @@ fn storage_sizes_read_as_megabytes_then_gigabytes_to_one_decimal() {
     assert_eq!(size_text(999_940_000.0), "999.9 MB");
     assert_eq!(size_text(999_960_000.0), "1.0 GB");
     assert_eq!(size_text(1_549_000_000.0), "1.5 GB");
+    assert_eq!(size_text(1_549_960_000.0), "1.5 GB", "rounded once, from the bytes");
     assert_eq!(size_text(64_000_000_000.0), "64.0 GB");
 }
 
