@@ -43,9 +43,13 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let added: Vec<String> = db.catalogue().added().iter().map(|f| format!("{} v{}", f.id, f.version)).collect();
-    if !added.is_empty() {
-        println!("Partnership forms offered to tablets: {}", added.join(", "));
+    let offered: Vec<String> = db.offered().iter().map(|f| format!("{} v{}", f.id, f.version)).collect();
+    if !offered.is_empty() {
+        println!("Partnership forms offered to tablets: {}", offered.join(", "));
+    }
+    let earlier: Vec<String> = db.catalogue().added().iter().filter(|f| !db.offered().contains(f)).map(|f| format!("{} v{}", f.id, f.version)).collect();
+    if !earlier.is_empty() {
+        println!("Earlier partnership forms, no longer offered, whose answers still count: {}", earlier.join(", "));
     }
     if config.new_partnership_code {
         let code = heard_server::auth::new_enrolment_code();

@@ -58,16 +58,104 @@ async fn partnership_forms_reach_its_tablets_and_their_answers_count(backend: Ba
     t.finish().await;
 }
 
-mod sqlite {
-    #[tokio::test]
-    async fn partnership_forms_reach_its_tablets_and_their_answers_count() {
-        super::partnership_forms_reach_its_tablets_and_their_answers_count(crate::common::Backend::Sqlite).await;
+/// The server as `--forms` starts it with these forms in its folder.
+async fn started_with(url: &str, forms: &[&Form]) -> Result<heard_server::Db, String> {
+    let folder = std::env::temp_dir().join(format!("heard-forms-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&folder).unwrap();
+    for form in forms {
+        std::fs::write(folder.join(format!("{}-v{}.json", form.id, form.version)), serde_json::to_string_pretty(form).unwrap()).unwrap();
     }
+    let catalogue = heard_server::forms::load(&folder);
+    std::fs::remove_dir_all(&folder).unwrap();
+    heard_server::Db::connect_with(url, catalogue?).await.map_err(|e| e.to_string())
 }
 
-mod postgres {
-    #[tokio::test]
-    async fn partnership_forms_reach_its_tablets_and_their_answers_count() {
-        super::partnership_forms_reach_its_tablets_and_their_answers_count(crate::common::Backend::Postgres).await;
-    }
+fn accepted(reply: &serde_json::Value) -> usize {
+    reply["results"].as_array().unwrap().iter().filter(|r| r["status"] == "accepted").count()
 }
+
+/// A child answers a form offline; before the tablet next has a signal the partnership
+/// replaces that form with a new version, or withdraws it. The answers still count.
+async fn answers_to_a_form_since_replaced_or_withdrawn_still_count(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let first = north_form();
+    let mut second = first.clone();
+    second.version = first.version + 1;
+
+    let db = started_with(&t.url, &[&first]).await.unwrap();
+    let w = World::new(&db).await;
+    let offline: Vec<String> = (1..=4).map(|case| answer_to(&first, case)).collect();
+    db.close().await;
+
+    // Restarted with only the new version in the folder: tablets are offered that alone.
+    let db = started_with(&t.url, &[&second]).await.unwrap();
+    let w = w.on(&db);
+    let (_, reply) = w.call("GET", "/api/v1/forms", Auth::Device(&w.us.device), None).await;
+    assert_eq!(reply, json!({ "forms": [second] }), "the replaced version is no longer offered");
+    let mut batch = offline[..3].to_vec();
+    batch.extend((5..=6).map(|case| answer_to(&second, case)));
+    let (status, reply) = w.post_batch(&w.batch(&batch)).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(accepted(&reply), 5, "answers to the old version and the new: {reply}");
+    db.close().await;
+
+    // Restarted with no forms folder at all: nothing offered, earlier answers still accepted.
+    let db = heard_server::Db::connect(&t.url).await.unwrap();
+    let w = w.on(&db);
+    let (_, reply) = w.call("GET", "/api/v1/forms", Auth::Device(&w.us.device), None).await;
+    assert_eq!(reply, json!({ "forms": [] }));
+    let (status, reply) = w.post_batch(&w.batch(&[offline[3].clone()])).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(accepted(&reply), 1, "an answer to a withdrawn form: {reply}");
+    let (_, dashboard) = w.call("GET", "/api/v1/dashboard", Auth::Staff(&w.us.analyst, false), None).await;
+    let voice = dashboard["tables"].as_array().unwrap().iter().find(|t| t["id"] == "voice_by_agency").unwrap();
+    assert_eq!(voice["counts"]["cells"], json!([[6, 0]]), "all six children heard");
+    db.close().await;
+    t.finish().await;
+}
+
+/// Changing a form without changing its version would change what earlier answers meant:
+/// the server will not start, says which form and what to do, and keeps what it offered.
+async fn a_form_changed_under_a_version_already_offered_stops_the_start(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let form = north_form();
+    let db = started_with(&t.url, &[&form]).await.unwrap();
+    db.close().await;
+    let mut changed = form.clone();
+    // Whether "home" counts as the child's rating changes what earlier answers add up to.
+    changed.questions[0].rating = !changed.questions[0].rating;
+    let error = started_with(&t.url, &[&changed]).await.unwrap_err();
+    assert!(
+        error.contains(&format!("form north-early-check version {} in the forms folder differs", form.version))
+            && error.contains("give the changed form a new version number"),
+        "{error}"
+    );
+    // The same form again, written out differently, is the same form.
+    let db = started_with(&t.url, &[&form]).await.unwrap();
+    assert_eq!(db.offered(), [form]);
+    db.close().await;
+    t.finish().await;
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(crate::common::Backend::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(crate::common::Backend::Postgres).await;
+            })*
+        }
+    };
+}
+
+on_both!(
+    partnership_forms_reach_its_tablets_and_their_answers_count,
+    answers_to_a_form_since_replaced_or_withdrawn_still_count,
+    a_form_changed_under_a_version_already_offered_stops_the_start
+);

@@ -5,12 +5,13 @@
 //! instance would need; everything lives in the database.
 
 mod access;
+mod forms;
 mod summary;
 
 pub use access::{DeviceRow, Enrolled, SetupRefused, StaffRow, UserLogin};
 
 use heard_domain::wire::{ItemResult, ItemStatus, OutcomeV1, ResponseV1};
-use heard_domain::{Catalogue, Day, Response};
+use heard_domain::{Catalogue, Day, Form, Response};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -28,8 +29,11 @@ pub struct Db {
     /// Woken after items are queued for the summariser (`run_summariser`); a hint only, the
     /// queue itself is in the database.
     queued: std::sync::Arc<tokio::sync::Notify>,
-    /// The forms the summariser reads ratings and answers by.
+    /// The forms responses are checked against and the summariser reads ratings and answers
+    /// by: built in, the partnership's now, and its earlier ones (`forms`).
     catalogue: std::sync::Arc<Catalogue>,
+    /// The partnership's forms offered to tablets: those in the forms folder now.
+    offered: std::sync::Arc<Vec<Form>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,17 +44,23 @@ pub enum ConnectError {
     Open(#[from] sqlx::Error),
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "form {id} version {version} in the forms folder differs from the version {version} this server already offered to \
+         tablets; give the changed form a new version number (answers to version {version} are checked against the one offered)"
+    )]
+    FormChanged { id: String, version: u32 },
 }
 
 impl Db {
     /// Opens (and for SQLite creates) the database and applies any pending migrations; the
-    /// server knows the built-in forms only.
+    /// server offers no forms of the partnership's own (those it offered before still count).
     pub async fn connect(url: &str) -> Result<Db, ConnectError> {
         Db::connect_with(url, Catalogue::built_in()).await
     }
 
-    /// The same, with the forms the server checks responses against and summarises them by
-    /// (the built-in ones and any its partnership added: `forms::load`).
+    /// The same, with the forms the server offers to tablets (the built-in ones and any its
+    /// partnership added: `forms::load`). Each added form is remembered in the database, so
+    /// answers to it keep counting after it leaves the folder.
     pub async fn connect_with(url: &str, catalogue: Catalogue) -> Result<Db, ConnectError> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
@@ -84,7 +94,14 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        let db = Db { pool, backend, queued: Default::default(), catalogue: std::sync::Arc::new(catalogue) };
+        let known = forms::remember(&pool, catalogue).await?;
+        let db = Db {
+            pool,
+            backend,
+            queued: Default::default(),
+            catalogue: std::sync::Arc::new(known.catalogue),
+            offered: std::sync::Arc::new(known.offered),
+        };
         db.rebuild_summaries_if_missing().await?;
         Ok(db)
     }
@@ -92,6 +109,11 @@ impl Db {
     /// The forms this server knows: responses are checked and summarised by them.
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
+    }
+
+    /// The partnership's own forms in the forms folder now, offered to its tablets.
+    pub fn offered(&self) -> &[Form] {
+        &self.offered
     }
 
     pub fn backend(&self) -> Backend {

@@ -156,6 +156,11 @@ impl World {
         Party { agency_id: agency.id, fingerprint, device, coordinator, analyst }
     }
 
+    /// The same partnerships, on the database opened again (as a restarted server).
+    pub fn on(self, db: &Db) -> World {
+        World { db: db.clone(), ..self }
+    }
+
     pub async fn call(&self, method: &str, uri: &str, auth: Auth<'_>, body: Option<&str>) -> (StatusCode, Value) {
         call(&self.db, method, uri, auth, body.map(|b| ("application/json", b.to_string()))).await
     }
