@@ -9,19 +9,21 @@ use crate::store::{Store, StoreError};
 use heard_domain::{Catalogue, Form};
 use leptos::prelude::*;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 thread_local! {
     /// The built-in forms and the partnership's kept ones, checked once when they change. Read
     /// when first needed, not at start: reading the built-ins takes 4–9 ms of a tablet at 4x
     /// CPU throttling (`crate::json`), and the first screens (enrolment, the PIN) need none.
-    static CATALOGUE: RefCell<Option<Catalogue>> = const { RefCell::new(None) };
+    /// Handed out shared (`Rc`): a page reading it copies nothing.
+    static CATALOGUE: RefCell<Option<Rc<Catalogue>>> = const { RefCell::new(None) };
     static CHANGED: ArcTrigger = ArcTrigger::new();
 }
 
 /// The built-in forms and the partnership's forms kept on this tablet.
-pub fn catalogue() -> Catalogue {
+pub fn catalogue() -> Rc<Catalogue> {
     CHANGED.with(|c| c.track());
-    CATALOGUE.with_borrow_mut(|kept| kept.get_or_insert_with(built_in).clone())
+    CATALOGUE.with_borrow_mut(|kept| kept.get_or_insert_with(|| Rc::new(built_in())).clone())
 }
 
 /// The forms built into Heard, read with the browser's JSON reader (`crate::json`).
@@ -43,7 +45,7 @@ fn checked(forms: &[Form]) -> (Catalogue, Vec<String>) {
 }
 
 fn publish(catalogue: Catalogue) {
-    CATALOGUE.with_borrow_mut(|kept| *kept = Some(catalogue));
+    CATALOGUE.with_borrow_mut(|kept| *kept = Some(Rc::new(catalogue)));
     CHANGED.with(|c| c.notify());
 }
 
@@ -63,7 +65,7 @@ pub async fn load(store: &Store) {
 pub async fn keep(store: &Store, listed: Vec<Form>) -> Result<Vec<String>, StoreError> {
     let (mut catalogue, refused) = checked(&listed);
     let dropped: Vec<Form> = CATALOGUE.with_borrow(|kept| {
-        let added = kept.as_ref().map(Catalogue::added).unwrap_or_default();
+        let added = kept.as_deref().map(Catalogue::added).unwrap_or_default();
         added.into_iter().filter(|f| catalogue.get(&f.id, f.version).is_none()).cloned().collect()
     });
     if !dropped.is_empty() {
@@ -79,7 +81,7 @@ pub async fn keep(store: &Store, listed: Vec<Form>) -> Result<Vec<String>, Store
     }
     // Unchanged (as at almost every send): nothing is written, and a picker on screen is not
     // drawn again under the practitioner's finger or keyboard focus.
-    if CATALOGUE.with_borrow(|kept| kept.as_ref().map(Catalogue::added).unwrap_or_default() != catalogue.added()) {
+    if CATALOGUE.with_borrow(|kept| kept.as_deref().map(Catalogue::added).unwrap_or_default() != catalogue.added()) {
         let valid: Vec<Form> = catalogue.added().into_iter().cloned().collect();
         store.keep_partnership_forms(&valid).await?;
         publish(catalogue);

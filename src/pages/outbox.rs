@@ -40,7 +40,7 @@ fn failure_text(failure: &str, i18n: &I18n) -> String {
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let i18n = use_i18n();
-    let catalogue = StoredValue::new(crate::forms::catalogue());
+    let catalogue = StoredValue::new_local(crate::forms::catalogue());
     let (pending, set_pending) = signal(Pending::Loading);
     let (outcomes, set_outcomes) = signal(0usize);
     let (message, set_message) = signal(String::new());
