@@ -28,10 +28,9 @@ pub fn App() -> impl IntoView {
         Route::Home => view! { <HomePage /> }.into_any(),
         // Screens that read or write children's answers need an enrolled, unlocked tablet.
         Route::Child => view! { <Guarded><ChildPage /></Guarded> }.into_any(),
-        Route::Run { form, lang, scan, resume } => {
-            let (form, lang, resume) = (StoredValue::new(form), StoredValue::new(lang), StoredValue::new(resume));
-            view! { <Guarded><RunPage form=form.get_value() lang=lang.get_value() scan resume=resume.get_value() /></Guarded> }.into_any()
-        }
+        // RunPage reads the route each time it is drawn: a form in progress keeps its place
+        // in the address (`Nav::replace_quietly`), so the PIN or a reload brings it back.
+        Route::Run { .. } => view! { <Guarded><RunPage /></Guarded> }.into_any(),
         Route::Outbox => view! { <Guarded><OutboxPage /></Guarded> }.into_any(),
         Route::Enrol => view! { <EnrolPage /> }.into_any(),
         Route::NotFound => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),

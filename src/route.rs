@@ -87,6 +87,17 @@ impl Nav {
     }
 }
 
+impl Nav {
+    /// Changes the address in place (no new history entry) without changing screen: it is
+    /// what the screen becomes when drawn again (after the PIN) or when the page reloads.
+    pub fn replace_quietly(&self, href: &str) {
+        let Some(window) = web_sys::window() else { return };
+        if window.history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))).is_ok() {
+            self.route.update_untracked(|r| *r = current());
+        }
+    }
+}
+
 impl Default for Nav {
     fn default() -> Self {
         Nav::new()

@@ -297,7 +297,15 @@ async fn a_child_answers_declines_stops_and_agrees_to_share() {
     button_named(&host, "Carry on").click();
     wait_until("question 3 again", || host.text_content().unwrap().contains("school or nursery")).await;
 
+    // Stopping asks first; "No" goes back to the same question, nothing changed.
     button_named(&host, "Stop here").click();
+    wait_until("the question to stop", || host.text_content().unwrap().contains("Stop now?")).await;
+    button_named(&host, "No, carry on").click();
+    wait_until("question 3 once more", || host.text_content().unwrap().contains("school or nursery")).await;
+    assert!(store.pending().await.unwrap().is_empty(), "not finished by asking to stop");
+    button_named(&host, "Stop here").click();
+    wait_until("the question to stop again", || host.text_content().unwrap().contains("Stop now?")).await;
+    button_named(&host, "Yes, stop now").click();
     wait_until("the end screen", || host.text_content().unwrap().contains("Thank you for telling us.")).await;
     button_named(&host, "Yes, you can show them").click();
     wait_until("the goodbye", || host.text_content().unwrap().contains("give the tablet back")).await;
@@ -362,6 +370,33 @@ async fn the_scale_is_answered_by_tapping_a_number() {
     assert_eq!(value.get_untracked(), Some(AnswerValue::Scale(7)));
     button_named(&host, "0, Really bad").click();
     assert_eq!(value.get_untracked(), Some(AnswerValue::Scale(0)));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_slider_stands_for_no_answer_until_the_child_uses_it() {
+    let (value, on_answer, calls) = recorder();
+    let host = mount(&unique_db(), move || {
+        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() value on_answer /> }.into_any()
+    });
+    let slider: web_sys::HtmlInputElement = host.query_selector("input[type=range]").unwrap().unwrap().unchecked_into();
+    // Wherever it stands, not as if that number were chosen: no thumb is drawn (the class), and
+    // a screen reader hears there is no answer.
+    assert_eq!(slider.get_attribute("aria-valuetext").as_deref(), Some("No answer yet"));
+    assert!(slider.class_list().contains("unanswered"));
+    assert_eq!(calls.get_untracked(), 0);
+    // A tap on it answers, even where it stands.
+    let stands: u8 = slider.value().parse().unwrap();
+    slider.click();
+    assert_eq!(value.get_untracked(), Some(AnswerValue::Scale(stands)));
+    wait_until("the slider shows the answer", || slider.get_attribute("aria-valuetext").is_none()).await;
+    assert!(!slider.class_list().contains("unanswered"));
+    // A number tapped moves the slider with it; tapping the slider again changes nothing.
+    button_named(&host, "7").click();
+    wait_until("the slider at 7", || slider.value() == "7").await;
+    let before = calls.get_untracked();
+    slider.click();
+    assert_eq!(calls.get_untracked(), before, "the same answer is not given twice");
     host.remove();
 }
 
@@ -495,7 +530,7 @@ async fn the_outbox_lists_what_is_waiting_on_the_tablet() {
     wait_until("the pending count", || host.text_content().unwrap_or_default().contains("2 answers waiting to send.")).await;
     let items = host.query_selector_all("li").unwrap();
     assert_eq!(items.length(), 2);
-    assert!(items.item(0).unwrap().text_content().unwrap().contains("How are things? · 1 ✓ · 0 ✗"));
+    assert!(items.item(0).unwrap().text_content().unwrap().contains("How are things? · 1 answered, 0 chose not to answer"));
     assert!(!button_named(&host, "Send").has_attribute("disabled"));
     host.remove();
 }

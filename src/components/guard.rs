@@ -33,10 +33,17 @@ enum Gate {
     Open,
 }
 
+/// Set while a child is answering (`FormRun`): the practitioner's Lock button is hidden, so a
+/// child cannot lock themselves out mid-form by a stray tap.
+#[derive(Clone, Copy)]
+pub struct ChildMode(pub RwSignal<bool>);
+
 /// Shows `children` only on an enrolled, unlocked tablet; otherwise the way there.
 #[component]
 pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
+    let child_mode = RwSignal::new(false);
+    provide_context(ChildMode(child_mode));
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let gate = RwSignal::new(Gate::Checking);
     let current = crate::session::use_session();
@@ -83,11 +90,11 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
         });
         crate::sync::start_auto_send(store_name);
     });
-    let nav = crate::route::use_nav();
+    // Then the screen the address names: the picker after a child handed the tablet back or
+    // finished (`FormRun` leaves the address there), or wherever the practitioner went.
     let followed_up = Callback::new(move |()| {
         after_child.0.set(None);
         show_follow_up.set(false);
-        nav.go("/child");
     });
     view! {
         {move || match gate.get() {
@@ -104,9 +111,11 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
                 None => ().into_any(),
             },
             Gate::Open => view! {
-                <div class="lock-bar">
-                    <button type="button" on:click=move |_| lock()>{move || i18n.t("lock.button")}</button>
-                </div>
+                <Show when=move || !child_mode.get()>
+                    <div class="lock-bar">
+                        <button type="button" on:click=move |_| lock()>{move || i18n.t("lock.button")}</button>
+                    </div>
+                </Show>
                 {children()}
             }
             .into_any(),
@@ -114,18 +123,37 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// The browser's `setTimeout`, its handle kept as the browser gave it: web-sys reads handles
+/// as i32, and one past 2^31 (as a test's fake clock gives) would come back wrapped, so the
+/// timer could never be cleared and would fire after its page had gone.
+fn set_timeout(f: &js_sys::Function, ms: u32) -> JsValue {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &"setTimeout".into())
+        .ok()
+        .and_then(|st| st.dyn_into::<js_sys::Function>().ok())
+        .and_then(|st| st.call2(&global, f, &ms.into()).ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+fn clear_timeout(handle: &JsValue) {
+    let global = js_sys::global();
+    if let Some(ct) = js_sys::Reflect::get(&global, &"clearTimeout".into()).ok().and_then(|ct| ct.dyn_into::<js_sys::Function>().ok()) {
+        let _ = ct.call1(&global, handle);
+    }
+}
+
 /// Calls `on_idle` after the idle-lock minutes with no pointer or key activity.
 fn idle_lock(on_idle: impl Fn() + 'static) {
     let Some(window) = web_sys::window() else { return };
-    let timer = std::rc::Rc::new(std::cell::Cell::new(0));
+    let timer = std::rc::Rc::new(std::cell::RefCell::new(JsValue::UNDEFINED));
     let fire = Closure::<dyn FnMut()>::new(on_idle);
     let rearm = {
-        let (window, timer) = (window.clone(), timer.clone());
+        let timer = timer.clone();
         let fire_ref: js_sys::Function = fire.as_ref().unchecked_ref::<js_sys::Function>().clone();
         Closure::<dyn FnMut()>::new(move || {
-            window.clear_timeout_with_handle(timer.get());
-            let ms = IDLE_MINUTES.with(|m| m.get()).saturating_mul(60_000) as i32;
-            timer.set(window.set_timeout_with_callback_and_timeout_and_arguments_0(&fire_ref, ms).unwrap_or(0));
+            clear_timeout(&timer.borrow());
+            let ms = IDLE_MINUTES.with(|m| m.get()).saturating_mul(60_000);
+            *timer.borrow_mut() = set_timeout(&fire_ref, ms);
         })
     };
     for kind in ["pointerdown", "keydown"] {
@@ -143,7 +171,7 @@ fn idle_lock(on_idle: impl Fn() + 'static) {
                 *f = None;
             }
         });
-        window.clear_timeout_with_handle(timer.get());
+        clear_timeout(&timer.borrow());
         for kind in ["pointerdown", "keydown"] {
             let _ = window.remove_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
         }

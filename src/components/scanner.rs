@@ -53,7 +53,10 @@ pub fn Scanner(
         if let Some(h) = highlighted(&area.into()) {
             ev.prevent_default();
             ev.stop_propagation();
-            h.click();
+            // After this listener returns: clicking from inside it would run it again while it
+            // runs (and a click that ends the form would remove it mid-call), which the browser
+            // reports as an error on every press.
+            leptos::task::spawn_local(async move { h.click() });
         }
     });
     let capture = AddEventListenerOptions::new();

@@ -2,6 +2,7 @@
 //! reference, age, flags, stage), then chooses the language and the form, with the forms
 //! for the child's age band first.
 
+use crate::components::follow_up::{Finished, FollowUpPrompt};
 use crate::i18n::use_i18n;
 use crate::session::{pseudonymise, use_session, Session};
 use crate::speech::use_speech;
@@ -44,17 +45,34 @@ fn Unfinished() -> impl IntoView {
         })
     };
     load();
+    // The answers of a draft just sent as it was that the form marks for following up: shown
+    // to the practitioner here, as when a child hands the tablet back.
+    let follow = RwSignal::new(None::<Finished>);
     let send = move |mut draft: heard_domain::Response| {
         // The child's name went with the tablet's memory; contact details are still scrubbed.
         draft.redact_free_text(None);
         spawn_local(async move {
             let sent = async { Store::open(&store_name).await?.finish(&draft).await }.await;
+            if sent.is_ok() {
+                let form = crate::forms::catalogue().get(&draft.form_id, draft.form_version).cloned();
+                follow.set(form.filter(|f| !f.follow_ups(&draft).is_empty()).map(|form| Finished { form, response: draft }));
+            }
             message.set(Some(i18n.t(sent.map_or_else(|e| e.message_key(), |()| "drafts.sent"))));
             load();
         });
     };
     let nav = crate::route::use_nav();
+    let followed_up = Callback::new(move |()| follow.set(None));
     move || {
+        if let Some(finished) = follow.get() {
+            return Some(
+                view! {
+                    <FollowUpPrompt finished on_done=followed_up />
+                    <p role="status">{move || message.get()}</p>
+                }
+                .into_any(),
+            );
+        }
         let list = drafts.get();
         let catalogue = crate::forms::catalogue();
         (!list.is_empty() || message.get().is_some()).then(|| {
@@ -93,6 +111,7 @@ fn Unfinished() -> impl IntoView {
                     <p role="status">{move || message.get()}</p>
                 </section>
             }
+            .into_any()
         })
     }
 }
@@ -210,13 +229,17 @@ fn FormPicker(session: Session) -> impl IntoView {
     let i18n = use_i18n();
     let current = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
-    let summary = i18n.fill(
-        "session.current",
-        &[
-            ("band", &i18n.t(&format!("forms.band.{}", band_key(session.context.age_band)))),
-            ("stage", &i18n.t(&format!("session.stage.{}", stage_key(session.context.stage)))),
-        ],
-    );
+    // Every string here follows the language chosen below, which is also the child's.
+    let (band_now, stage_now) = (session.context.age_band, session.context.stage);
+    let summary = move || {
+        i18n.fill(
+            "session.current",
+            &[
+                ("band", &i18n.t(&format!("forms.band.{}", band_key(band_now)))),
+                ("stage", &i18n.t(&format!("session.stage.{}", stage_key(stage_now)))),
+            ],
+        )
+    };
     let speech = use_speech();
     let lang = i18n.lang;
     // The child's own band first, then Symbols (any age), then the others.
@@ -229,7 +252,7 @@ fn FormPicker(session: Session) -> impl IntoView {
     let case = session.context.case.clone();
     view! {
         <p class="notice">{summary}</p>
-        <button type="button" on:click=move |_| crate::session::set_session(store_name, current, None)>{i18n.t("session.end")}</button>
+        <button type="button" on:click=move |_| crate::session::set_session(store_name, current, None)>{move || i18n.t("session.end")}</button>
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="lang">{move || i18n.t("lang.label")}</label>
@@ -352,9 +375,9 @@ fn OutcomeForm(case: heard_domain::case::Pseudonym) -> impl IntoView {
     };
     view! {
         <details class="outcome">
-            <summary>{i18n.t("outcome.title")}</summary>
+            <summary>{move || i18n.t("outcome.title")}</summary>
             <form on:submit=submit>
-                <label for="outcome">{i18n.t("outcome.label")}</label>
+                <label for="outcome">{move || i18n.t("outcome.label")}</label>
                 <select
                     id="outcome"
                     on:change=move |ev| {
@@ -366,13 +389,14 @@ fn OutcomeForm(case: heard_domain::case::Pseudonym) -> impl IntoView {
                     {Outcome::ALL
                         .map(|o| {
                             let code = serde_json::to_value(o).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                            view! { <option value=code.clone()>{i18n.t(&format!("outcome.{code}"))}</option> }
+                            let key = format!("outcome.{code}");
+                            view! { <option value=code>{move || i18n.t(&key)}</option> }
                         })
                         .collect_view()}
                 </select>
-                <label for="outcome-date">{i18n.t("outcome.date")}</label>
+                <label for="outcome-date">{move || i18n.t("outcome.date")}</label>
                 <input id="outcome-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
-                <button type="submit" class="primary">{i18n.t("outcome.save")}</button>
+                <button type="submit" class="primary">{move || i18n.t("outcome.save")}</button>
             </form>
             <p role="status" class:problem=move || matches!(message.get(), Some(Err(_)))>{move || message.get().map(|m| m.unwrap_or_else(|e| e))}</p>
         </details>

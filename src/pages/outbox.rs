@@ -25,7 +25,8 @@ fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
     let title = catalogue.get(&r.form_id, r.form_version).map_or(r.form_id.0.clone(), |f| f.title.get(&lang).to_string());
     let declined = r.answers.iter().filter(|a| a.value == AnswerValue::Declined).count();
     let answered = r.answers.len() - declined;
-    format!("{} · {title} · {answered} ✓ · {declined} ✗", r.date)
+    let counts = i18n.fill("outbox.item.counts", &[("answered", &answered.to_string()), ("declined", &declined.to_string())]);
+    format!("{} · {title} · {counts}", r.date)
 }
 
 /// Why the server refused a response, in words a practitioner understands.
@@ -74,7 +75,12 @@ pub fn OutboxPage() -> impl IntoView {
             };
             let note = match outcome {
                 Ok(report) => {
-                    let mut note = sent(&i18n, report.confirmed);
+                    // Sent automatically a moment before: say so, not "Sent 0 answers".
+                    let mut note = match (report.confirmed, report.rejected + report.conflicts) {
+                        (0, 0) => i18n.t("outbox.sent.none"),
+                        (0, _) => String::new(),
+                        (n, _) => sent(&i18n, n),
+                    };
                     if report.conflicts > 0 {
                         note = format!("{note} {}", i18n.fill("outbox.conflicts", &[("n", &report.conflicts.to_string())]));
                     }
@@ -88,7 +94,7 @@ pub fn OutboxPage() -> impl IntoView {
                         let reason = report.first_reason.unwrap_or_default();
                         note = format!("{note} {}", i18n.fill("outbox.rejected", &[("n", &report.rejected.to_string()), ("reason", &reason)]));
                     }
-                    note
+                    note.trim_start().to_string()
                 }
                 Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
                 Err(SendError::Refused { detail }) => i18n.fill("outbox.refused", &[("detail", &detail)]),

@@ -6,7 +6,7 @@
 use crate::components::questions::QuestionBody;
 use crate::components::{Scanner, SpeakButton};
 use crate::i18n::use_i18n;
-use crate::route::Link;
+use crate::route::{Link, Route};
 use crate::session::{use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreError, StoreName};
@@ -26,12 +26,27 @@ enum Saving {
 
 /// The route `/child/:form?lang=&scan=&resume=`: the form, its language (English when the
 /// form is not written in the one asked for), switch scanning (Symbols forms only, 500–10000
-/// ms), and the unfinished response to carry on with, if any.
+/// ms), and the unfinished response to carry on with, if any. Read from the address each time
+/// the screen is drawn: a form in progress keeps its response's id there, so after the tablet
+/// locks (or the page reloads) the PIN brings the child back to the same answers.
 #[component]
-pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>, resume: Option<String>) -> impl IntoView {
+pub fn RunPage() -> impl IntoView {
+    let nav = crate::route::use_nav();
+    match nav.route.get_untracked() {
+        Route::Run { form, lang, scan, resume } => run_page(form, lang, scan, resume),
+        // The child finished and the address moved on (to the picker) while this screen stayed:
+        // drawn again after the PIN, it shows the screen the address names.
+        _ => {
+            spawn_local(async move { nav.route.update(|_| {}) });
+            ().into_any()
+        }
+    }
+}
+
+fn run_page(form: String, lang: Option<String>, scan: Option<u32>, resume: Option<String>) -> AnyView {
     let i18n = use_i18n();
     if let Some(id) = resume {
-        return view! { <ResumeRun id lang scan /> }.into_any();
+        return view! { <ResumeRun id form lang scan /> }.into_any();
     }
     let form = crate::forms::catalogue().latest(&form).cloned();
     let lang = lang
@@ -52,10 +67,10 @@ pub fn RunPage(form: String, lang: Option<String>, scan: Option<u32>, resume: Op
 
 /// Carries on with an unfinished response (a draft the app closed on): its form and version,
 /// every answer given, and its case; from the first question not yet answered. The session
-/// becomes the draft's case (the child's first name was never stored, so no greeting).
+/// becomes the draft's case (the child's first name was never stored, so no greeting). With
+/// no such draft (the child had answered nothing yet before the tablet locked), `form` anew.
 #[component]
-fn ResumeRun(id: String, lang: Option<String>, scan: Option<u32>) -> impl IntoView {
-    let i18n = use_i18n();
+fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) -> impl IntoView {
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let session = use_session();
     // None while reading; then the draft and its form, or nothing when it is gone.
@@ -73,11 +88,7 @@ fn ResumeRun(id: String, lang: Option<String>, scan: Option<u32>) -> impl IntoVi
     });
     move || match found.get() {
         None => ().into_any(),
-        Some(None) => view! {
-            <p class="notice">{i18n.t("drafts.gone")}</p>
-            <p><Link href="/child".to_string()>{i18n.t("session.title")}</Link></p>
-        }
-        .into_any(),
+        Some(None) => run_page(form.clone(), lang.clone(), scan, None),
         Some(Some((draft, form))) => {
             let lang = lang.clone().and_then(|l| Lang::new(&l).ok()).filter(|l| form.offers(l)).unwrap_or_else(|| draft.lang.clone());
             let session = Session { context: draft.context.clone(), first_name: None };
@@ -125,6 +136,30 @@ pub fn FormRun(
         })
     }));
     let first_name = StoredValue::new(session.first_name.clone());
+    // The response's place in the address: if the tablet locks mid-form (the idle lock) or
+    // the page reloads, the PIN brings back these answers, not a new form from question 1.
+    let nav = crate::route::use_nav();
+    let response_id = response.with_untracked(|r| r.id.to_string());
+    match nav.route.get_untracked() {
+        Route::Run { form: id, lang, scan, resume } if resume.as_deref() != Some(response_id.as_str()) => {
+            let mut href = format!("/child/{id}?");
+            if let Some(lang) = lang {
+                href.push_str(&format!("lang={lang}&"));
+            }
+            if let Some(scan) = scan {
+                href.push_str(&format!("scan={scan}&"));
+            }
+            nav.replace_quietly(&format!("{href}resume={response_id}"));
+        }
+        _ => {}
+    }
+    // Child mode: the practitioner's Lock is not among the child's buttons.
+    if let Some(mode) = use_context::<crate::components::ChildMode>() {
+        mode.0.set(true);
+        on_cleanup(move || {
+            mode.0.try_set(false);
+        });
+    }
     // Child mode: full screen where the browser allows it, and whichever way the child leaves
     // this screen (the back button, a link, an address typed), the tablet locks, so the next
     // screen asks for the PIN.
@@ -136,6 +171,9 @@ pub fn FormRun(
     // 0..total are questions; total is the end screen.
     let step = RwSignal::new(first_step);
     let paused = RwSignal::new(false);
+    // "Stop here" asks first: a stray tap (or a switch pressed a moment late while scanning)
+    // must not end a child's form with no way back.
+    let stopping = RwSignal::new(false);
     let saving = RwSignal::new(Saving::Idle);
     let band = form.with_value(|f| f.band);
 
@@ -166,11 +204,18 @@ pub fn FormRun(
         });
         save(false);
     };
+    // The practitioner sees the follow-ups after the PIN however the tablet next locks (handed
+    // back, the idle lock), and a reload from here starts no form again.
+    let after_child = crate::components::follow_up::use_after_child();
     let go = move |to: usize| {
         speech.stop();
         step.set(to);
         if to == total {
             save(true);
+            after_child.0.set(Some(crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() }));
+            if matches!(nav.route.get_untracked(), Route::Run { .. }) {
+                nav.replace_quietly("/child");
+            }
         }
     };
 
@@ -240,8 +285,6 @@ pub fn FormRun(
 
     // The practitioner takes the tablet back: it locks, and after the PIN the follow-up
     // prompt comes first (`Guarded`).
-    let after_child = crate::components::follow_up::use_after_child();
-    let nav = crate::route::use_nav();
     let hand_back = move || {
         speech.stop();
         let finished = crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() };
@@ -254,6 +297,30 @@ pub fn FormRun(
             // A new screen behind the lock: nothing of this child stays on screen.
             nav.go("/child");
         });
+    };
+    let lang_stop = StoredValue::new(lang.clone());
+    let stop_screen = move || {
+        let heading = NodeRef::<leptos::html::H1>::new();
+        Effect::new(move |_| {
+            if let Some(h) = heading.get() {
+                let _ = h.focus();
+            }
+        });
+        let question = i18n.t("child.stop.confirm");
+        view! {
+            <div class="prompt">
+                <h1 tabindex="-1" node_ref=heading>{question.clone()}</h1>
+                <SpeakButton text=question lang=lang_stop.get_value() />
+            </div>
+            <div class="steps">
+                <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
+                <button type="button" on:click=move |_| {
+                    stopping.set(false);
+                    go(total);
+                }>{i18n.t("child.stop.yes")}</button>
+            </div>
+        }
+        .into_any()
     };
     let end_screen = move || {
         let choose = move |share: bool| {
@@ -302,8 +369,11 @@ pub fn FormRun(
                     speech.stop();
                     paused.set(true);
                 }>{i18n.t("child.pause")}</button>
-                <Show when=move || step.get() < total>
-                    <button type="button" on:click=move |_| go(total)>{i18n.t("child.stop")}</button>
+                <Show when=move || step.get() < total && !stopping.get()>
+                    <button type="button" on:click=move |_| {
+                        speech.stop();
+                        stopping.set(true);
+                    }>{i18n.t("child.stop")}</button>
                 </Show>
             </div>
             <Show
@@ -315,7 +385,11 @@ pub fn FormRun(
                     </div>
                 }
             >
-                {move || if step.get() < total { question_screen() } else { end_screen() }}
+                {move || match (step.get() < total, stopping.get()) {
+                    (true, false) => question_screen(),
+                    (true, true) => stop_screen(),
+                    (false, _) => end_screen(),
+                }}
             </Show>
             <p class="save-failed" role="alert">
                 {move || match saving.get() {

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { serverAndBrowser, axeViolations, completeSymbolsCheck, enrol, startSession, visit, unlock, pendingOnTablet, heldOnServer, until } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, completeSymbolsCheck, enrol, startSession, visit, unlock, pendingOnTablet, heldOnServer, until, pastFollowUps } from "./harness.mjs";
 
 const env = serverAndBrowser();
 
@@ -19,6 +19,7 @@ test("an outbox saved as a backup file is taken over by another tablet of the pa
   await completeSymbolsCheck(pageA);
   await visit(pageA, "/outbox");
   await unlock(pageA);
+  await pastFollowUps(pageA);
   await pageA.getByText("1 answer waiting to send.").waitFor();
   const [download] = await Promise.all([pageA.waitForEvent("download"), pageA.getByRole("button", { name: "Save a backup file" }).click()]);
   await pageA.getByRole("status").getByText("Backup saved: 1 answers waiting, 0 unfinished, 0 case outcomes.").waitFor();

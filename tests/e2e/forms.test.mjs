@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, withSession, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN } from "./harness.mjs";
+import { serverAndBrowser, withSession, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN, pastFollowUps } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -75,7 +75,10 @@ test("every built-in form can be completed by role and name, and the server acce
   for (const [n, form] of forms.entries()) {
     await visit(page, `/child/${form.id}?lang=en`);
     // Leaving a child's form locks the tablet: the practitioner's PIN opens the next one.
-    if (n > 0) await unlock(page);
+    if (n > 0) {
+      await unlock(page);
+      await pastFollowUps(page);
+    }
     const expected = {};
     for (const [i, q] of form.questions.entries()) {
       await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
@@ -102,6 +105,7 @@ test("every built-in form can be completed by role and name, and the server acce
 
   await visit(page, "/outbox");
   await unlock(page);
+  await pastFollowUps(page);
   await page.getByText("8 answers waiting to send.").waitFor();
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByRole("status").getByText("Sent 8 answers. The server has them.").waitFor();
@@ -152,6 +156,10 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
   await page.getByRole("heading", { name: "اختر استمارة" }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
   assert.equal(await page.evaluate(() => document.documentElement.lang), "ar");
+  // Everything on the picker follows, the practitioner's session controls too.
+  await page.getByRole("button", { name: "أنهِ الجلسة" }).waitFor();
+  await page.getByText("سجّل نتيجة الحالة").waitFor();
+  assert.equal(await page.getByText("End the session").count(), 0, "no English left behind");
   assert.deepEqual(await axeViolations(page), [], "picker in Arabic");
 
   await page.getByRole("region", { name: "المرحلة المتوسطة (8–12)" }).getByRole("link", { name: "عنّي" }).click();
@@ -171,6 +179,7 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
 
 test("Symbols forms can be answered with one switch: a highlight steps through, any key or tap chooses", async () => {
   const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
+  const problems = watchConsole(page);
   await visit(page, "/child");
   const symbols = page.getByRole("region", { name: "Symbols (any age)" });
   await symbols.getByRole("checkbox", { name: /Switch scanning/ }).check();
@@ -189,6 +198,7 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
   const draft = await decryptedRecords(page, "drafts");
   assert.deepEqual(draft.at(-1).answers, [{ question_id: "happy_home", value: { yes_no: "no" } }]);
+  assert.deepEqual(problems, [], "choosing by switch raises no error in the page");
   await context.close();
 });
 
@@ -217,6 +227,7 @@ test("after the first visit the app starts and a form can be answered with no ne
   await completeSymbolsCheck(page);
   await visit(page, "/outbox");
   await unlock(page);
+  await pastFollowUps(page);
   await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
   assert.equal(await heldOnServer(env.server), before, "nothing could be sent offline");
 
@@ -263,6 +274,7 @@ test("a child's answers survive the app being closed mid-form, and the form carr
     const next = form.questions[closedAfter];
     given.push(await answer(page, next));
     await page.getByRole("button", { name: "Stop here" }).click();
+    await page.getByRole("button", { name: "Yes, stop now" }).click();
     await page.getByRole("button", { name: "No, keep them private" }).click();
     await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
     const [sent] = await pendingOnTablet(page);
@@ -381,6 +393,78 @@ test("the practitioner chooses how soon an unused tablet locks itself, and the c
   await page.goto(`${env.server.url}/outbox`);
   await unlock(page);
   assert.equal(await page.getByRole("combobox", { name: "Lock this tablet after it has not been touched for" }).inputValue(), "1");
+  await context.close();
+});
+
+test("when the tablet locks mid-form, the PIN brings the child back to the same answers; the practitioner then sees the follow-ups", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.clock.install();
+  await enrol(page, env.server);
+  await startSession(page, { reference: "EH-LOCKED-1", age: 9 });
+  await visit(page, "/child/symbols-check?lang=en");
+  await page.getByRole("heading", { name: "Are you happy at home?" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Lock" }).count(), 0, "no Lock among the child's buttons");
+  await page.getByRole("button", { name: "Yes", exact: true }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
+  await page.getByRole("button", { name: "No", exact: true }).click();
+  await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.length === 2);
+
+  // The child pauses and the tablet is left alone: after five minutes it locks itself.
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.clock.runFor(5 * 60_000 + 1000);
+  await unlock(page);
+  // Back where the child was: the first question not yet answered, the answers still given.
+  await page.getByRole("heading", { name: "Do you like school?" }).waitFor();
+  await page.getByRole("button", { name: "Back" }).click();
+  await page.getByRole("button", { name: "No", exact: true, pressed: true }).waitFor();
+  // A reload (which locks too) brings back the same form as well.
+  await page.reload();
+  await unlock(page);
+  await page.getByRole("heading", { name: "Do you like school?" }).waitFor();
+  assert.equal((await decryptedRecords(page, "drafts")).length, 1, "one child, one response: no second one started");
+
+  // Stopping asks first. Once stopped, the tablet left on the end screen locks itself; after
+  // the PIN the practitioner sees the answer given before the first lock, to follow up.
+  await page.getByRole("button", { name: "Stop here" }).click();
+  await page.getByRole("button", { name: "No, carry on" }).click();
+  await page.getByRole("heading", { name: "Do you like school?" }).waitFor();
+  await page.getByRole("button", { name: "Stop here" }).click();
+  await page.getByRole("button", { name: "Yes, stop now" }).click();
+  await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
+  await page.clock.runFor(5 * 60_000 + 1000);
+  await unlock(page);
+  const followUp = page.getByRole("region", { name: "Before anything else" });
+  await followUp.getByText("Do you feel safe at home?").waitFor();
+  await followUp.getByText("Answer: No").waitFor();
+  await page.getByRole("button", { name: "I have read these and will follow them up" }).click();
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("answers to follow up are shown when the practitioner sends an unfinished form as it is", async () => {
+  const { context, page } = await withSession(env);
+  await visit(page, "/child/symbols-check?lang=en");
+  await page.getByRole("button", { name: "Yes", exact: true }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
+  await page.getByRole("button", { name: "No", exact: true }).click();
+  await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.length === 2);
+  // The practitioner takes the tablet mid-form (leaving the form locks it).
+  await visit(page, "/child");
+  await unlock(page);
+  await page.getByRole("button", { name: "Send what was answered" }).click();
+  const followUp = page.getByRole("region", { name: "Before anything else" });
+  await followUp.getByText("Do you feel safe at home?").waitFor();
+  await followUp.getByText("Answer: No").waitFor();
+  assert.deepEqual(await axeViolations(page), [], "axe on the follow-up after sending an unfinished form");
+  await page.getByRole("button", { name: "I have read these and will follow them up" }).click();
+  await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
+  assert.equal(await followUp.count(), 0);
+  assert.equal((await pendingOnTablet(page)).length, 1);
   await context.close();
 });
 

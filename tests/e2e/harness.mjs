@@ -363,6 +363,17 @@ export async function unlock(page) {
   await page.getByRole("heading", { name: "Enter your PIN" }).waitFor({ state: "detached" });
 }
 
+/**
+ * Once a child has finished a form, the PIN first shows the practitioner the answers to follow
+ * up (or that there are none); this reads past it to the screen asked for.
+ */
+export async function pastFollowUps(page) {
+  const prompt = page.getByRole("region", { name: "Before anything else" });
+  await prompt.waitFor();
+  await prompt.getByRole("button").click();
+  await prompt.waitFor({ state: "detached" });
+}
+
 /** Logs the page in as the demo coordinator. */
 export async function logIn(page, server) {
   await page.goto(`${server.url}/coordinator`);

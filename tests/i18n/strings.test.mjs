@@ -81,3 +81,15 @@ test("no translation file carries strings nothing uses", () => {
 test("languages other than English are marked for review by a native speaker", () => {
   for (const file of [...tabletFiles, ...coordinatorFiles]) assert.equal(file.awaiting_review, file.lang !== "en", file.lang);
 });
+
+test("Polish speaks to the child without assuming they are a boy or a girl", () => {
+  // Second-person past tense is gendered in Polish ("powiedziałeś" / "powiedziałaś"); the
+  // child's screens and forms say it another way ("Twoje odpowiedzi").
+  const formFiles = readdirSync(join(root, "domain/forms")).map((f) => readFileSync(join(root, "domain/forms", f), "utf8"));
+  const polish = [
+    ...Object.values(tabletFiles.find((f) => f.lang === "pl").strings),
+    ...formFiles.flatMap((text) => [...text.matchAll(/"pl":\s*"([^"]*)"/g)].map((m) => m[1])),
+  ];
+  assert.ok(polish.length > 200, `found ${polish.length} Polish strings`);
+  assert.deepEqual(polish.filter((s) => /\p{L}+(łeś|łaś)(?!\p{L})/u.test(s)), []);
+});

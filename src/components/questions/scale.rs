@@ -22,6 +22,13 @@ pub fn ScaleQuestion(
         Some(AnswerValue::Scale(n)) => Some(n),
         _ => None,
     };
+    let choose = move |ev: &leptos::ev::Event| {
+        if let Ok(n) = event_target_value(ev).parse::<u8>() {
+            if value.get_untracked() != Some(AnswerValue::Scale(n)) {
+                on_answer.run(Some(AnswerValue::Scale(n)));
+            }
+        }
+    };
     let group_label = i18n.fill("scale.label", &[("min", &min.to_string()), ("max", &max.to_string())]);
     view! {
         <div class="scale">
@@ -60,12 +67,14 @@ pub fn ScaleQuestion(
                 max=max
                 step="1"
                 aria-labelledby=label_id
+                // With no answer yet the slider shows no thumb (style/app.css) and says so, rather
+                // than standing at the middle as if the child had chosen it; a tap anywhere on it
+                // answers, the middle included (a click comes even when the value does not change).
+                class:unanswered=move || current().is_none()
+                aria-valuetext=move || current().is_none().then(|| i18n.t("scale.unanswered"))
                 prop:value=move || current().unwrap_or(min + (max - min) / 2).to_string()
-                on:change=move |ev| {
-                    if let Ok(n) = event_target_value(&ev).parse::<u8>() {
-                        on_answer.run(Some(AnswerValue::Scale(n)));
-                    }
-                }
+                on:change=move |ev| choose(&ev)
+                on:click=move |ev| choose(&ev)
             />
         </div>
     }
