@@ -58,6 +58,7 @@ const ENROLMENT_KEY: &str = "enrolment";
 const KEYRING_KEY: &str = "keyring";
 const IDLE_LOCK_KEY: &str = "idle_lock";
 const SESSION_KEY: &str = "session";
+const AFTER_CHILD_KEY: &str = "after_child";
 const FORMS_KEY: &str = "partnership_forms";
 
 /// Minutes of no use after which the tablet locks itself, as the practitioner may choose them.
@@ -587,6 +588,22 @@ impl Store {
     /// Ends the session on this tablet: its context and the child's first name are deleted.
     pub async fn end_session(&self) -> Result<(), StoreError> {
         self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(&JsValue::from_str(SESSION_KEY)).map(drop)).await
+    }
+
+    /// Keeps, sealed, a child's finished response whose follow-up signals the practitioner has
+    /// not yet seen, so a reload before the PIN does not lose them; `clear_after_child` once seen.
+    pub async fn save_after_child(&self, response: &heard_domain::Response) -> Result<(), StoreError> {
+        self.put_sealed_setting(AFTER_CHILD_KEY, &StoredResponse::from(response)).await
+    }
+
+    /// The finished response still waiting for the practitioner's look, if any (needs the tablet
+    /// unlocked).
+    pub async fn after_child(&self) -> Result<Option<heard_domain::Response>, StoreError> {
+        self.sealed_setting::<StoredResponse>(AFTER_CHILD_KEY).await?.map(Response::try_from).transpose()
+    }
+
+    pub async fn clear_after_child(&self) -> Result<(), StoreError> {
+        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(&JsValue::from_str(AFTER_CHILD_KEY)).map(drop)).await
     }
 
     /// The partnership's own forms kept on this tablet (readable while locked: a form holds

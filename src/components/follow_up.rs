@@ -3,6 +3,8 @@
 //! shown only after the PIN.
 
 use crate::i18n::{use_i18n, I18n};
+use crate::store::{Store, StoreName};
+use leptos::task::spawn_local;
 use heard_domain::form::QuestionKind;
 use heard_domain::{AnswerValue, Form, Response, YesNo};
 use leptos::prelude::*;
@@ -14,9 +16,47 @@ pub struct Finished {
     pub response: Response,
 }
 
-/// Set when a child hands the tablet back; cleared when the practitioner has acknowledged.
+/// Set when a child finishes a form; cleared when the practitioner has acknowledged. Kept
+/// sealed on the tablet too, so a reload in between does not lose it.
 #[derive(Clone, Copy)]
 pub struct AfterChild(pub RwSignal<Option<Finished>>);
+
+impl AfterChild {
+    /// A child has finished: the practitioner sees the follow-ups after the next PIN.
+    pub fn finished(self, store_name: StoreName, finished: Finished) {
+        let response = finished.response.clone();
+        self.0.set(Some(finished));
+        spawn_local(async move {
+            if let Ok(store) = Store::open(&store_name).await {
+                let _ = store.save_after_child(&response).await;
+            }
+        });
+    }
+
+    /// The practitioner has seen them.
+    pub fn seen(self, store_name: StoreName) {
+        self.0.set(None);
+        spawn_local(async move {
+            if let Ok(store) = Store::open(&store_name).await {
+                let _ = store.clear_after_child().await;
+            }
+        });
+    }
+
+    /// After the PIN: the finished response kept from before a reload, if there is none in memory.
+    pub async fn restore(self, store: &Store) {
+        if self.0.with_untracked(Option::is_some) {
+            return;
+        }
+        if let Ok(Some(response)) = store.after_child().await {
+            // Its signals are read from the form it answered, which the tablet still has (the
+            // prompt comes at the first PIN after the child finished).
+            if let Some(form) = crate::forms::catalogue().get(&response.form_id, response.form_version).cloned() {
+                self.0.set(Some(Finished { form, response }));
+            }
+        }
+    }
+}
 
 pub fn use_after_child() -> AfterChild {
     use_context::<AfterChild>().unwrap_or_else(|| {

@@ -80,12 +80,14 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     // The follow-up prompt shows only here, after the PIN: never to whoever holds the tablet.
     let show_follow_up = RwSignal::new(false);
     let on_unlocked = Callback::new(move |()| {
-        show_follow_up.set(after_child.0.with_untracked(Option::is_some));
         spawn_local(async move {
-            // The session in progress before a reload comes back with the PIN.
+            // The session in progress before a reload comes back with the PIN, and so does a
+            // finished child's response the practitioner has not yet looked at.
             if let Ok(s) = Store::open(&store_name).await {
                 crate::session::restore_session(&s, current).await;
+                after_child.restore(&s).await;
             }
+            show_follow_up.set(after_child.0.with_untracked(Option::is_some));
             gate.set(Gate::Open);
         });
         crate::sync::start_auto_send(store_name);
@@ -93,7 +95,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     // Then the screen the address names: the picker after a child handed the tablet back or
     // finished (`FormRun` leaves the address there), or wherever the practitioner went.
     let followed_up = Callback::new(move |()| {
-        after_child.0.set(None);
+        after_child.seen(store_name);
         show_follow_up.set(false);
     });
     view! {

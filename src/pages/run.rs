@@ -212,7 +212,7 @@ pub fn FormRun(
         step.set(to);
         if to == total {
             save(true);
-            after_child.0.set(Some(crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() }));
+            after_child.finished(store_name, crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() });
             if matches!(nav.route.get_untracked(), Route::Run { .. }) {
                 nav.replace_quietly("/child");
             }
@@ -328,6 +328,19 @@ pub fn FormRun(
             save(true);
         };
         let share_chosen = RwSignal::new(None::<bool>);
+        // Only words and drawings are ever shown to people who plan services: a child who gave
+        // none (a Symbols form, or stopped before any) is not asked about them.
+        let gave_words = response.with_untracked(|r| {
+            r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_)))
+        });
+        if !gave_words {
+            return view! {
+                <h1 tabindex="-1">{i18n.t("child.end.thanks")}</h1>
+                <p role="status">{move || (saving.get() == Saving::Saved).then(|| i18n.t("child.end.done"))}</p>
+                <button type="button" class="handback" on:click=move |_| hand_back()>{i18n.t("child.handback")}</button>
+            }
+            .into_any();
+        }
         view! {
             <h1 tabindex="-1">{i18n.t("child.end.thanks")}</h1>
             <p id="share-question">{i18n.t("child.end.share_question")}</p>

@@ -343,7 +343,7 @@ export async function completeSymbolsCheck(page) {
 
 /**
  * On a form of the Symbols check's kind, already open: "Yes" to each question, "On my own"
- * for who helped, and the words kept private.
+ * for who helped (no words or drawings, so no question about sharing them).
  */
 export async function answerYesThroughout(page, form) {
   for (const q of form.questions) {
@@ -351,7 +351,6 @@ export async function answerYesThroughout(page, form) {
     await page.getByRole("button", { name: q.kind === "who_helped" ? "On my own" : "Yes", exact: true }).click();
     await page.getByRole("button", { name: "Next" }).click();
   }
-  await page.getByRole("button", { name: "No, keep them private" }).click();
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
 }
 
