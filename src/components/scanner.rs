@@ -12,7 +12,8 @@ use web_sys::{AddEventListenerOptions, Event, HtmlElement};
 const HIGHLIGHT: &str = "scanned";
 
 fn targets(area: &HtmlElement) -> Vec<HtmlElement> {
-    let Ok(list) = area.query_selector_all("button:not([disabled])") else { return Vec::new() };
+    // The practitioner's button on the end screen is not the child's to choose.
+    let Ok(list) = area.query_selector_all("button:not([disabled]):not(.handback)") else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
 }
 

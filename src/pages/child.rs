@@ -31,6 +31,7 @@ pub fn ChildPage() -> impl IntoView {
 #[component]
 fn Unfinished() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let drafts = RwSignal::new(Vec::<heard_domain::Response>::new());
     let message = RwSignal::new(None::<String>);
@@ -84,10 +85,24 @@ fn Unfinished() -> impl IntoView {
                     let total = form.map_or(d.answers.len(), |f| f.questions.len());
                     let id = d.id.to_string();
                     let describe = format!("draft-{id}");
-                    let text = i18n.fill(
+                    // Which child: the case is only a pseudonym here, so its age band and stage,
+                    // and whether it is the child of the session in progress.
+                    let band = i18n.t(&format!("forms.band.{}", band_key(d.context.age_band)));
+                    let stage = i18n.t(&format!("session.stage.{}", stage_key(d.context.stage)));
+                    let mut text = i18n.fill(
                         "drafts.item",
-                        &[("form", &title), ("date", &d.date.to_string()), ("n", &d.answers.len().to_string()), ("total", &total.to_string())],
+                        &[
+                            ("form", &title),
+                            ("date", &d.date.to_string()),
+                            ("band", &band),
+                            ("stage", &stage),
+                            ("n", &d.answers.len().to_string()),
+                            ("total", &total.to_string()),
+                        ],
                     );
+                    if session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.context.case == d.context.case)) {
+                        text = format!("{text} {}", i18n.t("drafts.this_child"));
+                    }
                     let href = format!("/child/{}?lang={}&resume={id}", d.form_id, d.lang);
                     let draft = StoredValue::new(d);
                     view! {
@@ -323,24 +338,27 @@ fn ScanSettings(scan: RwSignal<Option<u32>>, scan_pace: RwSignal<u32>) -> impl I
                 />
                 {move || i18n.t("scan.label")}
             </label>
-            <label for="scan-pace">{move || i18n.t("scan.pace")}</label>
-            <select
-                id="scan-pace"
-                on:change=move |ev| {
-                    if let Ok(ms) = event_target_value(&ev).parse::<u32>() {
-                        scan_pace.set(ms);
-                        if scan.get_untracked().is_some() {
-                            scan.set(Some(ms));
+            // The speed's label and its dropdown wrap as one, in either reading direction.
+            <span class="scan-pace">
+                <label for="scan-pace">{move || i18n.t("scan.pace")}</label>
+                <select
+                    id="scan-pace"
+                    on:change=move |ev| {
+                        if let Ok(ms) = event_target_value(&ev).parse::<u32>() {
+                            scan_pace.set(ms);
+                            if scan.get_untracked().is_some() {
+                                scan.set(Some(ms));
+                            }
                         }
                     }
-                }
-            >
-                {paces
-                    .map(|(ms, key)| {
-                        view! { <option value=ms.to_string() selected=move || scan_pace.get() == ms>{move || i18n.t(key)}</option> }
-                    })
-                    .collect_view()}
-            </select>
+                >
+                    {paces
+                        .map(|(ms, key)| {
+                            view! { <option value=ms.to_string() selected=move || scan_pace.get() == ms>{move || i18n.t(key)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </span>
         </div>
     }
 }

@@ -266,7 +266,10 @@ test("a child's answers survive the app being closed mid-form, and the form carr
     await page.goto(`${env.server.url}/child`);
     await unlock(page);
     await page.getByRole("heading", { name: "Answers not finished" }).waitFor();
-    await page.getByText(new RegExp(`^${form.title.en}, started \\d{4}-\\d{2}-\\d{2}: ${closedAfter} of ${total} questions done$`)).waitFor();
+    // Which child it was: the case is a pseudonym, so its band and stage, and that it is this session's.
+    await page
+      .getByText(new RegExp(`^${form.title.en}, started \\d{4}-\\d{2}-\\d{2}, a child in Middle \\(8–12\\), Start of support: ${closedAfter} of ${total} questions done \\(this session's child\\)$`))
+      .waitFor();
     assert.deepEqual(await axeViolations(page), [], `axe on the unfinished answers (closed after ${closedAfter})`);
     await page.getByRole("button", { name: "Carry on with the child" }).click();
     // On from the first question not yet answered, with the earlier answers still given.
