@@ -85,9 +85,7 @@ impl Nav {
         window.scroll_to_with_x_and_y(0.0, 0.0);
         self.route.set(current());
     }
-}
 
-impl Nav {
     /// Changes the address in place (no new history entry) without changing screen: it is
     /// what the screen becomes when drawn again (after the PIN) or when the page reloads.
     pub fn replace_quietly(&self, href: &str) {
