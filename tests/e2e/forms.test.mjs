@@ -149,6 +149,28 @@ test("a form can be completed with the keyboard alone", async () => {
   const saved = (await pendingOnTablet(page)).find((r) => r.form_id === "symbols-check");
   assert.equal(saved.answers.length, form.questions.length);
   assert.deepEqual(saved.answers.at(-1).value, { who_helped: "parent_or_carer" });
+  await page.keyboard.press("Enter");
+  await unlock(page);
+  await pastFollowUps(page);
+
+  // Words typed, stopping early, and the question about sharing them: by keyboard too.
+  await visit(page, "/child/teen-help-we-got?lang=en");
+  await tabTo("7");
+  await page.keyboard.press("Enter");
+  await tabTo("Next");
+  await page.keyboard.press("Enter");
+  for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.tagName === "TEXTAREA")); i++) await page.keyboard.press("Tab");
+  await page.keyboard.type("More time with my worker");
+  await tabTo("Stop here");
+  await page.keyboard.press("Enter");
+  await tabTo("Yes, stop now");
+  await page.keyboard.press("Enter");
+  await tabTo("Yes, you can show them");
+  await page.keyboard.press("Space");
+  await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+  const words = (await pendingOnTablet(page)).find((r) => r.form_id === "teen-help-we-got");
+  assert.deepEqual(words.answers.map((a) => a.value), [{ scale: 7 }, { text: "More time with my worker" }]);
+  assert.equal(words.share, true);
   await context.close();
 });
 
