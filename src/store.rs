@@ -405,6 +405,10 @@ impl Store {
         idb::from_js(found).map(Some).map_err(StoreError::Corrupt)
     }
 
+    async fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
+        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(&JsValue::from_str(key)).map(drop)).await
+    }
+
     /// Keeps a setting sealed with the data key.
     async fn put_sealed_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
         let sealed = self.seal_record(key, value).await?;
@@ -587,7 +591,7 @@ impl Store {
 
     /// Ends the session on this tablet: its context and the child's first name are deleted.
     pub async fn end_session(&self) -> Result<(), StoreError> {
-        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(&JsValue::from_str(SESSION_KEY)).map(drop)).await
+        self.delete_setting(SESSION_KEY).await
     }
 
     /// Keeps, sealed, a child's finished response whose follow-up signals the practitioner has
@@ -603,7 +607,7 @@ impl Store {
     }
 
     pub async fn clear_after_child(&self) -> Result<(), StoreError> {
-        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(&JsValue::from_str(AFTER_CHILD_KEY)).map(drop)).await
+        self.delete_setting(AFTER_CHILD_KEY).await
     }
 
     /// The partnership's own forms kept on this tablet (readable while locked: a form holds

@@ -5,7 +5,7 @@
 use crate::store::{Store, StoreError, StoredOutcome, Waiting};
 use gloo_net::http::Request;
 use heard_domain::wire::{
-    batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitBatch, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH,
+    batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH,
     RESPONSES_PATH, STATS_PATH,
 };
 use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
@@ -113,7 +113,8 @@ async fn send_page(
     answered: &mut dyn FnMut(usize),
 ) -> Result<(), SendError> {
     for batch in batches(&enrolment.key_fingerprint, page) {
-        let reply = post_batch(&enrolment.device_token, &batch).await?;
+        let request = Request::post(RESPONSES_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).json(&batch);
+        let reply: BatchReply = exchange(request).await?;
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
         report.confirmed += confirmed.len();
         for r in &reply.results {
@@ -155,20 +156,6 @@ fn outcome_v1(o: &StoredOutcome) -> Option<OutcomeV1> {
     })
 }
 
-async fn post_batch(token: &str, batch: &SubmitBatch) -> Result<BatchReply, SendError> {
-    let request = Request::post(RESPONSES_PATH)
-        .header("authorization", &format!("Bearer {token}"))
-        .json(batch)
-        .map_err(|e| SendError::Refused { detail: e.to_string() })?;
-    let response = request.send().await.map_err(|_| SendError::Unreachable)?;
-    if response.ok() {
-        // A 2xx whose body is not a reply (e.g. a captive portal) confirms nothing.
-        read_json::<BatchReply>(&response).await.ok_or(SendError::Unreachable)
-    } else {
-        Err(refusal(response).await)
-    }
-}
-
 async fn refusal(response: gloo_net::http::Response) -> SendError {
     let status = response.status();
     match read_json::<ApiError>(&response).await {
@@ -190,6 +177,7 @@ async fn exchange<T: serde::de::DeserializeOwned>(request: Result<gloo_net::http
     let request = request.map_err(|e| SendError::Refused { detail: e.to_string() })?;
     let response = request.send().await.map_err(|_| SendError::Unreachable)?;
     if response.ok() {
+        // A 2xx whose body is not a reply (e.g. a captive portal) confirms nothing.
         read_json::<T>(&response).await.ok_or(SendError::Unreachable)
     } else {
         Err(refusal(response).await)
