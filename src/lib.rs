@@ -16,6 +16,7 @@ pub mod route;
 pub mod session;
 pub mod store;
 pub mod sync;
+mod timer;
 pub mod i18n;
 mod idb;
 pub mod json;

@@ -125,25 +125,6 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-/// The browser's `setTimeout`, its handle kept as the browser gave it: web-sys reads handles
-/// as i32, and one past 2^31 (as a test's fake clock gives) would come back wrapped, so the
-/// timer could never be cleared and would fire after its page had gone.
-fn set_timeout(f: &js_sys::Function, ms: u32) -> JsValue {
-    let global = js_sys::global();
-    js_sys::Reflect::get(&global, &"setTimeout".into())
-        .ok()
-        .and_then(|st| st.dyn_into::<js_sys::Function>().ok())
-        .and_then(|st| st.call2(&global, f, &ms.into()).ok())
-        .unwrap_or(JsValue::UNDEFINED)
-}
-
-fn clear_timeout(handle: &JsValue) {
-    let global = js_sys::global();
-    if let Some(ct) = js_sys::Reflect::get(&global, &"clearTimeout".into()).ok().and_then(|ct| ct.dyn_into::<js_sys::Function>().ok()) {
-        let _ = ct.call1(&global, handle);
-    }
-}
-
 /// Calls `on_idle` after the idle-lock minutes with no pointer or key activity.
 fn idle_lock(on_idle: impl Fn() + 'static) {
     let Some(window) = web_sys::window() else { return };
@@ -153,9 +134,9 @@ fn idle_lock(on_idle: impl Fn() + 'static) {
         let timer = timer.clone();
         let fire_ref: js_sys::Function = fire.as_ref().unchecked_ref::<js_sys::Function>().clone();
         Closure::<dyn FnMut()>::new(move || {
-            clear_timeout(&timer.borrow());
+            crate::timer::clear_timeout(&timer.borrow());
             let ms = IDLE_MINUTES.with(|m| m.get()).saturating_mul(60_000);
-            *timer.borrow_mut() = set_timeout(&fire_ref, ms);
+            *timer.borrow_mut() = crate::timer::set_timeout(&fire_ref, ms);
         })
     };
     for kind in ["pointerdown", "keydown"] {
@@ -173,7 +154,7 @@ fn idle_lock(on_idle: impl Fn() + 'static) {
                 *f = None;
             }
         });
-        clear_timeout(&timer.borrow());
+        crate::timer::clear_timeout(&timer.borrow());
         for kind in ["pointerdown", "keydown"] {
             let _ = window.remove_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
         }

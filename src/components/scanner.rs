@@ -62,16 +62,14 @@ pub fn Scanner(
     });
     let capture = AddEventListenerOptions::new();
     capture.set_capture(true);
-    let timer = window
-        .set_interval_with_callback_and_timeout_and_arguments_0(step.as_ref().unchecked_ref(), pace_ms as i32)
-        .unwrap_or(0);
+    let timer = crate::timer::set_interval(step.as_ref().unchecked_ref(), pace_ms);
     for kind in ["keydown", "click"] {
         let _ = window.add_event_listener_with_callback_and_add_event_listener_options(kind, choose.as_ref().unchecked_ref(), &capture);
     }
-    let held = SendWrapper::new((window, step, choose));
+    let held = SendWrapper::new((window, step, choose, timer));
     on_cleanup(move || {
-        let (window, _step, choose) = held.take();
-        window.clear_interval_with_handle(timer);
+        let (window, _step, choose, timer) = held.take();
+        crate::timer::clear_interval(&timer);
         for kind in ["keydown", "click"] {
             let _ = window.remove_event_listener_with_callback_and_bool(kind, choose.as_ref().unchecked_ref(), true);
         }
