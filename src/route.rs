@@ -52,6 +52,19 @@ impl Route {
     }
 }
 
+impl Route {
+    /// The address of a form run, as `parse` reads it back.
+    pub fn run_href(form: &str, lang: Option<&str>, scan: Option<u32>, resume: Option<&str>) -> String {
+        let mut href = format!("/child/{form}");
+        let params = [lang.map(|l| format!("lang={l}")), scan.map(|ms| format!("scan={ms}")), resume.map(|id| format!("resume={id}"))];
+        for (i, p) in params.into_iter().flatten().enumerate() {
+            href.push(if i == 0 { '?' } else { '&' });
+            href.push_str(&p);
+        }
+        href
+    }
+}
+
 fn current() -> Route {
     let Some(location) = web_sys::window().map(|w| w.location()) else { return Route::Home };
     Route::parse(&location.pathname().unwrap_or_default(), &location.search().unwrap_or_default())

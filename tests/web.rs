@@ -553,6 +553,13 @@ fn addresses_name_their_screens() {
     assert_eq!(Route::parse("/outbox", ""), Route::Outbox);
     assert_eq!(Route::parse("/enrol", "?x=1"), Route::Enrol);
     assert_eq!(Route::parse("/child/a/b", ""), Route::NotFound);
+    // The addresses the app writes read back as the runs they name.
+    let id = "6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00aa";
+    assert_eq!(Route::run_href("teen-check", None, None, None), "/child/teen-check");
+    let href = Route::run_href("symbols-check", Some("ar"), Some(2500), Some(id));
+    assert_eq!(href, format!("/child/symbols-check?lang=ar&scan=2500&resume={id}"));
+    let (path, query) = href.split_once('?').unwrap();
+    assert_eq!(Route::parse(path, query), Route::Run { form: "symbols-check".into(), lang: Some("ar".into()), scan: Some(2500), resume: Some(id.into()) });
 }
 
 #[wasm_bindgen_test]

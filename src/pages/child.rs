@@ -11,7 +11,7 @@ use heard_domain::case::{CaseContext, ContextFlags, Stage};
 use leptos::task::spawn_local;
 use heard_domain::{AgeBand, Lang};
 use leptos::prelude::*;
-use crate::route::Link;
+use crate::route::{Link, Route};
 
 #[component]
 pub fn ChildPage() -> impl IntoView {
@@ -103,7 +103,7 @@ fn Unfinished() -> impl IntoView {
                     if session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.context.case == d.context.case)) {
                         text = format!("{text} {}", i18n.t("drafts.this_child"));
                     }
-                    let href = format!("/child/{}?lang={}&resume={id}", d.form_id, d.lang);
+                    let href = Route::run_href(&d.form_id.0, Some(d.lang.as_str()), None, Some(&id));
                     let draft = StoredValue::new(d);
                     view! {
                         <li>
@@ -307,9 +307,9 @@ fn FormPicker(session: Session) -> impl IntoView {
                             {move || forms()
                                 .into_iter()
                                 .map(|(id, title)| {
-                                    let href = move || match (band, scan.get()) {
-                                        (AgeBand::Symbols, Some(pace)) => format!("/child/{id}?lang={}&scan={pace}", lang.get()),
-                                        _ => format!("/child/{id}?lang={}", lang.get()),
+                                    let href = move || {
+                                        let scan = scan.get().filter(|_| band == AgeBand::Symbols);
+                                        Route::run_href(&id, Some(lang.get().as_str()), scan, None)
                                     };
                                     view! { <li><Link href=Signal::derive(href)>{move || title.get(&lang.get()).to_string()}</Link></li> }
                                 })

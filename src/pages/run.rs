@@ -140,18 +140,10 @@ pub fn FormRun(
     // the page reloads, the PIN brings back these answers, not a new form from question 1.
     let nav = crate::route::use_nav();
     let response_id = response.with_untracked(|r| r.id.to_string());
-    match nav.route.get_untracked() {
-        Route::Run { form: id, lang, scan, resume } if resume.as_deref() != Some(response_id.as_str()) => {
-            let mut href = format!("/child/{id}?");
-            if let Some(lang) = lang {
-                href.push_str(&format!("lang={lang}&"));
-            }
-            if let Some(scan) = scan {
-                href.push_str(&format!("scan={scan}&"));
-            }
-            nav.replace_quietly(&format!("{href}resume={response_id}"));
+    if let Route::Run { form, lang, scan, resume } = nav.route.get_untracked() {
+        if resume.as_deref() != Some(response_id.as_str()) {
+            nav.replace_quietly(&Route::run_href(&form, lang.as_deref(), scan, Some(&response_id)));
         }
-        _ => {}
     }
     // Child mode: the practitioner's Lock is not among the child's buttons.
     if let Some(mode) = use_context::<crate::components::ChildMode>() {
@@ -254,12 +246,7 @@ pub fn FormRun(
         };
         let label_id = format!("prompt-{qid}");
         // Move focus to the new question so a screen reader announces it.
-        let heading = NodeRef::<leptos::html::H1>::new();
-        Effect::new(move |_| {
-            if let Some(h) = heading.get() {
-                let _ = h.focus();
-            }
-        });
+        let heading = focused_heading();
         let greeting = first_name.get_value().filter(|_| s == 0).map(|name| i18n.fill("child.greeting", &[("name", &name)]));
         view! {
             <p class="greeting">{greeting}</p>
@@ -284,33 +271,25 @@ pub fn FormRun(
     };
 
     // The practitioner takes the tablet back: it locks, and after the PIN the follow-up
-    // prompt comes first (`Guarded`).
+    // prompt comes first (`Guarded`; the end screen handed it the response, `go`).
     let hand_back = move || {
         speech.stop();
-        let finished = crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() };
         let name = store_name;
         spawn_local(async move {
             if let Ok(store) = Store::open(&name).await {
                 store.lock();
             }
-            after_child.0.set(Some(finished));
             // A new screen behind the lock: nothing of this child stays on screen.
             nav.go("/child");
         });
     };
-    let lang_stop = StoredValue::new(lang.clone());
     let stop_screen = move || {
-        let heading = NodeRef::<leptos::html::H1>::new();
-        Effect::new(move |_| {
-            if let Some(h) = heading.get() {
-                let _ = h.focus();
-            }
-        });
+        let heading = focused_heading();
         let question = i18n.t("child.stop.confirm");
         view! {
             <div class="prompt">
                 <h1 tabindex="-1" node_ref=heading>{question.clone()}</h1>
-                <SpeakButton text=question lang=lang_stop.get_value() />
+                <SpeakButton text=question lang=lang_q.get_value() />
             </div>
             <div class="steps">
                 <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
@@ -455,4 +434,15 @@ fn Progress(step: usize, total: usize, dots: bool) -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// A heading that takes the focus when it appears, so a screen reader announces the new screen.
+fn focused_heading() -> NodeRef<leptos::html::H1> {
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    heading
 }
