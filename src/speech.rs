@@ -61,12 +61,20 @@ impl Speech {
 
     /// Reads `text` aloud in `lang`, interrupting whatever was being read.
     pub fn say(&self, text: &str, lang: &Lang) {
+        self.say_all(&[text], lang);
+    }
+
+    /// Reads each of `lines` in turn in `lang`, interrupting whatever was being read.
+    pub fn say_all(&self, lines: &[impl AsRef<str>], lang: &Lang) {
         let Some(s) = synth() else { return };
-        let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else { return };
-        utterance.set_lang(lang.as_str());
-        utterance.set_voice(voice_for(lang).as_ref());
+        let voice = voice_for(lang);
         s.cancel();
-        s.speak(&utterance);
+        for line in lines {
+            let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(line.as_ref()) else { return };
+            utterance.set_lang(lang.as_str());
+            utterance.set_voice(voice.as_ref());
+            s.speak(&utterance);
+        }
     }
 
     pub fn stop(&self) {

@@ -364,7 +364,7 @@ async fn several_emoji_can_be_picked_and_unpicked() {
 async fn the_scale_is_answered_by_tapping_a_number() {
     let (value, on_answer, _) = recorder();
     let host = mount(&unique_db(), move || {
-        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() value on_answer /> }.into_any()
+        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() lang=Lang::en() value on_answer /> }.into_any()
     });
     assert_eq!(buttons(&host).len(), 11);
     button_named(&host, "7").click();
@@ -378,7 +378,7 @@ async fn the_scale_is_answered_by_tapping_a_number() {
 async fn the_slider_stands_for_no_answer_until_the_child_uses_it() {
     let (value, on_answer, calls) = recorder();
     let host = mount(&unique_db(), move || {
-        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() value on_answer /> }.into_any()
+        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() lang=Lang::en() value on_answer /> }.into_any()
     });
     let slider: web_sys::HtmlInputElement = host.query_selector("input[type=range]").unwrap().unwrap().unchecked_into();
     // Wherever it stands, not as if that number were chosen: no thumb is drawn (the class), and

@@ -4,14 +4,15 @@
 //! shared without their name. No timers, no scores, no nudges.
 
 use crate::components::questions::QuestionBody;
-use crate::components::{Scanner, SpeakButton};
+use crate::components::questions::YesNoIcon;
+use crate::components::{Choice, Scanner, SpeakButton};
 use crate::i18n::use_i18n;
 use crate::route::{Link, Route};
 use crate::session::{use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreError, StoreName};
 use crate::device;
-use heard_domain::{AnswerValue, Form, Lang, Response};
+use heard_domain::{AnswerValue, Form, Lang, Response, YesNo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -211,14 +212,31 @@ pub fn FormRun(
         }
     };
 
-    // Read the prompt aloud on each new screen where the band expects it.
+    // Whether the child gave words or drawings, the only answers ever shared.
+    let gave_words = move || {
+        response.with_untracked(|r| {
+            r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_)))
+        })
+    };
+
+    // Read each new screen aloud where the band expects it: the question, the stop
+    // confirmation, the thanks and the question about sharing.
     let lang_for_reading = lang.clone();
     Effect::new(move |_| {
-        let s = step.get();
-        if band.reads_aloud_by_default() && s < total && !paused.get() && speech.can_speak(&lang_for_reading) {
-            let prompt = form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string());
-            speech.say(&prompt, &lang_for_reading);
+        let (s, stop) = (step.get(), stopping.get());
+        if !band.reads_aloud_by_default() || paused.get() || !speech.can_speak(&lang_for_reading) {
+            return;
         }
+        let lines = if stop && s < total {
+            vec![i18n.t("child.stop.confirm")]
+        } else if s < total {
+            vec![form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string())]
+        } else if gave_words() {
+            vec![i18n.t("child.end.thanks"), i18n.t("child.end.share_question")]
+        } else {
+            vec![i18n.t("child.end.thanks")]
+        };
+        speech.say_all(&lines, &lang_for_reading);
     });
 
     let lang_q = StoredValue::new(lang.clone());
@@ -261,6 +279,7 @@ pub fn FormRun(
                 <button type="button" class="decline" aria-pressed=move || if declined.get() { "true" } else { "false" } on:click=decline>
                     {i18n.t("child.decline")}
                 </button>
+                <SpeakButton text=i18n.t("child.decline") lang=lang_q.clone() />
             </div>
             <div class="steps">
                 <button type="button" on:click=move |_| go(s.saturating_sub(1)) disabled=s == 0>{i18n.t("child.back")}</button>
@@ -292,62 +311,66 @@ pub fn FormRun(
                 <SpeakButton text=question lang=lang_q.get_value() />
             </div>
             <div class="steps">
-                <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
-                <button type="button" on:click=move |_| {
-                    stopping.set(false);
-                    go(total);
-                }>{i18n.t("child.stop.yes")}</button>
+                <span class="with-speaker">
+                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
+                    <SpeakButton text=i18n.t("child.stop.no") lang=lang_q.get_value() />
+                </span>
+                <span class="with-speaker">
+                    <button type="button" on:click=move |_| {
+                        stopping.set(false);
+                        go(total);
+                    }>{i18n.t("child.stop.yes")}</button>
+                    <SpeakButton text=i18n.t("child.stop.yes") lang=lang_q.get_value() />
+                </span>
             </div>
         }
         .into_any()
     };
     let end_screen = move || {
+        let heading = focused_heading();
+        let share_chosen = RwSignal::new(None::<bool>);
         let choose = move |share: bool| {
+            share_chosen.set(Some(share));
             response.update(|r| r.share = share);
             save(true);
         };
-        let share_chosen = RwSignal::new(None::<bool>);
+        let thanks = i18n.t("child.end.thanks");
+        let done = StoredValue::new(i18n.t("child.end.done"));
         // Only words and drawings are ever shown to people who plan services: a child who gave
-        // none (a Symbols form, or stopped before any) is not asked about them.
-        let gave_words = response.with_untracked(|r| {
-            r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_)))
-        });
-        if !gave_words {
-            return view! {
-                <h1 tabindex="-1">{i18n.t("child.end.thanks")}</h1>
-                <p role="status">{move || (saving.get() == Saving::Saved).then(|| i18n.t("child.end.done"))}</p>
-                <button type="button" class="handback" on:click=move |_| hand_back()>{i18n.t("child.handback")}</button>
+        // none (a Symbols form, or stopped before any) is not asked about them. The question and
+        // its answers are read aloud and pictured like any other, for children who cannot read.
+        let share = gave_words().then(|| {
+            let question = i18n.t("child.end.share_question");
+            let answer = move |share: bool, key: &str, symbol: YesNo| {
+                let on_press = Callback::new(move |()| choose(share));
+                let pressed = Signal::derive(move || share_chosen.get() == Some(share));
+                view! { <Choice label=i18n.t(key) pressed on_press lang=lang_q.get_value()><YesNoIcon answer=symbol /></Choice> }
+            };
+            view! {
+                <div class="prompt">
+                    <p id="share-question">{question.clone()}</p>
+                    <SpeakButton text=question lang=lang_q.get_value() />
+                </div>
+                <div class="choices share" role="group" aria-labelledby="share-question">
+                    {answer(true, "child.end.share_yes", YesNo::Yes)}
+                    {answer(false, "child.end.share_no", YesNo::No)}
+                </div>
             }
-            .into_any();
-        }
+        });
+        let asked = share.is_some();
+        let finished = move || (!asked || share_chosen.get().is_some()) && saving.get() == Saving::Saved;
         view! {
-            <h1 tabindex="-1">{i18n.t("child.end.thanks")}</h1>
-            <p id="share-question">{i18n.t("child.end.share_question")}</p>
-            <div class="choices share" role="group" aria-labelledby="share-question">
-                <button
-                    type="button"
-                    class="choice-button"
-                    aria-pressed=move || if share_chosen.get() == Some(true) { "true" } else { "false" }
-                    on:click=move |_| {
-                        share_chosen.set(Some(true));
-                        choose(true);
-                    }
-                >
-                    {i18n.t("child.end.share_yes")}
-                </button>
-                <button
-                    type="button"
-                    class="choice-button"
-                    aria-pressed=move || if share_chosen.get() == Some(false) { "true" } else { "false" }
-                    on:click=move |_| {
-                        share_chosen.set(Some(false));
-                        choose(false);
-                    }
-                >
-                    {i18n.t("child.end.share_no")}
-                </button>
+            <div class="prompt">
+                <h1 tabindex="-1" node_ref=heading>{thanks.clone()}</h1>
+                <SpeakButton text=thanks lang=lang_q.get_value() />
             </div>
-            <p role="status">{move || (share_chosen.get().is_some() && saving.get() == Saving::Saved).then(|| i18n.t("child.end.done"))}</p>
+            {share}
+            <div class="with-speaker">
+                <p role="status">{move || finished().then(|| done.get_value())}</p>
+                <Show when=finished>
+                    <SpeakButton text=done.get_value() lang=lang_q.get_value() />
+                </Show>
+            </div>
             <button type="button" class="handback" on:click=move |_| hand_back()>{i18n.t("child.handback")}</button>
         }
         .into_any()
@@ -372,7 +395,10 @@ pub fn FormRun(
                 when=move || !paused.get()
                 fallback=move || view! {
                     <div class="pause-screen">
-                        <p class="pause-message">{i18n.t("child.paused")}</p>
+                        <div class="with-speaker">
+                            <p class="pause-message">{i18n.t("child.paused")}</p>
+                            <SpeakButton text=i18n.t("child.paused") lang=lang_q.get_value() />
+                        </div>
                         <button type="button" class="primary" on:click=move |_| paused.set(false)>{i18n.t("child.resume")}</button>
                     </div>
                 }

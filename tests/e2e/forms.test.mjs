@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, withSession, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN, pastFollowUps } from "./harness.mjs";
+import { serverAndBrowser, withSession, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN, pastFollowUps, draw } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -14,16 +14,6 @@ const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) =
 const env = serverAndBrowser();
 
 const FACE_NAMES = { 3: ["Sad", "Okay", "Happy"], 5: ["Very sad", "Sad", "Okay", "Happy", "Very happy"] };
-
-async function draw(page, name = "Drawing space", nth = 0) {
-  const canvas = page.getByRole("img", { name }).nth(nth);
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  await page.mouse.move(box.x + 20, box.y + 20);
-  await page.mouse.down();
-  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * 10, box.y + 20 + i * 5);
-  await page.mouse.up();
-}
 
 /** Answers one question the way a child would, by the controls' names. */
 async function answer(page, q) {

@@ -354,6 +354,17 @@ export async function answerYesThroughout(page, form) {
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
 }
 
+/** Draws a line with the mouse on the `nth` drawing pad named `name`. */
+export async function draw(page, name = "Drawing space", nth = 0) {
+  const canvas = page.getByRole("img", { name }).nth(nth);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + 20, box.y + 20);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 20 + i * 10, box.y + 20 + i * 5);
+  await page.mouse.up();
+}
+
 /** Unlocks the tablet on the current page with the PIN. */
 export async function unlock(page) {
   await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();

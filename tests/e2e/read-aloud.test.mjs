@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, axeViolations, enrol, startSession, until, visit } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, draw, enrol, startSession, unlock, until, visit } from "./harness.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const form = (id) => JSON.parse(readFileSync(join(root, `domain/forms/${id}.json`), "utf8"));
@@ -41,6 +41,126 @@ async function heard(page, text) {
   assert.ok(said, `"${text}" was read aloud to the end (read: ${JSON.stringify(await page.evaluate(() => globalThis.spoken))})`);
   return said;
 }
+
+/**
+ * What a child would need read on this screen and cannot have read: the headings, every
+ * answer and every line of the end screen without a speaker button for its words. Moving
+ * between questions (Back, Next, Pause, Stop here) and the drawing tools (the colours say
+ * their names as they are picked) are the practitioner's to show; the numbers of a scale
+ * need no reading.
+ */
+async function withoutSpeaker(page) {
+  return page.evaluate(() => {
+    const shown = (e) => e.getClientRects().length > 0;
+    const spoken = new Set([...document.querySelectorAll("button.speak")].filter(shown).map((b) => b.getAttribute("aria-label").replace(/^Listen: /, "")));
+    return [...document.querySelectorAll(".run h1, .run h2, #share-question, .run button:not(.speak):not(.handback):not(.scale-number), .run .with-speaker [role=status]")]
+      .filter((e) => shown(e) && !e.closest(".run-bar, .drawing-pad"))
+      .map((e) => (e.querySelector(".choice-label") ?? e).textContent.trim())
+      .filter((words) => words && !["Back", "Next"].includes(words) && !spoken.has(words));
+  });
+}
+
+/** A page for a child of `age` with voices loaded and a session started. */
+async function childWithVoices(age) {
+  const { context, page } = await listeningPage();
+  await enrol(page, env.server);
+  await startSession(page, { age });
+  await until(async () => (await page.evaluate(() => speechSynthesis.getVoices().length)) > 0);
+  await page.getByText("Read-aloud is not available").waitFor({ state: "detached" });
+  return { context, page };
+}
+
+test("a child who cannot read can hear every answer, the stop question and the end screen, and Early years reads them out", async () => {
+  const { context, page } = await childWithVoices(5);
+  const early = form("early-years-check");
+  await visit(page, `/child/${early.id}?lang=en`);
+  await page.getByRole("heading", { name: early.questions[0].prompt.en, exact: true }).waitFor();
+  assert.deepEqual(await withoutSpeaker(page), [], "faces and \"I don't want to answer\" have speakers");
+  await page.getByRole("button", { name: "Listen: I don't want to answer" }).click();
+  await heard(page, "I don't want to answer");
+
+  // Stopping asks first, out loud for the youngest; both answers can be heard.
+  await page.getByRole("button", { name: "Stop here" }).click();
+  await heard(page, "Stop now? Everything you have answered so far is kept.");
+  assert.deepEqual(await withoutSpeaker(page), []);
+  await page.getByRole("button", { name: "Listen: No, carry on" }).click();
+  await heard(page, "No, carry on");
+  await page.getByRole("button", { name: "No, carry on", exact: true }).click();
+
+  for (const q of early.questions) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    assert.deepEqual(await withoutSpeaker(page), [], `every answer to "${q.prompt.en}" can be heard`);
+    const kind = typeof q.kind === "string" ? q.kind : Object.keys(q.kind)[0];
+    if (kind === "drawing") await draw(page);
+    else await page.getByRole("button", { name: { faces: "Happy", yes_no_not_sure: "Yes", who_helped: "On my own" }[kind], exact: true }).click();
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+  }
+
+  // The child drew, so the end screen asks about sharing: read out, and pictured.
+  await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
+  await heard(page, "Thank you for telling us.");
+  await heard(page, "Can we show your words and drawings to the people who plan help for children? We will not show your name.");
+  assert.deepEqual(await withoutSpeaker(page), []);
+  const share = page.getByRole("group", { name: /Can we show your words/ });
+  for (const name of ["Yes, you can show them", "No, keep them private"]) {
+    assert.equal(await share.getByRole("button", { name, exact: true }).locator("svg").count(), 1, `"${name}" has a symbol`);
+  }
+  await page.getByRole("button", { name: "Listen: Yes, you can show them" }).click();
+  await heard(page, "Yes, you can show them");
+  await page.getByRole("button", { name: "No, keep them private", exact: true }).click();
+  await page.getByRole("button", { name: "No, keep them private", pressed: true }).waitFor();
+  await page.getByRole("button", { name: "Listen: All done. Please give the tablet back to your worker." }).click();
+  await heard(page, "All done. Please give the tablet back to your worker.");
+  assert.deepEqual(await withoutSpeaker(page), []);
+  assert.deepEqual(await axeViolations(page), [], "axe on the end screen with its speakers");
+  await context.close();
+});
+
+test("the houses, the ends of a scale, leaving a page blank and the pause screen can all be heard", async () => {
+  const { context, page } = await childWithVoices(14);
+  const middle = form("middle-check");
+  await visit(page, `/child/${middle.id}?lang=en`);
+  for (const q of middle.questions) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    assert.deepEqual(await withoutSpeaker(page), [], `every answer to "${q.prompt.en}" can be heard`);
+    if (q.kind === "three_houses") {
+      await page.getByRole("button", { name: "Listen: House of worries" }).click();
+      await heard(page, "House of worries");
+      break;
+    }
+    await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+  }
+
+  const teen = form("teen-check");
+  // Leaving a form locks the tablet: the practitioner's PIN opens the next one.
+  await visit(page, `/child/${teen.id}?lang=en`);
+  await unlock(page);
+  await page.getByRole("heading", { name: teen.questions[0].prompt.en, exact: true }).waitFor();
+  assert.deepEqual(await withoutSpeaker(page), []);
+  await page.getByRole("button", { name: "Listen: 0, Really bad" }).click();
+  await heard(page, "0, Really bad");
+  await page.getByRole("button", { name: "Listen: 10, Really good" }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "axe on a scale with its speakers");
+
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Listen: Paused. Take as long as you need." }).click();
+  await heard(page, "Paused. Take as long as you need.");
+  await page.getByRole("button", { name: "Carry on", exact: true }).click();
+
+  const early = form("early-years-check");
+  await visit(page, `/child/${early.id}?lang=en`);
+  await unlock(page);
+  const drawing = early.questions.findIndex((q) => q.kind === "drawing");
+  for (let i = 0; i < drawing; i++) {
+    await page.getByRole("heading", { name: early.questions[i].prompt.en, exact: true }).waitFor();
+    await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+  }
+  await page.getByRole("heading", { name: early.questions[drawing].prompt.en, exact: true }).waitFor();
+  assert.deepEqual(await withoutSpeaker(page), []);
+  await page.getByRole("button", { name: "Listen: Leave the page blank" }).click();
+  await heard(page, "Leave the page blank");
+  await context.close();
+});
 
 test("a child hears every prompt of the Early years form read aloud, and every speaker button reads its words", async () => {
   const { context, page } = await listeningPage();

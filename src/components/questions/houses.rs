@@ -1,6 +1,6 @@
-use crate::components::DrawingPad;
+use crate::components::{DrawingPad, SpeakButton};
 use crate::i18n::use_i18n;
-use heard_domain::{AnswerValue, Drawing, House, Houses};
+use heard_domain::{AnswerValue, Drawing, House, Houses, Lang};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -41,6 +41,7 @@ impl Which {
 /// Three houses (worries, good things, dreams), each a drawing and/or words.
 #[component]
 pub fn HousesQuestion(
+    lang: Lang,
     #[prop(into)] value: Signal<Option<AnswerValue>>,
     on_answer: Callback<Option<AnswerValue>>,
 ) -> impl IntoView {
@@ -71,14 +72,18 @@ pub fn HousesQuestion(
                         _ => String::new(),
                     };
                     let on_draw = Callback::new(move |d: Option<Drawing>| change(which, &|h: &mut House| h.drawing = d.clone()));
+                    let name = i18n.t(&format!("houses.{}", which.key()));
                     view! {
                         <section class=format!("house house-{}", which.key()) aria-labelledby=heading_id.clone()>
-                            <h2 id=heading_id.clone()>
-                                <svg class="house-roof" viewBox="0 0 100 40" aria-hidden="true" focusable="false">
-                                    <path d="M4 38 L50 4 L96 38 Z" fill="currentColor" />
-                                </svg>
-                                {i18n.t(&format!("houses.{}", which.key()))}
-                            </h2>
+                            <div class="house-name">
+                                <h2 id=heading_id.clone()>
+                                    <svg class="house-roof" viewBox="0 0 100 40" aria-hidden="true" focusable="false">
+                                        <path d="M4 38 L50 4 L96 38 Z" fill="currentColor" />
+                                    </svg>
+                                    {name.clone()}
+                                </h2>
+                                <SpeakButton text=name lang=lang.clone() />
+                            </div>
                             <DrawingPad drawing on_change=on_draw label_id=heading_id.clone() compact=true />
                             <label id=words_label_id.clone() for=words_id.clone()>{i18n.t("houses.words")}</label>
                             <textarea

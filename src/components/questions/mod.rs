@@ -18,10 +18,11 @@ pub use faces::FacesQuestion;
 pub use free_text::TextQuestion;
 pub use houses::HousesQuestion;
 pub use scale::ScaleQuestion;
+pub use symbols::YesNoIcon;
 pub use who_helped::WhoHelpedQuestion;
 pub use yes_no::YesNoQuestion;
 
-use crate::components::DrawingPad;
+use crate::components::{DrawingPad, SpeakButton};
 use heard_domain::{AnswerValue, Lang, Question, QuestionKind};
 use leptos::prelude::*;
 
@@ -41,7 +42,7 @@ pub fn QuestionBody(
         }
         QuestionKind::YesNoNotSure => view! { <YesNoQuestion lang value on_answer /> }.into_any(),
         QuestionKind::Scale { min, max, low, high } => {
-            view! { <ScaleQuestion min max low=low.get(&lang).to_string() high=high.get(&lang).to_string() label_id value on_answer /> }
+            view! { <ScaleQuestion min max low=low.get(&lang).to_string() high=high.get(&lang).to_string() label_id lang=lang.clone() value on_answer /> }
                 .into_any()
         }
         QuestionKind::FreeText { max_chars } => view! { <TextQuestion max_chars value on_answer /> }.into_any(),
@@ -58,20 +59,23 @@ pub fn QuestionBody(
             let drawn = move || matches!(value.get(), Some(AnswerValue::Drawing(_)));
             view! {
                 <DrawingPad drawing on_change label_id />
-                <button
-                    type="button"
-                    class="leave-blank"
-                    aria-pressed=move || if blank() { "true" } else { "false" }
-                    disabled=drawn
-                    on:click=move |_| on_answer.run(Some(AnswerValue::Blank))
-                >
-                    {i18n.t("draw.leave_blank")}
-                </button>
+                <div class="with-speaker">
+                    <button
+                        type="button"
+                        class="leave-blank"
+                        aria-pressed=move || if blank() { "true" } else { "false" }
+                        disabled=drawn
+                        on:click=move |_| on_answer.run(Some(AnswerValue::Blank))
+                    >
+                        {i18n.t("draw.leave_blank")}
+                    </button>
+                    <SpeakButton text=i18n.t("draw.leave_blank") lang />
+                </div>
                 <p role="status">{move || blank().then(|| i18n.t("draw.left_blank"))}</p>
             }
             .into_any()
         }
-        QuestionKind::ThreeHouses => view! { <HousesQuestion value on_answer /> }.into_any(),
+        QuestionKind::ThreeHouses => view! { <HousesQuestion lang value on_answer /> }.into_any(),
         QuestionKind::WhoHelped => view! { <WhoHelpedQuestion lang value on_answer /> }.into_any(),
     }
 }

@@ -1,5 +1,6 @@
+use crate::components::SpeakButton;
 use crate::i18n::use_i18n;
-use heard_domain::AnswerValue;
+use heard_domain::{AnswerValue, Lang};
 use leptos::prelude::*;
 
 /// A 0–10 (or `min`–`max`) scale. Every number is a button to tap; the slider beside them is
@@ -14,6 +15,8 @@ pub fn ScaleQuestion(
     high: String,
     /// Id of the element holding the question's prompt, which names the slider.
     label_id: String,
+    /// Language of `low` and `high`, for read-aloud.
+    lang: Lang,
     #[prop(into)] value: Signal<Option<AnswerValue>>,
     on_answer: Callback<Option<AnswerValue>>,
 ) -> impl IntoView {
@@ -32,9 +35,16 @@ pub fn ScaleQuestion(
     let group_label = i18n.fill("scale.label", &[("min", &min.to_string()), ("max", &max.to_string())]);
     view! {
         <div class="scale">
-            <div class="scale-ends" aria-hidden="true">
-                <span>{format!("{min} = {low}")}</span>
-                <span>{format!("{max} = {high}")}</span>
+            // The ends' words are in the numbers' names too; here they are for the eye, and to hear.
+            <div class="scale-ends">
+                <span class="with-speaker">
+                    <span aria-hidden="true">{format!("{min} = {low}")}</span>
+                    <SpeakButton text=format!("{min}, {low}") lang=lang.clone() />
+                </span>
+                <span class="with-speaker">
+                    <span aria-hidden="true">{format!("{max} = {high}")}</span>
+                    <SpeakButton text=format!("{max}, {high}") lang />
+                </span>
             </div>
             <div class="scale-numbers" role="group" aria-label=group_label>
                 {(min..=max)
