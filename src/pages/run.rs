@@ -67,9 +67,11 @@ fn run_page(form: String, lang: Option<String>, scan: Option<u32>, resume: Optio
 }
 
 /// Carries on with an unfinished response (a draft the app closed on): its form and version,
-/// every answer given, and its case; from the first question not yet answered. The session
-/// becomes the draft's case (the child's first name was never stored, so no greeting). With
-/// no such draft (the child had answered nothing yet before the tablet locked), `form` anew.
+/// every answer given, and its case; from the first question not yet answered (the child's
+/// first name was never stored, so no greeting). With no session in progress (the tablet was
+/// closed), the session becomes the draft's case; a session with another child stays theirs,
+/// so the forms started after this one are that child's. With no such draft (the child had
+/// answered nothing yet before the tablet locked), `form` anew.
 #[component]
 fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) -> impl IntoView {
     let store_name = use_context::<StoreName>().unwrap_or_default();
@@ -82,7 +84,7 @@ fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) 
             Err(_) => None,
         };
         let with_form = draft.and_then(|r| crate::forms::catalogue().get(&r.form_id, r.form_version).cloned().map(|f| (r, f)));
-        if let Some((r, _)) = &with_form {
+        if let Some((r, _)) = with_form.as_ref().filter(|_| session.0.get_untracked().is_none()) {
             crate::session::set_session(store_name, session, Some(Session { context: r.context.clone(), first_name: None }));
         }
         found.set(Some(with_form));

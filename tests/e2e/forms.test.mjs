@@ -326,6 +326,39 @@ test("what a child answered before the app closed can be sent as it is", async (
   await context.close();
 });
 
+test("carrying on with another child's unfinished form keeps the session with the child it was started for", async () => {
+  // The practitioner is with a 10-year-old; a teenager's form from an earlier visit was left unfinished.
+  const { context, page } = await withSession(env, { reference: "EH-NOW-1", age: 10 });
+  const flags = { send: false, homeless: false, early_help_assessment: false, child_protection_plan: false, young_carer: false };
+  const other = { case: "cd".repeat(32), age_band: "teen", flags, stage: "review" };
+  const teen = forms.find((f) => f.id === "teen-check");
+  await sealRecords(page, "drafts", [
+    { id: "00000000-0000-4000-8000-0000000000aa", form_id: teen.id, form_version: teen.version, lang: "en", date: "2026-11-20", share: false, context: other, answers: [{ question_id: "overall", value: { scale: 3 } }] },
+  ]);
+  await visit(page, "/outbox");
+  await visit(page, "/child");
+  const item = page.getByText(`${teen.title.en}, started 2026-11-20, a child in Teen (13–18), Review: 1 of ${teen.questions.length} questions done`, { exact: true });
+  await item.waitFor();
+  await page.getByRole("button", { name: "Carry on with the child" }).click();
+  await page.getByRole("heading", { name: teen.questions[1].prompt.en, exact: true }).waitFor();
+  await page.getByRole("button", { name: "Stop here" }).click();
+  await page.getByRole("button", { name: "Yes, stop now" }).click();
+  await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
+  await unlock(page);
+  await pastFollowUps(page);
+
+  // The next form is the 10-year-old's, not the teenager's.
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  await completeSymbolsCheck(page);
+  const sent = await pendingOnTablet(page);
+  const resumed = sent.find((r) => r.form_id === teen.id);
+  const next = sent.find((r) => r.form_id === "symbols-check");
+  assert.deepEqual(resumed.context, other, "the unfinished form stays the teenager's");
+  assert.equal(next.context.age_band, "middle", "the form after it is the session's child's");
+  assert.notEqual(next.context.case, other.case);
+  await context.close();
+});
+
 test("the outbox says whether the browser will keep the saved answers, and the space they use", async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
