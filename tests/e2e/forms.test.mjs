@@ -326,6 +326,31 @@ test("what a child answered before the app closed can be sent as it is", async (
   await context.close();
 });
 
+test("on a landscape tablet, Next is on screen on every question of every form without scrolling", async () => {
+  const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
+  for (const [i, form] of forms.entries()) {
+    await visit(page, `/child/${form.id}?lang=en`);
+    if (i > 0) {
+      // Leaving the last form's end screen locked the tablet; the PIN shows its follow-ups first.
+      await unlock(page);
+      await pastFollowUps(page);
+    }
+    for (const q of form.questions) {
+      await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+      const next = page.getByRole("button", { name: "Next", exact: true });
+      // On screen, and nothing drawn over it: the middle of the button is the button.
+      const onTop = await next.evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest("button") === b;
+      });
+      assert.ok(onTop, `Next is on screen for "${q.prompt.en}" (${form.id})`);
+      await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+    }
+    await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
+  }
+  await context.close();
+});
+
 test("carrying on with another child's unfinished form keeps the session with the child it was started for", async () => {
   // The practitioner is with a 10-year-old; a teenager's form from an earlier visit was left unfinished.
   const { context, page } = await withSession(env, { reference: "EH-NOW-1", age: 10 });
