@@ -59,7 +59,7 @@ pub async fn export(store: &Store) -> Result<(String, String, Counts), BackupErr
     let contents = Contents {
         // With why the server refused any it refused: taken over, they stay marked, so
         // automatic sending passes them over there too, and the outbox says why.
-        responses: store.pending_outgoing().await?.iter().map(|o| StoredResponse { failure: o.failure.clone(), ..StoredResponse::from(&o.response) }).collect(),
+        responses: store.pending_outgoing().await?.iter().map(|o| StoredResponse::with_failure(&o.response, o.failure.clone())).collect(),
         drafts: store.drafts().await?.iter().map(StoredResponse::from).collect(),
         outcomes: store.pending_outcomes().await?,
     };

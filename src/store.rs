@@ -158,6 +158,13 @@ pub struct Outgoing {
     pub failure: Option<String>,
 }
 
+impl StoredResponse {
+    /// `r` as kept, with why the server refused it, if it did.
+    pub fn with_failure(r: &Response, failure: Option<String>) -> StoredResponse {
+        StoredResponse { failure, ..StoredResponse::from(r) }
+    }
+}
+
 impl From<&Response> for StoredResponse {
     fn from(r: &Response) -> Self {
         StoredResponse {
@@ -521,7 +528,7 @@ impl Store {
 
     /// Records why the server refused a response still waiting in the outbox (it stays there).
     pub async fn mark_failed(&self, r: &Response, reason: &str) -> Result<(), StoreError> {
-        let record = self.seal_record(&r.id.to_string(), &StoredResponse { failure: Some(reason.to_string()), ..StoredResponse::from(r) }).await?;
+        let record = self.seal_record(&r.id.to_string(), &StoredResponse::with_failure(r, Some(reason.to_string()))).await?;
         self.put_record(PENDING, SealedRecord { refused: true, ..record }).await
     }
 

@@ -100,7 +100,7 @@ fn Unfinished() -> impl IntoView {
                             ("total", &total.to_string()),
                         ],
                     );
-                    if session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.context.case == d.context.case)) {
+                    if session.0.with(|s| s.as_ref().is_some_and(|s| s.context.case == d.context.case)) {
                         text = format!("{text} {}", i18n.t("drafts.this_child"));
                     }
                     let href = Route::run_href(&d.form_id.0, Some(d.lang.as_str()), None, Some(&id));

@@ -384,6 +384,28 @@ test("carrying on with another child's unfinished form keeps the session with th
   await context.close();
 });
 
+test("the unfinished list marks a child's own forms as soon as the practitioner starts their session", async () => {
+  const { context, page } = await withSession(env, { reference: "EH-MARK-1", age: 10 });
+  const middle = forms.find((f) => f.id === "middle-check");
+  await visit(page, `/child/${middle.id}?lang=en`);
+  await page.getByRole("heading", { name: middle.questions[0].prompt.en, exact: true }).waitFor();
+  await answer(page, middle.questions[0]);
+  await until(async () => (await decryptedRecords(page, "drafts")).length === 1);
+  await visit(page, "/child"); // leaving the form locks the tablet
+  await unlock(page);
+  const item = (mine) =>
+    page.getByText(new RegExp(`^${middle.title.en}, started \\d{4}-\\d{2}-\\d{2}, a child in Middle \\(8–12\\), Start of support: 1 of ${middle.questions.length} questions done${mine ? " \\(this session's child\\)" : ""}$`));
+  await item(true).waitFor();
+  await page.getByRole("button", { name: "End the session" }).click();
+  await item(false).waitFor();
+  // The same child comes back: their form is theirs again, without leaving the screen.
+  await page.getByRole("textbox", { name: "Case reference" }).fill("EH-MARK-1");
+  await page.getByRole("spinbutton", { name: "Child's age in years" }).fill("10");
+  await page.getByRole("button", { name: "Start the session" }).click();
+  await item(true).waitFor();
+  await context.close();
+});
+
 test("the outbox says whether the browser will keep the saved answers, and the space they use", async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
