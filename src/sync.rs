@@ -3,7 +3,6 @@
 //! coordinator's login.
 
 use crate::store::{Store, StoreError, StoredOutcome, Waiting};
-use gloo_net::http::Request;
 use heard_domain::wire::{
     batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH,
     RESPONSES_PATH, STATS_PATH,
@@ -156,9 +155,67 @@ fn outcome_v1(o: &StoredOutcome) -> Option<OutcomeV1> {
     })
 }
 
-async fn refusal(response: gloo_net::http::Response) -> SendError {
-    let status = response.status();
-    match read_json::<ApiError>(&response).await {
+/// A request to our own server: a method, a path, headers and perhaps a JSON body. Sent with
+/// the browser's `fetch` (an HTTP crate brought streams and builders the tablet never uses).
+struct Request {
+    method: &'static str,
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    body: Option<String>,
+}
+
+impl Request {
+    fn get(url: &str) -> Request {
+        Request { method: "GET", url: url.to_string(), headers: Vec::new(), body: None }
+    }
+
+    fn post(url: &str) -> Request {
+        Request { method: "POST", ..Request::get(url) }
+    }
+
+    fn header(mut self, name: &'static str, value: &str) -> Request {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Ready to send with no body.
+    fn build(self) -> Result<Request, SendError> {
+        Ok(self)
+    }
+
+    /// Ready to send with `body` as JSON.
+    fn json<T: serde::Serialize + ?Sized>(self, body: &T) -> Result<Request, SendError> {
+        let body = serde_json::to_string(body).map_err(|e| SendError::Refused { detail: e.to_string() })?;
+        Ok(Request { body: Some(body), ..self.header("content-type", "application/json") })
+    }
+
+    /// The server's status and body (`None` if the body could not be read); `None` when no
+    /// answer came at all (offline, connection refused or dropped).
+    async fn send(&self) -> Option<(u16, Option<String>)> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        let init = web_sys::RequestInit::new();
+        init.set_method(self.method);
+        let headers = web_sys::Headers::new().ok()?;
+        for (name, value) in &self.headers {
+            headers.set(name, value).ok()?;
+        }
+        init.set_headers(&headers);
+        if let Some(body) = &self.body {
+            init.set_body(&body.into());
+        }
+        let fetched = web_sys::window()?.fetch_with_str_and_init(&self.url, &init);
+        let response: web_sys::Response = JsFuture::from(fetched).await.ok()?.dyn_into().ok()?;
+        let body = match response.text() {
+            Ok(text) => JsFuture::from(text).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        Some((response.status(), body))
+    }
+}
+
+fn refusal(status: u16, body: Option<&str>) -> SendError {
+    match body.and_then(|b| crate::json::from_str::<ApiError>(b).ok()) {
         Some(e) if status == 401 || status == 403 => SendError::NotAllowed { detail: e.detail },
         Some(e) => SendError::Refused { detail: e.detail },
         // Not our server's JSON: a proxy or gateway between us and it (e.g. 502) is as good as unreachable.
@@ -167,20 +224,14 @@ async fn refusal(response: gloo_net::http::Response) -> SendError {
     }
 }
 
-/// The response's body read as JSON (`crate::json`); `None` if it is not a `T`.
-async fn read_json<T: serde::de::DeserializeOwned>(response: &gloo_net::http::Response) -> Option<T> {
-    crate::json::from_str(&response.text().await.ok()?).ok()
-}
-
-/// Sends a JSON request and reads a JSON reply, turning failures into `SendError`s.
-async fn exchange<T: serde::de::DeserializeOwned>(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<T, SendError> {
-    let request = request.map_err(|e| SendError::Refused { detail: e.to_string() })?;
-    let response = request.send().await.map_err(|_| SendError::Unreachable)?;
-    if response.ok() {
+/// Sends a JSON request and reads a JSON reply (`crate::json`), turning failures into `SendError`s.
+async fn exchange<T: serde::de::DeserializeOwned>(request: Result<Request, SendError>) -> Result<T, SendError> {
+    let (status, body) = request?.send().await.ok_or(SendError::Unreachable)?;
+    if (200..300).contains(&status) {
         // A 2xx whose body is not a reply (e.g. a captive portal) confirms nothing.
-        read_json::<T>(&response).await.ok_or(SendError::Unreachable)
+        body.and_then(|b| crate::json::from_str::<T>(&b).ok()).ok_or(SendError::Unreachable)
     } else {
-        Err(refusal(response).await)
+        Err(refusal(status, body.as_deref()))
     }
 }
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, withSession, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN, pastFollowUps, draw } from "./harness.mjs";
+import { serverAndBrowser, withSession, axeViolations, watchConsole, pendingOnTablet, decryptedRecords, rawRecords, sealRecords, completeSymbolsCheck, enrol, heldOnServer, visit, startSession, unlock, until, PIN, pastFollowUps, draw, staffCookie } from "./harness.mjs";
 
 const formsDir = resolve(fileURLToPath(import.meta.url), "../../../domain/forms");
 const forms = readdirSync(formsDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(formsDir, f), "utf8")));
@@ -403,6 +403,34 @@ test("the unfinished list marks a child's own forms as soon as the practitioner 
   await page.getByRole("spinbutton", { name: "Child's age in years" }).fill("10");
   await page.getByRole("button", { name: "Start the session" }).click();
   await item(true).waitFor();
+  await context.close();
+});
+
+test("sending with no network, or from a revoked tablet, says so and keeps the answers", async () => {
+  const devices = async () => (await (await fetch(`${env.server.url}/api/v1/devices`, { headers: { cookie: await staffCookie(env.server) } })).json()).map((d) => d.id);
+  const before = await devices();
+  const { context, page } = await withSession(env);
+  const [tablet] = (await devices()).filter((id) => !before.includes(id));
+  await completeSymbolsCheck(page);
+  await visit(page, "/outbox");
+  await unlock(page);
+  await pastFollowUps(page);
+  await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
+
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByText(/^Could not reach the Heard server, so nothing was sent\./).waitFor();
+
+  // Meanwhile the coordinator revokes the tablet (it was reported lost, say).
+  const cookie = await staffCookie(env.server);
+  const me = await (await fetch(`${env.server.url}/api/v1/me`, { headers: { cookie } })).json();
+  const revoked = await fetch(`${env.server.url}/api/v1/devices/${tablet}/revoke`, { method: "POST", headers: { cookie, "x-csrf-token": me.csrf_token } });
+  assert.equal(revoked.status, 200);
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByText(/^The server did not accept this tablet: .+\. The answers stay saved here\.$/).waitFor();
+  await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
+  assert.equal((await pendingOnTablet(page)).length, 1, "the answers stay on the tablet");
   await context.close();
 });
 
