@@ -77,6 +77,11 @@ impl Speech {
         }
     }
 
+    /// Whether anything is being read aloud (or waits to be).
+    pub fn speaking(&self) -> bool {
+        synth().is_some_and(|s| s.speaking() || s.pending())
+    }
+
     pub fn stop(&self) {
         if let Some(s) = synth() {
             s.cancel();

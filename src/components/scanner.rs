@@ -1,7 +1,13 @@
 //! Single-switch scanning for Symbols forms: a highlight steps through the screen's buttons
 //! at the pace the practitioner chose, and any key or any tap presses the highlighted one,
 //! so a child with one switch (or one reliable movement) can answer everything.
+//! Where the device has a voice, each button's words are said as the highlight reaches it
+//! (auditory scanning, for children who cannot read them), and the highlight waits while
+//! anything is being read, the question first; the speaker buttons are not scanned, as the
+//! highlight says what they would.
 
+use crate::speech::use_speech;
+use heard_domain::Lang;
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -13,9 +19,20 @@ const HIGHLIGHT: &str = "scanned";
 
 fn targets(area: &HtmlElement) -> Vec<HtmlElement> {
     // The practitioner's button on the end screen is not the child's to choose.
-    let Ok(list) = area.query_selector_all("button:not([disabled]):not(.handback)") else { return Vec::new() };
+    let Ok(list) = area.query_selector_all("button:not([disabled]):not(.handback):not(.speak)") else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
 }
+
+/// What a button says: its label, or the word on it (a choice's picture is not words).
+fn words(button: &HtmlElement) -> String {
+    let label = button.get_attribute("aria-label");
+    let word = || button.query_selector(".choice-label").ok().flatten().and_then(|l| l.text_content());
+    label.or_else(word).or_else(|| button.text_content()).unwrap_or_default().trim().to_string()
+}
+
+/// The longest the highlight waits for reading to end: a voice that never says it has
+/// finished must not stop a child's scanning.
+const MAX_WAIT_MS: u32 = 8_000;
 
 fn highlighted(area: &HtmlElement) -> Option<HtmlElement> {
     area.query_selector(&format!("button.{HIGHLIGHT}")).ok().flatten().and_then(|e| e.dyn_into().ok())
@@ -28,8 +45,12 @@ pub fn Scanner(
     area: NodeRef<Div>,
     /// Time the highlight rests on each button.
     pace_ms: u32,
+    /// The language the buttons' words are in, to say them.
+    lang: Lang,
 ) -> impl IntoView {
     let Some(window) = web_sys::window() else { return };
+    let speech = use_speech();
+    let mut waited_ms = 0;
     let step = Closure::<dyn FnMut()>::new(move || {
         let Some(area) = area.get_untracked() else { return };
         let area: HtmlElement = area.into();
@@ -37,6 +58,12 @@ pub fn Scanner(
         if all.is_empty() {
             return;
         }
+        let speaks = speech.can_speak(&lang);
+        if speaks && speech.speaking() && waited_ms < MAX_WAIT_MS {
+            waited_ms += pace_ms;
+            return;
+        }
+        waited_ms = 0;
         let now = highlighted(&area);
         let next = now.as_ref().and_then(|h| all.iter().position(|b| b == h)).map_or(0, |i| (i + 1) % all.len());
         if let Some(h) = now {
@@ -44,6 +71,9 @@ pub fn Scanner(
         }
         let _ = all[next].class_list().add_1(HIGHLIGHT);
         let _ = all[next].focus();
+        if speaks {
+            speech.say(&words(&all[next]), &lang);
+        }
     });
     // Any key, or a tap anywhere, presses what is highlighted (and nothing else).
     let choose = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {

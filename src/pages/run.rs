@@ -380,7 +380,7 @@ pub fn FormRun(
 
     view! {
         <div class="run" class:paused=move || paused.get() node_ref=area>
-            {scan.map(|pace_ms| view! { <Scanner area pace_ms /> })}
+            {scan.map(|pace_ms| view! { <Scanner area pace_ms lang=lang_q.get_value() /> })}
             <div class="run-bar">
                 <button type="button" on:click=move |_| {
                     speech.stop();

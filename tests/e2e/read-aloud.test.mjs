@@ -162,6 +162,34 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
   await context.close();
 });
 
+test("with switch scanning, each answer is said as the highlight reaches it, after the question", async () => {
+  const { context, page } = await childWithVoices(9);
+  // Every button the highlight rests on, in order.
+  await page.evaluate(() => {
+    globalThis.highlights = [];
+    new MutationObserver((changes) => {
+      for (const c of changes) if (c.target.classList.contains("scanned")) globalThis.highlights.push(c.target);
+    }).observe(document.body, { subtree: true, attributeFilter: ["class"] });
+  });
+  const symbols = form("symbols-check");
+  await visit(page, `/child/${symbols.id}?lang=en&scan=500`);
+  const question = symbols.questions[0].prompt.en;
+  await page.getByRole("heading", { name: question, exact: true }).waitFor();
+  const prompt = await heard(page, question);
+  // Said as the highlight reaches it: "No" comes after the question has been read to the end.
+  const no = await heard(page, "No");
+  const order = await page.evaluate(() => globalThis.spoken.map((s) => s.text));
+  assert.ok(order.indexOf("No") > order.indexOf(question), `the answers come after the question (${JSON.stringify(order)})`);
+  assert.ok(!prompt.events.includes("error: interrupted") && !prompt.events.includes("error: canceled"), "the question is not cut short by the highlight");
+  assert.equal(no.lang, "en");
+  await page.getByRole("button", { name: "No", exact: true }).and(page.locator("button.scanned")).waitFor();
+  await page.keyboard.press("Space");
+  await page.getByRole("button", { name: "No", exact: true, pressed: true }).waitFor();
+  const speakers = await page.evaluate(() => globalThis.highlights.filter((b) => b.classList.contains("speak")).length);
+  assert.equal(speakers, 0, "the speaker buttons are never highlighted: the highlight says their words");
+  await context.close();
+});
+
 test("a child hears every prompt of the Early years form read aloud, and every speaker button reads its words", async () => {
   const { context, page } = await listeningPage();
   await enrol(page, env.server);
