@@ -480,6 +480,54 @@ async fn the_drawing_pad_keeps_strokes_with_undo_redo_and_confirmed_clear() {
     host.remove();
 }
 
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn stroke(canvas: &web_sys::Element) {
+    pointer("pointerdown", canvas, 0.2, 0.2);
+    pointer("pointermove", canvas, 0.4, 0.3);
+    pointer("pointerup", canvas, 0.4, 0.3);
+}
+
+#[wasm_bindgen_test]
+async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
+    let (value, on_answer, _) = recorder();
+    let question = Catalogue::built_in().latest("early-years-check").unwrap().question("draw").unwrap().clone();
+    let host = mount(&unique_db(), move || view! { <QuestionBody question lang=Lang::en() value on_answer /> }.into_any());
+    let canvas = host.query_selector("canvas").unwrap().unwrap();
+    let pressed = |name: &str| button_named(&host, name).get_attribute("aria-pressed").as_deref() == Some("true");
+    let enabled = |name: &str| !button_named(&host, name).has_attribute("disabled");
+
+    button_named(&host, "Rubber").click();
+    stroke(&canvas);
+    assert_eq!(value.get_untracked(), None, "a rubbed blank page is no drawing");
+    assert!(enabled("Leave the page blank"), "the page can still be left blank");
+    assert!(!enabled("Undo"), "nothing to undo");
+
+    button_named(&host, "Red").click();
+    stroke(&canvas);
+    button_named(&host, "Rubber").click();
+    stroke(&canvas);
+    let Some(AnswerValue::Drawing(d)) = value.get_untracked() else { panic!("the red line is a drawing") };
+    assert_eq!(d.strokes.iter().map(|s| s.eraser).collect::<Vec<_>>(), [false, true]);
+
+    wait_until("clear to be offered", || enabled("Clear the page")).await;
+    button_named(&host, "Clear the page").click();
+    wait_until("the question, with the focus on keeping", || {
+        document().active_element().is_some_and(|e| e.text_content().as_deref() == Some("No, keep it"))
+    })
+    .await;
+    button_named(&host, "Yes, clear it").click();
+    assert_eq!(value.get_untracked(), None);
+    // Starting again draws: the pen in red, with the focus on it.
+    wait_until("the pen to be back", || !pressed("Rubber") && pressed("Red")).await;
+    assert_eq!(document().active_element().and_then(|e| e.get_attribute("aria-label")).as_deref(), Some("Red"));
+    stroke(&canvas);
+    assert!(matches!(value.get_untracked(), Some(AnswerValue::Drawing(d)) if !d.strokes[0].eraser));
+    host.remove();
+}
+
 #[wasm_bindgen_test]
 async fn a_drawing_question_is_left_blank_only_by_the_childs_choice() {
     let (value, on_answer, _) = recorder();

@@ -3,11 +3,12 @@
 //! a rubber, undo / redo, and clear with confirmation. The drawing is kept as vector strokes
 //! (`heard_domain::drawing`) and drawn back from them exactly as it was made.
 
+use crate::components::SpeakButton;
 use crate::i18n::use_i18n;
 use crate::speech::use_speech;
 use heard_domain::drawing::{Point, Stroke, BRUSH_WIDTHS, PALETTE};
 use heard_domain::Drawing;
-use leptos::html::Canvas;
+use leptos::html::{Button, Canvas, Div};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent};
@@ -67,8 +68,14 @@ fn point_of(canvas: &HtmlCanvasElement, ev: &PointerEvent) -> Point {
     Point { x: x as u16, y: y as u16, pressure }
 }
 
+/// Whether `strokes` put anything on the page: the rubber alone leaves it blank.
+fn has_ink(strokes: &[Stroke]) -> bool {
+    strokes.iter().any(|s| !s.eraser)
+}
+
 /// A drawing pad. `drawing` is read once, when the pad appears; afterwards the pad reports
-/// every finished stroke, undo, redo or clear through `on_change` (`None` when empty).
+/// every finished stroke, undo, redo or clear through `on_change` (`None` when the page is
+/// blank: nothing drawn, or only rubbed).
 #[component]
 pub fn DrawingPad(
     #[prop(into)] drawing: Signal<Option<Drawing>>,
@@ -93,6 +100,16 @@ pub fn DrawingPad(
     let brush = RwSignal::new(1u8);
     let eraser = RwSignal::new(false);
     let confirming_clear = RwSignal::new(false);
+    let pad = NodeRef::<Div>::new();
+    let keep_button = NodeRef::<Button>::new();
+    let clear_button = NodeRef::<Button>::new();
+    // The question opens with the focus on "No, keep it", which also brings it into view (it
+    // would otherwise open below the screen's edge, under Back and Next, with nothing seen).
+    Effect::new(move |_| {
+        if let Some(keep) = keep_button.get() {
+            let _ = keep.focus();
+        }
+    });
 
     Effect::new(move |_| {
         if let Some(canvas) = canvas_ref.get() {
@@ -103,12 +120,13 @@ pub fn DrawingPad(
     let emit = move || {
         version.update(|v| *v += 1);
         let all = strokes.get_value();
-        on_change.run((!all.is_empty()).then(|| Drawing { width: w, height: h, strokes: all }));
+        on_change.run(has_ink(&all).then(|| Drawing { width: w, height: h, strokes: all }));
     };
 
     let down = move |ev: PointerEvent| {
         let Some(canvas) = canvas_ref.get() else { return };
-        if !ev.is_primary() {
+        // Rubbing a blank page does nothing, and is not kept as if something were drawn.
+        if !ev.is_primary() || (eraser.get_untracked() && strokes.with_value(|s| !has_ink(s))) {
             return;
         }
         ev.prevent_default();
@@ -174,11 +192,24 @@ pub fn DrawingPad(
         strokes.update_value(Vec::clear);
         redo.update_value(Vec::clear);
         confirming_clear.set(false);
+        // Starting again means drawing again: the pen, not the rubber, in the colour chosen.
+        eraser.set(false);
         if let Some(c) = canvas_ref.get() {
             repaint(&c, &[]);
         }
         emit();
+        let swatches = pad.get_untracked().and_then(|p| p.query_selector_all(".swatch").ok());
+        if let Some(pen) = swatches.and_then(|all| all.item(u32::from(colour.get_untracked()))) {
+            let _ = pen.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
     };
+    let keep = move |_| {
+        confirming_clear.set(false);
+        if let Some(b) = clear_button.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    let say = move |key: &'static str| view! { <SpeakButton text=i18n.t(key) lang=i18n.lang.get_untracked() /> };
     let can_undo = move || {
         version.track();
         strokes.with_value(|s| !s.is_empty())
@@ -189,7 +220,7 @@ pub fn DrawingPad(
     };
 
     view! {
-        <div class="drawing-pad" class:compact=compact>
+        <div class="drawing-pad" class:compact=compact node_ref=pad>
             <canvas
                 node_ref=canvas_ref
                 width=w
@@ -263,6 +294,7 @@ pub fn DrawingPad(
                 <button
                     type="button"
                     class="tool"
+                    node_ref=clear_button
                     on:click=move |_| confirming_clear.set(true)
                     disabled=move || !can_undo()
                 >
@@ -271,9 +303,15 @@ pub fn DrawingPad(
             </div>
             <Show when=move || confirming_clear.get()>
                 <div class="confirm" role="alertdialog" aria-label=i18n.t("draw.clear_confirm")>
-                    <p>{i18n.t("draw.clear_confirm")}</p>
-                    <button type="button" on:click=clear>{i18n.t("draw.clear_yes")}</button>
-                    <button type="button" class="primary" on:click=move |_| confirming_clear.set(false)>{i18n.t("draw.clear_no")}</button>
+                    <p class="with-speaker">{i18n.t("draw.clear_confirm")} {say("draw.clear_confirm")}</p>
+                    <span class="with-speaker">
+                        <button type="button" on:click=clear>{i18n.t("draw.clear_yes")}</button>
+                        {say("draw.clear_yes")}
+                    </span>
+                    <span class="with-speaker">
+                        <button type="button" class="primary" node_ref=keep_button on:click=keep>{i18n.t("draw.clear_no")}</button>
+                        {say("draw.clear_no")}
+                    </span>
                 </div>
             </Show>
         </div>

@@ -351,6 +351,26 @@ test("on a landscape tablet, Next is on screen on every question of every form w
   await context.close();
 });
 
+test("on a landscape tablet, the question before clearing a drawing comes into view, above Back and Next", async () => {
+  const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
+  const early = forms.find((f) => f.id === "early-years-check");
+  await visit(page, `/child/${early.id}?lang=en`);
+  for (const q of early.questions.slice(0, early.questions.findIndex((q) => q.kind === "drawing"))) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+  }
+  await draw(page);
+  await page.getByRole("button", { name: "Clear the page" }).click();
+  const keep = page.getByRole("alertdialog", { name: "Clear everything you drew?" }).getByRole("button", { name: "No, keep it" });
+  await keep.waitFor();
+  const seen = await keep.evaluate((b) => {
+    const r = b.getBoundingClientRect();
+    return document.activeElement === b && r.bottom <= innerHeight && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest("button") === b;
+  });
+  assert.ok(seen, "\"No, keep it\" has the focus and is on screen, not under Back and Next");
+  await context.close();
+});
+
 test("carrying on with another child's unfinished form keeps the session with the child it was started for", async () => {
   // The practitioner is with a 10-year-old; a teenager's form from an earlier visit was left unfinished.
   const { context, page } = await withSession(env, { reference: "EH-NOW-1", age: 10 });
