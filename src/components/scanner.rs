@@ -17,10 +17,14 @@ use web_sys::{AddEventListenerOptions, Event, HtmlElement};
 
 const HIGHLIGHT: &str = "scanned";
 
+/// The buttons to step through: the answers and moving on first, then Pause and Stop (a
+/// cycle that began on them made every answer two steps further away, and a press a moment
+/// late paused the form). The practitioner's button on the end screen is not the child's.
 fn targets(area: &HtmlElement) -> Vec<HtmlElement> {
-    // The practitioner's button on the end screen is not the child's to choose.
     let Ok(list) = area.query_selector_all("button:not([disabled]):not(.handback):not(.speak)") else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
+    let all: Vec<HtmlElement> = (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
+    let (bar, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|b| b.closest(".run-bar").ok().flatten().is_some());
+    rest.into_iter().chain(bar).collect()
 }
 
 /// What a button says: its label, or the word on it (a choice's picture is not words).

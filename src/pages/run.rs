@@ -381,12 +381,15 @@ pub fn FormRun(
     view! {
         <div class="run" class:paused=move || paused.get() node_ref=area>
             {scan.map(|pace_ms| view! { <Scanner area pace_ms lang=lang_q.get_value() /> })}
+            // Nothing to pause or stop on the end screen, nor while paused.
             <div class="run-bar">
-                <button type="button" on:click=move |_| {
-                    speech.stop();
-                    paused.set(true);
-                }>{i18n.t("child.pause")}</button>
-                <Show when=move || step.get() < total && !stopping.get()>
+                <Show when=move || step.get() < total && !paused.get()>
+                    <button type="button" on:click=move |_| {
+                        speech.stop();
+                        paused.set(true);
+                    }>{i18n.t("child.pause")}</button>
+                </Show>
+                <Show when=move || step.get() < total && !stopping.get() && !paused.get()>
                     <button type="button" on:click=move |_| {
                         speech.stop();
                         stopping.set(true);
@@ -398,7 +401,7 @@ pub fn FormRun(
                 fallback=move || view! {
                     <div class="pause-screen">
                         <div class="with-speaker">
-                            <p class="pause-message">{i18n.t("child.paused")}</p>
+                            <h1 class="pause-message" tabindex="-1" node_ref=focused_heading()>{i18n.t("child.paused")}</h1>
                             <SpeakButton text=i18n.t("child.paused") lang=lang_q.get_value() />
                         </div>
                         <button type="button" class="primary" on:click=move |_| paused.set(false)>{i18n.t("child.resume")}</button>

@@ -143,6 +143,10 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
   assert.deepEqual(await axeViolations(page), [], "axe on a scale with its speakers");
 
   await page.getByRole("button", { name: "Pause" }).click();
+  const paused = page.getByRole("heading", { name: "Paused. Take as long as you need." });
+  await paused.waitFor();
+  assert.ok(await paused.evaluate((h) => document.activeElement === h), "the pause screen's heading has the focus");
+  assert.equal(await page.getByRole("button", { name: /^(Pause|Stop here)$/ }).count(), 0, "nothing to pause or stop while paused");
   await page.getByRole("button", { name: "Listen: Paused. Take as long as you need." }).click();
   await heard(page, "Paused. Take as long as you need.");
   await page.getByRole("button", { name: "Carry on", exact: true }).click();
@@ -187,6 +191,8 @@ test("with switch scanning, each answer is said as the highlight reaches it, aft
   await page.getByRole("button", { name: "No", exact: true, pressed: true }).waitFor();
   const speakers = await page.evaluate(() => globalThis.highlights.filter((b) => b.classList.contains("speak")).length);
   assert.equal(speakers, 0, "the speaker buttons are never highlighted: the highlight says their words");
+  const first = await page.evaluate(() => globalThis.highlights[0].textContent.trim());
+  assert.equal(first, "Yes", "the highlight starts on the answers, not on Pause");
   await context.close();
 });
 
