@@ -1,6 +1,8 @@
 //! The app's wording, from the shipped translation files (`domain/i18n/*.json`), and the
 //! current language. Changing the language also sets `<html lang dir>`, so right-to-left
-//! languages mirror the whole layout.
+//! languages mirror the whole layout. Two languages matter: the practitioner's own (their
+//! screens: the PIN, the follow-ups, the picker; kept in this browser) and, while a child
+//! answers, the child's (`FormRun` sets it, and gives the practitioner's back when it ends).
 
 use heard_domain::i18n::{shipped_ui_strings_read_by, Lang, UiStrings};
 use leptos::prelude::*;
@@ -9,8 +11,18 @@ use std::sync::Arc;
 /// Shared by every page through context: the current language and all shipped wording.
 #[derive(Clone, Copy)]
 pub struct I18n {
+    /// The language of the screen shown now.
     pub lang: RwSignal<Lang>,
+    /// The practitioner's own language.
+    own: RwSignal<Lang>,
     all: StoredValue<Arc<Vec<UiStrings>>>,
+}
+
+/// Where this browser keeps the practitioner's language (not about any child).
+const OWN_LANG_KEY: &str = "heard.lang";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
 impl I18n {
@@ -24,7 +36,33 @@ impl I18n {
     }
 
     fn with(strings: Vec<UiStrings>) -> I18n {
-        I18n { lang: RwSignal::new(Lang::en()), all: StoredValue::new(Arc::new(strings)) }
+        let i18n = I18n { lang: RwSignal::new(Lang::en()), own: RwSignal::new(Lang::en()), all: StoredValue::new(Arc::new(strings)) };
+        let kept = local_storage().and_then(|s| s.get_item(OWN_LANG_KEY).ok().flatten()).and_then(|l| Lang::new(&l).ok());
+        if let Some(lang) = kept.filter(|l| i18n.languages().iter().any(|(shipped, _)| shipped == l)) {
+            i18n.own.set(lang.clone());
+            i18n.set_lang(lang);
+        }
+        i18n
+    }
+
+    /// The practitioner's own language (reactive).
+    pub fn own(&self) -> Lang {
+        self.own.get()
+    }
+
+    /// The practitioner chooses their own language: their screens change at once, and this
+    /// browser keeps it for the next time.
+    pub fn set_own(&self, lang: Lang) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(OWN_LANG_KEY, lang.as_str());
+        }
+        self.own.set(lang.clone());
+        self.set_lang(lang);
+    }
+
+    /// Back to the practitioner's own language (a child's form has ended, or the tablet locked).
+    pub fn to_own(&self) {
+        self.set_lang(self.own.get_untracked());
     }
 
     /// The shipped languages with their own names, English first.

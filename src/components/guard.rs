@@ -68,6 +68,8 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
             if let Ok(s) = Store::open(&store_name).await {
                 s.lock();
             }
+            // The PIN is the practitioner's to enter, in their own language (not a child's).
+            i18n.to_own();
             gate.set(Gate::Locked);
         });
     };

@@ -17,11 +17,49 @@ use crate::route::{Link, Route};
 pub fn ChildPage() -> impl IntoView {
     let session = use_session();
     view! {
+        <OwnLanguage />
         <Unfinished />
         {move || match session.0.get() {
             None => view! { <SessionForm /> }.into_any(),
             Some(s) => view! { <FormPicker session=s /> }.into_any(),
         }}
+    }
+}
+
+/// The practitioner's own language, for their screens (the child's is chosen with the form).
+#[component]
+fn OwnLanguage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="own-lang">
+            <label for="own-lang">{move || i18n.t("lang.own")}</label>
+            <LanguageSelect id="own-lang" chosen=Signal::derive(move || i18n.own()) on_choose=Callback::new(move |l| i18n.set_own(l)) />
+        </p>
+    }
+}
+
+/// A choice of the shipped languages, each named in itself.
+#[component]
+fn LanguageSelect(id: &'static str, chosen: Signal<Lang>, on_choose: Callback<Lang>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <select
+            id=id
+            on:change=move |ev| {
+                if let Ok(l) = Lang::new(&event_target_value(&ev)) {
+                    on_choose.run(l);
+                }
+            }
+        >
+            {i18n
+                .languages()
+                .into_iter()
+                .map(|(l, name)| {
+                    let tag = l.to_string();
+                    view! { <option value=tag lang=l.to_string() selected=move || chosen.get() == l>{name}</option> }
+                })
+                .collect_view()}
+        </select>
     }
 }
 
@@ -256,7 +294,8 @@ fn FormPicker(session: Session) -> impl IntoView {
         )
     };
     let speech = use_speech();
-    let lang = i18n.lang;
+    // The language the child will answer in; the picker itself stays in the practitioner's.
+    let lang = RwSignal::new(i18n.own());
     // The child's own band first, then Symbols (any age), then the others.
     let own = session.context.age_band;
     let mut bands = vec![own, AgeBand::Symbols];
@@ -270,24 +309,8 @@ fn FormPicker(session: Session) -> impl IntoView {
         <button type="button" on:click=move |_| crate::session::set_session(store_name, current, None)>{move || i18n.t("session.end")}</button>
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
-        <label for="lang">{move || i18n.t("lang.label")}</label>
-        <select
-            id="lang"
-            on:change=move |ev| {
-                if let Ok(l) = Lang::new(&event_target_value(&ev)) {
-                    i18n.set_lang(l);
-                }
-            }
-        >
-            {i18n
-                .languages()
-                .into_iter()
-                .map(|(l, name)| {
-                    let tag = l.to_string();
-                    view! { <option value=tag.clone() selected=move || lang.get() == l>{name}</option> }
-                })
-                .collect_view()}
-        </select>
+        <label for="child-lang">{move || i18n.t("lang.child")}</label>
+        <LanguageSelect id="child-lang" chosen=lang.into() on_choose=Callback::new(move |l| lang.set(l)) />
         <p role="status" class="notice">
             {move || (!speech.can_speak(&lang.get())).then(|| i18n.t("speech.unavailable"))}
         </p>
@@ -311,7 +334,7 @@ fn FormPicker(session: Session) -> impl IntoView {
                                         let scan = scan.get().filter(|_| band == AgeBand::Symbols);
                                         Route::run_href(&id, Some(lang.get().as_str()), scan, None)
                                     };
-                                    view! { <li><Link href=Signal::derive(href)>{move || title.get(&lang.get()).to_string()}</Link></li> }
+                                    view! { <li><Link href=Signal::derive(href)>{move || title.get(&i18n.lang.get()).to_string()}</Link></li> }
                                 })
                                 .collect_view()}
                         </ul>

@@ -162,6 +162,8 @@ pub fn FormRun(
     on_cleanup(move || {
         Store::lock_now(&store_name);
         set_fullscreen(false);
+        // The PIN and the follow-ups are the practitioner's, in their own language.
+        i18n.to_own();
     });
     // 0..total are questions; total is the end screen.
     let step = RwSignal::new(first_step);

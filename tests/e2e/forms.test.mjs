@@ -167,8 +167,10 @@ test("a form can be completed with the keyboard alone", async () => {
 test("Arabic mirrors the layout right to left, on the picker and the child's screens", async () => {
   const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
   await visit(page, "/child");
-  await page.getByRole("combobox", { name: "Language" }).selectOption("ar");
+  // The practitioner reads Arabic: their own screens in it, and the child's form too.
+  await page.getByRole("combobox", { name: "Language of these screens" }).selectOption("ar");
   await page.getByRole("heading", { name: "اختر استمارة" }).waitFor();
+  await page.getByRole("combobox", { name: "لغة الطفل" }).selectOption("ar");
   assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
   assert.equal(await page.evaluate(() => document.documentElement.lang), "ar");
   // Everything on the picker follows, the practitioner's session controls too.
@@ -189,6 +191,39 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
   const happiest = await page.getByRole("button", { name: "سعيد جدًا" }).boundingBox();
   assert.ok(saddest.x > happiest.x);
   assert.deepEqual(await axeViolations(page), [], "child screen in Arabic");
+  // This browser keeps the practitioner's language: after a reload the PIN is asked in Arabic.
+  await page.reload();
+  await page.getByRole("heading", { name: "أدخل رقمك السري" }).waitFor();
+  await context.close();
+});
+
+test("after a child answers in Arabic, the PIN, the follow-ups and the picker are in the practitioner's own language", async () => {
+  const ar = JSON.parse(readFileSync(join(formsDir, "../i18n/ar.json"), "utf8")).strings;
+  const symbols = forms.find((f) => f.id === "symbols-check");
+  const { context, page } = await withSession(env);
+  await visit(page, "/child");
+  await page.getByRole("combobox", { name: "The child's language" }).selectOption("ar");
+  // The picker stays the practitioner's; only the child's form is in Arabic.
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "ltr");
+  await page.getByRole("region", { name: "Symbols (any age)" }).getByRole("link", { name: symbols.title.en }).click();
+  for (const q of symbols.questions) {
+    await page.getByRole("heading", { name: q.prompt.ar, exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
+    const answer = q.kind === "who_helped" ? ar["helper.alone"] : q.id === "safe" ? ar["yesno.no"] : ar["yesno.yes"];
+    await page.getByRole("button", { name: answer, exact: true }).click();
+    await page.getByRole("button", { name: ar["child.next"], exact: true }).click();
+  }
+  await page.getByRole("button", { name: ar["child.handback"] }).click();
+  await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "ltr");
+  await unlock(page);
+  // What the child said, for the practitioner to act on, in words they read.
+  const prompt = page.getByRole("region", { name: "Before anything else" });
+  await prompt.getByText(symbols.questions.find((q) => q.id === "safe").prompt.en).waitFor();
+  await prompt.getByText("Answer: No").waitFor();
+  await prompt.getByRole("button", { name: "I have read these and will follow them up" }).click();
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   await context.close();
 });
 
