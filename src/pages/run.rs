@@ -216,6 +216,8 @@ pub fn FormRun(
         }
     };
 
+    // "Hello, Sam!" on the first question, when the practitioner gave a first name.
+    let greeting = move |s: usize| first_name.get_value().filter(|_| s == 0).map(|name| i18n.fill("child.greeting", &[("name", &name)]));
     // Whether the child gave words or drawings, the only answers ever shared.
     let gave_words = move || {
         response.with_untracked(|r| {
@@ -234,7 +236,8 @@ pub fn FormRun(
         let lines = if stop && s < total {
             vec![i18n.t("child.stop.confirm")]
         } else if s < total {
-            vec![form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string())]
+            let prompt = form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string());
+            greeting(s).into_iter().chain([prompt]).collect()
         } else if gave_words() {
             vec![i18n.t("child.end.thanks"), i18n.t("child.end.share_question")]
         } else {
@@ -269,7 +272,7 @@ pub fn FormRun(
         let label_id = format!("prompt-{qid}");
         // Move focus to the new question so a screen reader announces it.
         let heading = focused_heading();
-        let greeting = first_name.get_value().filter(|_| s == 0).map(|name| i18n.fill("child.greeting", &[("name", &name)]));
+        let greeting = greeting(s);
         view! {
             <p class="greeting">{greeting}</p>
             <Progress step=s total dots=band.one_question_per_screen() />
@@ -314,17 +317,18 @@ pub fn FormRun(
                 <h1 tabindex="-1" node_ref=heading>{question.clone()}</h1>
                 <SpeakButton text=question lang=lang_q.get_value() />
             </div>
+            // "Carry on" stands where Next always is, so a tap from habit does not end the form.
             <div class="steps">
-                <span class="with-speaker">
-                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
-                    <SpeakButton text=i18n.t("child.stop.no") lang=lang_q.get_value() />
-                </span>
                 <span class="with-speaker">
                     <button type="button" on:click=move |_| {
                         stopping.set(false);
                         go(total);
                     }>{i18n.t("child.stop.yes")}</button>
                     <SpeakButton text=i18n.t("child.stop.yes") lang=lang_q.get_value() />
+                </span>
+                <span class="with-speaker">
+                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
+                    <SpeakButton text=i18n.t("child.stop.no") lang=lang_q.get_value() />
                 </span>
             </div>
         }

@@ -60,22 +60,26 @@ async function withoutSpeaker(page) {
   });
 }
 
-/** A page for a child of `age` with voices loaded and a session started. */
-async function childWithVoices(age) {
+/** A page for a child of `age` (and `firstName`, if given) with voices loaded and a session started. */
+async function childWithVoices(age, firstName = "") {
   const { context, page } = await listeningPage();
   await enrol(page, env.server);
-  await startSession(page, { age });
+  await startSession(page, { age, firstName });
   await until(async () => (await page.evaluate(() => speechSynthesis.getVoices().length)) > 0);
   await page.getByText("Read-aloud is not available").waitFor({ state: "detached" });
   return { context, page };
 }
 
 test("a child who cannot read can hear every answer, the stop question and the end screen, and Early years reads them out", async () => {
-  const { context, page } = await childWithVoices(5);
+  const { context, page } = await childWithVoices(5, "Sam");
   const early = form("early-years-check");
   await visit(page, `/child/${early.id}?lang=en`);
   await page.getByRole("heading", { name: early.questions[0].prompt.en, exact: true }).waitFor();
+  // The greeting is read before the first question.
+  await heard(page, "Hello, Sam!");
+  await heard(page, early.questions[0].prompt.en);
   assert.deepEqual(await withoutSpeaker(page), [], "faces and \"I don't want to answer\" have speakers");
+  const next = await page.getByRole("button", { name: "Next", exact: true }).boundingBox();
   await page.getByRole("button", { name: "Listen: I don't want to answer" }).click();
   await heard(page, "I don't want to answer");
 
@@ -83,6 +87,9 @@ test("a child who cannot read can hear every answer, the stop question and the e
   await page.getByRole("button", { name: "Stop here" }).click();
   await heard(page, "Stop now? Everything you have answered so far is kept.");
   assert.deepEqual(await withoutSpeaker(page), []);
+  // "No, carry on" stands where Next was: a tap from habit does not end the form.
+  const carryOn = await page.getByRole("button", { name: "No, carry on", exact: true }).boundingBox();
+  assert.ok(Math.abs(carryOn.x + carryOn.width - (next.x + next.width)) < 80, `carry on (${carryOn.x}) where Next was (${next.x})`);
   await page.getByRole("button", { name: "Listen: No, carry on" }).click();
   await heard(page, "No, carry on");
   await page.getByRole("button", { name: "No, carry on", exact: true }).click();
@@ -107,8 +114,11 @@ test("a child who cannot read can hear every answer, the stop question and the e
   }
   await page.getByRole("button", { name: "Listen: Yes, you can show them" }).click();
   await heard(page, "Yes, you can show them");
+  const other = page.getByRole("button", { name: "Yes, you can show them", exact: true });
+  const before = await other.boundingBox();
   await page.getByRole("button", { name: "No, keep them private", exact: true }).click();
   await page.getByRole("button", { name: "No, keep them private", pressed: true }).waitFor();
+  assert.deepEqual(await other.boundingBox(), before, "choosing one answer does not move the other");
   await page.getByRole("button", { name: "Listen: All done. Please give the tablet back to your worker." }).click();
   await heard(page, "All done. Please give the tablet back to your worker.");
   assert.deepEqual(await withoutSpeaker(page), []);
@@ -126,6 +136,7 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
     if (q.kind === "three_houses") {
       await page.getByRole("button", { name: "Listen: House of worries" }).click();
       await heard(page, "House of worries");
+      assert.equal(await page.getByRole("button", { name: "Listen: Words for this house" }).count(), 3, "each house's words box can be heard");
       break;
     }
     await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();

@@ -85,7 +85,10 @@ pub fn HousesQuestion(
                                 <SpeakButton text=name lang=lang.clone() />
                             </div>
                             <DrawingPad drawing on_change=on_draw label_id=heading_id.clone() compact=true />
-                            <label id=words_label_id.clone() for=words_id.clone()>{i18n.t("houses.words")}</label>
+                            <div class="house-words">
+                                <label id=words_label_id.clone() for=words_id.clone()>{i18n.t("houses.words")}</label>
+                                <SpeakButton text=i18n.t("houses.words") lang=lang.clone() />
+                            </div>
                             <textarea
                                 id=words_id
                                 aria-labelledby=format!("{words_label_id} {heading_id}")
