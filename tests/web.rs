@@ -460,6 +460,9 @@ async fn the_drawing_pad_keeps_strokes_with_undo_redo_and_confirmed_clear() {
     assert_eq!(Drawing::decode(&d.encode()).unwrap(), d, "stored strokes read back identically");
 
     let enabled = |name: &str| !button_named(&host, name).has_attribute("disabled");
+    for tool in ["Rubber", "Undo", "Redo", "Clear the page"] {
+        assert!(button_named(&host, tool).query_selector("svg").unwrap().is_some(), "{tool} has a picture beside its word");
+    }
     assert!(!enabled("Redo"));
     wait_until("undo to be offered", || enabled("Undo")).await;
     button_named(&host, "Undo").click();

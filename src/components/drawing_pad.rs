@@ -68,6 +68,21 @@ fn point_of(canvas: &HtmlCanvasElement, ev: &PointerEvent) -> Point {
     Point { x: x as u16, y: y as u16, pressure }
 }
 
+/// A tool's picture beside its word, for children who cannot read it: a rubber, arrows back
+/// and forward (mirrored in right-to-left languages, as the words are), a bin.
+fn tool_icon(path: &'static str, mirrored: bool) -> impl IntoView {
+    view! {
+        <svg class="tool-icon" class:mirrored=mirrored viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+            <path d=path fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+        </svg>
+    }
+}
+
+const RUBBER: &str = "M4 20 L14 6 L28 16 L18 28 L11 28 Z M9 13 L23 23";
+const UNDO: &str = "M11 6 L4 12 L11 18 M4 12 H19 A8 8 0 0 1 19 28 H12";
+const REDO: &str = "M21 6 L28 12 L21 18 M28 12 H13 A8 8 0 0 0 13 28 H20";
+const BIN: &str = "M5 9 H27 M12 9 V5 H20 V9 M8 9 L10 28 H22 L24 9 M14 14 V23 M18 14 V23";
+
 /// Whether `strokes` put anything on the page: the rubber alone leaves it blank.
 fn has_ink(strokes: &[Stroke]) -> bool {
     strokes.iter().any(|s| !s.eraser)
@@ -287,10 +302,11 @@ pub fn DrawingPad(
                     aria-pressed=move || if eraser.get() { "true" } else { "false" }
                     on:click=move |_| eraser.update(|e| *e = !*e)
                 >
+                    {tool_icon(RUBBER, false)}
                     {i18n.t("draw.eraser")}
                 </button>
-                <button type="button" class="tool" on:click=undo disabled=move || !can_undo()>{i18n.t("draw.undo")}</button>
-                <button type="button" class="tool" on:click=redo_ disabled=move || !can_redo()>{i18n.t("draw.redo")}</button>
+                <button type="button" class="tool" on:click=undo disabled=move || !can_undo()>{tool_icon(UNDO, true)} {i18n.t("draw.undo")}</button>
+                <button type="button" class="tool" on:click=redo_ disabled=move || !can_redo()>{tool_icon(REDO, true)} {i18n.t("draw.redo")}</button>
                 <button
                     type="button"
                     class="tool"
@@ -298,6 +314,7 @@ pub fn DrawingPad(
                     on:click=move |_| confirming_clear.set(true)
                     disabled=move || !can_undo()
                 >
+                    {tool_icon(BIN, false)}
                     {i18n.t("draw.clear")}
                 </button>
             </div>
