@@ -1,6 +1,9 @@
 //! Read-aloud through the browser's Web Speech API. Where the device has no voice for a
 //! language, `Speech::can_speak` is false and speaker buttons are not shown (a button that
 //! does nothing would confuse a child); the practitioner is told once instead.
+//! Only the device's own voices are used: a browser's network voices (some of Chrome's
+//! "Google" voices) send the text to a server, and what is read includes the child's first
+//! name in the greeting; they also fall silent with no network, where the tablet is used.
 
 use heard_domain::Lang;
 use leptos::prelude::*;
@@ -22,9 +25,14 @@ fn voice_lang(v: &web_sys::SpeechSynthesisVoice) -> String {
     v.lang().to_ascii_lowercase().replace('_', "-")
 }
 
+/// The voices on this device (never a network voice).
 fn voices() -> Vec<web_sys::SpeechSynthesisVoice> {
     let Some(s) = synth() else { return Vec::new() };
-    s.get_voices().iter().filter_map(|v| v.dyn_into::<web_sys::SpeechSynthesisVoice>().ok()).collect()
+    s.get_voices()
+        .iter()
+        .filter_map(|v| v.dyn_into::<web_sys::SpeechSynthesisVoice>().ok())
+        .filter(web_sys::SpeechSynthesisVoice::local_service)
+        .collect()
 }
 
 fn read_voices() -> Vec<String> {
@@ -64,15 +72,15 @@ impl Speech {
         self.say_all(&[text], lang);
     }
 
-    /// Reads each of `lines` in turn in `lang`, interrupting whatever was being read.
+    /// Reads each of `lines` in turn in `lang`, interrupting whatever was being read; with no
+    /// voice of the device's own for `lang`, nothing (the browser's default might be a network one).
     pub fn say_all(&self, lines: &[impl AsRef<str>], lang: &Lang) {
-        let Some(s) = synth() else { return };
-        let voice = voice_for(lang);
+        let (Some(s), Some(voice)) = (synth(), voice_for(lang)) else { return };
         s.cancel();
         for line in lines {
             let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(line.as_ref()) else { return };
             utterance.set_lang(lang.as_str());
-            utterance.set_voice(voice.as_ref());
+            utterance.set_voice(Some(&voice));
             s.speak(&utterance);
         }
     }

@@ -187,7 +187,8 @@ test("with switch scanning, each answer is said as the highlight reaches it, aft
     }).observe(document.body, { subtree: true, attributeFilter: ["class"] });
   });
   const symbols = form("symbols-check");
-  await visit(page, `/child/${symbols.id}?lang=en&scan=500`);
+  // A slow pace: the test presses after hearing "No", while the highlight is still on it.
+  await visit(page, `/child/${symbols.id}?lang=en&scan=2500`);
   const question = symbols.questions[0].prompt.en;
   await page.getByRole("heading", { name: question, exact: true }).waitFor();
   const prompt = await heard(page, question);
@@ -235,6 +236,34 @@ test("a child hears every prompt of the Early years form read aloud, and every s
   }
   // The page left blank: no words or drawings, so nothing to ask about sharing.
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+  await context.close();
+});
+
+test("a network voice is never used: with only one for Polish, a Polish form has no speakers and nothing is read", async () => {
+  const { context, page } = await listeningPage();
+  // The device's Polish voices hidden, and a network one (as some of Chrome's are) in their place.
+  await context.addInitScript(() => {
+    const real = speechSynthesis.getVoices.bind(speechSynthesis);
+    const network = Object.create(SpeechSynthesisVoice.prototype, {
+      lang: { get: () => "pl-PL" },
+      name: { get: () => "Network Polish" },
+      voiceURI: { get: () => "Network Polish" },
+      localService: { get: () => false },
+      default: { get: () => false },
+    });
+    speechSynthesis.getVoices = () => [...real().filter((v) => !v.lang.toLowerCase().startsWith("pl")), network];
+  });
+  await enrol(page, env.server);
+  await startSession(page, { age: 5, firstName: "Ola" });
+  await until(async () => (await page.evaluate(() => speechSynthesis.getVoices().length)) > 1);
+  const early = form("early-years-check");
+  await page.getByRole("combobox", { name: "The child's language" }).selectOption("pl");
+  await page.getByRole("status").getByText("Read-aloud is not available on this device").waitFor();
+  await visit(page, `/child/${early.id}?lang=pl`);
+  await page.getByRole("heading", { name: early.questions[0].prompt.pl, exact: true }).waitFor();
+  assert.equal(await page.getByRole("button", { name: /^Posłuchaj|^Listen/ }).count(), 0, "no speaker that would use the network voice");
+  await page.waitForTimeout(1000);
+  assert.deepEqual(await page.evaluate(() => globalThis.spoken), [], "nothing read, not even the greeting with the child's name");
   await context.close();
 });
 
