@@ -45,8 +45,8 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# Node.js for wasm-opt (npm binaryen 132; never Debian's binaryen, which breaks the bundle)
-# and for the end-to-end tests.
+# Node.js for wasm-opt (npm binaryen 132; never Debian's binaryen, which breaks the bundle),
+# esbuild (minifies the JS glue) and the end-to-end tests.
 if ! command -v npm >/dev/null; then
   say "installing Node.js and npm"
   apt_install nodejs npm

@@ -13,6 +13,7 @@ pub fn App() -> impl IntoView {
     provide_context(I18n::new());
     provide_context(Speech::new());
     provide_context(crate::session::CurrentSession(RwSignal::new(None)));
+    provide_context(crate::session::ChildLanguage(RwSignal::new(None)));
     provide_context(crate::components::follow_up::AfterChild(RwSignal::new(None)));
     // The partnership's forms kept on this tablet, ready before the practitioner unlocks.
     let store_name = use_context::<crate::store::StoreName>().unwrap_or_default();

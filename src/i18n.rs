@@ -26,8 +26,15 @@ fn local_storage() -> Option<web_sys::Storage> {
 }
 
 impl I18n {
+    /// The tablet's app, in the practitioner's own language as this browser kept it.
     pub fn new() -> I18n {
-        I18n::with(shipped_ui_strings_read_by(crate::json::read_ui_strings))
+        let i18n = I18n::with(shipped_ui_strings_read_by(crate::json::read_ui_strings));
+        let kept = local_storage().and_then(|s| s.get_item(OWN_LANG_KEY).ok().flatten()).and_then(|l| Lang::new(&l).ok());
+        if let Some(lang) = kept.filter(|l| i18n.languages().iter().any(|(shipped, _)| shipped == l)) {
+            i18n.own.set(lang.clone());
+            i18n.set_lang(lang);
+        }
+        i18n
     }
 
     /// The coordinator's app: the tablet's wording and its own.
@@ -36,13 +43,7 @@ impl I18n {
     }
 
     fn with(strings: Vec<UiStrings>) -> I18n {
-        let i18n = I18n { lang: RwSignal::new(Lang::en()), own: RwSignal::new(Lang::en()), all: StoredValue::new(Arc::new(strings)) };
-        let kept = local_storage().and_then(|s| s.get_item(OWN_LANG_KEY).ok().flatten()).and_then(|l| Lang::new(&l).ok());
-        if let Some(lang) = kept.filter(|l| i18n.languages().iter().any(|(shipped, _)| shipped == l)) {
-            i18n.own.set(lang.clone());
-            i18n.set_lang(lang);
-        }
-        i18n
+        I18n { lang: RwSignal::new(Lang::en()), own: RwSignal::new(Lang::en()), all: StoredValue::new(Arc::new(strings)) }
     }
 
     /// The practitioner's own language (reactive).

@@ -28,6 +28,19 @@ pub fn use_session() -> CurrentSession {
     })
 }
 
+/// The language the practitioner chose for the session's child, kept while the app runs so
+/// the child's next form opens in it too (keyed by the case: another child starts afresh).
+#[derive(Clone, Copy)]
+pub struct ChildLanguage(pub RwSignal<Option<(Pseudonym, heard_domain::Lang)>>);
+
+pub fn use_child_language() -> ChildLanguage {
+    use_context::<ChildLanguage>().unwrap_or_else(|| {
+        let l = ChildLanguage(RwSignal::new(None));
+        provide_context(l);
+        l
+    })
+}
+
 /// The case's pseudonym: HMAC-SHA256(partnership key, normalised reference), as hex.
 /// `None` when the reference is empty or too long, or the key is unusable.
 pub async fn pseudonymise(partnership_key_b64: &str, raw_reference: &str) -> Option<Pseudonym> {

@@ -3,7 +3,7 @@
 //! a rubber, undo / redo, and clear with confirmation. The drawing is kept as vector strokes
 //! (`heard_domain::drawing`) and drawn back from them exactly as it was made.
 
-use crate::components::SpeakButton;
+use crate::components::speaker;
 use crate::i18n::use_i18n;
 use crate::speech::use_speech;
 use heard_domain::drawing::{Point, Stroke, BRUSH_WIDTHS, PALETTE};
@@ -224,7 +224,6 @@ pub fn DrawingPad(
             let _ = b.focus();
         }
     };
-    let say = move |key: &'static str| view! { <SpeakButton text=i18n.t(key) lang=i18n.lang.get_untracked() /> };
     let can_undo = move || {
         version.track();
         strokes.with_value(|s| !s.is_empty())
@@ -320,14 +319,14 @@ pub fn DrawingPad(
             </div>
             <Show when=move || confirming_clear.get()>
                 <div class="confirm" role="alertdialog" aria-label=i18n.t("draw.clear_confirm")>
-                    <p class="with-speaker">{i18n.t("draw.clear_confirm")} {say("draw.clear_confirm")}</p>
+                    <p class="with-speaker">{i18n.t("draw.clear_confirm")} {speaker("draw.clear_confirm")}</p>
                     <span class="with-speaker">
                         <button type="button" on:click=clear>{i18n.t("draw.clear_yes")}</button>
-                        {say("draw.clear_yes")}
+                        {speaker("draw.clear_yes")}
                     </span>
                     <span class="with-speaker">
                         <button type="button" class="primary" node_ref=keep_button on:click=keep>{i18n.t("draw.clear_no")}</button>
-                        {say("draw.clear_no")}
+                        {speaker("draw.clear_no")}
                     </span>
                 </div>
             </Show>

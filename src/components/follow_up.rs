@@ -105,9 +105,19 @@ pub fn FollowUpPrompt(finished: Finished, on_done: Callback<()>) -> impl IntoVie
         })
         .collect();
     let any = !hits.is_empty();
+    // Answers from a form carried on for another child (or with no session): say whose, so
+    // they are not taken for the child of the session in progress.
+    let context = &finished.response.context;
+    let others = crate::session::use_session().0.with_untracked(|s| s.as_ref().is_none_or(|s| s.context.case != context.case));
+    let whose = others.then(|| {
+        let (band, stage) = crate::pages::band_and_stage(&i18n, context);
+        let date = finished.response.date.to_string();
+        view! { <p class="notice">{i18n.fill("followup.other_child", &[("band", &band), ("stage", &stage), ("date", &date)])}</p> }
+    });
     view! {
         <section class="follow-up" aria-labelledby="follow-up-title">
             <h1 id="follow-up-title">{i18n.t("followup.title")}</h1>
+            {whose}
             {if any {
                 view! {
                     <p>{i18n.t("followup.intro")}</p>

@@ -14,4 +14,4 @@ pub use drawing_pad::DrawingPad;
 pub use face::FaceIcon;
 pub use guard::{use_idle_minutes, ChildMode, Guarded, Unlock};
 pub use scanner::Scanner;
-pub use speak::SpeakButton;
+pub use speak::{speaker, SpeakButton};

@@ -70,6 +70,10 @@ pub fn Scanner(
         waited_ms = 0;
         let now = highlighted(&area);
         let next = now.as_ref().and_then(|h| all.iter().position(|b| b == h)).map_or(0, |i| (i + 1) % all.len());
+        // One button only (the pause screen's "Carry on"): it stays highlighted, said once.
+        if now.as_ref() == Some(&all[next]) {
+            return;
+        }
         if let Some(h) = now {
             let _ = h.class_list().remove_1(HIGHLIGHT);
         }

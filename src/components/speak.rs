@@ -3,6 +3,12 @@ use crate::speech::use_speech;
 use heard_domain::Lang;
 use leptos::prelude::*;
 
+/// The speaker for the wording `key`, in the language of the screen.
+pub fn speaker(key: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <SpeakButton text=i18n.t(key) lang=i18n.lang.get_untracked() /> }
+}
+
 /// A small speaker button that reads `text` aloud. Not shown where the device has no voice
 /// for `lang`.
 #[component]

@@ -125,8 +125,7 @@ fn Unfinished() -> impl IntoView {
                     let describe = format!("draft-{id}");
                     // Which child: the case is only a pseudonym here, so its age band and stage,
                     // and whether it is the child of the session in progress.
-                    let band = i18n.t(&format!("forms.band.{}", band_key(d.context.age_band)));
-                    let stage = i18n.t(&format!("session.stage.{}", stage_key(d.context.stage)));
+                    let (band, stage) = band_and_stage(&i18n, &d.context);
                     let mut text = i18n.fill(
                         "drafts.item",
                         &[
@@ -167,6 +166,12 @@ fn Unfinished() -> impl IntoView {
             .into_any()
         })
     }
+}
+
+/// Which child, as far as the tablet can say (the case is only a pseudonym): the age band and
+/// the stage of support, in words.
+pub(crate) fn band_and_stage(i18n: &crate::i18n::I18n, context: &heard_domain::case::CaseContext) -> (String, String) {
+    (i18n.t(&format!("forms.band.{}", band_key(context.age_band))), i18n.t(&format!("session.stage.{}", stage_key(context.stage))))
 }
 
 fn band_key(band: AgeBand) -> &'static str {
@@ -282,7 +287,7 @@ fn FormPicker(session: Session) -> impl IntoView {
     let i18n = use_i18n();
     let current = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
-    // Every string here follows the language chosen below, which is also the child's.
+    // In the practitioner's own language; the child's is chosen below, for the form.
     let (band_now, stage_now) = (session.context.age_band, session.context.stage);
     let summary = move || {
         i18n.fill(
@@ -294,8 +299,12 @@ fn FormPicker(session: Session) -> impl IntoView {
         )
     };
     let speech = use_speech();
-    // The language the child will answer in; the picker itself stays in the practitioner's.
-    let lang = RwSignal::new(i18n.own());
+    // The language the child will answer in (as chosen for this child before, else the
+    // practitioner's own); the picker itself stays in the practitioner's.
+    let chosen = crate::session::use_child_language();
+    let child = session.context.case.clone();
+    let before = chosen.0.with_untracked(|c| c.as_ref().filter(|(case, _)| *case == child).map(|(_, l)| l.clone()));
+    let lang = RwSignal::new(before.unwrap_or_else(|| i18n.own()));
     // The child's own band first, then Symbols (any age), then the others.
     let own = session.context.age_band;
     let mut bands = vec![own, AgeBand::Symbols];
@@ -310,7 +319,14 @@ fn FormPicker(session: Session) -> impl IntoView {
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="child-lang">{move || i18n.t("lang.child")}</label>
-        <LanguageSelect id="child-lang" chosen=lang.into() on_choose=Callback::new(move |l| lang.set(l)) />
+        <LanguageSelect
+            id="child-lang"
+            chosen=lang.into()
+            on_choose=Callback::new(move |l: Lang| {
+                chosen.0.set(Some((child.clone(), l.clone())));
+                lang.set(l);
+            })
+        />
         <p role="status" class="notice">
             {move || (!speech.can_speak(&lang.get())).then(|| i18n.t("speech.unavailable"))}
         </p>

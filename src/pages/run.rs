@@ -1,11 +1,11 @@
 //! The child's screens for one form: one question per screen, each answer saved on the
-//! tablet as it is given, "I don't want to answer" and pause everywhere, stop at any time,
+//! tablet as it is given, "I don't want to answer" and pause on every question, stop at any time,
 //! and an end screen that thanks the child and asks whether their words and drawings may be
 //! shared without their name. No timers, no scores, no nudges.
 
 use crate::components::questions::QuestionBody;
 use crate::components::questions::YesNoIcon;
-use crate::components::{Choice, Scanner, SpeakButton};
+use crate::components::{speaker, Choice, Scanner, SpeakButton};
 use crate::i18n::use_i18n;
 use crate::route::{Link, Route};
 use crate::session::{use_session, Session};
@@ -91,7 +91,8 @@ fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) 
     });
     move || match found.get() {
         None => ().into_any(),
-        Some(None) => run_page(form.clone(), lang.clone(), scan, None),
+        // Read once: a change to the partnership's forms must not start the child's form again.
+        Some(None) => untrack(|| run_page(form.clone(), lang.clone(), scan, None)),
         Some(Some((draft, form))) => {
             let lang = lang.clone().and_then(|l| Lang::new(&l).ok()).filter(|l| form.offers(l)).unwrap_or_else(|| draft.lang.clone());
             let session = Session { context: draft.context.clone(), first_name: None };
@@ -286,7 +287,7 @@ pub fn FormRun(
                 <button type="button" class="decline" aria-pressed=move || if declined.get() { "true" } else { "false" } on:click=decline>
                     {i18n.t("child.decline")}
                 </button>
-                <SpeakButton text=i18n.t("child.decline") lang=lang_q.clone() />
+                {speaker("child.decline")}
             </div>
             <div class="steps">
                 <button type="button" on:click=move |_| go(s.saturating_sub(1)) disabled=s == 0>{i18n.t("child.back")}</button>
@@ -317,18 +318,20 @@ pub fn FormRun(
                 <h1 tabindex="-1" node_ref=heading>{question.clone()}</h1>
                 <SpeakButton text=question lang=lang_q.get_value() />
             </div>
-            // "Carry on" stands where Next always is, so a tap from habit does not end the form.
-            <div class="steps">
+            // "Carry on" comes first (to switch scanning and the keyboard) and stands where Next
+            // always is (`.stop-steps` reverses the row), so neither a late press nor a tap from
+            // habit ends the form.
+            <div class="steps stop-steps">
+                <span class="with-speaker">
+                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
+                    {speaker("child.stop.no")}
+                </span>
                 <span class="with-speaker">
                     <button type="button" on:click=move |_| {
                         stopping.set(false);
                         go(total);
                     }>{i18n.t("child.stop.yes")}</button>
-                    <SpeakButton text=i18n.t("child.stop.yes") lang=lang_q.get_value() />
-                </span>
-                <span class="with-speaker">
-                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
-                    <SpeakButton text=i18n.t("child.stop.no") lang=lang_q.get_value() />
+                    {speaker("child.stop.yes")}
                 </span>
             </div>
         }
@@ -408,7 +411,7 @@ pub fn FormRun(
                     <div class="pause-screen">
                         <div class="with-speaker">
                             <h1 class="pause-message" tabindex="-1" node_ref=focused_heading()>{i18n.t("child.paused")}</h1>
-                            <SpeakButton text=i18n.t("child.paused") lang=lang_q.get_value() />
+                            {speaker("child.paused")}
                         </div>
                         <button type="button" class="primary" on:click=move |_| paused.set(false)>{i18n.t("child.resume")}</button>
                     </div>

@@ -224,6 +224,8 @@ test("after a child answers in Arabic, the PIN, the follow-ups and the picker ar
   await prompt.getByText("Answer: No").waitFor();
   await prompt.getByRole("button", { name: "I have read these and will follow them up" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  // The same child's next form is in Arabic again, without choosing it a second time.
+  assert.equal(await page.getByRole("combobox", { name: "The child's language" }).inputValue(), "ar");
   await context.close();
 });
 
@@ -425,6 +427,11 @@ test("carrying on with another child's unfinished form keeps the session with th
   await page.getByRole("button", { name: "Yes, stop now" }).click();
   await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
   await unlock(page);
+  // Whatever it holds, the practitioner is told it is not the answers of the child with them.
+  await page
+    .getByRole("region", { name: "Before anything else" })
+    .getByText("Not this session's child: these answers are from a form a child in Teen (13–18) (Review) started on 2026-11-20.", { exact: true })
+    .waitFor();
   await pastFollowUps(page);
 
   // The next form is the 10-year-old's, not the teenager's.

@@ -75,7 +75,7 @@ pub fn HousesQuestion(
                     let name = i18n.t(&format!("houses.{}", which.key()));
                     view! {
                         <section class=format!("house house-{}", which.key()) aria-labelledby=heading_id.clone()>
-                            <div class="house-name">
+                            <div class="with-speaker">
                                 <h2 id=heading_id.clone()>
                                     <svg class="house-roof" viewBox="0 0 100 40" aria-hidden="true" focusable="false">
                                         <path d="M4 38 L50 4 L96 38 Z" fill="currentColor" />
@@ -85,7 +85,7 @@ pub fn HousesQuestion(
                                 <SpeakButton text=name lang=lang.clone() />
                             </div>
                             <DrawingPad drawing on_change=on_draw label_id=heading_id.clone() compact=true />
-                            <div class="house-words">
+                            <div class="with-speaker">
                                 <label id=words_label_id.clone() for=words_id.clone()>{i18n.t("houses.words")}</label>
                                 <SpeakButton text=i18n.t("houses.words") lang=lang.clone() />
                             </div>
