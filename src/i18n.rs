@@ -81,6 +81,13 @@ impl I18n {
         self.with_strings(|s| s.get(key).to_string())
     }
 
+    /// The wording for `key` in the practitioner's own language (for their one button on a
+    /// child's screen).
+    pub fn t_own(&self, key: &str) -> String {
+        let own = self.own.get_untracked();
+        self.all.with_value(|all| all.iter().find(|u| u.lang == own).unwrap_or(&all[0]).get(key).to_string())
+    }
+
     /// `t` with `{name}` placeholders filled in.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
         self.with_strings(|s| s.fill(key, args))

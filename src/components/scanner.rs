@@ -17,14 +17,22 @@ use web_sys::{AddEventListenerOptions, Event, HtmlElement};
 
 const HIGHLIGHT: &str = "scanned";
 
-/// The buttons to step through: the answers and moving on first, then Pause and Stop (a
-/// cycle that began on them made every answer two steps further away, and a press a moment
-/// late paused the form). The practitioner's button on the end screen is not the child's.
+/// The buttons to step through: the answers, then Next, then "I don't want to answer" and
+/// Back, then Pause and Stop. A press a moment late after an answer lands on Next (the answer
+/// kept), not on declining; a cycle that began on Pause and Stop put every answer two steps
+/// further away. The practitioner's button on the end screen is not the child's.
 fn targets(area: &HtmlElement) -> Vec<HtmlElement> {
     let Ok(list) = area.query_selector_all("button:not([disabled]):not(.handback):not(.speak)") else { return Vec::new() };
-    let all: Vec<HtmlElement> = (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
-    let (bar, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|b| b.closest(".run-bar").ok().flatten().is_some());
-    rest.into_iter().chain(bar).collect()
+    let mut all: Vec<HtmlElement> = (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect();
+    let within = |b: &HtmlElement, selector: &str| b.closest(selector).ok().flatten().is_some();
+    all.sort_by_key(|b| match () {
+        _ if within(b, ".run-bar") => 4,
+        _ if within(b, ".steps") && b.class_list().contains("primary") => 1,
+        _ if b.class_list().contains("decline") => 2,
+        _ if within(b, ".steps") => 3,
+        _ => 0,
+    });
+    all
 }
 
 /// What a button says: its label, or the word on it (a choice's picture is not words).
@@ -87,6 +95,13 @@ pub fn Scanner(
     let choose = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
         if !ev.is_trusted() {
             return; // our own .click() below
+        }
+        // A switch held down repeats its key: one press, however long it is held (else each
+        // button the highlight reached while it was held would be pressed in turn).
+        if ev.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(web_sys::KeyboardEvent::repeat) {
+            ev.prevent_default();
+            ev.stop_propagation();
+            return;
         }
         let Some(area) = area.get_untracked() else { return };
         if let Some(h) = highlighted(&area.into()) {

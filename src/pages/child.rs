@@ -299,12 +299,14 @@ fn FormPicker(session: Session) -> impl IntoView {
         )
     };
     let speech = use_speech();
-    // The language the child will answer in (as chosen for this child before, else the
-    // practitioner's own); the picker itself stays in the practitioner's.
+    // The language the child will answer in: as chosen for this child, else (until one is
+    // chosen) the practitioner's own, following it. The picker itself is in the practitioner's.
     let chosen = crate::session::use_child_language();
     let child = session.context.case.clone();
-    let before = chosen.0.with_untracked(|c| c.as_ref().filter(|(case, _)| *case == child).map(|(_, l)| l.clone()));
-    let lang = RwSignal::new(before.unwrap_or_else(|| i18n.own()));
+    let lang = Signal::derive({
+        let child = child.clone();
+        move || chosen.0.with(|c| c.as_ref().filter(|(case, _)| *case == child).map(|(_, l)| l.clone())).unwrap_or_else(|| i18n.own())
+    });
     // The child's own band first, then Symbols (any age), then the others.
     let own = session.context.age_band;
     let mut bands = vec![own, AgeBand::Symbols];
@@ -319,14 +321,7 @@ fn FormPicker(session: Session) -> impl IntoView {
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="child-lang">{move || i18n.t("lang.child")}</label>
-        <LanguageSelect
-            id="child-lang"
-            chosen=lang.into()
-            on_choose=Callback::new(move |l: Lang| {
-                chosen.0.set(Some((child.clone(), l.clone())));
-                lang.set(l);
-            })
-        />
+        <LanguageSelect id="child-lang" chosen=lang on_choose=Callback::new(move |l: Lang| chosen.0.set(Some((child.clone(), l)))) />
         <p role="status" class="notice">
             {move || (!speech.can_speak(&lang.get())).then(|| i18n.t("speech.unavailable"))}
         </p>

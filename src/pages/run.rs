@@ -231,10 +231,12 @@ pub fn FormRun(
     let lang_for_reading = lang.clone();
     Effect::new(move |_| {
         let (s, stop) = (step.get(), stopping.get());
-        if !band.reads_aloud_by_default() || paused.get() || !speech.can_speak(&lang_for_reading) {
+        if !band.reads_aloud_by_default() || !speech.can_speak(&lang_for_reading) {
             return;
         }
-        let lines = if stop && s < total {
+        let lines = if paused.get() {
+            vec![i18n.t("child.paused")]
+        } else if stop && s < total {
             vec![i18n.t("child.stop.confirm")]
         } else if s < total {
             let prompt = form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string());
@@ -382,7 +384,8 @@ pub fn FormRun(
                     <SpeakButton text=done.get_value() lang=lang_q.get_value() />
                 </Show>
             </div>
-            <button type="button" class="handback" on:click=move |_| hand_back()>{i18n.t("child.handback")}</button>
+            // The practitioner's, in their own language.
+            <button type="button" class="handback" lang=i18n.own().to_string() on:click=move |_| hand_back()>{i18n.t_own("child.handback")}</button>
         }
         .into_any()
     };
@@ -413,7 +416,10 @@ pub fn FormRun(
                             <h1 class="pause-message" tabindex="-1" node_ref=focused_heading()>{i18n.t("child.paused")}</h1>
                             {speaker("child.paused")}
                         </div>
-                        <button type="button" class="primary" on:click=move |_| paused.set(false)>{i18n.t("child.resume")}</button>
+                        <span class="with-speaker">
+                            <button type="button" class="primary" on:click=move |_| paused.set(false)>{i18n.t("child.resume")}</button>
+                            {speaker("child.resume")}
+                        </span>
                     </div>
                 }
             >

@@ -170,7 +170,8 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
   // The practitioner reads Arabic: their own screens in it, and the child's form too.
   await page.getByRole("combobox", { name: "Language of these screens" }).selectOption("ar");
   await page.getByRole("heading", { name: "اختر استمارة" }).waitFor();
-  await page.getByRole("combobox", { name: "لغة الطفل" }).selectOption("ar");
+  // Until one is chosen for the child, the child's language follows the practitioner's.
+  assert.equal(await page.getByRole("combobox", { name: "لغة الطفل" }).inputValue(), "ar");
   assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
   assert.equal(await page.evaluate(() => document.documentElement.lang), "ar");
   // Everything on the picker follows, the practitioner's session controls too.
@@ -214,7 +215,9 @@ test("after a child answers in Arabic, the PIN, the follow-ups and the picker ar
     await page.getByRole("button", { name: answer, exact: true }).click();
     await page.getByRole("button", { name: ar["child.next"], exact: true }).click();
   }
-  await page.getByRole("button", { name: ar["child.handback"] }).click();
+  // The practitioner's one button on the child's screen is in the practitioner's language.
+  assert.equal(await page.getByRole("button", { name: ar["child.handback"] }).count(), 0);
+  await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
   await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dir), "ltr");
   await unlock(page);
@@ -227,6 +230,48 @@ test("after a child answers in Arabic, the PIN, the follow-ups and the picker ar
   // The same child's next form is in Arabic again, without choosing it a second time.
   assert.equal(await page.getByRole("combobox", { name: "The child's language" }).inputValue(), "ar");
   await context.close();
+});
+
+test("a switch held down presses once: the highlight moving on under it chooses nothing more", async () => {
+  const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
+  await visit(page, "/child/symbols-check?lang=en&scan=500");
+  await page.getByRole("heading", { name: "Are you happy at home?" }).waitFor();
+  await page.getByRole("button", { name: "Yes", exact: true }).and(page.locator("button.scanned")).waitFor();
+  // As a switch interface holds a key down: one press, then the key's own repeats for 2.5 s.
+  const cdp = await context.newCDPSession(page);
+  const key = { key: " ", code: "Space", windowsVirtualKeyCode: 32, text: " " };
+  await cdp.send("Input.dispatchKeyEvent", { type: "keyDown", ...key });
+  for (let i = 0; i < 50; i++) {
+    await cdp.send("Input.dispatchKeyEvent", { type: "keyDown", autoRepeat: true, ...key });
+    await page.waitForTimeout(50);
+  }
+  await cdp.send("Input.dispatchKeyEvent", { type: "keyUp", ...key });
+  await page.getByRole("button", { name: "Yes", exact: true, pressed: true }).waitFor();
+  const pressed = await page.locator("button[aria-pressed=true]").count();
+  assert.equal(pressed, 1, "only the answer highlighted when the switch closed is chosen");
+  assert.ok(await page.getByRole("heading", { name: "Are you happy at home?" }).isVisible(), "still on the first question");
+  await context.close();
+});
+
+test("faces whose words take two lines keep their picture and words inside the button", async () => {
+  for (const [width, height, lang] of [[768, 1024, "pl"], [600, 900, "en"]]) {
+    const { context, page } = await withSession(env, {}, { viewport: { width, height } });
+    await visit(page, `/child/middle-check?lang=${lang}`);
+    await page.locator(".choices.faces .choice-button").first().waitFor();
+    const spilled = await page.evaluate(() =>
+      [...document.querySelectorAll(".choices.faces .choice-button")]
+        .filter((b) => {
+          const r = b.getBoundingClientRect();
+          return [...b.querySelectorAll("*")].some((c) => {
+            const q = c.getBoundingClientRect();
+            return q.top < r.top - 1 || q.bottom > r.bottom + 1;
+          });
+        })
+        .map((b) => b.textContent.trim()),
+    );
+    assert.deepEqual(spilled, [], `nothing spills out at ${width}x${height} in ${lang}`);
+    await context.close();
+  }
 });
 
 test("Symbols forms can be answered with one switch: a highlight steps through, any key or tap chooses", async () => {
