@@ -72,8 +72,11 @@ impl I18n {
     }
 
     fn with_strings<R>(&self, f: impl FnOnce(&UiStrings) -> R) -> R {
-        let lang = self.lang.get();
-        self.all.with_value(|all| f(all.iter().find(|u| u.lang == lang).unwrap_or(&all[0])))
+        self.in_lang(&self.lang.get(), f)
+    }
+
+    fn in_lang<R>(&self, lang: &Lang, f: impl FnOnce(&UiStrings) -> R) -> R {
+        self.all.with_value(|all| f(all.iter().find(|u| &u.lang == lang).unwrap_or(&all[0])))
     }
 
     /// The wording for `key` in the current language (reactive).
@@ -84,8 +87,7 @@ impl I18n {
     /// The wording for `key` in the practitioner's own language (for their one button on a
     /// child's screen).
     pub fn t_own(&self, key: &str) -> String {
-        let own = self.own.get_untracked();
-        self.all.with_value(|all| all.iter().find(|u| u.lang == own).unwrap_or(&all[0]).get(key).to_string())
+        self.in_lang(&self.own.get_untracked(), |s| s.get(key).to_string())
     }
 
     /// `t` with `{name}` placeholders filled in.

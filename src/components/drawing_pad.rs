@@ -218,7 +218,7 @@ pub fn DrawingPad(
             let _ = pen.unchecked_into::<web_sys::HtmlElement>().focus();
         }
     };
-    let keep = move |_| {
+    let keep = move |_: ()| {
         confirming_clear.set(false);
         if let Some(b) = clear_button.get_untracked() {
             let _ = b.focus();
@@ -318,14 +318,24 @@ pub fn DrawingPad(
                 </button>
             </div>
             <Show when=move || confirming_clear.get()>
-                <div class="confirm" role="alertdialog" aria-label=i18n.t("draw.clear_confirm")>
+                <div
+                    class="confirm"
+                    role="alertdialog"
+                    aria-label=i18n.t("draw.clear_confirm")
+                    // Escape keeps the drawing, as "No, keep it" does.
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            keep(());
+                        }
+                    }
+                >
                     <p class="with-speaker">{i18n.t("draw.clear_confirm")} {speaker("draw.clear_confirm")}</p>
                     <span class="with-speaker">
                         <button type="button" on:click=clear>{i18n.t("draw.clear_yes")}</button>
                         {speaker("draw.clear_yes")}
                     </span>
                     <span class="with-speaker">
-                        <button type="button" class="primary" node_ref=keep_button on:click=keep>{i18n.t("draw.clear_no")}</button>
+                        <button type="button" class="primary" node_ref=keep_button on:click=move |_| keep(())>{i18n.t("draw.clear_no")}</button>
                         {speaker("draw.clear_no")}
                     </span>
                 </div>

@@ -450,6 +450,11 @@ test("on a landscape tablet, the question before clearing a drawing comes into v
     return document.activeElement === b && r.bottom <= innerHeight && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest("button") === b;
   });
   assert.ok(seen, "\"No, keep it\" has the focus and is on screen, not under Back and Next");
+  // Escape keeps the drawing and gives the focus back to Clear.
+  await page.keyboard.press("Escape");
+  await keep.waitFor({ state: "detached" });
+  assert.ok(await page.getByRole("button", { name: "Clear the page" }).evaluate((b) => document.activeElement === b));
+  assert.ok(await page.getByRole("button", { name: "Undo" }).isEnabled(), "the drawing is still there");
   await context.close();
 });
 
