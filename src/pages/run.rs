@@ -284,7 +284,10 @@ pub fn FormRun(
                 <SpeakButton text=prompt lang=lang_q.clone() />
             </div>
             <QuestionBody question=q lang=lang_q.clone() value on_answer />
-            <p class="declined-note" role="status">{move || declined.get().then(|| i18n.t("child.declined"))}</p>
+            <div class="with-speaker">
+                <p class="declined-note" role="status">{move || declined.get().then(|| i18n.t("child.declined"))}</p>
+                <Show when=move || declined.get()>{speaker("child.declined")}</Show>
+            </div>
             <div class="decline-row">
                 <button type="button" class="decline" aria-pressed=move || if declined.get() { "true" } else { "false" } on:click=decline>
                     {i18n.t("child.decline")}

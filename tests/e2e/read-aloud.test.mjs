@@ -134,6 +134,12 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
     await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
     assert.deepEqual(await withoutSpeaker(page), [], `every answer to "${q.prompt.en}" can be heard`);
     if (q.kind === "three_houses") {
+      // Back on a question the child chose not to answer, the reassurance can be heard too.
+      await page.getByRole("button", { name: "Back", exact: true }).click();
+      await page.getByRole("button", { name: "Listen: That's fine. You don't have to answer." }).waitFor();
+      assert.deepEqual(await withoutSpeaker(page), []);
+      await page.getByRole("button", { name: "Next", exact: true }).click();
+      await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
       await page.getByRole("button", { name: "Listen: House of worries" }).click();
       await heard(page, "House of worries");
       assert.equal(await page.getByRole("button", { name: "Listen: Words for this house" }).count(), 3, "each house's words box can be heard");
