@@ -493,12 +493,18 @@ fn stroke(canvas: &web_sys::Element) {
     pointer("pointerup", canvas, 0.4, 0.3);
 }
 
-#[wasm_bindgen_test]
-async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
+/// The Early years drawing question, mounted: its answer as it stands, the page, the canvas.
+fn drawing_question() -> (RwSignal<Option<AnswerValue>>, web_sys::HtmlElement, web_sys::Element) {
     let (value, on_answer, _) = recorder();
     let question = Catalogue::built_in().latest("early-years-check").unwrap().question("draw").unwrap().clone();
     let host = mount(&unique_db(), move || view! { <QuestionBody question lang=Lang::en() value on_answer /> }.into_any());
     let canvas = host.query_selector("canvas").unwrap().unwrap();
+    (value, host, canvas)
+}
+
+#[wasm_bindgen_test]
+async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
+    let (value, host, canvas) = drawing_question();
     let pressed = |name: &str| button_named(&host, name).get_attribute("aria-pressed").as_deref() == Some("true");
     let enabled = |name: &str| !button_named(&host, name).has_attribute("disabled");
 
@@ -533,10 +539,7 @@ async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
 
 #[wasm_bindgen_test]
 async fn a_drawing_question_is_left_blank_only_by_the_childs_choice() {
-    let (value, on_answer, _) = recorder();
-    let question = Catalogue::built_in().latest("early-years-check").unwrap().question("draw").unwrap().clone();
-    let host = mount(&unique_db(), move || view! { <QuestionBody question lang=Lang::en() value on_answer /> }.into_any());
-    let canvas = host.query_selector("canvas").unwrap().unwrap();
+    let (value, host, canvas) = drawing_question();
     assert_eq!(value.get_untracked(), None, "an untouched page is no answer");
     button_named(&host, "Leave the page blank").click();
     assert_eq!(value.get_untracked(), Some(AnswerValue::Blank));

@@ -288,15 +288,12 @@ fn FormPicker(session: Session) -> impl IntoView {
     let current = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
     // In the practitioner's own language; the child's is chosen below, for the form.
-    let (band_now, stage_now) = (session.context.age_band, session.context.stage);
-    let summary = move || {
-        i18n.fill(
-            "session.current",
-            &[
-                ("band", &i18n.t(&format!("forms.band.{}", band_key(band_now)))),
-                ("stage", &i18n.t(&format!("session.stage.{}", stage_key(stage_now)))),
-            ],
-        )
+    let summary = {
+        let context = session.context.clone();
+        move || {
+            let (band, stage) = band_and_stage(&i18n, &context);
+            i18n.fill("session.current", &[("band", &band), ("stage", &stage)])
+        }
     };
     let speech = use_speech();
     // The language the child will answer in: as chosen for this child, else (until one is
