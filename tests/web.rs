@@ -555,6 +555,61 @@ async fn a_drawing_question_is_left_blank_only_by_the_childs_choice() {
     host.remove();
 }
 
+/// The panel of each house, by its name, and whether it is shown.
+fn house_panels(host: &web_sys::HtmlElement) -> Vec<(String, bool)> {
+    let list = host.query_selector_all("[role=tabpanel]").unwrap();
+    (0..list.length())
+        .map(|i| {
+            let panel: web_sys::Element = list.item(i).unwrap().unchecked_into();
+            let heading = panel.query_selector("h2").unwrap().unwrap();
+            (heading.text_content().unwrap(), !panel.has_attribute("hidden"))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_three_houses_stand_in_a_row_and_each_keeps_its_own_drawing_and_words() {
+    let (value, on_answer, _) = recorder();
+    let question = Catalogue::built_in().latest("middle-check").unwrap().question("houses").unwrap().clone();
+    let host = mount(&unique_db(), move || view! { <QuestionBody question lang=Lang::en() value on_answer /> }.into_any());
+    let tabs: Vec<web_sys::HtmlElement> = buttons(&host).into_iter().filter(|b| b.get_attribute("role").as_deref() == Some("tab")).collect();
+    let names: Vec<String> = tabs.iter().map(|t| name_of(t)).collect();
+    assert_eq!(names, ["House of worries", "House of good things", "House of dreams"], "all three houses are there to choose");
+    let selected = || tabs.iter().map(|t| t.get_attribute("aria-selected").as_deref() == Some("true")).collect::<Vec<_>>();
+    assert_eq!(selected(), [true, false, false]);
+    let shown = |name: &str| house_panels(&host).into_iter().filter(|(_, shown)| *shown).map(|(n, _)| n).collect::<Vec<_>>() == [name];
+    assert!(shown("House of worries"), "only the first house is open: {:?}", house_panels(&host));
+
+    // A drawing in the house of worries, then words in the house of dreams: both are kept.
+    let open_canvas = || host.query_selector("[role=tabpanel]:not([hidden]) canvas").unwrap().unwrap();
+    stroke(&open_canvas());
+    button_named(&host, "House of dreams").click();
+    wait_until("the house of dreams to open", || shown("House of dreams")).await;
+    assert_eq!(selected(), [false, false, true]);
+    let area: web_sys::HtmlTextAreaElement = host.query_selector("[role=tabpanel]:not([hidden]) textarea").unwrap().unwrap().unchecked_into();
+    area.set_value("a dog");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    let Some(AnswerValue::Houses(h)) = value.get_untracked() else { panic!("the houses are an answer") };
+    assert!(h.worries.drawing.is_some() && h.worries.words.is_none(), "the worries drawing stays: {h:?}");
+    assert_eq!(h.dreams.words.as_deref(), Some("a dog"));
+    assert!(h.good_things.is_empty() && h.dreams.drawing.is_none());
+
+    // From the keyboard: the arrow keys move along the row (round from the last to the first).
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        tabs[2].dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    };
+    key("ArrowRight");
+    wait_until("the house of worries to open again", || shown("House of worries")).await;
+    assert_eq!(document().active_element().map(|e| e.text_content().unwrap()).as_deref(), Some("House of worries"), "the focus moves with it");
+    assert_eq!(tabs.iter().map(|t| t.tab_index()).collect::<Vec<_>>(), [0, -1, -1], "one stop in the row for Tab");
+    // Its drawing is still on the page.
+    assert!(value.get_untracked().is_some_and(|v| matches!(v, AnswerValue::Houses(h) if h.worries.drawing.is_some())));
+    host.remove();
+}
+
 #[wasm_bindgen_test]
 async fn the_outbox_overview_counts_all_lists_the_first_and_every_refused_one() {
     let store = unlocked(&unique_db()).await;

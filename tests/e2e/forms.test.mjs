@@ -44,8 +44,10 @@ async function answer(page, q) {
       await draw(page);
       return "drawing";
     case "three_houses":
-      await page.getByRole("textbox", { name: "Words for this house House of dreams" }).fill("a dog in SW1A 1AA");
+      // The first house is open; the others open from the row of houses.
       await draw(page, "Drawing space", 0);
+      await page.getByRole("tab", { name: "House of dreams" }).click();
+      await page.getByRole("textbox", { name: "Words for this house House of dreams" }).fill("a dog in SW1A 1AA");
       return "houses";
     case "who_helped":
       await button("On my own").click();

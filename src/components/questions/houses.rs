@@ -2,6 +2,8 @@ use crate::components::{DrawingPad, SpeakButton};
 use crate::i18n::use_i18n;
 use heard_domain::{AnswerValue, Drawing, House, Houses, Lang};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 
 #[derive(Clone, Copy)]
 enum Which {
@@ -38,7 +40,9 @@ impl Which {
     }
 }
 
-/// Three houses (worries, good things, dreams), each a drawing and/or words.
+/// Three houses (worries, good things, dreams), each a drawing and/or words. The houses stand
+/// in a row as tabs, so a child sees all three at once (one below another, the third was off
+/// the screen of a tablet with nothing to say it was there); the one chosen opens below.
 #[component]
 pub fn HousesQuestion(
     lang: Lang,
@@ -56,10 +60,63 @@ pub fn HousesQuestion(
         let empty = Which::ALL.iter().all(|w| w.of(&h).is_empty());
         on_answer.run((!empty).then_some(AnswerValue::Houses(h)));
     };
+    let open = RwSignal::new(0usize);
+    let tab_id = |i: usize| format!("house-tab-{}", Which::ALL[i].key());
+    // Arrow keys move along the row (mirrored right to left), Home and End to its ends; the
+    // house reached opens at once, as a tap would open it.
+    let rtl = lang.is_rtl();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let now = open.get_untracked();
+        let next = match ev.key().as_str() {
+            "ArrowRight" if rtl => (now + 2) % 3,
+            "ArrowLeft" if !rtl => (now + 2) % 3,
+            "ArrowRight" | "ArrowLeft" => (now + 1) % 3,
+            "Home" => 0,
+            "End" => 2,
+            _ => return,
+        };
+        ev.prevent_default();
+        open.set(next);
+        if let Some(tab) = document().get_element_by_id(&tab_id(next)).and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+            let _ = tab.focus();
+        }
+    };
     view! {
         <div class="houses">
+            <div class="house-tabs" role="tablist" on:keydown=on_key>
+                {Which::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, which)| {
+                        let chosen = move || open.get() == i;
+                        view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                id=tab_id(i)
+                                class=format!("house-tab house-{}", which.key())
+                                aria-selected=move || chosen().to_string()
+                                aria-controls=format!("house-panel-{}", which.key())
+                                tabindex=move || if chosen() { "0" } else { "-1" }
+                                on:click=move |_| open.set(i)
+                            >
+                                <svg class="house-roof" viewBox="0 0 100 40" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                                    <path d="M4 38 L50 4 L96 38 Z" fill="currentColor" />
+                                </svg>
+                                <span>{i18n.t(&format!("houses.{}", which.key()))}</span>
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            // Under each house, its speaker (a tab holds nothing but its own words).
+            <div class="house-speakers">
+                {Which::ALL.map(|which| view! { <SpeakButton text=i18n.t(&format!("houses.{}", which.key())) lang=lang.clone() /> }).collect_view()}
+            </div>
             {Which::ALL
-                .map(|which| {
+                .iter()
+                .enumerate()
+                .map(|(i, &which)| {
                     let heading_id = format!("house-{}", which.key());
                     let words_id = format!("house-words-{}", which.key());
                     let words_label_id = format!("house-words-label-{}", which.key());
@@ -74,16 +131,15 @@ pub fn HousesQuestion(
                     let on_draw = Callback::new(move |d: Option<Drawing>| change(which, &|h: &mut House| h.drawing = d.clone()));
                     let name = i18n.t(&format!("houses.{}", which.key()));
                     view! {
-                        <section class=format!("house house-{}", which.key()) aria-labelledby=heading_id.clone()>
-                            <div class="with-speaker">
-                                <h2 id=heading_id.clone()>
-                                    <svg class="house-roof" viewBox="0 0 100 40" aria-hidden="true" focusable="false">
-                                        <path d="M4 38 L50 4 L96 38 Z" fill="currentColor" />
-                                    </svg>
-                                    {name.clone()}
-                                </h2>
-                                <SpeakButton text=name lang=lang.clone() />
-                            </div>
+                        <section
+                            id=format!("house-panel-{}", which.key())
+                            role="tabpanel"
+                            class=format!("house house-{}", which.key())
+                            aria-labelledby=heading_id.clone()
+                            hidden=move || open.get() != i
+                        >
+                            // Its name is on the house above; the heading is for screen readers.
+                            <h2 id=heading_id.clone() class="visually-hidden">{name}</h2>
                             <DrawingPad drawing on_change=on_draw label_id=heading_id.clone() compact=true />
                             <div class="with-speaker">
                                 <label id=words_label_id.clone() for=words_id.clone()>{i18n.t("houses.words")}</label>
