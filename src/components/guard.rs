@@ -174,6 +174,21 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
     let forgot = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let wiped = RwSignal::new(false);
+    let pin_input = NodeRef::<leptos::html::Input>::new();
+    let keep_button = NodeRef::<leptos::html::Button>::new();
+    // The question opens with the focus on keeping; see below for why it stands first.
+    Effect::new(move |_| {
+        if let Some(keep) = keep_button.get() {
+            let _ = keep.focus();
+        }
+    });
+    // After a wrong PIN the box is emptied and focused, ready for the next try.
+    let try_again = move || {
+        pin.set(String::new());
+        if let Some(input) = pin_input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -184,6 +199,9 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                 Err(e) => Err(UnlockError::Storage(e.to_string())),
             };
             busy.set(false);
+            if result.is_err() {
+                try_again();
+            }
             match result {
                 Ok(()) => on_unlocked.run(()),
                 Err(UnlockError::WrongPin { wait_secs: 0 }) => message.set(Some(i18n.t("unlock.wrong"))),
@@ -220,6 +238,7 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
             <form on:submit=submit>
                 <label for="pin">{i18n.t("unlock.pin")}</label>
                 <input
+                    node_ref=pin_input
                     id="pin"
                     type="password"
                     inputmode="numeric"
@@ -243,11 +262,12 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                         when=move || confirming.get()
                         fallback=move || view! { <button type="button" on:click=move |_| confirming.set(true)>{i18n.t("unlock.wipe")}</button> }
                     >
-                        <button type="button" on:click=wipe>{i18n.t("unlock.wipe_confirm")}</button>
-                        <button type="button" class="primary" on:click=move |_| {
+                        // Keeping stands where "Wipe this tablet" was, so a double tap keeps.
+                        <button type="button" class="primary" node_ref=keep_button on:click=move |_| {
                             confirming.set(false);
                             forgot.set(false);
                         }>{i18n.t("unlock.keep")}</button>
+                        <button type="button" class="danger" on:click=wipe>{i18n.t("unlock.wipe_confirm")}</button>
                     </Show>
                 </div>
             </Show>

@@ -732,6 +732,37 @@ test("a child cannot leave the form for the practitioner's screens without the P
   await context.close();
 });
 
+test("a wrong PIN is cleared for the next try; a forgotten PIN wipes the tablet only when asked twice, never by a double tap", async () => {
+  const { context, page } = await withSession(env);
+  await completeSymbolsCheck(page);
+  await page.reload();
+  const pin = page.getByLabel("PIN", { exact: true });
+  await pin.fill("0000");
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByRole("status").getByText("That PIN is not right.").waitFor();
+  assert.equal(await pin.inputValue(), "", "the wrong digits are gone");
+  assert.ok(await pin.evaluate((e) => e === document.activeElement), "and the PIN box has the focus");
+
+  // A double tap on "Wipe this tablet" (the lock can come up in front of a child) keeps it.
+  await page.getByRole("button", { name: "Forgot the PIN?" }).click();
+  await page.getByRole("button", { name: "Wipe this tablet" }).dblclick();
+  await page.getByRole("button", { name: "Yes, wipe everything on this tablet" }).waitFor({ state: "detached" });
+  assert.equal((await rawRecords(page, "pending_responses")).length, 1, "the answers are still there");
+  assert.equal(await page.getByText("This tablet has been wiped.", { exact: false }).count(), 0);
+
+  // Asked for, and confirmed, the wipe forgets everything.
+  await page.getByRole("button", { name: "Forgot the PIN?" }).click();
+  await page.getByRole("button", { name: "Wipe this tablet" }).click();
+  const keep = page.getByRole("button", { name: "No, keep it" });
+  await keep.waitFor();
+  assert.ok(await keep.evaluate((e) => e === document.activeElement), "the question opens on keeping");
+  assert.deepEqual(await axeViolations(page), [], "axe on the wipe question");
+  await page.getByRole("button", { name: "Yes, wipe everything on this tablet" }).click();
+  await page.getByRole("status").getByText("This tablet has been wiped. Enrol it again to use it.").waitFor();
+  assert.deepEqual(await rawRecords(page, "pending_responses"), []);
+  await context.close();
+});
+
 test("a session survives a reload, sealed on the tablet, until the practitioner ends it", async () => {
   const { context, page } = await withSession(env, { reference: "EH-RELOAD-1", age: 10, firstName: "Samira" });
   const raw = JSON.stringify(await rawRecords(page, "settings"));
