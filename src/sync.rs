@@ -306,6 +306,9 @@ pub async fn dashboard(query: &str) -> Result<heard_domain::dashboard::Dashboard
     exchange(Request::get(&url).build()).await
 }
 
+/// The window event sent when sending by itself changed what waits in the outbox.
+pub const OUTBOX_CHANGED: &str = "heard-outbox-changed";
+
 thread_local! {
     static AUTO: std::cell::RefCell<Option<AutoSend>> = const { std::cell::RefCell::new(None) };
 }
@@ -341,7 +344,18 @@ pub fn start_auto_send(store_name: crate::store::StoreName) {
         leptos::task::spawn_local(async move {
             let ok = match Store::open(&store_name).await {
                 // A locked tablet cannot read what it holds; it tries again once unlocked.
-                Ok(store) if store.is_unlocked() => !matches!(send_not_refused(&store).await, Err(SendError::Unreachable)),
+                Ok(store) if store.is_unlocked() => match send_not_refused(&store).await {
+                    Ok(report) => {
+                        if report.confirmed + report.conflicts + report.rejected + report.outcomes_confirmed > 0 {
+                            // The outbox, if open, shows what is waiting now.
+                            if let (Some(w), Ok(changed)) = (web_sys::window(), web_sys::Event::new(OUTBOX_CHANGED)) {
+                                let _ = w.dispatch_event(&changed);
+                            }
+                        }
+                        true
+                    }
+                    Err(e) => !matches!(e, SendError::Unreachable),
+                },
                 _ => true,
             };
             AUTO.with_borrow_mut(|a| {

@@ -63,6 +63,9 @@ pub fn OutboxPage() -> impl IntoView {
         })
     };
     reload();
+    // What was sent by itself while this screen is open leaves it at once.
+    let listener = window_event_listener_untyped(crate::sync::OUTBOX_CHANGED, move |_| reload());
+    on_cleanup(move || listener.remove());
 
     let send = move |_| {
         set_sending.set(true);
