@@ -130,6 +130,9 @@ pub fn Link(
     /// Where it goes: a path on this site.
     #[prop(into)]
     href: Signal<String>,
+    /// Whether it is the screen on show (`aria-current="page"`).
+    #[prop(optional, into)]
+    current: Option<Signal<bool>>,
     children: Children,
 ) -> impl IntoView {
     let nav = use_nav();
@@ -139,5 +142,6 @@ pub fn Link(
             nav.go(&href.get_untracked());
         }
     };
-    view! { <a href=href on:click=click>{children()}</a> }
+    let current = move || current.is_some_and(|c| c.get()).then_some("page");
+    view! { <a href=href on:click=click aria-current=current>{children()}</a> }
 }

@@ -5,6 +5,7 @@
 use crate::components::Unlock;
 use crate::device;
 use crate::i18n::use_i18n;
+use crate::route::Link;
 use crate::store::{Enrolment, Store, StoreName};
 use crate::sync::{self, SendError};
 use heard_domain::b64::base64url_encode;
@@ -151,6 +152,10 @@ pub fn EnrolPage() -> impl IntoView {
         <p role="status" class:problem=move || matches!(message.get(), Some(Err(_)))>
             {move || message.get().map(|m| m.unwrap_or_else(|e| e))}
         </p>
+        // Enrolled: where the practitioner goes next.
+        <Show when=move || matches!(message.get(), Some(Ok(_)))>
+            <p><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></p>
+        </Show>
     };
     view! {
         <h1>{move || i18n.t("enrol.title")}</h1>

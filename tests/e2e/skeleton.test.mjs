@@ -42,7 +42,6 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
 
   // The practitioner starts a session (moving within the app keeps the tablet unlocked; a
   // reload locks it): the case reference becomes a pseudonym at once.
-  await visit(page, "/");
   await page.getByRole("link", { name: "Child screen" }).click();
   await page.getByRole("heading", { name: "Start a session" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "session screen");
@@ -54,9 +53,17 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   await page.getByText("Session for a child in Early years (4–7), Start of support.").waitFor();
   assert.deepEqual(await axeViolations(page), [], "form picker");
+  // The practitioner's bar leads between screens (an installed app has no Back button).
+  const bar = page.getByRole("navigation", { name: "Main" });
+  assert.equal(await bar.getByRole("link", { name: "Child screen" }).getAttribute("aria-current"), "page");
+  await bar.getByRole("link", { name: "Outbox" }).click();
+  await page.getByRole("heading", { name: "Outbox" }).waitFor();
+  assert.equal(await bar.getByRole("link", { name: "Outbox" }).getAttribute("aria-current"), "page");
+  await bar.getByRole("link", { name: "Child screen" }).click();
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   // The browser's own back and forward buttons move between screens.
   await page.goBack();
-  await page.getByRole("heading", { name: "Heard" }).waitFor();
+  await page.getByRole("heading", { name: "Outbox" }).waitFor();
   await page.goForward();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   await page.getByRole("region", { name: "Early years (4–7)" }).getByRole("link", { name: "How are things?" }).click();
