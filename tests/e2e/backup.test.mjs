@@ -22,7 +22,7 @@ test("an outbox saved as a backup file is taken over by another tablet of the pa
   await pastFollowUps(pageA);
   await pageA.getByText("1 answer waiting to send.").waitFor();
   const [download] = await Promise.all([pageA.waitForEvent("download"), pageA.getByRole("button", { name: "Save a backup file" }).click()]);
-  await pageA.getByRole("status").getByText("Backup saved: 1 answers waiting, 0 unfinished, 0 case outcomes.").waitFor();
+  await pageA.getByRole("status").getByText("Backup saved. Answers waiting: 1. Unfinished: 0. Case outcomes: 0.").waitFor();
   assert.match(download.suggestedFilename(), /^heard-backup-\d{4}-\d{2}-\d{2}\.json$/);
   const file = readFileSync(await download.path(), "utf8");
   const held = await pendingOnTablet(pageA);
@@ -46,7 +46,7 @@ test("an outbox saved as a backup file is taken over by another tablet of the pa
   await pageB.getByRole("status").getByText("That file is not a Heard backup.", { exact: false }).waitFor();
   assert.deepEqual(await pendingOnTablet(pageB), []);
   await takeOver.setInputFiles({ name: download.suggestedFilename(), mimeType: "application/json", buffer: Buffer.from(file) });
-  await pageB.getByRole("status").getByText("Taken over: 1 answers waiting, 0 unfinished, 0 case outcomes.", { exact: false }).waitFor();
+  await pageB.getByRole("status").getByText("Backup taken over. Answers waiting: 1. Unfinished: 0. Case outcomes: 0.", { exact: false }).waitFor();
   assert.deepEqual(await pendingOnTablet(pageB), held, "the same answers, under the same id");
   assert.deepEqual(await axeViolations(pageB), [], "axe on the outbox with its backup section");
 
