@@ -16,12 +16,15 @@ use crate::route::{Link, Route};
 #[component]
 pub fn ChildPage() -> impl IntoView {
     let session = use_session();
+    // Set when the practitioner ends a session here: the next one's form takes the focus.
+    let ended = RwSignal::new(false);
+    let on_end = Callback::new(move |()| ended.set(true));
     view! {
         <OwnLanguage />
         <Unfinished />
         {move || match session.0.get() {
-            None => view! { <SessionForm /> }.into_any(),
-            Some(s) => view! { <FormPicker session=s /> }.into_any(),
+            None => view! { <SessionForm focus=ended.get_untracked() /> }.into_any(),
+            Some(s) => view! { <FormPicker session=s on_end /> }.into_any(),
         }}
     }
 }
@@ -114,7 +117,8 @@ fn Unfinished() -> impl IntoView {
         }
         let list = drafts.get();
         let catalogue = crate::forms::catalogue();
-        (!list.is_empty() || message.get().is_some()).then(|| {
+        let is_empty = list.is_empty();
+        (!is_empty || message.get().is_some()).then(|| {
             let items = list
                 .into_iter()
                 .map(|d| {
@@ -155,6 +159,10 @@ fn Unfinished() -> impl IntoView {
                     }
                 })
                 .collect_view();
+            // The last one sent: what became of it, without an empty list under its heading.
+            if is_empty {
+                return view! { <p role="status">{move || message.get()}</p> }.into_any();
+            }
             view! {
                 <section class="unfinished" aria-labelledby="unfinished-title">
                     <h2 id="unfinished-title">{i18n.t("drafts.title")}</h2>
@@ -196,8 +204,17 @@ const FLAGS: [&str; 5] = ["send", "homeless", "early_help_assessment", "child_pr
 /// The practitioner's form to start a session. The case reference becomes a pseudonym at
 /// once; the field is cleared and the reference is not kept.
 #[component]
-fn SessionForm() -> impl IntoView {
+fn SessionForm(
+    /// Whether to take the focus (a session has just ended; it would be left on nothing).
+    focus: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get().filter(|_| focus) {
+            let _ = h.focus();
+        }
+    });
     let session = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let reference = RwSignal::new(String::new());
@@ -238,7 +255,7 @@ fn SessionForm() -> impl IntoView {
         });
     };
     view! {
-        <h1>{i18n.t("session.title")}</h1>
+        <h1 node_ref=heading tabindex="-1">{i18n.t("session.title")}</h1>
         <p id="session-intro">{i18n.t("session.intro")}</p>
         <form on:submit=submit>
             <label for="case-ref">{i18n.t("session.case_ref")}</label>
@@ -283,7 +300,7 @@ fn SessionForm() -> impl IntoView {
 }
 
 #[component]
-fn FormPicker(session: Session) -> impl IntoView {
+fn FormPicker(session: Session, on_end: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let current = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
@@ -314,7 +331,10 @@ fn FormPicker(session: Session) -> impl IntoView {
     let case = session.context.case.clone();
     view! {
         <p class="notice">{summary}</p>
-        <button type="button" on:click=move |_| crate::session::set_session(store_name, current, None)>{move || i18n.t("session.end")}</button>
+        <button type="button" on:click=move |_| {
+            on_end.run(());
+            crate::session::set_session(store_name, current, None);
+        }>{move || i18n.t("session.end")}</button>
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="child-lang">{move || i18n.t("lang.child")}</label>

@@ -407,6 +407,7 @@ test("what a child answered before the app closed can be sent as it is", async (
   assert.equal(sent.answers.length, 1);
   assert.equal(sent.form_id, "teen-check");
   assert.equal(await page.getByRole("button", { name: "Carry on with the child" }).count(), 0, "nothing left unfinished");
+  assert.equal(await page.getByRole("heading", { name: "Answers not finished" }).count(), 0, "and no empty list of them");
   await context.close();
 });
 
@@ -781,7 +782,10 @@ test("a session survives a reload, sealed on the tablet, until the practitioner 
 
   // Ending the session deletes it from the tablet: after a reload there is none.
   await page.getByRole("button", { name: "End the session" }).click();
-  await page.getByRole("heading", { name: "Start a session" }).waitFor();
+  const next = page.getByRole("heading", { name: "Start a session" });
+  await next.waitFor();
+  await until(() => next.evaluate((e) => e === document.activeElement));
+  assert.ok(await next.evaluate((e) => e === document.activeElement), "the focus goes to the next session's form, not nowhere");
   await until(async () => !(await decryptedRecords(page, "settings")).some((r) => r.first_name));
   assert.ok(!(await decryptedRecords(page, "settings")).some((r) => "first_name" in r), "the name is gone from the tablet");
   await page.reload();
