@@ -35,13 +35,16 @@ pub fn EnrolPage() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let pin_again = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    // The outcome to show: Ok(confirmation) or Err(problem).
-    let message = RwSignal::new(None::<Result<String, String>>);
+    // What the tablet is enrolled for, once it is: kept on show whatever a new code does.
+    let current = RwSignal::new(None::<String>);
+    let enrolled_for = move |e: &Enrolment| i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]);
+    // The problem with the last try, if any.
+    let message = RwSignal::new(None::<String>);
 
     let show_current = move || {
         spawn_local(async move {
             if let Ok(Some(e)) = async { Store::open(&store_name).await?.enrolment().await }.await {
-                message.set(Some(Ok(i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]))));
+                current.set(Some(enrolled_for(&e)));
             }
         })
     };
@@ -71,7 +74,7 @@ pub fn EnrolPage() -> impl IntoView {
                     EnrolmentError::Code => "enrol.error.code",
                     EnrolmentError::Key => "enrol.error.key",
                 };
-                message.set(Some(Err(i18n.t(key))));
+                message.set(Some(i18n.t(key)));
                 return;
             }
         };
@@ -84,7 +87,7 @@ pub fn EnrolPage() -> impl IntoView {
                         PinError::NotDigits => "enrol.pin.digits",
                         PinError::Mismatch => "enrol.pin.mismatch",
                     };
-                    message.set(Some(Err(i18n.t(key))));
+                    message.set(Some(i18n.t(key)));
                     return;
                 }
             }
@@ -94,25 +97,32 @@ pub fn EnrolPage() -> impl IntoView {
         busy.set(true);
         spawn_local(async move {
             let outcome = enrol(&store_name, parsed, new_pin).await;
-            if outcome.is_ok() {
-                before.set(Before::Unlocked);
-                crate::sync::start_auto_send(store_name);
-            }
-            message.set(Some(outcome.map(|e| i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)])).map_err(
-                |problem| match problem {
+            match outcome {
+                Ok(e) => {
+                    before.set(Before::Unlocked);
+                    crate::sync::start_auto_send(store_name);
+                    current.set(Some(enrolled_for(&e)));
+                    message.set(None);
+                }
+                Err(problem) => message.set(Some(match problem {
                     Problem::Server(SendError::Unreachable) => i18n.t("enrol.unreachable"),
-                    Problem::Server(SendError::Refused { detail } | SendError::NotAllowed { detail }) => {
-                        i18n.fill("enrol.refused", &[("detail", &detail)])
-                    }
+                    // The server refuses an enrolment only for its code.
+                    Problem::Server(SendError::Refused { .. } | SendError::NotAllowed { .. }) => i18n.t("enrol.refused"),
                     Problem::Server(_) | Problem::Storage => i18n.t("store.unavailable"),
                     Problem::KeyMismatch => i18n.t("enrol.key_mismatch"),
-                },
-            )));
+                })),
+            }
             busy.set(false);
         });
     };
 
     let form = move || view! {
+        <div role="status">{move || current.get().map(|c| view! { <p class="notice">{c}</p> })}</div>
+        // Enrolled: where the practitioner goes next, and what a new code would do.
+        {move || current.get().is_some().then(|| view! {
+            <p><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></p>
+            <p>{move || i18n.t("enrol.again")}</p>
+        })}
         <p id="enrol-intro">{move || i18n.t("enrol.intro")}</p>
         <form on:submit=submit>
             <label for="enrolment-code">{move || i18n.t("enrol.code")}</label>
@@ -149,13 +159,7 @@ pub fn EnrolPage() -> impl IntoView {
                 {move || if busy.get() { i18n.t("enrol.working") } else { i18n.t("enrol.submit") }}
             </button>
         </form>
-        <p role="status" class:problem=move || matches!(message.get(), Some(Err(_)))>
-            {move || message.get().map(|m| m.unwrap_or_else(|e| e))}
-        </p>
-        // Enrolled: where the practitioner goes next.
-        <Show when=move || matches!(message.get(), Some(Ok(_)))>
-            <p><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></p>
-        </Show>
+        <p role="status" class="problem">{move || message.get()}</p>
     };
     view! {
         <h1>{move || i18n.t("enrol.title")}</h1>
