@@ -95,6 +95,16 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
         });
         crate::sync::start_auto_send(store_name);
     });
+    // A new screen here (the PIN, the follow-ups, the page asked for) takes the focus to its
+    // heading when the focus went with the old one, as a child's next question does: a
+    // screen reader would otherwise be left on nothing.
+    Effect::new(move |before: Option<(Gate, bool)>| {
+        let now = (gate.get(), show_follow_up.get());
+        if before.is_some_and(|b| b != now) && now.0 != Gate::Checking {
+            request_animation_frame(focus_heading_if_lost);
+        }
+        now
+    });
     // Then the screen the address names: the picker after a child handed the tablet back or
     // finished (`FormRun` leaves the address there), or wherever the practitioner went.
     let followed_up = Callback::new(move |()| {
@@ -132,6 +142,21 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
             }
             .into_any(),
         }}
+    }
+}
+
+/// Focuses the screen's heading if the focus is on nothing (the page itself).
+fn focus_heading_if_lost() {
+    let document = document();
+    if document.active_element().is_some_and(|e| e.tag_name() != "BODY") {
+        return;
+    }
+    let Some(heading) = document.query_selector("main h1").ok().flatten() else { return };
+    if !heading.has_attribute("tabindex") {
+        let _ = heading.set_attribute("tabindex", "-1");
+    }
+    if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+        let _ = heading.focus();
     }
 }
 

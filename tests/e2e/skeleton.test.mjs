@@ -5,12 +5,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import {
-  serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, visit, heldOnServer as held, DEMO_LOGIN, PIN,
+  serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, until, visit, heldOnServer as held, DEMO_LOGIN, PIN,
 } from "./harness.mjs";
 
 const env = serverAndBrowser();
 
 const heldOnServer = () => held(env.server);
+
+/** Waits until `heading` has the focus (a new screen takes it there), failing if it never does. */
+async function expectFocused(heading) {
+  await heading.waitFor();
+  await until(() => heading.evaluate((e) => e === document.activeElement));
+  assert.ok(await heading.evaluate((e) => e === document.activeElement), `${await heading.textContent()} has the focus`);
+}
 
 async function expectWaiting(page, text) {
   await page.getByText(text, { exact: true }).waitFor();
@@ -61,7 +68,7 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   const bar = page.getByRole("navigation", { name: "Main" });
   assert.equal(await bar.getByRole("link", { name: "Child screen" }).getAttribute("aria-current"), "page");
   await bar.getByRole("link", { name: "Outbox" }).click();
-  await page.getByRole("heading", { name: "Outbox" }).waitFor();
+  await expectFocused(page.getByRole("heading", { name: "Outbox" }));
   assert.equal(await bar.getByRole("link", { name: "Outbox" }).getAttribute("aria-current"), "page");
   await bar.getByRole("link", { name: "Child screen" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
@@ -135,12 +142,12 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   // up come before anything else (the child never saw them).
   await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
   await unlock(page);
-  await page.getByRole("heading", { name: "Before anything else" }).waitFor();
+  await expectFocused(page.getByRole("heading", { name: "Before anything else" }));
   const followUps = await page.getByRole("listitem").allTextContents();
   assert.deepEqual(followUps, ["Do you feel safe at home?Answer: No"]);
   assert.deepEqual(await axeViolations(page), [], "follow-up prompt");
   await page.getByRole("button", { name: "I have read these and will follow them up" }).click();
-  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  await expectFocused(page.getByRole("heading", { name: "Choose a form" }));
 
   // At closure the practitioner records how the case ended; it waits in the outbox too.
   await page.getByText("Record the case outcome").click();
