@@ -60,6 +60,9 @@ const IDLE_LOCK_KEY: &str = "idle_lock";
 const SESSION_KEY: &str = "session";
 const AFTER_CHILD_KEY: &str = "after_child";
 const FORMS_KEY: &str = "partnership_forms";
+const SENT_KEY: &str = "sent";
+/// How many of the responses sent lately the tablet remembers (`Store::note_sent`).
+pub const SENT_KEPT: usize = 20;
 
 /// Minutes of no use after which the tablet locks itself, as the practitioner may choose them.
 pub const IDLE_LOCK_CHOICES: [u32; 5] = [1, 2, 5, 10, 15];
@@ -218,6 +221,23 @@ struct SealedRecord {
     /// refused ones without opening every record. Says nothing of the child.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     refused: bool,
+}
+
+/// A response the server confirmed it holds, as the outbox remembers it: which form, for
+/// which age band and stage, answered and sent on which days; never the answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SentItem {
+    pub form_id: FormId,
+    pub form_version: u32,
+    pub context: CaseContext,
+    pub answered: Day,
+    pub sent: Day,
+}
+
+impl SentItem {
+    pub fn of(r: &Response, sent: Day) -> SentItem {
+        SentItem { form_id: r.form_id.clone(), form_version: r.form_version, context: r.context.clone(), answered: r.date, sent }
+    }
 }
 
 /// What the outbox screen shows.
@@ -739,6 +759,22 @@ impl Store {
     /// Drops the outcomes the server confirmed it holds.
     pub async fn remove_confirmed_outcomes(&self, ids: &[Uuid]) -> Result<(), StoreError> {
         self.remove(OUTCOMES, ids).await
+    }
+
+    /// Remembers (sealed) that `items` reached the server, newest first, the last `SENT_KEPT`.
+    pub async fn note_sent(&self, items: Vec<SentItem>) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut all = items;
+        all.extend(self.sent_lately().await?);
+        all.truncate(SENT_KEPT);
+        self.put_sealed_setting(SENT_KEY, &all).await
+    }
+
+    /// The responses sent lately, newest first (needs the tablet unlocked).
+    pub async fn sent_lately(&self) -> Result<Vec<SentItem>, StoreError> {
+        Ok(self.sealed_setting(SENT_KEY).await?.unwrap_or_default())
     }
 
     /// Drops the responses the server confirmed it holds, in one transaction.

@@ -140,6 +140,10 @@ async fn send_page(
             }
         }
         store.remove_confirmed(&confirmed).await?;
+        // For the outbox to say what reached the server (only a reminder: not kept is no loss).
+        let today = crate::device::today();
+        let sent = page.iter().filter(|p| confirmed.contains(&p.id)).map(|p| crate::store::SentItem::of(p, today)).collect();
+        let _ = store.note_sent(sent).await;
         answered(reply.results.len());
     }
     Ok(())

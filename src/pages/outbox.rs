@@ -2,7 +2,7 @@
 //! will keep what is saved here.
 
 use crate::i18n::{use_i18n, I18n};
-use crate::store::{OutboxOverview, Store, StoreName, UnlockError};
+use crate::store::{OutboxOverview, SentItem, Store, StoreName, UnlockError};
 use crate::sync::{send_pending_with, SendError, CONFLICT};
 use heard_domain::{AnswerValue, Catalogue, Response};
 use leptos::prelude::*;
@@ -29,6 +29,16 @@ fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
     format!("{} · {title} · {counts}", r.date)
 }
 
+/// One line per response sent lately: form, which child (band and stage), when.
+fn describe_sent(s: &SentItem, catalogue: &Catalogue, i18n: &I18n) -> String {
+    let title = catalogue.get(&s.form_id, s.form_version).map_or(s.form_id.0.clone(), |f| f.title.get(&i18n.lang.get_untracked()).to_string());
+    let (band, stage) = super::child::band_and_stage(i18n, &s.context);
+    i18n.fill(
+        "outbox.sent_list.item",
+        &[("form", &title), ("band", &band), ("stage", &stage), ("date", &s.answered.to_string()), ("sent", &s.sent.to_string())],
+    )
+}
+
 /// Why the server refused a response, in words a practitioner understands.
 fn failure_text(failure: &str, i18n: &I18n) -> String {
     if failure == CONFLICT {
@@ -44,6 +54,7 @@ pub fn OutboxPage() -> impl IntoView {
     let catalogue = StoredValue::new_local(crate::forms::catalogue());
     let (pending, set_pending) = signal(Pending::Loading);
     let (outcomes, set_outcomes) = signal(0usize);
+    let sent_lately = RwSignal::new(Vec::<SentItem>::new());
     let (message, set_message) = signal(String::new());
     let (sending, set_sending) = signal(false);
     // (done, total) of the send in progress or last made.
@@ -55,6 +66,7 @@ pub fn OutboxPage() -> impl IntoView {
             let loaded = match Store::open(&store_name).await {
                 Ok(store) => {
                     set_outcomes.set(store.count_outcomes().await.unwrap_or(0) as usize);
+                    sent_lately.set(store.sent_lately().await.unwrap_or_default());
                     store.outbox_overview(LISTED).await.map(Pending::Loaded).unwrap_or(Pending::Unavailable)
                 }
                 Err(_) => Pending::Unavailable,
@@ -183,6 +195,15 @@ pub fn OutboxPage() -> impl IntoView {
             }
         })}
         <p role="status" class="outbox-message">{move || message.get()}</p>
+        {move || {
+            let items = sent_lately.get();
+            (!items.is_empty()).then(|| view! {
+                <h2 id="sent-title">{i18n.t("outbox.sent_list.title")}</h2>
+                <ul class="outbox-list" aria-labelledby="sent-title">
+                    {catalogue.with_value(|c| items.iter().map(|s| view! { <li>{describe_sent(s, c, &i18n)}</li> }).collect_view())}
+                </ul>
+            })
+        }}
         <BackupSection on_taken_over=Callback::new(move |_: ()| reload()) />
         <StorageSection />
         <IdleLockSetting />

@@ -220,6 +220,12 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await expectWaiting(page, "Nothing is waiting to send.");
   await page.unroute("**/api/v1/responses");
   assert.equal(await heldOnServer(), 1, "the resend created no duplicate");
+  // The outbox says what reached the server: which form, for which child, when; no answers.
+  const sentList = page.getByRole("list", { name: "Sent lately: the server has these" });
+  assert.deepEqual(
+    (await sentList.getByRole("listitem").allTextContents()).map((t) => t.replace(/\d{4}-\d\d-\d\d/g, "DATE")),
+    ["How are things? · Early years (4–7), Start of support · answered DATE, sent DATE"],
+  );
 
   // The coordinator logs in and sees how many responses the server holds.
   await page.goto(`${env.server.url}/coordinator`);
