@@ -146,7 +146,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
 }
 
 /// Focuses the screen's heading if the focus is on nothing (the page itself).
-fn focus_heading_if_lost() {
+pub fn focus_heading_if_lost() {
     let document = document();
     if document.active_element().is_some_and(|e| e.tag_name() != "BODY") {
         return;
@@ -209,16 +209,18 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
     let wiped = RwSignal::new(false);
     let pin_input = NodeRef::<leptos::html::Input>::new();
     let keep_button = NodeRef::<leptos::html::Button>::new();
+    let forgot_button = NodeRef::<leptos::html::Button>::new();
     // The question opens with the focus on keeping; see below for why it stands first.
     Effect::new(move |_| {
         if let Some(keep) = keep_button.get() {
             let _ = keep.focus();
         }
     });
-    // After a wrong PIN the box is emptied and focused, ready for the next try.
+    // After a wrong PIN the box is emptied and focused, ready for the next try (if the
+    // prompt is still there: the check takes a moment).
     let try_again = move || {
-        pin.set(String::new());
-        if let Some(input) = pin_input.get_untracked() {
+        pin.try_set(String::new());
+        if let Some(input) = pin_input.try_get_untracked().flatten() {
             let _ = input.focus();
         }
     };
@@ -232,7 +234,7 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                 Err(e) => Err(UnlockError::Storage(e.to_string())),
             };
             busy.set(false);
-            if result.is_err() {
+            if matches!(result, Err(UnlockError::WrongPin { .. })) {
                 try_again();
             }
             match result {
@@ -285,7 +287,7 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                 </button>
             </form>
             <p role="status" class="problem">{move || message.get()}</p>
-            <button type="button" class="link-like" aria-expanded=move || if forgot.get() { "true" } else { "false" } on:click=move |_| forgot.update(|f| *f = !*f)>
+            <button type="button" class="link-like" node_ref=forgot_button aria-expanded=move || if forgot.get() { "true" } else { "false" } on:click=move |_| forgot.update(|f| *f = !*f)>
                 {i18n.t("unlock.forgot")}
             </button>
             <Show when=move || forgot.get()>
@@ -295,12 +297,18 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                         when=move || confirming.get()
                         fallback=move || view! { <button type="button" on:click=move |_| confirming.set(true)>{i18n.t("unlock.wipe")}</button> }
                     >
-                        // Keeping stands where "Wipe this tablet" was, so a double tap keeps.
+                        // Keeping stands where "Wipe this tablet" was, and the wipe on a line
+                        // of its own below: a double tap anywhere on "Wipe this tablet" keeps.
                         <button type="button" class="primary" node_ref=keep_button on:click=move |_| {
                             confirming.set(false);
                             forgot.set(false);
+                            if let Some(b) = forgot_button.get_untracked() {
+                                let _ = b.focus();
+                            }
                         }>{i18n.t("unlock.keep")}</button>
-                        <button type="button" class="danger" on:click=wipe>{i18n.t("unlock.wipe_confirm")}</button>
+                        <p class="own-line">
+                            <button type="button" class="danger" on:click=wipe>{i18n.t("unlock.wipe_confirm")}</button>
+                        </p>
                     </Show>
                 </div>
             </Show>

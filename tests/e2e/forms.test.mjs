@@ -745,17 +745,29 @@ test("a wrong PIN is cleared for the next try; a forgotten PIN wipes the tablet 
   assert.ok(await pin.evaluate((e) => e === document.activeElement), "and the PIN box has the focus");
 
   // A double tap on "Wipe this tablet" (the lock can come up in front of a child) keeps it.
-  await page.getByRole("button", { name: "Forgot the PIN?" }).click();
-  await page.getByRole("button", { name: "Wipe this tablet" }).dblclick();
-  await page.getByRole("button", { name: "Yes, wipe everything on this tablet" }).waitFor({ state: "detached" });
-  assert.equal((await rawRecords(page, "pending_responses")).length, 1, "the answers are still there");
-  assert.equal(await page.getByText("This tablet has been wiped.", { exact: false }).count(), 0);
+  // Anywhere on the button: its far end too, past where the next question's first answer ends.
+  const forgot = page.getByRole("button", { name: "Forgot the PIN?" });
+  for (const end of ["start", "end"]) {
+    await forgot.click();
+    const wipe = page.getByRole("button", { name: "Wipe this tablet" });
+    const box = await wipe.boundingBox();
+    await wipe.dblclick({ position: { x: end === "start" ? 8 : box.width - 8, y: box.height / 2 } });
+    await page.waitForTimeout(500);
+    assert.equal((await rawRecords(page, "pending_responses")).length, 1, `the answers are still there (${end})`);
+    assert.equal(await page.getByText("This tablet has been wiped.", { exact: false }).count(), 0);
+    // The second tap kept it, or fell beside "No, keep it", which is still there to tap.
+    const keep = page.getByRole("button", { name: "No, keep it" });
+    if (await keep.count()) await keep.click();
+    await page.getByRole("button", { name: "Yes, wipe everything on this tablet" }).waitFor({ state: "detached" });
+    assert.ok(await forgot.evaluate((e) => e === document.activeElement), "kept: the focus is back where the practitioner was");
+  }
 
   // Asked for, and confirmed, the wipe forgets everything.
   await page.getByRole("button", { name: "Forgot the PIN?" }).click();
   await page.getByRole("button", { name: "Wipe this tablet" }).click();
   const keep = page.getByRole("button", { name: "No, keep it" });
   await keep.waitFor();
+  await until(() => keep.evaluate((e) => e === document.activeElement));
   assert.ok(await keep.evaluate((e) => e === document.activeElement), "the question opens on keeping");
   assert.deepEqual(await axeViolations(page), [], "axe on the wipe question");
   await page.getByRole("button", { name: "Yes, wipe everything on this tablet" }).click();
