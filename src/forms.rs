@@ -26,6 +26,11 @@ pub fn catalogue() -> Rc<Catalogue> {
     CATALOGUE.with_borrow_mut(|kept| kept.get_or_insert_with(|| Rc::new(built_in())).clone())
 }
 
+/// A form's title in `lang`; its id where this tablet does not have that version.
+pub fn title_of(catalogue: &Catalogue, id: &heard_domain::FormId, version: u32, lang: &heard_domain::Lang) -> String {
+    catalogue.get(id, version).map_or_else(|| id.0.clone(), |f| f.title.get(lang).to_string())
+}
+
 /// The forms built into Heard, read with the browser's JSON reader (`crate::json`).
 fn built_in() -> Catalogue {
     Catalogue::built_in_read_by(crate::json::from_str)

@@ -139,7 +139,10 @@ pub fn Link(
     let click = move |ev: web_sys::MouseEvent| {
         if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
             ev.prevent_default();
-            nav.go(&href.get_untracked());
+            // The screen on show stays as it is (a half-typed form, a send in progress).
+            if !current.is_some_and(|c| c.get_untracked()) {
+                nav.go(&href.get_untracked());
+            }
         }
     };
     let current = move || current.is_some_and(|c| c.get()).then_some("page");

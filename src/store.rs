@@ -15,8 +15,8 @@
 
 use crate::crypto::{self, CryptoError, DataKey, Keyring, PBKDF2_ITERATIONS};
 use heard_domain::pin::wait_after;
-use heard_domain::case::CaseContext;
-use heard_domain::{Answer, Day, FormId, Lang, Response};
+use heard_domain::case::{CaseContext, Stage};
+use heard_domain::{AgeBand, Answer, Day, FormId, Lang, Response};
 use crate::idb::{self, IdbError};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -224,19 +224,30 @@ struct SealedRecord {
 }
 
 /// A response the server confirmed it holds, as the outbox remembers it: which form, for
-/// which age band and stage, answered and sent on which days; never the answers.
+/// which age band and stage, answered and sent on which days; never the answers, the case or
+/// the family's circumstances.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SentItem {
+    pub id: Uuid,
     pub form_id: FormId,
     pub form_version: u32,
-    pub context: CaseContext,
+    pub band: AgeBand,
+    pub stage: Stage,
     pub answered: Day,
     pub sent: Day,
 }
 
 impl SentItem {
     pub fn of(r: &Response, sent: Day) -> SentItem {
-        SentItem { form_id: r.form_id.clone(), form_version: r.form_version, context: r.context.clone(), answered: r.date, sent }
+        SentItem {
+            id: r.id,
+            form_id: r.form_id.clone(),
+            form_version: r.form_version,
+            band: r.context.age_band,
+            stage: r.context.stage,
+            answered: r.date,
+            sent,
+        }
     }
 }
 
@@ -766,8 +777,11 @@ impl Store {
         if items.is_empty() {
             return Ok(());
         }
+        // Sending by itself and the practitioner's Send can both hear a response confirmed:
+        // it is listed once. A list that cannot be read is started again (it only reminds).
+        let earlier: Vec<SentItem> = self.sent_lately().await.unwrap_or_default().into_iter().filter(|e| !items.iter().any(|n| n.id == e.id)).collect();
         let mut all = items;
-        all.extend(self.sent_lately().await?);
+        all.extend(earlier);
         all.truncate(SENT_KEPT);
         self.put_sealed_setting(SENT_KEY, &all).await
     }

@@ -348,18 +348,20 @@ pub fn start_auto_send(store_name: crate::store::StoreName) {
         leptos::task::spawn_local(async move {
             let ok = match Store::open(&store_name).await {
                 // A locked tablet cannot read what it holds; it tries again once unlocked.
-                Ok(store) if store.is_unlocked() => match send_not_refused(&store).await {
-                    Ok(report) => {
-                        if report.confirmed + report.conflicts + report.rejected + report.outcomes_confirmed > 0 {
-                            // The outbox, if open, shows what is waiting now.
-                            if let (Some(w), Ok(changed)) = (web_sys::window(), web_sys::Event::new(OUTBOX_CHANGED)) {
-                                let _ = w.dispatch_event(&changed);
-                            }
+                Ok(store) if store.is_unlocked() => {
+                    let waiting = || async { (store.count_pending().await.ok(), store.count_outcomes().await.ok()) };
+                    let before = waiting().await;
+                    let sent = send_not_refused(&store).await;
+                    // The outbox, if open, shows what waits now: something left it (even if the
+                    // send then broke off), or the server refused something.
+                    let refused = matches!(&sent, Ok(r) if r.conflicts + r.rejected > 0);
+                    if refused || waiting().await != before {
+                        if let (Some(w), Ok(changed)) = (web_sys::window(), web_sys::Event::new(OUTBOX_CHANGED)) {
+                            let _ = w.dispatch_event(&changed);
                         }
-                        true
                     }
-                    Err(e) => !matches!(e, SendError::Unreachable),
-                },
+                    !matches!(sent, Err(SendError::Unreachable))
+                }
                 _ => true,
             };
             AUTO.with_borrow_mut(|a| {

@@ -608,6 +608,18 @@ async fn the_three_houses_stand_in_a_row_and_each_keeps_its_own_drawing_and_word
     // Its drawing is still on the page.
     assert!(value.get_untracked().is_some_and(|v| matches!(v, AnswerValue::Houses(h) if h.worries.drawing.is_some())));
     host.remove();
+
+    // Right to left the row runs the other way: the left arrow goes on to the next house.
+    let (value, on_answer, _) = recorder();
+    let question = Catalogue::built_in().latest("middle-check").unwrap().question("houses").unwrap().clone();
+    let host = mount(&unique_db(), move || view! { <QuestionBody question lang=Lang::new("ar").unwrap() value on_answer /> }.into_any());
+    let first = buttons(&host).into_iter().find(|b| b.get_attribute("role").as_deref() == Some("tab")).unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowLeft");
+    init.set_bubbles(true);
+    first.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    wait_until("the second house to open", || house_panels(&host).iter().position(|(_, shown)| *shown) == Some(1)).await;
+    host.remove();
 }
 
 #[wasm_bindgen_test]
@@ -757,6 +769,24 @@ fn the_browsers_json_reader_reads_what_serde_json_reads() {
 async fn fingerprints_are_sha256_as_the_server_computes_them() {
     // The FIPS 180-2 test vector for "abc".
     assert_eq!(heard::device::sha256_hex(b"abc").await.unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+#[wasm_bindgen_test]
+async fn the_outbox_remembers_the_last_twenty_sent_newest_first_and_each_once() {
+    use heard::store::{SentItem, SENT_KEPT};
+    let store = unlocked(&unique_db()).await;
+    let day = heard::device::today();
+    let sent = |n: usize| (0..n).map(|_| SentItem::of(&response(1), day)).collect::<Vec<_>>();
+    let (first, newer) = (sent(15), sent(10));
+    store.note_sent(first.clone()).await.unwrap();
+    // Five confirmed again (sending by itself and the practitioner's Send at once), then ten more.
+    store.note_sent(first[..5].to_vec()).await.unwrap();
+    store.note_sent(newer.clone()).await.unwrap();
+    let kept = store.sent_lately().await.unwrap();
+    assert_eq!(kept.len(), SENT_KEPT);
+    let expected: Vec<_> = newer.iter().chain(&first[..5]).chain(&first[5..10]).map(|s| s.id).collect();
+    assert_eq!(kept.iter().map(|s| s.id).collect::<Vec<_>>(), expected, "newest first, each once, the oldest let go");
+    assert!(matches!(&kept[0], SentItem { band: heard_domain::AgeBand::Middle, form_version: 1, .. }), "{:?}", kept[0]);
 }
 
 #[wasm_bindgen_test]

@@ -16,15 +16,12 @@ use crate::route::{Link, Route};
 #[component]
 pub fn ChildPage() -> impl IntoView {
     let session = use_session();
-    // Set when the practitioner ends a session here: the next one's form takes the focus.
-    let ended = RwSignal::new(false);
-    let on_end = Callback::new(move |()| ended.set(true));
     view! {
         <OwnLanguage />
         <Unfinished />
         {move || match session.0.get() {
-            None => view! { <SessionForm focus=ended.get_untracked() /> }.into_any(),
-            Some(s) => view! { <FormPicker session=s on_end /> }.into_any(),
+            None => view! { <SessionForm /> }.into_any(),
+            Some(s) => view! { <FormPicker session=s /> }.into_any(),
         }}
     }
 }
@@ -76,17 +73,22 @@ fn Unfinished() -> impl IntoView {
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let drafts = RwSignal::new(Vec::<heard_domain::Response>::new());
     let message = RwSignal::new(None::<String>);
-    let load = move || {
+    // `refocus`: after a send, whose button has gone with its line, the focus goes to the
+    // screen's heading.
+    let load = move |refocus: bool| {
         spawn_local(async move {
             if let Ok(store) = Store::open(&store_name).await {
                 if let Ok(mut found) = store.drafts().await {
                     found.sort_by_key(|r| (r.date, r.id));
-                    drafts.set(found);
+                    drafts.try_set(found);
                 }
+            }
+            if refocus {
+                request_animation_frame(crate::components::focus_heading_if_lost);
             }
         })
     };
-    load();
+    load(false);
     // The answers of a draft just sent as it was that the form marks for following up: shown
     // to the practitioner here, as when a child hands the tablet back.
     let follow = RwSignal::new(None::<Finished>);
@@ -100,36 +102,29 @@ fn Unfinished() -> impl IntoView {
                 follow.set(form.filter(|f| !f.follow_ups(&draft).is_empty()).map(|form| Finished { form, response: draft }));
             }
             message.set(Some(i18n.t(sent.map_or_else(|e| e.message_key(), |()| "drafts.sent"))));
-            load();
+            load(true);
         });
     };
     let nav = crate::route::use_nav();
     let followed_up = Callback::new(move |()| follow.set(None));
-    move || {
+    let shown = move || {
         if let Some(finished) = follow.get() {
-            return Some(
-                view! {
-                    <FollowUpPrompt finished on_done=followed_up />
-                    <p role="status">{move || message.get()}</p>
-                }
-                .into_any(),
-            );
+            return Some(view! { <FollowUpPrompt finished on_done=followed_up /> }.into_any());
         }
         let list = drafts.get();
         let catalogue = crate::forms::catalogue();
-        let is_empty = list.is_empty();
-        (!is_empty || message.get().is_some()).then(|| {
+        (!list.is_empty()).then(|| {
             let items = list
                 .into_iter()
                 .map(|d| {
                     let form = catalogue.get(&d.form_id, d.form_version);
-                    let title = form.map(|f| f.title.get(&i18n.lang.get_untracked()).to_string()).unwrap_or_else(|| d.form_id.0.clone());
+                    let title = crate::forms::title_of(&catalogue, &d.form_id, d.form_version, &i18n.lang.get_untracked());
                     let total = form.map_or(d.answers.len(), |f| f.questions.len());
                     let id = d.id.to_string();
                     let describe = format!("draft-{id}");
                     // Which child: the case is only a pseudonym here, so its age band and stage,
                     // and whether it is the child of the session in progress.
-                    let (band, stage) = band_and_stage(&i18n, &d.context);
+                    let (band, stage) = band_and_stage(&i18n, d.context.age_band, d.context.stage);
                     let mut text = i18n.fill(
                         "drafts.item",
                         &[
@@ -159,27 +154,28 @@ fn Unfinished() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            // The last one sent: what became of it, without an empty list under its heading.
-            if is_empty {
-                return view! { <p role="status">{move || message.get()}</p> }.into_any();
-            }
             view! {
                 <section class="unfinished" aria-labelledby="unfinished-title">
                     <h2 id="unfinished-title">{i18n.t("drafts.title")}</h2>
                     <p>{i18n.t("drafts.intro")}</p>
                     <ul class="draft-list">{items}</ul>
-                    <p role="status">{move || message.get()}</p>
                 </section>
             }
             .into_any()
         })
+    };
+    // What became of the last one sent, in one place that stays (a screen reader hears it
+    // change), whether or not any are left.
+    view! {
+        {shown}
+        <p role="status">{move || message.get()}</p>
     }
 }
 
 /// Which child, as far as the tablet can say (the case is only a pseudonym): the age band and
 /// the stage of support, in words.
-pub(crate) fn band_and_stage(i18n: &crate::i18n::I18n, context: &heard_domain::case::CaseContext) -> (String, String) {
-    (i18n.t(&format!("forms.band.{}", band_key(context.age_band))), i18n.t(&format!("session.stage.{}", stage_key(context.stage))))
+pub(crate) fn band_and_stage(i18n: &crate::i18n::I18n, band: AgeBand, stage: Stage) -> (String, String) {
+    (i18n.t(&format!("forms.band.{}", band_key(band))), i18n.t(&format!("session.stage.{}", stage_key(stage))))
 }
 
 fn band_key(band: AgeBand) -> &'static str {
@@ -204,17 +200,8 @@ const FLAGS: [&str; 5] = ["send", "homeless", "early_help_assessment", "child_pr
 /// The practitioner's form to start a session. The case reference becomes a pseudonym at
 /// once; the field is cleared and the reference is not kept.
 #[component]
-fn SessionForm(
-    /// Whether to take the focus (a session has just ended; it would be left on nothing).
-    focus: bool,
-) -> impl IntoView {
+fn SessionForm() -> impl IntoView {
     let i18n = use_i18n();
-    let heading = NodeRef::<leptos::html::H1>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get().filter(|_| focus) {
-            let _ = h.focus();
-        }
-    });
     let session = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let reference = RwSignal::new(String::new());
@@ -255,7 +242,7 @@ fn SessionForm(
         });
     };
     view! {
-        <h1 node_ref=heading tabindex="-1">{i18n.t("session.title")}</h1>
+        <h1>{i18n.t("session.title")}</h1>
         <p id="session-intro">{i18n.t("session.intro")}</p>
         <form on:submit=submit>
             <label for="case-ref">{i18n.t("session.case_ref")}</label>
@@ -300,7 +287,7 @@ fn SessionForm(
 }
 
 #[component]
-fn FormPicker(session: Session, on_end: Callback<()>) -> impl IntoView {
+fn FormPicker(session: Session) -> impl IntoView {
     let i18n = use_i18n();
     let current = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
@@ -308,7 +295,7 @@ fn FormPicker(session: Session, on_end: Callback<()>) -> impl IntoView {
     let summary = {
         let context = session.context.clone();
         move || {
-            let (band, stage) = band_and_stage(&i18n, &context);
+            let (band, stage) = band_and_stage(&i18n, context.age_band, context.stage);
             i18n.fill("session.current", &[("band", &band), ("stage", &stage)])
         }
     };
@@ -331,9 +318,10 @@ fn FormPicker(session: Session, on_end: Callback<()>) -> impl IntoView {
     let case = session.context.case.clone();
     view! {
         <p class="notice">{summary}</p>
+        // The button goes with the session: the focus goes to the next one's form.
         <button type="button" on:click=move |_| {
-            on_end.run(());
             crate::session::set_session(store_name, current, None);
+            request_animation_frame(crate::components::focus_heading_if_lost);
         }>{move || i18n.t("session.end")}</button>
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>

@@ -22,7 +22,7 @@ enum Pending {
 /// One line per pending response: date, form, and how many questions were answered.
 fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
     let lang = i18n.lang.get_untracked();
-    let title = catalogue.get(&r.form_id, r.form_version).map_or(r.form_id.0.clone(), |f| f.title.get(&lang).to_string());
+    let title = crate::forms::title_of(catalogue, &r.form_id, r.form_version, &lang);
     let declined = r.answers.iter().filter(|a| a.value == AnswerValue::Declined).count();
     let answered = r.answers.len() - declined;
     let counts = i18n.fill("outbox.item.counts", &[("answered", &answered.to_string()), ("declined", &declined.to_string())]);
@@ -31,8 +31,8 @@ fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
 
 /// One line per response sent lately: form, which child (band and stage), when.
 fn describe_sent(s: &SentItem, catalogue: &Catalogue, i18n: &I18n) -> String {
-    let title = catalogue.get(&s.form_id, s.form_version).map_or(s.form_id.0.clone(), |f| f.title.get(&i18n.lang.get_untracked()).to_string());
-    let (band, stage) = super::child::band_and_stage(i18n, &s.context);
+    let title = crate::forms::title_of(catalogue, &s.form_id, s.form_version, &i18n.lang.get_untracked());
+    let (band, stage) = super::child::band_and_stage(i18n, s.band, s.stage);
     i18n.fill(
         "outbox.sent_list.item",
         &[("form", &title), ("band", &band), ("stage", &stage), ("date", &s.answered.to_string()), ("sent", &s.sent.to_string())],
@@ -61,17 +61,25 @@ pub fn OutboxPage() -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let store_name = use_context::<StoreName>().unwrap_or_default();
 
+    // Reads can overlap (Send, sending by itself, a backup taken over): only the latest shows.
+    let latest = StoredValue::new(0u32);
     let reload = move || {
+        latest.update_value(|n| *n += 1);
+        let this = latest.get_value();
         spawn_local(async move {
-            let loaded = match Store::open(&store_name).await {
-                Ok(store) => {
-                    set_outcomes.set(store.count_outcomes().await.unwrap_or(0) as usize);
-                    sent_lately.set(store.sent_lately().await.unwrap_or_default());
-                    store.outbox_overview(LISTED).await.map(Pending::Loaded).unwrap_or(Pending::Unavailable)
-                }
-                Err(_) => Pending::Unavailable,
+            let (loaded, waiting_outcomes, sent) = match Store::open(&store_name).await {
+                Ok(store) => (
+                    store.outbox_overview(LISTED).await.map(Pending::Loaded).unwrap_or(Pending::Unavailable),
+                    store.count_outcomes().await.unwrap_or(0) as usize,
+                    store.sent_lately().await.unwrap_or_default(),
+                ),
+                Err(_) => (Pending::Unavailable, 0, Vec::new()),
             };
-            set_pending.set(loaded);
+            if latest.try_get_value() == Some(this) {
+                set_outcomes.set(waiting_outcomes);
+                sent_lately.set(sent);
+                set_pending.set(loaded);
+            }
         })
     };
     reload();

@@ -226,6 +226,8 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
     (await sentList.getByRole("listitem").allTextContents()).map((t) => t.replace(/\d{4}-\d\d-\d\d/g, "DATE")),
     ["How are things? · Early years (4–7), Start of support · answered DATE, sent DATE"],
   );
+  const sentRecord = JSON.stringify((await rawRecords(page, "settings")).find((r) => r.key === "sent"));
+  assert.ok(sentRecord && !sentRecord.includes("early-years") && !sentRecord.includes("start"), `sealed on the tablet: ${sentRecord}`);
 
   // The coordinator logs in and sees how many responses the server holds.
   await page.goto(`${env.server.url}/coordinator`);

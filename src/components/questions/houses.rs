@@ -46,6 +46,8 @@ impl Which {
 #[component]
 pub fn HousesQuestion(
     lang: Lang,
+    /// Id of the question's prompt, which names the row of houses.
+    label_id: String,
     #[prop(into)] value: Signal<Option<AnswerValue>>,
     on_answer: Callback<Option<AnswerValue>>,
 ) -> impl IntoView {
@@ -66,6 +68,10 @@ pub fn HousesQuestion(
     // house reached opens at once, as a tap would open it.
     let rtl = lang.is_rtl();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        // Alt + arrow is the browser's Back and Forward.
+        if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+            return;
+        }
         let now = open.get_untracked();
         let next = match ev.key().as_str() {
             "ArrowRight" if rtl => (now + 2) % 3,
@@ -83,7 +89,7 @@ pub fn HousesQuestion(
     };
     view! {
         <div class="houses">
-            <div class="house-tabs" role="tablist" on:keydown=on_key>
+            <div class="house-tabs" role="tablist" aria-labelledby=label_id on:keydown=on_key>
                 {Which::ALL
                     .iter()
                     .enumerate()

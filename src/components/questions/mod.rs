@@ -75,7 +75,7 @@ pub fn QuestionBody(
             }
             .into_any()
         }
-        QuestionKind::ThreeHouses => view! { <HousesQuestion lang value on_answer /> }.into_any(),
+        QuestionKind::ThreeHouses => view! { <HousesQuestion lang label_id value on_answer /> }.into_any(),
         QuestionKind::WhoHelped => view! { <WhoHelpedQuestion lang value on_answer /> }.into_any(),
     }
 }
