@@ -210,10 +210,23 @@ fn SessionForm() -> impl IntoView {
     let flags = RwSignal::new([false; 5]);
     let stage = RwSignal::new(Stage::Start);
     let problem = RwSignal::new(None::<String>);
+    // The field a problem is about: marked, and given the focus (the browser's own checks are
+    // off, so that the message is in the practitioner's language).
+    let age_input = NodeRef::<leptos::html::Input>::new();
+    let reference_input = NodeRef::<leptos::html::Input>::new();
+    let at_fault = RwSignal::new(None::<&'static str>);
+    let fault = move |field: &'static str, input: NodeRef<leptos::html::Input>, key: &str| {
+        problem.try_set(Some(i18n.t(key)));
+        at_fault.try_set(Some(field));
+        if let Some(input) = input.try_get_untracked().flatten() {
+            let _ = input.focus();
+        }
+    };
+    let marked = move |field: &'static str| move || (at_fault.get() == Some(field)).then_some("true");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(age_band) = age.get_untracked().trim().parse::<u8>().ok().and_then(AgeBand::for_age) else {
-            problem.set(Some(i18n.t("session.error.age")));
+            fault("age", age_input, "session.error.age");
             return;
         };
         let raw = reference.get_untracked();
@@ -227,7 +240,7 @@ fn SessionForm() -> impl IntoView {
                 Some(k) => pseudonymise(&k, &raw).await,
                 None => None,
             }) else {
-                problem.set(Some(i18n.t("session.error.case_ref")));
+                fault("case-ref", reference_input, "session.error.case_ref");
                 return;
             };
             let f = flags.get_untracked();
@@ -244,12 +257,13 @@ fn SessionForm() -> impl IntoView {
     view! {
         <h1>{i18n.t("session.title")}</h1>
         <p id="session-intro">{i18n.t("session.intro")}</p>
-        <form on:submit=submit>
+        <form novalidate on:submit=submit>
             <label for="case-ref">{i18n.t("session.case_ref")}</label>
-            <input id="case-ref" type="text" autocomplete="off" spellcheck="false" aria-describedby="session-intro" required
-                prop:value=move || reference.get() on:input=move |ev| reference.set(event_target_value(&ev)) />
+            <input id="case-ref" node_ref=reference_input type="text" autocomplete="off" spellcheck="false" aria-describedby="session-intro" required
+                aria-invalid=marked("case-ref") prop:value=move || reference.get() on:input=move |ev| reference.set(event_target_value(&ev)) />
             <label for="age">{i18n.t("session.age")}</label>
-            <input id="age" type="number" min="4" max="18" inputmode="numeric" required on:input=move |ev| age.set(event_target_value(&ev)) />
+            <input id="age" node_ref=age_input type="number" min="4" max="18" inputmode="numeric" required
+                aria-invalid=marked("age") on:input=move |ev| age.set(event_target_value(&ev)) />
             <label for="first-name">{i18n.t("session.first_name")}</label>
             <input id="first-name" type="text" autocomplete="off" on:input=move |ev| first_name.set(event_target_value(&ev)) />
             <fieldset>

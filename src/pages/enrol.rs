@@ -38,8 +38,25 @@ pub fn EnrolPage() -> impl IntoView {
     // What the tablet is enrolled for, once it is: kept on show whatever a new code does.
     let current = RwSignal::new(None::<String>);
     let enrolled_for = move |e: &Enrolment| i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]);
-    // The problem with the last try, if any.
+    // The problem with the last try, if any, and the field it is about (marked and focused).
     let message = RwSignal::new(None::<String>);
+    let code_input = NodeRef::<leptos::html::Textarea>::new();
+    let pin_input = NodeRef::<leptos::html::Input>::new();
+    let pin_again_input = NodeRef::<leptos::html::Input>::new();
+    let at_fault = RwSignal::new(None::<Field>);
+    let fault = move |field: Field, text: String| {
+        message.try_set(Some(text));
+        at_fault.try_set(Some(field));
+        let element: Option<web_sys::HtmlElement> = match field {
+            Field::Code => code_input.try_get_untracked().flatten().map(Into::into),
+            Field::Pin => pin_input.try_get_untracked().flatten().map(Into::into),
+            Field::PinAgain => pin_again_input.try_get_untracked().flatten().map(Into::into),
+        };
+        if let Some(element) = element {
+            let _ = element.focus();
+        }
+    };
+    let marked = move |field: Field| move || (at_fault.get() == Some(field)).then_some("true");
 
     let show_current = move || {
         spawn_local(async move {
@@ -74,7 +91,7 @@ pub fn EnrolPage() -> impl IntoView {
                     EnrolmentError::Code => "enrol.error.code",
                     EnrolmentError::Key => "enrol.error.key",
                 };
-                message.set(Some(i18n.t(key)));
+                fault(Field::Code, i18n.t(key));
                 return;
             }
         };
@@ -82,12 +99,12 @@ pub fn EnrolPage() -> impl IntoView {
             match check_new_pin(&pin.get_untracked(), &pin_again.get_untracked()) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    let key = match e {
-                        PinError::Length => "enrol.pin.length",
-                        PinError::NotDigits => "enrol.pin.digits",
-                        PinError::Mismatch => "enrol.pin.mismatch",
+                    let (field, key) = match e {
+                        PinError::Length => (Field::Pin, "enrol.pin.length"),
+                        PinError::NotDigits => (Field::Pin, "enrol.pin.digits"),
+                        PinError::Mismatch => (Field::PinAgain, "enrol.pin.mismatch"),
                     };
-                    message.set(Some(i18n.t(key)));
+                    fault(field, i18n.t(key));
                     return;
                 }
             }
@@ -103,14 +120,15 @@ pub fn EnrolPage() -> impl IntoView {
                     crate::sync::start_auto_send(store_name);
                     current.set(Some(enrolled_for(&e)));
                     message.set(None);
+                    at_fault.set(None);
                 }
-                Err(problem) => message.set(Some(match problem {
-                    Problem::Server(SendError::Unreachable) => i18n.t("enrol.unreachable"),
+                Err(problem) => match problem {
+                    Problem::Server(SendError::Unreachable) => message.set(Some(i18n.t("enrol.unreachable"))),
                     // The server refuses an enrolment only for its code.
-                    Problem::Server(SendError::Refused { .. } | SendError::NotAllowed { .. }) => i18n.t("enrol.refused"),
-                    Problem::Server(_) | Problem::Storage => i18n.t("store.unavailable"),
-                    Problem::KeyMismatch => i18n.t("enrol.key_mismatch"),
-                })),
+                    Problem::Server(SendError::Refused { .. } | SendError::NotAllowed { .. }) => fault(Field::Code, i18n.t("enrol.refused")),
+                    Problem::Server(_) | Problem::Storage => message.set(Some(i18n.t("store.unavailable"))),
+                    Problem::KeyMismatch => fault(Field::Code, i18n.t("enrol.key_mismatch")),
+                },
             }
             busy.set(false);
         });
@@ -128,6 +146,8 @@ pub fn EnrolPage() -> impl IntoView {
             <label for="enrolment-code">{move || i18n.t("enrol.code")}</label>
             <textarea
                 id="enrolment-code"
+                node_ref=code_input
+                aria-invalid=marked(Field::Code)
                 rows="3"
                 autocomplete="off"
                 spellcheck="false"
@@ -140,6 +160,8 @@ pub fn EnrolPage() -> impl IntoView {
                 <label for="new-pin">{move || i18n.t("enrol.pin")}</label>
                 <input
                     id="new-pin"
+                    node_ref=pin_input
+                    aria-invalid=marked(Field::Pin)
                     type="password"
                     inputmode="numeric"
                     autocomplete="new-password"
@@ -149,6 +171,8 @@ pub fn EnrolPage() -> impl IntoView {
                 <label for="new-pin-again">{move || i18n.t("enrol.pin_again")}</label>
                 <input
                     id="new-pin-again"
+                    node_ref=pin_again_input
+                    aria-invalid=marked(Field::PinAgain)
                     type="password"
                     inputmode="numeric"
                     autocomplete="new-password"
@@ -169,6 +193,14 @@ pub fn EnrolPage() -> impl IntoView {
             Before::NoPin | Before::Unlocked => form().into_any(),
         }}
     }
+}
+
+/// A field of the form a problem can be about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Code,
+    Pin,
+    PinAgain,
 }
 
 enum Problem {

@@ -19,6 +19,13 @@ async function expectFocused(heading) {
   assert.ok(await heading.evaluate((e) => e === document.activeElement), `${await heading.textContent()} has the focus`);
 }
 
+/** Waits until `field` is marked as the one at fault and has the focus. */
+async function expectAtFault(field) {
+  await until(async () => (await field.getAttribute("aria-invalid")) === "true");
+  assert.equal(await field.getAttribute("aria-invalid"), "true");
+  assert.ok(await field.evaluate((e) => e === document.activeElement), "the field at fault has the focus");
+}
+
 async function expectWaiting(page, text) {
   await page.getByText(text, { exact: true }).waitFor();
 }
@@ -37,11 +44,13 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await code.fill(env.server.enrolmentText.slice(0, -3));
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("The end of the code is incomplete or mistyped.", { exact: false }).waitFor();
+  await expectAtFault(code);
   await code.fill(env.server.enrolmentText);
   await page.getByLabel("Choose a PIN (4 to 12 digits)").fill(PIN);
   await page.getByLabel("The same PIN again").fill("1357");
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("The two PINs are different. Type the same PIN twice.").waitFor();
+  await expectAtFault(page.getByLabel("The same PIN again"));
   await page.getByLabel("The same PIN again").fill(PIN);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
@@ -56,8 +65,17 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("link", { name: "Child screen" }).click();
   await page.getByRole("heading", { name: "Start a session" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "session screen");
+  // Mistakes are said in the app's words (not the browser's), at the field concerned.
+  const age = page.getByRole("spinbutton", { name: "Child's age in years" });
+  await age.fill("3");
+  await page.getByRole("button", { name: "Start the session" }).click();
+  await page.getByRole("status").getByText("Enter the child's age: Heard's forms are for ages 4 to 18.").waitFor();
+  await expectAtFault(age);
+  await age.fill("6");
+  await page.getByRole("button", { name: "Start the session" }).click();
+  await page.getByRole("status").getByText("Enter the case reference (up to 64 characters).").waitFor();
+  await expectAtFault(page.getByRole("textbox", { name: "Case reference" }));
   await page.getByRole("textbox", { name: "Case reference" }).fill("eh-2024 00123");
-  await page.getByRole("spinbutton", { name: "Child's age in years" }).fill("6");
   await page.getByRole("textbox", { name: "First name for the greeting (optional)" }).fill("Sam");
   await page.getByRole("checkbox", { name: "Homeless or in temporary accommodation" }).check();
   await page.getByRole("button", { name: "Start the session" }).click();
