@@ -14,7 +14,7 @@ pub struct Day {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a date written YYYY-MM-DD")]
+#[error("\"{0}\" is not a date written YYYY-MM-DD")]
 pub struct DayError(pub String);
 
 impl Day {

@@ -12,7 +12,7 @@ use std::fmt;
 pub struct Lang(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a language tag (2 or 3 lower-case letters, e.g. \"en\")")]
+#[error("\"{0}\" is not a language tag (2 or 3 lower-case letters, e.g. \"en\")")]
 pub struct LangError(pub String);
 
 impl Lang {

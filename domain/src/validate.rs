@@ -68,7 +68,7 @@ pub fn check_form(form: &Form) -> Result<(), ValidationError> {
                 let mut seen = BTreeSet::new();
                 for o in options {
                     if o.id.is_empty() || !seen.insert(o.id.as_str()) {
-                        return Err(err(qat, format!("option id {:?} is empty or repeated", o.id)));
+                        return Err(err(qat, format!("option id \"{}\" is empty or repeated", o.id)));
                     }
                     if o.emoji.is_empty() {
                         return Err(err(format!("{qat}, option {}", o.id), "needs an emoji".into()));
@@ -97,13 +97,13 @@ pub fn check_form(form: &Form) -> Result<(), ValidationError> {
 
 fn check_text(text: &Text, langs: &[Lang], at: &str) -> Result<(), ValidationError> {
     match text.missing(langs).first() {
-        Some(lang) => Err(ValidationError::new(at, format!("missing translation for {lang:?}", lang = lang.as_str()))),
+        Some(lang) => Err(ValidationError::new(at, format!("missing translation for \"{}\"", lang.as_str()))),
         None => Ok(()),
     }
 }
 
 fn check_follow_up(form: &Form, f: &FollowUp) -> Result<(), String> {
-    let q = form.question(&f.question).ok_or_else(|| format!("no question {:?}", f.question))?;
+    let q = form.question(&f.question).ok_or_else(|| format!("no question \"{}\"", f.question))?;
     let fits = match (&q.kind, &f.when) {
         (QuestionKind::Faces { points }, SignalAnswer::FaceAtMost(n)) => (1..*points).contains(n),
         (QuestionKind::Scale { min, max, .. }, SignalAnswer::ScaleAtMost(n)) => (*min..*max).contains(n),
@@ -114,7 +114,9 @@ fn check_follow_up(form: &Form, f: &FollowUp) -> Result<(), String> {
     if fits {
         Ok(())
     } else {
-        Err(format!("signal {:?} does not fit question {:?}", f.when, f.question))
+        // As the form's author wrote it, e.g. {"face_at_most":5}.
+        let written = serde_json::to_string(&f.when).unwrap_or_default();
+        Err(format!("signal {written} does not fit question \"{}\"", f.question))
     }
 }
 
@@ -124,12 +126,12 @@ pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), Validat
         let rule = if catalogue.knows_id(&r.form_id) {
             format!("form {} has no version {}", r.form_id, r.form_version)
         } else {
-            format!("unknown form {:?}", r.form_id.0)
+            format!("unknown form \"{}\"", r.form_id.0)
         };
         return Err(ValidationError::new("form_id", rule));
     };
     if !form.offers(&r.lang) {
-        return Err(ValidationError::new("lang", format!("form {} is not written in {:?}", form.id, r.lang.as_str())));
+        return Err(ValidationError::new("lang", format!("form {} is not written in \"{}\"", form.id, r.lang.as_str())));
     }
     let mut seen = BTreeSet::new();
     for (i, a) in r.answers.iter().enumerate() {
@@ -137,13 +139,13 @@ pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), Validat
         let Some(q) = form.question(&a.question_id) else {
             return Err(ValidationError::new(
                 format!("{at}.question_id"),
-                format!("form {} has no question {:?}", form.id, a.question_id),
+                format!("form {} has no question \"{}\"", form.id, a.question_id),
             ));
         };
         if !seen.insert(&a.question_id) {
             return Err(ValidationError::new(
                 format!("{at}.question_id"),
-                format!("question {:?} is answered twice", a.question_id),
+                format!("question \"{}\" is answered twice", a.question_id),
             ));
         }
         check_answer(&q.kind, &a.value).map_err(|rule| ValidationError::new(format!("{at}.value"), rule))?;
@@ -179,10 +181,10 @@ fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), String> 
             let mut seen = BTreeSet::new();
             for id in ids {
                 if !options.iter().any(|o| &o.id == id) {
-                    return Err(format!("no option {id:?}"));
+                    return Err(format!("no option \"{id}\""));
                 }
                 if !seen.insert(id) {
-                    return Err(format!("option {id:?} is picked twice"));
+                    return Err(format!("option \"{id}\" is picked twice"));
                 }
             }
             Ok(())
