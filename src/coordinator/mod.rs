@@ -94,12 +94,18 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
 fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
     let i18n = use_i18n();
     let tab = RwSignal::new(Tab::Dashboard);
-    // The partnership key, when this browser holds it (see `key.rs`).
-    let held = RwSignal::new(key::held(&who.key_fingerprint));
+    // The partnership key, when this browser holds it (see `key.rs`); an analyst, who reads
+    // the dashboard only, is never handed it.
+    let coordinator = who.role == Role::Coordinator;
+    let held = RwSignal::new(key::held(&who.key_fingerprint).filter(|_| coordinator));
     let who_setup = StoredValue::new(who.clone());
     let csrf = who.csrf_token.clone();
+    let fingerprint = who.key_fingerprint.clone();
     let logout = move |_| {
         let csrf = csrf.clone();
+        // Whoever uses this browser next does not find the key in it; the backup file brings
+        // it back.
+        key::forget(&fingerprint);
         spawn_local(async move {
             let _ = sync::logout(&csrf).await;
             me.set(Some(None));

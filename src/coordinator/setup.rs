@@ -56,7 +56,7 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
     let csrf = StoredValue::new(who.csrf_token.clone());
     view! {
         <p role="alert" class="problem">{move || problem.get()}</p>
-        <KeyPanel who=who.clone() held />
+        {coordinator.then(|| view! { <KeyPanel who=who.clone() held /> })}
         <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <Codes agencies held partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
