@@ -157,8 +157,9 @@ impl Outcome {
         let key: String = text.trim().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
         Some(match key.as_str() {
             "needsmet" | "closedneedsmet" | "closed" => Outcome::NeedsMet,
-            "steppeddown" | "stepdown" => Outcome::SteppedDown,
-            "steppedup" | "stepup" | "childrenssocialcare" => Outcome::SteppedUp,
+            // The app's own words for each (the dashboard's, the tablet's) are read too.
+            "steppeddown" | "stepdown" | "steppeddowntouniversalservices" => Outcome::SteppedDown,
+            "steppedup" | "stepup" | "childrenssocialcare" | "steppeduptochildrenssocialcare" => Outcome::SteppedUp,
             "childprotection" | "cp" => Outcome::ChildProtection,
             "specialist" | "referredtospecialist" | "referredtoaspecialistservice" | "specialistservice" => Outcome::Specialist,
             "disengaged" | "familydisengaged" => Outcome::Disengaged,
@@ -199,6 +200,13 @@ mod tests {
         assert_eq!(Outcome::parse("Referred to a specialist service"), Some(Outcome::Specialist));
         assert_eq!(Outcome::parse("moved away"), Some(Outcome::MovedAway));
         assert_eq!(Outcome::parse("adopted"), None);
+        // As the dashboard and the tablet name them.
+        let en: serde_json::Value = serde_json::from_str(include_str!("../i18n/en.json")).unwrap();
+        for o in Outcome::ALL {
+            let code = serde_json::to_value(o).unwrap();
+            let label = en["strings"][format!("outcome.{}", code.as_str().unwrap())].as_str().unwrap();
+            assert_eq!(Outcome::parse(label), Some(o), "{label}");
+        }
         for o in Outcome::ALL {
             let code = serde_json::to_value(o).unwrap();
             assert_eq!(Outcome::parse(code.as_str().unwrap()), Some(o));

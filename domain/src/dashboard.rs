@@ -622,9 +622,12 @@ fn serde_plain<T: Serialize>(v: &T) -> String {
 }
 
 /// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`,
-/// tab or carriage return gets a leading `'`; then quoted as CSV needs.
+/// tab or carriage return gets a leading `'` (a plain signed number, such as a change of
+/// `-1.4`, is left as it is: it runs nothing, and a `'` would show in the board's report);
+/// then quoted as CSV needs.
 pub fn csv_field(text: &str) -> String {
-    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+    let number = text.parse::<f64>().is_ok_and(f64::is_finite);
+    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number { format!("'{text}") } else { text.to_string() };
     if safe.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", safe.replace('"', "\"\""))
     } else {
@@ -813,6 +816,9 @@ mod tests {
         assert_eq!(lines[3], "dash.col.total,34,9,43,79%");
         assert!(!csv.lines().any(|l| l.split(',').any(|f| matches!(f.parse::<u64>(), Ok(1..=5)))));
         assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("-1.4"), "-1.4");
+        assert_eq!(csv_field("+1.1"), "+1.1");
+        assert_eq!(csv_field("-inf"), "'-inf");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
         assert_eq!(csv_field("Stepped up"), "Stepped up");

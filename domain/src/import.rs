@@ -45,6 +45,8 @@ pub enum FileProblem {
     MissingColumn(&'static str),
     #[error("the file has more than {MAX_IMPORT_LINES} lines; split it into smaller files")]
     TooLong,
+    #[error("its columns are separated by {0}, not commas; save it again as CSV (comma separated)")]
+    Separator(&'static str),
 }
 
 /// Splits CSV text into records of fields: quotes, doubled quotes, commas and line breaks
@@ -117,6 +119,15 @@ pub fn parse_date(text: &str) -> Option<Day> {
 pub fn preview(text: &str) -> Result<Preview, FileProblem> {
     let mut records = records(text).into_iter();
     let (_, headers) = records.next().ok_or(FileProblem::Empty)?;
+    // One column only, with another separator in it: semicolons (a spreadsheet set to a
+    // European language) or tabs. Read as one column, every line would be "unknown".
+    if let [only] = headers.as_slice() {
+        for (separator, name) in [(';', "semicolons"), ('\t', "tabs")] {
+            if only.contains(separator) {
+                return Err(FileProblem::Separator(name));
+            }
+        }
+    }
     let case = column(&headers, &["casereference", "caseref", "reference", "ref", "case", "caseid", "casenumber"], "ref").ok_or(FileProblem::MissingColumn("case reference"))?;
     let outcome = column(&headers, &["outcome", "closurereason", "reason", "result"], "outcome").ok_or(FileProblem::MissingColumn("outcome"))?;
     let date = column(&headers, &["date", "closuredate", "outcomedate", "closed", "closedon", "enddate"], "date").ok_or(FileProblem::MissingColumn("date"))?;
@@ -218,6 +229,9 @@ mod tests {
         assert_eq!(preview(""), Err(FileProblem::Empty));
         assert_eq!(preview("ref,result\nA,other"), Err(FileProblem::MissingColumn("date")));
         assert_eq!(preview("name,date\nA,2026-01-01"), Err(FileProblem::MissingColumn("case reference")));
+        // Saved by a spreadsheet set to another separator: said so, not "unknown outcome" a line.
+        assert_eq!(preview("Case reference;Outcome;Date closed\nEH-1;Needs met;2026-10-01"), Err(FileProblem::Separator("semicolons")));
+        assert_eq!(preview("Case reference\tOutcome\tDate closed\nEH-1\tNeeds met\t2026-10-01"), Err(FileProblem::Separator("tabs")));
         let p = preview("Case ref no.,Closure outcome,Date closed\nA-1,other,2026-01-01").unwrap();
         assert_eq!(p.rows.len(), 1, "headings are found by what they contain");
     }

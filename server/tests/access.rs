@@ -174,6 +174,12 @@ async fn changes_need_the_csrf_token(w: &World) {
     let (status, agency) = w.call("POST", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, true), Some(body)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(agency["kind"], "police");
+    // The same name again (in other letters' case) is refused: it would split the agency's rows.
+    let again = r#"{"name":" police team","kind":"school"}"#;
+    let (status, json) = w.call("POST", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, true), Some(again)).await;
+    assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::CONFLICT, "name: the partnership already has an agency called police team"));
+    let (_, agencies) = w.call("GET", "/api/v1/agencies", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert_eq!(agencies.as_array().unwrap().len(), 2, "still one Police Team");
 }
 
 async fn logout_ends_the_session(w: &World) {

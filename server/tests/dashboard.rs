@@ -227,7 +227,7 @@ async fn exports_are_csv_audited_and_safe_in_a_spreadsheet(w: &World) {
     assert_eq!(status, StatusCode::OK, "{csv}");
     assert!(content_type.starts_with("text/csv"), "{content_type}");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "Agency,Heard,Not heard,Total,Share heard");
+    assert_eq!(lines[0], "\u{feff}Agency,Heard,Not heard,Total,Share heard", "led by a byte-order mark for Excel");
     assert!(lines.iter().any(|l| l.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\",0,0,0")), "{csv}");
     assert!(lines.iter().any(|l| l.starts_with("North School,10,7,17,59%")), "{csv}");
     let (_, audit) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;

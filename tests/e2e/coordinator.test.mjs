@@ -60,8 +60,8 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Download “Voice captured, by agency” as CSV" }).click(),
   ]);
-  const csv = readFileSync(await download.path(), "utf8").trim().split("\r\n");
-  assert.equal(csv[0], "Agency,Heard,Not heard,Total,Share heard");
+  const csv = readFileSync(await download.path(), "utf8").trimEnd().split("\r\n");
+  assert.equal(csv[0], "\ufeffAgency,Heard,Not heard,Total,Share heard");
   assert.deepEqual(
     csv.slice(1, 1 + shown.length).map((line) => line.split(",").slice(0, 4)),
     shown.map((r) => r.slice(0, 4)),
@@ -129,7 +129,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
     "eh 2026 0005,\"Referred to a specialist service\",02/10/2026",
   ].join("\r\n");
   await page.getByLabel("Outcomes file (CSV)").setInputFiles({ name: "closures.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await page.getByText("2 lines are ready to import. 3 lines have problems and will be left out.").waitFor();
+  await page.getByText("Lines ready to import: 2. Lines with problems, left out: 3.").waitFor();
   const lines = await page.getByRole("list", { name: "Lines that cannot be imported" }).getByRole("listitem").allTextContents();
   assert.equal(lines.length, 3);
   assert.match(lines[0], /^Line 3: unknown outcome "adopted"/);
@@ -148,6 +148,18 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const audit = await (await page.request.get(`${env.server.url}/api/v1/audit`, { headers: { cookie } })).text();
   assert.ok(audit.includes("outcomes imported") && !audit.includes("EH-2026"), audit.slice(0, 300));
+
+  // Logging out forgets the key on this browser: the analyst who logs in next never sees it.
+  await page.getByRole("button", { name: "Log out" }).click();
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("heard.partnership-key")).length), 0);
+  await page.getByRole("textbox", { name: "Email" }).fill("analyst@demo.heard");
+  await page.getByLabel("Password").fill("a long analyst password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByText("Logged in as analyst@demo.heard, Demo Partnership. Role: analyst (read only).").waitFor();
+  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("table", { name: "Tablets" }).waitFor();
+  assert.equal(await page.getByRole("heading", { name: "Partnership key" }).count(), 0, "no key panel for an analyst");
+  assert.equal(await page.getByRole("button", { name: "Save a backup of the key" }).count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

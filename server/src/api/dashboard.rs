@@ -31,7 +31,9 @@ pub async fn export(State(state): State<AppState>, Staff(staff): Staff, Path(fil
     let dashboard = state.db.dashboard(&staff.partnership_id, filter).await?;
     let table = dashboard.tables.iter().find(|t| t.id == id).expect("every table id is built");
     let english = shipped_coordinator_strings().into_iter().next().expect("English is shipped first");
-    let csv = table.to_csv(&|key| english.get(key).to_string());
+    // Led by a byte-order mark: without one, Excel on Windows reads UTF-8 ("Early years (4–7)")
+    // as another encoding.
+    let csv = format!("\u{feff}{}", table.to_csv(&|key| english.get(key).to_string()));
     state.db.audit(&staff.partnership_id, &staff.email, "export", &format!("table {code} ({described})"), now()).await?;
     let name = format!("attachment; filename=\"heard-{code}.csv\"");
     Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, name), (CACHE_CONTROL, "no-store".to_string())], csv))

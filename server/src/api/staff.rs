@@ -145,6 +145,11 @@ pub async fn create_agency(State(state): State<AppState>, staff: Staff, JsonBody
     if name.is_empty() || name.chars().count() > 120 {
         return Err(AppError::BadRequest("name: an agency's name is 1 to 120 characters".into()));
     }
+    // Two agencies of one name would split its tablets and its rows on the dashboard.
+    let taken = state.db.agencies(&staff.partnership_id).await?.iter().any(|a| a.name.trim().to_lowercase() == name.to_lowercase());
+    if taken {
+        return Err(AppError::Conflict(format!("name: the partnership already has an agency called {name}")));
+    }
     let agency = state.db.create_agency(&staff.partnership_id, name, req.kind, now()).await?;
     state.db.audit(&staff.partnership_id, &staff.email, "agency_created", &format!("agency {name} ({})", req.kind.as_str()), now()).await?;
     Ok(Json(agency))
