@@ -215,9 +215,26 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
                 </div>
                 <button type="submit" class="primary">{move || i18n.t("setup.code.issue")}</button>
             </form>
-            {move || issued.get().map(|(agency, text)| view! {
-                <label for="code-text">{i18n.fill("setup.code.for", &[("agency", &agency)])}</label>
-                <textarea id="code-text" readonly rows="2" class="code-text">{text}</textarea>
+            {move || issued.get().map(|(agency, text)| {
+                // Copied to hand on in a message, or selected from the box.
+                let copy = {
+                    let text = text.clone();
+                    move |_| {
+                        let writing = web_sys::window().map(|w| w.navigator().clipboard().write_text(&text));
+                        spawn_local(async move {
+                            let copied = match writing {
+                                Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+                                None => false,
+                            };
+                            status.set(Some(i18n.t(if copied { "setup.code.copied" } else { "setup.code.copy_failed" })));
+                        });
+                    }
+                };
+                view! {
+                    <label for="code-text">{i18n.fill("setup.code.for", &[("agency", &agency)])}</label>
+                    <textarea id="code-text" readonly rows="3" class="code-text">{text}</textarea>
+                    <button type="button" on:click=copy>{i18n.t("setup.code.copy")}</button>
+                }
             })}
             <p role="status">{move || status.get()}</p>
         </section>

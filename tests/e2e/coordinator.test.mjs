@@ -101,6 +101,11 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   const code = await page.getByRole("textbox", { name: "Enrolment code for Riverside Youth Club" }).inputValue();
   assert.match(code, /^HEARD-[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Za-z0-9_-]{43}$/);
   assert.equal(code.split("-").slice(3).join("-"), env.server.enrolmentText.split("-").slice(3).join("-"), "the code carries the partnership key");
+  // It can be copied to hand on whole.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.url });
+  await page.getByRole("button", { name: "Copy the code" }).click();
+  await page.getByRole("status").getByText("The code is copied", { exact: false }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
   const enrolled = await page.request.post(`${env.server.url}/api/v1/enrol`, { data: { code: code.split("-").slice(1, 3).join("-") } });
   assert.equal((await enrolled.json()).agency, "Riverside Youth Club", "a tablet can enrol with it");
 
