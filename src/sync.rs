@@ -218,7 +218,22 @@ impl Request {
     }
 }
 
+thread_local! {
+    static ON_LOGGED_OUT: std::cell::RefCell<Option<std::rc::Rc<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// For the coordinator's app: `f` runs whenever the server answers that nobody is logged in
+/// (401), e.g. after the session ran out while the page stayed open.
+pub fn on_logged_out(f: impl Fn() + 'static) {
+    ON_LOGGED_OUT.with_borrow_mut(|h| *h = Some(std::rc::Rc::new(f)));
+}
+
 fn refusal(status: u16, body: Option<&str>) -> SendError {
+    if status == 401 {
+        if let Some(hook) = ON_LOGGED_OUT.with_borrow(Clone::clone) {
+            hook();
+        }
+    }
     match body.and_then(|b| crate::json::from_str::<ApiError>(b).ok()) {
         Some(e) if status == 401 || status == 403 => SendError::NotAllowed { detail: e.detail },
         Some(e) => SendError::Refused { detail: e.detail },

@@ -33,6 +33,15 @@ pub fn CoordinatorApp() -> impl IntoView {
     // None while finding out; Some(None) when nobody is logged in.
     let me = RwSignal::new(None::<Option<Me>>);
     spawn_local(async move { me.set(Some(sync::me().await.ok())) });
+    // A session that runs out while the page is open (the server answers 401 to whatever is
+    // asked next) goes back to the login, saying why, rather than "refused" on every table.
+    let ended = RwSignal::new(false);
+    sync::on_logged_out(move || {
+        if me.try_get_untracked().flatten().flatten().is_some() {
+            ended.set(true);
+            me.set(Some(None));
+        }
+    });
     // Setting up a new partnership instead of logging in.
     let creating = RwSignal::new(false);
     view! {
@@ -42,6 +51,7 @@ pub fn CoordinatorApp() -> impl IntoView {
                 None => view! { <p>{i18n.t("coord.loading")}</p> }.into_any(),
                 Some(None) if creating.get() => view! { <create::CreatePartnership me back=Callback::new(move |()| creating.set(false)) /> }.into_any(),
                 Some(None) => view! {
+                    <p role="status" class="notice">{move || ended.get().then(|| i18n.t("coord.session_ended"))}</p>
                     <Login me />
                     <p><button type="button" class="link-like" on:click=move |_| creating.set(true)>{i18n.t("create.start")}</button></p>
                 }.into_any(),

@@ -66,6 +66,11 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
     csv.slice(1, 1 + shown.length).map((line) => line.split(",").slice(0, 4)),
     shown.map((r) => r.slice(0, 4)),
   );
+  // The session runs out while the page stays open: the next request leads back to the login.
+  await context.clearCookies();
+  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("status").getByText("Your session has ended, as sessions do after a while. Log in again to carry on.").waitFor();
+  await page.getByRole("button", { name: "Log in" }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
