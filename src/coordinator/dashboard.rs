@@ -73,19 +73,25 @@ fn Filters(filter: RwSignal<Filter>, agencies: RwSignal<Vec<(String, String)>>, 
     let i18n = use_i18n();
     let day = |v: String| v.parse().ok();
     let choose = |v: String| (!v.is_empty()).then_some(v);
+    // Dates the wrong way round are said here, in words, rather than sent to be refused.
+    let problem = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        on_apply.run(());
+        let reversed = filter.with_untracked(|f| matches!((f.from, f.to), (Some(from), Some(to)) if to < from));
+        problem.set(reversed.then(|| i18n.t("dash.filter.reversed")));
+        if !reversed {
+            on_apply.run(());
+        }
     };
     view! {
         <form class="filters" on:submit=submit aria-label=move || i18n.t("dash.filters")>
             <div>
                 <label for="f-from">{move || i18n.t("dash.filter.from")}</label>
-                <input id="f-from" type="date" on:change=move |ev| filter.update(|f| f.from = day(event_target_value(&ev))) />
+                <input id="f-from" type="date" aria-describedby="dates-hint" on:change=move |ev| filter.update(|f| f.from = day(event_target_value(&ev))) />
             </div>
             <div>
                 <label for="f-to">{move || i18n.t("dash.filter.to")}</label>
-                <input id="f-to" type="date" on:change=move |ev| filter.update(|f| f.to = day(event_target_value(&ev))) />
+                <input id="f-to" type="date" aria-describedby="dates-hint" on:change=move |ev| filter.update(|f| f.to = day(event_target_value(&ev))) />
             </div>
             <div>
                 <label for="f-agency">{move || i18n.t("dash.by.agency")}</label>
@@ -109,6 +115,8 @@ fn Filters(filter: RwSignal<Filter>, agencies: RwSignal<Vec<(String, String)>>, 
                 </select>
             </div>
             <button type="submit" class="primary">{move || i18n.t("dash.filter.apply")}</button>
+            <p id="dates-hint" class="filter-hint">{move || i18n.t("dash.filter.dates_hint")}</p>
+            <p role="status" class="problem">{move || problem.get()}</p>
         </form>
     }
 }

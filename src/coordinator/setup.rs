@@ -267,6 +267,7 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
                 <table aria-labelledby="h-devices">
                     <thead>
                         <tr>
+                            <th scope="col">{move || i18n.t("setup.device.id")}</th>
                             <th scope="col">{move || i18n.t("setup.agency.name")}</th>
                             <th scope="col">{move || i18n.t("setup.device.enrolled")}</th>
                             <th scope="col">{move || i18n.t("setup.device.last_sync")}</th>
@@ -274,12 +275,15 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
                         </tr>
                     </thead>
                     <tbody>
-                        {move || devices.get().into_iter().enumerate().map(|(n, d)| {
+                        {move || devices.get().into_iter().map(|d| {
                             let id = d.id.clone();
-                            let label = i18n.fill("setup.device.revoke_named", &[("n", &(n + 1).to_string()), ("agency", &d.agency)]);
+                            // Told apart by the start of their id, as the audit log names them.
+                            let short: String = d.id.chars().take(8).collect();
+                            let label = i18n.fill("setup.device.revoke_named", &[("n", &short), ("agency", &d.agency)]);
                             view! {
                                 <tr>
-                                    <th scope="row">{d.agency.clone()}</th>
+                                    <th scope="row">{short}</th>
+                                    <td>{d.agency.clone()}</td>
                                     <td>{day_of(d.enrolled_at)}</td>
                                     <td>{d.last_sync_at.map_or_else(|| i18n.t("setup.device.never"), day_of)}</td>
                                     <td>

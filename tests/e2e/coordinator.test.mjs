@@ -43,6 +43,19 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
   assert.ok((await page.getByRole("list", { name: "Shared words and drawings" }).getByRole("listitem").count()) > 3);
   assert.deepEqual(await axeViolations(page), [], "dashboard");
 
+  // Dates the wrong way round are said at once, and the tables stay as they were.
+  const from = page.getByLabel("From", { exact: true });
+  const to = page.getByLabel("To", { exact: true });
+  assert.match(await from.getAttribute("aria-describedby"), /dates-hint/);
+  await page.getByText("From and To choose cases by the day their child was first heard.", { exact: false }).waitFor();
+  await from.fill("2026-12-01");
+  await to.fill("2026-01-01");
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.getByRole("status").getByText("To is before From: choose a To date on or after the From date.").waitFor();
+  await page.getByRole("table", { name: "Voice captured, by agency" }).waitFor();
+  await from.fill("");
+  await to.fill("");
+
   // Only the teenagers.
   await page.getByRole("combobox", { name: "Age band" }).selectOption({ label: "Teen (13–18)" });
   await page.getByRole("button", { name: "Show" }).click();
@@ -117,9 +130,13 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   // The new tablet is listed, and can be revoked.
   await page.getByRole("button", { name: "Partnership setup" }).click();
   const devices = page.getByRole("table", { name: "Tablets" });
-  await devices.getByRole("rowheader", { name: "Riverside Youth Club" }).waitFor();
+  const newTablet = devices.getByRole("row").filter({ hasText: "Riverside Youth Club" }).filter({ has: page.getByRole("button") });
+  await newTablet.waitFor();
+  // Each tablet is named by the start of its id, as the audit log names it.
+  const tablet = (await newTablet.getByRole("rowheader").textContent()).trim();
+  assert.match(tablet, /^[0-9a-f]{8}$/);
   page.once("dialog", (d) => d.accept());
-  await devices.getByRole("button", { name: /Revoke tablet \d+ \(Riverside Youth Club\)/ }).click();
+  await devices.getByRole("button", { name: `Revoke tablet ${tablet} (Riverside Youth Club)` }).click();
   await page.getByRole("status").getByText("The tablet is revoked.").waitFor();
 
   // An analyst account.
@@ -158,6 +175,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const audit = await (await page.request.get(`${env.server.url}/api/v1/audit`, { headers: { cookie } })).text();
   assert.ok(audit.includes("outcomes imported") && !audit.includes("EH-2026"), audit.slice(0, 300));
+  assert.ok(audit.includes(`device ${tablet}`), "the revoked tablet is named in the audit log as on the list");
 
   // Logging out forgets the key on this browser: the analyst who logs in next never sees it.
   await page.getByRole("button", { name: "Log out" }).click();
