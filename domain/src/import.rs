@@ -116,7 +116,8 @@ pub fn parse_date(text: &str) -> Option<Day> {
 }
 
 /// Reads a whole file. Lines with problems are listed and left out; the rest can be imported.
-pub fn preview(text: &str) -> Result<Preview, FileProblem> {
+/// Also left out, as doubtful: a date after `today`, and a case given different outcomes.
+pub fn preview(text: &str, today: Day) -> Result<Preview, FileProblem> {
     let mut records = records(text).into_iter();
     let (_, headers) = records.next().ok_or(FileProblem::Empty)?;
     // One column only, with another separator in it: semicolons (a spreadsheet set to a
@@ -165,7 +166,29 @@ pub fn preview(text: &str) -> Result<Preview, FileProblem> {
             }));
             continue;
         };
+        if d > today {
+            p.problems.push(problem(format!("{d} is after today: check the date")));
+            continue;
+        }
         p.rows.push(ImportRow { line, case_ref, outcome: o, date: d });
+    }
+    // The same case with different outcomes: which is right is the coordinator's to say, so
+    // none of its lines is imported.
+    let mut by_case: std::collections::HashMap<&str, Vec<(usize, Outcome)>> = std::collections::HashMap::new();
+    for r in &p.rows {
+        by_case.entry(r.case_ref.as_str()).or_default().push((r.line, r.outcome));
+    }
+    let mut doubtful = Vec::new();
+    for r in &p.rows {
+        let others: Vec<String> = by_case[r.case_ref.as_str()].iter().filter(|(_, o)| *o != r.outcome).map(|(l, _)| l.to_string()).collect();
+        if !others.is_empty() {
+            doubtful.push(LineProblem { line: r.line, problem: format!("the same case has another outcome on line {}: keep the right one", others.join(", ")) });
+        }
+    }
+    if !doubtful.is_empty() {
+        p.rows.retain(|r| !doubtful.iter().any(|x| x.line == r.line));
+        p.problems.extend(doubtful);
+        p.problems.sort_by_key(|x| x.line);
     }
     Ok(p)
 }
@@ -203,6 +226,32 @@ pub struct ImportReply {
 mod tests {
     use super::*;
 
+    fn today() -> Day {
+        "2026-11-26".parse().unwrap()
+    }
+
+    #[test]
+    fn a_future_date_and_a_case_with_two_outcomes_are_left_out_as_doubtful() {
+        let csv = "Case reference,Outcome,Date\n\
+                   EH-1,Needs met,2026-10-01\n\
+                   EH-2,Other,2031-01-01\n\
+                   EH-3,Stepped up,2026-10-02\n\
+                   eh-3,Stepped down,2026-10-03\n\
+                   EH-4,Moved away,2026-11-26\n\
+                   EH-4,Moved away,2026-11-26\n";
+        let p = preview(csv, today()).unwrap();
+        assert_eq!(p.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 6, 7], "the same outcome twice is no doubt");
+        let problems: Vec<(usize, &str)> = p.problems.iter().map(|x| (x.line, x.problem.as_str())).collect();
+        assert_eq!(
+            problems,
+            [
+                (3, "2031-01-01 is after today: check the date"),
+                (4, "the same case has another outcome on line 5: keep the right one"),
+                (5, "the same case has another outcome on line 4: keep the right one"),
+            ]
+        );
+    }
+
     #[test]
     fn good_lines_are_read_and_bad_ones_named_by_line() {
         let csv = "Case Reference,Outcome,Closure date\r\n\
@@ -214,7 +263,7 @@ mod tests {
                    EH-2024-006,,2026-01-01\r\n\
                    \r\n\
                    \"EH-2024-007\",\"moved away\",2026-05-01\r\n";
-        let p = preview(csv).unwrap();
+        let p = preview(csv, today()).unwrap();
         let read: Vec<(usize, &str, Outcome)> = p.rows.iter().map(|r| (r.line, r.case_ref.as_str(), r.outcome)).collect();
         assert_eq!(read, vec![(2, "EH-2024-001", Outcome::SteppedDown), (3, "EH-2024002", Outcome::NeedsMet), (9, "EH-2024-007", Outcome::MovedAway)]);
         assert_eq!(p.rows[1].date.to_string(), "2026-04-30", "UK dates are read");
@@ -226,13 +275,13 @@ mod tests {
 
     #[test]
     fn a_file_without_the_columns_is_refused_whole() {
-        assert_eq!(preview(""), Err(FileProblem::Empty));
-        assert_eq!(preview("ref,result\nA,other"), Err(FileProblem::MissingColumn("date")));
-        assert_eq!(preview("name,date\nA,2026-01-01"), Err(FileProblem::MissingColumn("case reference")));
+        assert_eq!(preview("", today()), Err(FileProblem::Empty));
+        assert_eq!(preview("ref,result\nA,other", today()), Err(FileProblem::MissingColumn("date")));
+        assert_eq!(preview("name,date\nA,2026-01-01", today()), Err(FileProblem::MissingColumn("case reference")));
         // Saved by a spreadsheet set to another separator: said so, not "unknown outcome" a line.
-        assert_eq!(preview("Case reference;Outcome;Date closed\nEH-1;Needs met;2026-10-01"), Err(FileProblem::Separator("semicolons")));
-        assert_eq!(preview("Case reference\tOutcome\tDate closed\nEH-1\tNeeds met\t2026-10-01"), Err(FileProblem::Separator("tabs")));
-        let p = preview("Case ref no.,Closure outcome,Date closed\nA-1,other,2026-01-01").unwrap();
+        assert_eq!(preview("Case reference;Outcome;Date closed\nEH-1;Needs met;2026-10-01", today()), Err(FileProblem::Separator("semicolons")));
+        assert_eq!(preview("Case reference\tOutcome\tDate closed\nEH-1\tNeeds met\t2026-10-01", today()), Err(FileProblem::Separator("tabs")));
+        let p = preview("Case ref no.,Closure outcome,Date closed\nA-1,other,2026-01-01", today()).unwrap();
         assert_eq!(p.rows.len(), 1, "headings are found by what they contain");
     }
 

@@ -38,7 +38,7 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
         spawn_local(async move {
             let result = match crate::device::read_chosen_file(&input).await {
                 None => Err(i18n.t("import.unreadable")),
-                Some(text) => preview(&text).map_err(|e| i18n.fill("import.file_problem", &[("detail", &e.to_string())])),
+                Some(text) => preview(&text, crate::device::today()).map_err(|e| i18n.fill("import.file_problem", &[("detail", &e.to_string())])),
             };
             read.set(Some(result));
         });
