@@ -298,7 +298,8 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                         fallback=move || view! { <button type="button" on:click=move |_| confirming.set(true)>{i18n.t("unlock.wipe")}</button> }
                     >
                         // Keeping stands where "Wipe this tablet" was, and the wipe on a line
-                        // of its own below: a double tap anywhere on "Wipe this tablet" keeps.
+                        // of its own below: a double tap on "Wipe this tablet" keeps the tablet
+                        // as it is, or lands beside "No, keep it" on nothing.
                         <button type="button" class="primary" node_ref=keep_button on:click=move |_| {
                             confirming.set(false);
                             forgot.set(false);
