@@ -28,18 +28,22 @@ fn local_storage() -> Option<web_sys::Storage> {
 impl I18n {
     /// The tablet's app, in the practitioner's own language as this browser kept it.
     pub fn new() -> I18n {
-        let i18n = I18n::with(shipped_ui_strings_read_by(crate::json::read_ui_strings));
+        I18n::with(shipped_ui_strings_read_by(crate::json::read_ui_strings)).in_kept_language()
+    }
+
+    /// In the language this browser kept (`set_own`), if it is one of those shipped.
+    fn in_kept_language(self) -> I18n {
         let kept = local_storage().and_then(|s| s.get_item(OWN_LANG_KEY).ok().flatten()).and_then(|l| Lang::new(&l).ok());
-        if let Some(lang) = kept.filter(|l| i18n.languages().iter().any(|(shipped, _)| shipped == l)) {
-            i18n.own.set(lang.clone());
-            i18n.set_lang(lang);
+        if let Some(lang) = kept.filter(|l| self.languages().iter().any(|(shipped, _)| shipped == l)) {
+            self.own.set(lang.clone());
+            self.set_lang(lang);
         }
-        i18n
+        self
     }
 
     /// The coordinator's app: the tablet's wording and its own.
     pub fn for_coordinator() -> I18n {
-        I18n::with(heard_domain::i18n::shipped_coordinator_strings_read_by(crate::json::read_ui_strings))
+        I18n::with(heard_domain::i18n::shipped_coordinator_strings_read_by(crate::json::read_ui_strings)).in_kept_language()
     }
 
     fn with(strings: Vec<UiStrings>) -> I18n {

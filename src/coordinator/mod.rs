@@ -47,7 +47,12 @@ pub fn CoordinatorApp() -> impl IntoView {
     view! {
         <main id="main" class="coordinator">
             <h1>{move || i18n.t("coord.title")}</h1>
-            {move || match me.get() {
+            <p class="own-lang">
+                <label for="coord-lang">{move || i18n.t("lang.own")}</label>
+                <crate::pages::LanguageSelect id="coord-lang" chosen=Signal::derive(move || i18n.own()) on_choose=Callback::new(move |l| i18n.set_own(l)) />
+            </p>
+            // Drawn again in a newly chosen language (the dashboard is read again with it).
+            {move || match (i18n.lang.track(), me.get()).1 {
                 None => view! { <p>{i18n.t("coord.loading")}</p> }.into_any(),
                 Some(None) if creating.get() => view! { <create::CreatePartnership me back=Callback::new(move |()| creating.set(false)) /> }.into_any(),
                 Some(None) => view! {

@@ -40,7 +40,7 @@ fn OwnLanguage() -> impl IntoView {
 
 /// A choice of the shipped languages, each named in itself.
 #[component]
-fn LanguageSelect(id: &'static str, chosen: Signal<Lang>, on_choose: Callback<Lang>) -> impl IntoView {
+pub(crate) fn LanguageSelect(id: &'static str, chosen: Signal<Lang>, on_choose: Callback<Lang>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <select

@@ -7,7 +7,7 @@ mod outbox;
 mod run;
 
 pub use child::ChildPage;
-pub(crate) use child::band_and_stage;
+pub(crate) use child::{band_and_stage, LanguageSelect};
 pub use enrol::EnrolPage;
 pub use home::HomePage;
 pub use outbox::OutboxPage;

@@ -79,6 +79,19 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
     csv.slice(1, 1 + shown.length).map((line) => line.split(",").slice(0, 4)),
     shown.map((r) => r.slice(0, 4)),
   );
+  // In Arabic, right to left; the choice is kept for the next visit.
+  await page.getByRole("combobox", { name: "Language of these screens" }).selectOption({ label: "العربية" });
+  await page.getByRole("heading", { name: "نظرة عامة على الشراكة" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
+  // All of it, at once: the account line and every table, not only what is drawn afresh.
+  await page.getByRole("button", { name: "تسجيل الخروج" }).waitFor();
+  assert.equal(await page.getByText("Log out", { exact: true }).count(), 0);
+  assert.deepEqual(await axeViolations(page), [], "dashboard in Arabic");
+  await page.reload();
+  await page.getByRole("heading", { name: "نظرة عامة على الشراكة" }).waitFor();
+  await page.getByRole("combobox").first().selectOption({ label: "English" });
+  await page.getByRole("heading", { name: "Partnership overview" }).waitFor();
+
   // The session runs out while the page stays open: the next request leads back to the login.
   await context.clearCookies();
   await page.getByRole("button", { name: "Partnership setup" }).click();
