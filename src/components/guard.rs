@@ -147,11 +147,17 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
 
 /// Focuses the screen's heading if the focus is on nothing (the page itself).
 pub fn focus_heading_if_lost() {
+    focus_if_lost("main h1");
+}
+
+/// Focuses the first element `selector` finds (a heading, usually) if the focus is on nothing:
+/// what had it has gone from the page.
+pub fn focus_if_lost(selector: &str) {
     let document = document();
     if document.active_element().is_some_and(|e| e.tag_name() != "BODY") {
         return;
     }
-    let Some(heading) = document.query_selector("main h1").ok().flatten() else { return };
+    let Some(heading) = document.query_selector(selector).ok().flatten() else { return };
     if !heading.has_attribute("tabindex") {
         let _ = heading.set_attribute("tabindex", "-1");
     }

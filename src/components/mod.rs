@@ -12,6 +12,6 @@ mod speak;
 pub use choice::Choice;
 pub use drawing_pad::DrawingPad;
 pub use face::FaceIcon;
-pub use guard::{focus_heading_if_lost, use_idle_minutes, ChildMode, Guarded, Unlock};
+pub use guard::{focus_heading_if_lost, focus_if_lost, use_idle_minutes, ChildMode, Guarded, Unlock};
 pub use scanner::Scanner;
 pub use speak::{speaker, SpeakButton};

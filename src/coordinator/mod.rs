@@ -36,6 +36,14 @@ pub fn CoordinatorApp() -> impl IntoView {
     // A session that runs out while the page is open (the server answers 401 to whatever is
     // asked next) goes back to the login, saying why, rather than "refused" on every table.
     let ended = RwSignal::new(false);
+    // Logging in or out replaces the form or button that had the focus: it goes to the title.
+    Effect::new(move |before: Option<bool>| {
+        let signed_in = matches!(me.get(), Some(Some(_)));
+        if before.is_some_and(|b| b != signed_in) {
+            request_animation_frame(crate::components::focus_heading_if_lost);
+        }
+        signed_in
+    });
     sync::on_logged_out(move || {
         if me.try_get_untracked().flatten().flatten().is_some() {
             ended.set(true);

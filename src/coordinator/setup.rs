@@ -245,6 +245,11 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
 fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(None::<String>);
+    // A revoked tablet's button goes with the list drawn again: the focus goes to the heading.
+    Effect::new(move |_| {
+        devices.track();
+        request_animation_frame(|| crate::components::focus_if_lost("#h-devices"));
+    });
     let revoke = move |id: String| {
         let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t("setup.device.confirm")).ok()).unwrap_or(false);
         if !sure {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { serverAndBrowser, axeViolations, watchConsole, logIn, SERVER_BIN } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, watchConsole, logIn, until, SERVER_BIN } from "./harness.mjs";
 
 // A partnership with some history: synthetic cases, generated, no real child.
 const env = serverAndBrowser({ demoCases: 300 });
@@ -151,6 +151,10 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   page.once("dialog", (d) => d.accept());
   await devices.getByRole("button", { name: `Revoke tablet ${tablet} (Riverside Youth Club)` }).click();
   await page.getByRole("status").getByText("The tablet is revoked.").waitFor();
+  // Its button went with it: the focus is on the list's heading, not lost at the top.
+  const tabletsHeading = page.getByRole("heading", { name: "Tablets" });
+  await until(() => tabletsHeading.evaluate((e) => e === document.activeElement));
+  assert.ok(await tabletsHeading.evaluate((e) => e === document.activeElement), "the focus is on the Tablets heading");
 
   // An analyst account.
   await page.getByRole("textbox", { name: "Email" }).fill("analyst@demo.heard");
@@ -197,6 +201,9 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByLabel("Password").fill("a long analyst password");
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByText("Logged in as analyst@demo.heard, Demo Partnership. Role: analyst (read only).").waitFor();
+  const title = page.getByRole("heading", { name: "Partnership overview" });
+  await until(() => title.evaluate((e) => e === document.activeElement));
+  assert.ok(await title.evaluate((e) => e === document.activeElement), "after logging in the focus is on the title");
   await page.getByRole("button", { name: "Partnership setup" }).click();
   await page.getByRole("table", { name: "Tablets" }).waitFor();
   assert.equal(await page.getByRole("heading", { name: "Partnership key" }).count(), 0, "no key panel for an analyst");
