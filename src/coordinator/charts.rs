@@ -3,13 +3,26 @@
 //! no meaning rests on colour alone. A row with a hidden count ("c") is not drawn.
 
 use crate::i18n::use_i18n;
-use heard_domain::dashboard::Table;
+use heard_domain::dashboard::{Label, Table};
 use heard_domain::drawing::{Drawing, BRUSH_WIDTHS, PALETTE};
 use heard_domain::suppress::Cell;
 use leptos::prelude::*;
 
 /// Colours that stay apart for the common colour-vision differences (Okabe and Ito).
 const COLOURS: [&str; 9] = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000", "#999999"];
+
+/// The colour of column `c`: the same meaning keeps one colour in every chart (better green,
+/// about the same grey, worse vermilion; heard blue, not heard orange); others by place.
+fn colour(table: &Table, c: usize) -> &'static str {
+    match &table.columns[c] {
+        Label::Key(k) if k == "dash.col.heard" => "#0072b2",
+        Label::Key(k) if k == "dash.col.not_heard" => "#e69f00",
+        Label::Key(k) if k == "dash.col.better" => "#009e73",
+        Label::Key(k) if k == "dash.col.same" => "#999999",
+        Label::Key(k) if k == "dash.col.worse" => "#d55e00",
+        _ => COLOURS[c % COLOURS.len()],
+    }
+}
 
 const WIDTH: f64 = 640.0;
 /// Each row: its heading on one line, its bar below.
@@ -43,7 +56,7 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
                         .map(|(c, n)| {
                             let w = bar * *n as f64 / t as f64;
                             let seg = view! {
-                                <rect x=x y=bar_y width=w height=BAR fill=COLOURS[c % COLOURS.len()]>
+                                <rect x=x y=bar_y width=w height=BAR fill=colour(&table, c)>
                                     <title>{format!("{}: {n}", table.columns[c].text(&|k| words.run(k.to_string())))}</title>
                                 </rect>
                             };
@@ -68,7 +81,7 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
         .enumerate()
         .map(|(c, label)| {
             view! {
-                <li><span class="swatch" style:background=COLOURS[c % COLOURS.len()]></span>{label.text(&|k| words.run(k.to_string()))}</li>
+                <li><span class="swatch" style:background=colour(&table, c)></span>{label.text(&|k| words.run(k.to_string()))}</li>
             }
         })
         .collect_view();

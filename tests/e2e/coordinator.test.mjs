@@ -42,6 +42,12 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
   // What children agreed to share, with no case or name.
   assert.ok((await page.getByRole("list", { name: "Shared words and drawings" }).getByRole("listitem").count()) > 3);
   assert.deepEqual(await axeViolations(page), [], "dashboard");
+  // One meaning, one colour in every chart: worse is never green, about the same not orange.
+  const swatch = (name) => page.locator(".legend li", { hasText: new RegExp(`^${name}$`) }).first().locator(".swatch").evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.deepEqual(
+    [await swatch("Better"), await swatch("About the same"), await swatch("Worse"), await swatch("Heard"), await swatch("Not heard")],
+    ["rgb(0, 158, 115)", "rgb(153, 153, 153)", "rgb(213, 94, 0)", "rgb(0, 114, 178)", "rgb(230, 159, 0)"],
+  );
 
   // Dates the wrong way round are said at once, and the tables stay as they were.
   const from = page.getByLabel("From", { exact: true });
