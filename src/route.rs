@@ -130,21 +130,24 @@ pub fn Link(
     /// Where it goes: a path on this site.
     #[prop(into)]
     href: Signal<String>,
-    /// Whether it is the screen on show (`aria-current="page"`).
-    #[prop(optional, into)]
-    current: Option<Signal<bool>>,
     children: Children,
 ) -> impl IntoView {
     let nav = use_nav();
+    // Whether it leads to the screen on show: marked so (`aria-current="page"`), and a click
+    // leaves that screen as it is (a half-typed form, a send in progress).
+    let current = move || {
+        href.with(|h| {
+            let (path, query) = h.split_once('?').unwrap_or((h, ""));
+            nav.route.with(|r| *r == Route::parse(path, query))
+        })
+    };
     let click = move |ev: web_sys::MouseEvent| {
         if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
             ev.prevent_default();
-            // The screen on show stays as it is (a half-typed form, a send in progress).
-            if !current.is_some_and(|c| c.get_untracked()) {
+            if !untrack(current) {
                 nav.go(&href.get_untracked());
             }
         }
     };
-    let current = move || current.is_some_and(|c| c.get()).then_some("page");
-    view! { <a href=href on:click=click aria-current=current>{children()}</a> }
+    view! { <a href=href on:click=click aria-current=move || current().then_some("page")>{children()}</a> }
 }

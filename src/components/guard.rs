@@ -4,7 +4,7 @@
 
 use crate::components::follow_up::{use_after_child, FollowUpPrompt};
 use crate::i18n::use_i18n;
-use crate::route::{use_nav, Link, Route};
+use crate::route::Link;
 use crate::store::{Store, StoreName, UnlockError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,7 +42,6 @@ pub struct ChildMode(pub RwSignal<bool>);
 #[component]
 pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
-    let nav = use_nav();
     let child_mode = RwSignal::new(false);
     provide_context(ChildMode(child_mode));
     let store_name = use_context::<StoreName>().unwrap_or_default();
@@ -131,8 +130,8 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
                     <div class="lock-bar">
                         <nav aria-label=move || i18n.t("nav.label")>
                             <ul class="bar-links">
-                                <li><Link href="/child".to_string() current=Signal::derive(move || matches!(nav.route.get(), Route::Child))>{move || i18n.t("nav.child")}</Link></li>
-                                <li><Link href="/outbox".to_string() current=Signal::derive(move || nav.route.get() == Route::Outbox)>{move || i18n.t("nav.outbox")}</Link></li>
+                                <li><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></li>
+                                <li><Link href="/outbox".to_string()>{move || i18n.t("nav.outbox")}</Link></li>
                             </ul>
                         </nav>
                         <button type="button" on:click=move |_| lock()>{move || i18n.t("lock.button")}</button>

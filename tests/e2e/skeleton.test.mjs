@@ -76,6 +76,11 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("status").getByText("Enter the case reference (up to 64 characters).").waitFor();
   await expectAtFault(page.getByRole("textbox", { name: "Case reference" }));
   await page.getByRole("textbox", { name: "Case reference" }).fill("eh-2024 00123");
+  // The bar's link to the screen on show is marked so, and leaves what is typed as it is.
+  const here = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Child screen" });
+  assert.equal(await here.getAttribute("aria-current"), "page");
+  await here.click();
+  assert.equal(await page.getByRole("textbox", { name: "Case reference" }).inputValue(), "eh-2024 00123");
   await page.getByRole("textbox", { name: "First name for the greeting (optional)" }).fill("Sam");
   await page.getByRole("checkbox", { name: "Homeless or in temporary accommodation" }).check();
   await page.getByRole("button", { name: "Start the session" }).click();
