@@ -66,18 +66,29 @@ async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize)) 
     let mut report = SendReport::default();
     let total = store.count_pending().await? as usize;
     let mut done = 0;
-    // A page at a time, in id order: what is held in memory stays bounded however many wait.
-    let mut after: Option<String> = None;
-    loop {
-        let page = store.pending_page(after.as_deref(), crate::store::OUTBOX_PAGE, waiting).await?;
-        let Some(next) = page.next else { break };
-        after = Some(next);
-        send_page(&enrolment, &page.responses, &mut report, store, &mut |n| {
-            done += n;
-            progress(done, total.max(done));
-        })
-        .await?;
+    // The last responses the server confirmed, for the outbox's "Sent lately": written once a
+    // send, even one that broke off after some were confirmed (only a reminder: not kept is
+    // no loss).
+    let mut sent = Vec::new();
+    let responses = async {
+        // A page at a time, in id order: what is held in memory stays bounded however many wait.
+        let mut after: Option<String> = None;
+        loop {
+            let page = store.pending_page(after.as_deref(), crate::store::OUTBOX_PAGE, waiting).await?;
+            let Some(next) = page.next else { break };
+            after = Some(next);
+            send_page(&enrolment, &page.responses, &mut report, &mut sent, store, &mut |n| {
+                done += n;
+                progress(done, total.max(done));
+            })
+            .await?;
+        }
+        Ok::<(), SendError>(())
     }
+    .await;
+    sent.reverse();
+    let _ = store.note_sent(sent).await;
+    responses?;
     let outcomes = store.pending_outcomes().await?;
     for chunk in outcomes.chunks(MAX_BATCH_RESPONSES) {
         let batch = SubmitOutcomes {
@@ -103,11 +114,13 @@ async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize)) 
 pub const CONFLICT: &str = "conflict";
 
 /// Sends one page of pending responses in batches, removing each batch the server confirmed
-/// as soon as it answers, and keeping with each refused one why it was refused.
+/// as soon as it answers (and adding it to `sent`), and keeping with each refused one why it
+/// was refused.
 async fn send_page(
     enrolment: &crate::store::Enrolment,
     page: &[heard_domain::Response],
     report: &mut SendReport,
+    sent: &mut Vec<crate::store::SentItem>,
     store: &Store,
     answered: &mut dyn FnMut(usize),
 ) -> Result<(), SendError> {
@@ -140,10 +153,10 @@ async fn send_page(
             }
         }
         store.remove_confirmed(&confirmed).await?;
-        // For the outbox to say what reached the server (only a reminder: not kept is no loss).
         let today = crate::device::today();
-        let sent = page.iter().filter(|p| confirmed.contains(&p.id)).map(|p| crate::store::SentItem::of(p, today)).collect();
-        let _ = store.note_sent(sent).await;
+        sent.extend(page.iter().filter(|p| confirmed.contains(&p.id)).map(|p| crate::store::SentItem::of(p, today)));
+        // Only the last few are remembered: memory stays bounded however many are sent.
+        sent.drain(..sent.len().saturating_sub(crate::store::SENT_KEPT));
         answered(reply.results.len());
     }
     Ok(())
