@@ -33,9 +33,6 @@ pub fn CoordinatorApp() -> impl IntoView {
     // None while finding out; Some(None) when nobody is logged in.
     let me = RwSignal::new(None::<Option<Me>>);
     spawn_local(async move { me.set(Some(sync::me().await.ok())) });
-    // A session that runs out while the page is open (the server answers 401 to whatever is
-    // asked next) goes back to the login, saying why, rather than "refused" on every table.
-    let ended = RwSignal::new(false);
     // Logging in or out replaces the form or button that had the focus: it goes to the title.
     Effect::new(move |before: Option<bool>| {
         let signed_in = matches!(me.get(), Some(Some(_)));
@@ -44,6 +41,9 @@ pub fn CoordinatorApp() -> impl IntoView {
         }
         signed_in
     });
+    // A session that runs out while the page is open (the server answers 401 to whatever is
+    // asked next) goes back to the login, saying why, rather than "refused" on every table.
+    let ended = RwSignal::new(false);
     sync::on_logged_out(move || {
         if me.try_get_untracked().flatten().flatten().is_some() {
             ended.set(true);
@@ -60,7 +60,9 @@ pub fn CoordinatorApp() -> impl IntoView {
                 <crate::pages::LanguageSelect id="coord-lang" chosen=Signal::derive(move || i18n.own()) on_choose=Callback::new(move |l| i18n.set_own(l)) />
             </p>
             // Drawn again in a newly chosen language (the dashboard is read again with it).
-            {move || match (i18n.lang.track(), me.get()).1 {
+            {move || {
+                i18n.lang.track();
+                match me.get() {
                 None => view! { <p>{i18n.t("coord.loading")}</p> }.into_any(),
                 Some(None) if creating.get() => view! { <create::CreatePartnership me back=Callback::new(move |()| creating.set(false)) /> }.into_any(),
                 Some(None) => view! {
@@ -69,6 +71,7 @@ pub fn CoordinatorApp() -> impl IntoView {
                     <p><button type="button" class="link-like" on:click=move |_| creating.set(true)>{i18n.t("create.start")}</button></p>
                 }.into_any(),
                 Some(Some(who)) => view! { <Signed who me /> }.into_any(),
+                }
             }}
         </main>
     }

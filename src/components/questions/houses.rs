@@ -23,6 +23,11 @@ impl Which {
         }
     }
 
+    /// The house's name, as the child reads and hears it.
+    fn name(self) -> String {
+        use_i18n().t(&format!("houses.{}", self.key()))
+    }
+
     fn of(self, h: &Houses) -> &House {
         match self {
             Which::Worries => &h.worries,
@@ -109,7 +114,7 @@ pub fn HousesQuestion(
                                 <svg class="house-roof" viewBox="0 0 100 40" preserveAspectRatio="none" aria-hidden="true" focusable="false">
                                     <path d="M4 38 L50 4 L96 38 Z" fill="currentColor" />
                                 </svg>
-                                <span>{i18n.t(&format!("houses.{}", which.key()))}</span>
+                                <span>{which.name()}</span>
                             </button>
                         }
                     })
@@ -117,7 +122,7 @@ pub fn HousesQuestion(
             </div>
             // Under each house, its speaker (a tab holds nothing but its own words).
             <div class="house-speakers">
-                {Which::ALL.map(|which| view! { <SpeakButton text=i18n.t(&format!("houses.{}", which.key())) lang=lang.clone() /> }).collect_view()}
+                {Which::ALL.map(|which| view! { <SpeakButton text=which.name() lang=lang.clone() /> }).collect_view()}
             </div>
             {Which::ALL
                 .iter()
@@ -135,7 +140,6 @@ pub fn HousesQuestion(
                         _ => String::new(),
                     };
                     let on_draw = Callback::new(move |d: Option<Drawing>| change(which, &|h: &mut House| h.drawing = d.clone()));
-                    let name = i18n.t(&format!("houses.{}", which.key()));
                     view! {
                         <section
                             id=format!("house-panel-{}", which.key())
@@ -145,7 +149,7 @@ pub fn HousesQuestion(
                             hidden=move || open.get() != i
                         >
                             // Its name is on the house above; the heading is for screen readers.
-                            <h2 id=heading_id.clone() class="visually-hidden">{name}</h2>
+                            <h2 id=heading_id.clone() class="visually-hidden">{which.name()}</h2>
                             <DrawingPad drawing on_change=on_draw label_id=heading_id.clone() compact=true />
                             <div class="with-speaker">
                                 <label id=words_label_id.clone() for=words_id.clone()>{i18n.t("houses.words")}</label>
