@@ -35,7 +35,7 @@ pub enum AppError {
     Missing(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("too many failed logins for this account; wait 15 minutes and try again")]
+    #[error("too many failed logins for this account from here; wait 15 minutes and try again")]
     TooManyAttempts,
     #[error("these outcomes were pseudonymised with another partnership's key; restore your partnership's key from its backup file and import again")]
     WrongPartnershipImport,

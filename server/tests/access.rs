@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{enrol_new_device, login, response_json, Auth, World, PASSWORD};
+use common::{enrol_new_device, login, login_from, response_json, Auth, World, PASSWORD};
 
 on_both_backends!(
     every_endpoint_answers_each_kind_of_caller_as_it_should,
@@ -13,7 +13,7 @@ on_both_backends!(
     a_revoked_device_is_refused_and_told_why,
     a_batch_with_another_partnerships_key_is_refused,
     each_partnership_sees_only_its_own_responses,
-    logins_are_rate_limited_per_account,
+    logins_are_rate_limited_per_account_and_address,
     changes_need_the_csrf_token,
     logout_ends_the_session,
     staff_accounts_need_a_real_email_and_a_long_password,
@@ -150,18 +150,29 @@ async fn each_partnership_sees_only_its_own_responses(w: &World) {
     assert_eq!(devices.as_array().unwrap().len(), 1, "they see their own device only");
 }
 
-async fn logins_are_rate_limited_per_account(w: &World) {
+async fn logins_are_rate_limited_per_account_and_address(w: &World) {
+    const AWAY: &str = "203.0.113.9";
     for _ in 0..5 {
-        let (status, json) = login(&w.db, "coordinator@north.test", "wrong password").await.unwrap_err();
+        let (status, json) = login_from(&w.db, "coordinator@north.test", "wrong password", AWAY).await.unwrap_err();
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(json["detail"], "that email and password do not match an account");
     }
-    let (status, json) = login(&w.db, "coordinator@north.test", PASSWORD).await.unwrap_err();
+    let (status, json) = login_from(&w.db, "coordinator@north.test", PASSWORD, AWAY).await.unwrap_err();
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits: {json}");
+    assert_eq!(json["detail"], "too many failed logins for this account from here; wait 15 minutes and try again");
+    // Whoever typed them cannot lock the coordinator out: from elsewhere the account opens.
+    let session = login(&w.db, "coordinator@north.test", PASSWORD).await.expect("the coordinator, from their own desk");
     // Another account is not affected, and an unknown email answers like a wrong password.
-    assert!(login(&w.db, "analyst@north.test", PASSWORD).await.is_ok());
+    assert!(login_from(&w.db, "analyst@north.test", PASSWORD, AWAY).await.is_ok());
     let (status, json) = login(&w.db, "nobody@north.test", PASSWORD).await.unwrap_err();
     assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::UNAUTHORIZED, "that email and password do not match an account"));
+    // The partnership sees the wrong passwords typed for its accounts, and when a place had to wait.
+    let (_, log) = w.call("GET", "/api/v1/audit", Auth::Staff(&session, false), None).await;
+    let failed: Vec<&str> = log.as_array().unwrap().iter().filter(|e| e["action"] == "login_failed").map(|e| e["detail"].as_str().unwrap()).collect();
+    assert_eq!(failed.len(), 5, "{log}");
+    assert!(failed[0].contains("logins from there wait 15 minutes"), "the newest says the wait began: {failed:?}");
+    assert!(failed[1..].iter().all(|d| *d == "a wrong password"), "{failed:?}");
+    assert!(log.as_array().unwrap().iter().all(|e| !e["detail"].as_str().unwrap().contains("nobody")), "no partnership hears of unknown emails");
 }
 
 async fn changes_need_the_csrf_token(w: &World) {

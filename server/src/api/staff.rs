@@ -5,7 +5,9 @@
 use crate::auth::{hash_password, new_enrolment_code, now, random_token, session_token, sha256_hex, verify_nothing, verify_password, Staff};
 use crate::body::JsonBody;
 use crate::{AppError, AppState};
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::Extension;
+use std::net::SocketAddr;
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
 use axum::response::{AppendHeaders, IntoResponse};
@@ -20,7 +22,7 @@ use heard_domain::wire::Stats;
 
 /// How long a login lasts.
 const SESSION_SECS: i64 = 8 * 60 * 60;
-/// Failed logins allowed for one email within `LOCKOUT_SECS`.
+/// Failed logins allowed for one email from one address within `LOCKOUT_SECS`.
 const MAX_FAILURES: i64 = 5;
 const LOCKOUT_SECS: i64 = 15 * 60;
 /// How long an enrolment code stays usable.
@@ -45,10 +47,22 @@ fn me_of(staff: &crate::db::StaffRow) -> Me {
     }
 }
 
-pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginRequest>) -> Result<impl IntoResponse, AppError> {
+/// Where a login came from, for the failed-login limit: the connection's address (behind a
+/// reverse proxy, the proxy's, so the limit is then per account, as if all came from one place).
+fn login_source(connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+    connection.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()).unwrap_or_default()
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    JsonBody(req): JsonBody<LoginRequest>,
+) -> Result<impl IntoResponse, AppError> {
     let email = normalise_email(&req.email);
+    let source = login_source(connection);
     let t = now();
-    if state.db.login_failures_since(&email, t - LOCKOUT_SECS).await? >= MAX_FAILURES {
+    let failures = state.db.login_failures_since(&email, &source, t - LOCKOUT_SECS).await?;
+    if failures >= MAX_FAILURES {
         return Err(AppError::TooManyAttempts);
     }
     let user = state.db.user_login(&email).await?;
@@ -59,12 +73,25 @@ pub async fn login(State(state): State<AppState>, JsonBody(req): JsonBody<LoginR
             false
         }
     };
-    let Some(user) = user.filter(|_| ok) else {
-        state.db.record_login_failure(&email, t).await?;
-        return Err(AppError::Unauthorized("that email and password do not match an account".into()));
-    };
-    state.db.clear_login_failures(&email).await?;
-    start_session(&state, &user.id, "login", "logged in").await
+    match user {
+        Some(user) if ok => {
+            state.db.clear_login_failures(&email, &source).await?;
+            start_session(&state, &user.id, "login", "logged in").await
+        }
+        _ => {
+            state.db.record_login_failure(&email, &source, t).await?;
+            // The account's partnership sees each wrong password, and when one place is made to wait.
+            if let Some(user) = user {
+                let detail = if failures + 1 >= MAX_FAILURES {
+                    format!("a wrong password, the {MAX_FAILURES}th in a row from one place: logins from there wait 15 minutes")
+                } else {
+                    "a wrong password".to_string()
+                };
+                state.db.audit(&user.partnership_id, &email, "login_failed", &detail, t).await?;
+            }
+            Err(AppError::Unauthorized("that email and password do not match an account".into()))
+        }
+    }
 }
 
 /// Logs `user_id` in: a new session, its cookie, and an audit entry.

@@ -45,6 +45,7 @@ pub struct Enrolled {
 pub struct UserLogin {
     pub id: String,
     pub password_hash: String,
+    pub partnership_id: String,
 }
 
 fn new_id() -> String {
@@ -299,21 +300,28 @@ impl Db {
     }
 
     pub async fn user_login(&self, email: &str) -> Result<Option<UserLogin>, sqlx::Error> {
-        let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| UserLogin { id: r.get("id"), password_hash: r.get("password_hash") }))
+        let row = sqlx::query("SELECT id, password_hash, partnership_id FROM users WHERE email = $1").bind(email).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| UserLogin { id: r.get("id"), password_hash: r.get("password_hash"), partnership_id: r.get("partnership_id") }))
     }
 
-    pub async fn login_failures_since(&self, email: &str, since: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2").bind(email).bind(since).fetch_one(&self.pool).await
+    /// Failed logins for `email` from `source` (the address they came from) after `since`.
+    pub async fn login_failures_since(&self, email: &str, source: &str, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND source = $2 AND at > $3")
+            .bind(email)
+            .bind(source)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await
     }
 
-    pub async fn record_login_failure(&self, email: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)").bind(email).bind(now).execute(&self.pool).await?;
+    pub async fn record_login_failure(&self, email: &str, source: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO login_failures (email, source, at) VALUES ($1, $2, $3)").bind(email).bind(source).bind(now).execute(&self.pool).await?;
         Ok(())
     }
 
-    pub async fn clear_login_failures(&self, email: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(email).execute(&self.pool).await?;
+    /// Forgets the failed logins for `email` from `source` (a login from there succeeded).
+    pub async fn clear_login_failures(&self, email: &str, source: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_failures WHERE email = $1 AND source = $2").bind(email).bind(source).execute(&self.pool).await?;
         Ok(())
     }
 

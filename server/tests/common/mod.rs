@@ -185,8 +185,15 @@ impl World {
 
 /// Logs in through the API; the session cookie and CSRF token on success.
 pub async fn login(db: &Db, email: &str, password: &str) -> Result<Session, (StatusCode, Value)> {
+    login_from(db, email, password, "192.0.2.1").await
+}
+
+/// Logs in through the API as a connection from `ip` would.
+pub async fn login_from(db: &Db, email: &str, password: &str, ip: &str) -> Result<Session, (StatusCode, Value)> {
     let body = serde_json::json!({"email": email, "password": password}).to_string();
-    let req = Request::post("/api/v1/login").header("content-type", "application/json").body(Body::from(body)).unwrap();
+    let mut req = Request::post("/api/v1/login").header("content-type", "application/json").body(Body::from(body)).unwrap();
+    let addr = std::net::SocketAddr::new(ip.parse().expect("an IP address"), 50_000);
+    req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
     let response = app(AppState::new(db.clone())).oneshot(req).await.unwrap();
     let status = response.status();
     let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
