@@ -22,8 +22,12 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
-  // The coordinator's pages are another app, used online: straight to the network.
-  if (url.pathname === "/coordinator" || url.pathname.startsWith("/coordinator/") || url.pathname.startsWith("/coordinator-")) return;
+  // The coordinator's pages are another app, used online: straight to the network. Opened
+  // with no connection, this app answers and says so (installed, there is no Back button).
+  if (url.pathname === "/coordinator" || url.pathname.startsWith("/coordinator/") || url.pathname.startsWith("/coordinator-")) {
+    if (event.request.mode === "navigate") event.respondWith(fetch(event.request).catch(() => caches.match("/", { cacheName: CACHE })));
+    return;
+  }
   // Every screen of the app is the same page; the app picks the screen from the address.
   const key = event.request.mode === "navigate" ? "/" : event.request;
   event.respondWith(caches.match(key, { cacheName: CACHE }).then((hit) => hit || fetch(event.request)));

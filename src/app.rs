@@ -3,7 +3,7 @@
 
 use crate::components::Guarded;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::{ChildPage, EnrolPage, HomePage, OutboxPage, RunPage};
+use crate::pages::{ChildPage, CoordinatorOffline, EnrolPage, HomePage, NotFound, OutboxPage, RunPage};
 use crate::route::{Nav, Route};
 use crate::speech::Speech;
 use leptos::prelude::*;
@@ -24,7 +24,6 @@ pub fn App() -> impl IntoView {
     });
     let nav = Nav::new();
     provide_context(nav);
-    let i18n = use_i18n();
     let screen = move || match nav.route.get() {
         Route::Home => view! { <HomePage /> }.into_any(),
         // Screens that read or write children's answers need an enrolled, unlocked tablet.
@@ -34,7 +33,8 @@ pub fn App() -> impl IntoView {
         Route::Run { .. } => view! { <Guarded><RunPage /></Guarded> }.into_any(),
         Route::Outbox => view! { <Guarded><OutboxPage /></Guarded> }.into_any(),
         Route::Enrol => view! { <EnrolPage /> }.into_any(),
-        Route::NotFound => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
+        Route::Coordinator => view! { <CoordinatorOffline /> }.into_any(),
+        Route::NotFound => view! { <NotFound /> }.into_any(),
     };
     view! { <main id="main">{screen}</main> }
 }

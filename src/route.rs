@@ -21,6 +21,9 @@ pub enum Route {
     Outbox,
     /// Enrolling the tablet with the coordinator's code.
     Enrol,
+    /// The coordinator's pages (another app), shown here only when the server could not be
+    /// reached: the service worker then opens this app, which says they need a connection.
+    Coordinator,
     NotFound,
 }
 
@@ -47,6 +50,7 @@ impl Route {
             },
             ["outbox"] => Route::Outbox,
             ["enrol"] => Route::Enrol,
+            ["coordinator", ..] => Route::Coordinator,
             _ => Route::NotFound,
         }
     }

@@ -673,6 +673,7 @@ fn addresses_name_their_screens() {
     );
     assert_eq!(Route::parse("/outbox", ""), Route::Outbox);
     assert_eq!(Route::parse("/enrol", "?x=1"), Route::Enrol);
+    assert_eq!(Route::parse("/coordinator", ""), Route::Coordinator, "opened here only offline");
     assert_eq!(Route::parse("/child/a/b", ""), Route::NotFound);
     // The addresses the app writes read back as the runs they name.
     let id = "6f1c1a52-0d8e-4d4a-9c55-6a1f7b0a00aa";

@@ -9,6 +9,6 @@ mod run;
 pub use child::ChildPage;
 pub(crate) use child::{band_and_stage, LanguageSelect};
 pub use enrol::EnrolPage;
-pub use home::HomePage;
+pub use home::{CoordinatorOffline, HomePage, NotFound};
 pub use outbox::OutboxPage;
 pub use run::{FormRun, RunPage};

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, Server, launchBrowser, launchWithProfile, completeSymbolsCheck, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet, until, pastFollowUps } from "./harness.mjs";
+import { DIST, Server, axeViolations, launchBrowser, launchWithProfile, completeSymbolsCheck, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet, until, pastFollowUps } from "./harness.mjs";
 
 const heardCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith("heard-")));
 
@@ -68,6 +68,36 @@ test("an app update keeps every answer waiting, every unfinished form and every 
     await browser.close();
     await server.dispose();
     rmSync(next, { recursive: true, force: true });
+  }
+});
+
+test("offline, the Coordinator link says the coordinator's pages need a connection, with a way back", async () => {
+  const server = new Server(0);
+  await server.start();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload(); // now under the worker's control
+    await context.setOffline(true);
+    // Installed, there is no Back button: this was the browser's error page, a dead end.
+    await page.getByRole("link", { name: "Coordinator" }).click();
+    await page.getByRole("heading", { name: "The coordinator's pages need a connection" }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], "coordinator offline");
+    await page.getByRole("link", { name: "Back to the start" }).click();
+    await page.getByRole("heading", { name: "Heard", level: 1 }).waitFor();
+    await page.getByRole("link", { name: "Coordinator" }).click();
+    await page.getByRole("heading", { name: "The coordinator's pages need a connection" }).waitFor();
+    // Connected again, "Try again" opens them.
+    await context.setOffline(false);
+    await page.getByRole("link", { name: "Try again" }).click();
+    await page.getByRole("heading", { name: "Partnership overview" }).waitFor();
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.dispose();
   }
 });
 
