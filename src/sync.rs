@@ -27,7 +27,8 @@ pub struct SendReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
-    /// Offline, server down, or the connection dropped: nothing is known to have arrived.
+    /// Offline, server down, the connection dropped, or something else answered in its place
+    /// (a proxy, a gateway, a Wi-Fi login page): nothing is known to have arrived.
     #[error("the server could not be reached")]
     Unreachable,
     /// The server answered with an error; `detail` is its own explanation.
@@ -250,9 +251,10 @@ fn refusal(status: u16, body: Option<&str>) -> SendError {
     match body.and_then(|b| crate::json::from_str::<ApiError>(b).ok()) {
         Some(e) if status == 401 || status == 403 => SendError::NotAllowed { detail: e.detail },
         Some(e) => SendError::Refused { detail: e.detail },
-        // Not our server's JSON: a proxy or gateway between us and it (e.g. 502) is as good as unreachable.
-        None if status >= 500 => SendError::Unreachable,
-        None => SendError::Refused { detail: format!("HTTP {status}") },
+        // Not our server's JSON: a proxy, a gateway (502) or a Wi-Fi login page (403) answered
+        // instead of it. The server was not reached: saying the enrolment code or the answers
+        // were refused would send the practitioner looking for a mistake that is not there.
+        None => SendError::Unreachable,
     }
 }
 

@@ -291,7 +291,9 @@ fn IdleLockSetting() -> impl IntoView {
             minutes.set(Some(store.idle_lock_minutes().await));
         }
     });
-    let words = move |n: u32| if n == 1 { i18n.t("lock.minutes.one") } else { i18n.fill("lock.minutes.many", &[("n", &n.to_string())]) };
+    // One string per choice: how a number of minutes is said differs by number and language
+    // (Arabic has a form for two, another for three to ten, another from eleven).
+    let words = move |n: u32| i18n.t(&format!("lock.minutes.{n}"));
     let choose = move |ev: leptos::ev::Event| {
         let Ok(n) = event_target_value(&ev).parse::<u32>() else { return };
         spawn_local(async move {

@@ -52,6 +52,12 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("status").getByText("The two PINs are different. Type the same PIN twice.").waitFor();
   await expectAtFault(page.getByLabel("The same PIN again"));
   await page.getByLabel("The same PIN again").fill(PIN);
+  // A Wi-Fi login page (or a proxy) answers in the server's place: the code is not blamed.
+  const portal = (route) => route.fulfill({ status: 403, contentType: "text/html", body: "<h1>Sign in to the café Wi-Fi</h1>" });
+  await page.route("**/api/v1/enrol", portal);
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("Could not reach the Heard server. Enrolling needs a connection once; try again when you are online.").waitFor();
+  await page.unroute("**/api/v1/enrol", portal);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
   assert.deepEqual(await axeViolations(page), [], "enrolment screen");

@@ -24,7 +24,7 @@ function sources(dir) {
   });
 }
 
-const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "drafts", "dash", "setup", "import", "create"];
+const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "drafts", "dash", "setup", "import", "create", "offline"];
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
 // The dashboard's headings are keys the server sends, named in the domain crate.
 const dashboardSource = [readFileSync(join(root, "domain/src/dashboard.rs"), "utf8")];
@@ -34,6 +34,8 @@ const families = [
   ...[1, 2, 3, 4, 5].map((n) => `faces.5.${n}`),
   ...Array.from({ length: 10 }, (_, i) => `colour.${i}`),
   ...[0, 1, 2].map((b) => `draw.brush.${b}`),
+  // IDLE_LOCK_CHOICES (src/store.rs).
+  ...[1, 2, 5, 10, 15].map((n) => `lock.minutes.${n}`),
   ...["worries", "good_things", "dreams"].map((h) => `houses.${h}`),
   ...["early_years", "middle", "teen", "symbols"].map((b) => `forms.band.${b}`),
   ...["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"].map((f) => `session.flag.${f}`),
