@@ -42,6 +42,8 @@ bundle() {
     # The JS glue, minified (names, whitespace): a quarter smaller compressed.
     esbuild "$stage/$name.js" --minify --format=esm --log-level=warning --outfile="$stage/$name.min.js"
     mv "$stage/$name.min.js" "$stage/$name.js"
+    # Short names joining the two (hashed import names do not compress): 7 KB less for the tablet.
+    node scripts/shorten-names.mjs "$stage/${name}_bg.wasm" "$stage/$name.js"
   fi
   wasm="$name-$(hash8 "$stage/${name}_bg.wasm").wasm"
   js="$name-$(hash8 "$stage/$name.js").js"
