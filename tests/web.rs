@@ -846,3 +846,44 @@ async fn case_references_become_hmac_pseudonyms_under_the_partnership_key() {
     assert_ne!(heard::session::pseudonymise(&other_key, "EH-202400123").await.unwrap(), a, "another partnership, another pseudonym");
     assert!(heard::session::pseudonymise(&key, "   ").await.is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_chart_draws_a_row_with_a_hidden_count_and_leaves_out_a_row_with_a_hidden_total() {
+    use heard_domain::dashboard::{Label, Table, TableId};
+    use heard_domain::suppress::{Cell, SuppressedTable};
+    let table = Table {
+        id: TableId::VoiceByAgency,
+        rows_are: "dash.by.agency".into(),
+        rows: vec![Label::Name("School".into()), Label::Name("Police".into())],
+        columns: vec![Label::Key("dash.col.heard".into()), Label::Key("dash.col.not_heard".into())],
+        counts: SuppressedTable {
+            cells: vec![vec![Cell::Count(40), Cell::Suppressed], vec![Cell::Suppressed, Cell::Suppressed]],
+            row_totals: vec![Cell::Count(43), Cell::Suppressed],
+            column_totals: vec![Cell::Suppressed, Cell::Suppressed],
+            total: Cell::Suppressed,
+        },
+        rows_overlap: false,
+        figure: None,
+        figures: vec![None, None],
+        total_figure: None,
+    };
+    let words = Callback::new(|k: String| k);
+    let host = mount(&unique_db(), move || view! { <heard::coordinator::charts::StackedBars table title="Voice".into() words /> }.into_any());
+    let rects = host.query_selector_all("svg rect").unwrap();
+    let rects: Vec<web_sys::Element> = (0..rects.length()).map(|i| rects.item(i).unwrap().unchecked_into()).collect();
+    // School: 40 heard, drawn as 40/43 of the bar, and the hidden rest as one dashed part
+    // (the bar used to be left out whole for one "c").
+    assert_eq!(rects.len(), 2, "School's two parts, nothing for Police");
+    let width = |r: &web_sys::Element| r.get_attribute("width").unwrap().parse::<f64>().unwrap();
+    assert!((width(&rects[0]) - 638.0 * 40.0 / 43.0).abs() < 0.01, "{}", width(&rects[0]));
+    assert_eq!(rects[0].text_content().unwrap(), "dash.col.heard: 40");
+    assert!(!rects[0].class_list().contains("chart-hidden-part"));
+    assert!(rects[1].class_list().contains("chart-hidden-part"), "the hidden part is told apart without colour");
+    assert!((width(&rects[0]) + width(&rects[1]) - 638.0).abs() < 0.01, "the two fill the bar");
+    assert!(!rects[1].text_content().unwrap().contains('3'), "the hidden part does not print its count");
+    // Police's total is hidden: not drawn, and said so.
+    assert_eq!(host.query_selector_all(".chart-hidden").unwrap().length(), 1);
+    // The key names the hidden part as well as the two columns.
+    let key = host.query_selector_all(".legend li").unwrap();
+    assert_eq!(key.length(), 3);
+}

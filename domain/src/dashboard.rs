@@ -551,6 +551,9 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     for b in AgeBand::ALL {
         bands.push(Label::key(format!("forms.band.{}", b.code())), move |g: &CaseGroup| g.band == Some(b));
     }
+    // A case's band comes from its child's answers or a tablet's outcome: one without is known
+    // only from an imported outcome, so never heard (its row says so, or every band would
+    // seem better heard than all cases together with no reason given).
     if groups.iter().any(|g| g.band.is_none()) {
         bands.push(Label::key("dash.row.no_band"), |g: &CaseGroup| g.band.is_none());
     }

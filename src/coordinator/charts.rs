@@ -1,6 +1,8 @@
 //! SVG charts for the dashboard. Each is a picture of the table printed beside it (which is
 //! its text alternative); colours come with a legend and every bar carries its numbers, so
-//! no meaning rests on colour alone. A row with a hidden count ("c") is not drawn.
+//! no meaning rests on colour alone. A row whose total is hidden ("c") is not drawn; in a row
+//! drawn, its hidden counts are one dashed part together (no secret: the table shows the row's
+//! total and its other counts, so their sum can be worked out there anyway).
 
 use crate::i18n::use_i18n;
 use heard_domain::dashboard::{Label, Table};
@@ -24,6 +26,9 @@ fn colour(table: &Table, c: usize) -> &'static str {
     }
 }
 
+/// Hidden counts: pale, with a dashed edge (`.chart-hidden-part`), unlike any colour above.
+const HIDDEN_FILL: &str = "#f2f2f2";
+
 const WIDTH: f64 = 640.0;
 /// Each row: its heading on one line, its bar below.
 const ROW: f64 = 44.0;
@@ -44,29 +49,32 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
             let bar_y = y + 18.0;
             let name = label.text(&|k| words.run(k.to_string()));
             let cells = &table.counts.cells[r];
-            let total = table.counts.row_totals[r];
-            let shown: Option<Vec<u64>> = cells.iter().map(|c| c.count()).collect();
-            let segments = match (shown, total) {
-                (Some(counts), Cell::Count(t)) if t > 0 => {
+            let segments = match table.counts.row_totals[r] {
+                Cell::Count(t) if t > 0 => {
                     let mut x = 1.0;
-                    counts
+                    let mut part = |n: u64, fill: &'static str, dashed: bool, title: String| {
+                        let w = bar * n as f64 / t as f64;
+                        let seg = view! {
+                            <rect x=x y=bar_y width=w height=BAR fill=fill class:chart-hidden-part=dashed>
+                                <title>{title}</title>
+                            </rect>
+                        };
+                        x += w;
+                        seg
+                    };
+                    let mut parts: Vec<_> = cells
                         .iter()
                         .enumerate()
-                        .filter(|(_, n)| **n > 0)
-                        .map(|(c, n)| {
-                            let w = bar * *n as f64 / t as f64;
-                            let seg = view! {
-                                <rect x=x y=bar_y width=w height=BAR fill=colour(&table, c)>
-                                    <title>{format!("{}: {n}", table.columns[c].text(&|k| words.run(k.to_string())))}</title>
-                                </rect>
-                            };
-                            x += w;
-                            seg
-                        })
-                        .collect_view()
-                        .into_any()
+                        .filter_map(|(c, cell)| cell.count().filter(|n| *n > 0).map(|n| (c, n)))
+                        .map(|(c, n)| part(n, colour(&table, c), false, format!("{}: {n}", table.columns[c].text(&|k| words.run(k.to_string())))))
+                        .collect();
+                    let hidden = t.saturating_sub(cells.iter().filter_map(|c| c.count()).sum());
+                    if hidden > 0 {
+                        parts.push(part(hidden, HIDDEN_FILL, true, i18n.t("dash.chart.hidden_part")));
+                    }
+                    parts.collect_view().into_any()
                 }
-                (_, Cell::Count(0)) => ().into_any(),
+                Cell::Count(_) => ().into_any(),
                 _ => view! { <text x=1.0 y=bar_y + 14.0 class="chart-hidden">{i18n.t("dash.chart.hidden")}</text> }.into_any(),
             };
             view! {
@@ -85,13 +93,20 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
             }
         })
         .collect_view();
+    let any_hidden_part = (0..table.rows.len()).any(|r| {
+        let cells = &table.counts.cells[r];
+        matches!(table.counts.row_totals[r], Cell::Count(t) if t > 0) && cells.iter().any(|c| c.count().is_none())
+    });
+    let hidden_key = any_hidden_part.then(|| {
+        view! { <li><span class="swatch chart-hidden-part" style:background=HIDDEN_FILL></span>{i18n.t("dash.chart.hidden_part")}</li> }
+    });
     let described = i18n.fill("dash.chart.label", &[("title", &title)]);
     view! {
         <figure class="chart">
             <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=described width="100%">
                 {rows}
             </svg>
-            <ul class="legend" aria-label=i18n.t("dash.chart.legend")>{legend}</ul>
+            <ul class="legend" aria-label=i18n.t("dash.chart.legend")>{legend}{hidden_key}</ul>
         </figure>
     }
 }

@@ -5,7 +5,7 @@
 //! It reads only aggregates from the server, suppressed there; the partnership key it holds
 //! (`key.rs`) never leaves this browser except in the backup file the coordinator saves.
 
-mod charts;
+pub mod charts;
 mod create;
 mod dashboard;
 mod import;
