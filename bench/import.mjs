@@ -21,10 +21,10 @@ const browser = await launchBrowser();
 try {
   const page = await browser.newPage();
   await logIn(page, server);
-  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("link", { name: "Partnership setup" }).click();
   await page.getByLabel("Partnership key backup file").setInputFiles(server.keyFile);
   await page.getByRole("status").getByText("The partnership key is restored on this browser.").waitFor();
-  await page.getByRole("button", { name: "Import outcomes" }).click();
+  await page.getByRole("link", { name: "Import outcomes" }).click();
   let started = performance.now();
   await page.getByLabel("Outcomes file (CSV)").setInputFiles({ name: "closures.csv", mimeType: "text/csv", buffer: csv });
   const bad = Math.floor(rows / 1000);

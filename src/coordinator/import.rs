@@ -43,7 +43,11 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
             read.set(Some(result));
         });
     };
+    let running = move || matches!(progress.get(), Progress::Running { .. });
     let start = move |_| {
+        if untrack(running) {
+            return;
+        }
         let (Some(Ok(p)), Some(k)) = (read.get_untracked(), held.get_untracked()) else { return };
         spawn_local(async move { send_all(i18n, p.rows, k, csrf.get_value(), fingerprint.get_value(), progress).await });
     };
@@ -70,8 +74,11 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
                             <ul aria-labelledby="h-problems" class="problem-lines">{listed}</ul>
                             {(problems > SHOWN_PROBLEMS).then(|| view! { <p>{i18n.fill("import.more", &[("n", &(problems - SHOWN_PROBLEMS).to_string())])}</p> })}
                         })}
+                        // Busy while importing, but not disabled: a disabled button drops the
+                        // focus (to the page's start, for a keyboard or screen-reader user).
                         <button type="button" class="primary" on:click=start
-                            disabled=move || ready == 0 || held.get().is_none() || matches!(progress.get(), Progress::Running { .. })>
+                            disabled=move || ready == 0 || held.get().is_none()
+                            aria-disabled=move || running().then_some("true")>
                             {i18n.fill("import.start", &[("n", &ready.to_string())])}
                         </button>
                     }.into_any()

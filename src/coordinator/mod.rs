@@ -18,12 +18,41 @@ use heard_domain::access::{Me, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The parts of the coordinator's app, as tabs.
+/// The parts of the coordinator's app, each at its own address (so Back, Forward, a
+/// bookmark and a reload lead where they should).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tab {
+pub enum Tab {
     Dashboard,
     Setup,
     Import,
+}
+
+impl Tab {
+    pub fn path(self) -> &'static str {
+        match self {
+            Tab::Dashboard => "/coordinator",
+            Tab::Setup => "/coordinator/setup",
+            Tab::Import => "/coordinator/import",
+        }
+    }
+
+    /// The part an address names; the dashboard for any other.
+    pub fn from_path(path: &str) -> Tab {
+        match path.trim_end_matches('/') {
+            "/coordinator/setup" => Tab::Setup,
+            "/coordinator/import" => Tab::Import,
+            _ => Tab::Dashboard,
+        }
+    }
+
+    /// The part the address bar names, of those `role` may open (the import is coordinators').
+    fn in_address_bar(role: Role) -> Tab {
+        let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        match Tab::from_path(&path) {
+            Tab::Import if role != Role::Coordinator => Tab::Dashboard,
+            t => t,
+        }
+    }
 }
 
 #[component]
@@ -119,7 +148,10 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
 #[component]
 fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
     let i18n = use_i18n();
-    let tab = RwSignal::new(Tab::Dashboard);
+    let tab = RwSignal::new(Tab::in_address_bar(who.role));
+    let role_for_history = who.role;
+    let back_or_forward = window_event_listener(leptos::ev::popstate, move |_| tab.set(Tab::in_address_bar(role_for_history)));
+    on_cleanup(move || back_or_forward.remove());
     // The partnership key, when this browser holds it (see `key.rs`); an analyst, who reads
     // the dashboard only, is never handed it.
     let coordinator = who.role == Role::Coordinator;
@@ -138,11 +170,26 @@ fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
         });
     };
     let role = if who.role == Role::Coordinator { i18n.t("coord.role.coordinator") } else { i18n.t("coord.role.analyst") };
-    let tab_button = move |t: Tab, key: &'static str| {
+    // Links to the parts' addresses: a plain click changes part in place (a new history
+    // entry); with a modifier key it opens a new tab, as links do.
+    let tab_link = move |t: Tab, key: &'static str| {
+        let click = move |ev: web_sys::MouseEvent| {
+            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+                return;
+            }
+            ev.prevent_default();
+            if tab.get_untracked() != t {
+                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(t.path()));
+                }
+            }
+            // The part on show is read again (a tablet just enrolled appears in the list).
+            tab.set(t);
+        };
         view! {
-            <button type="button" class="tab" aria-current=move || (tab.get() == t).then_some("page") on:click=move |_| tab.set(t)>
+            <a href=t.path() class="tab" aria-current=move || (tab.get() == t).then_some("page") on:click=click>
                 {move || i18n.t(key)}
-            </button>
+            </a>
         }
     };
     view! {
@@ -152,9 +199,9 @@ fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
             <button type="button" on:click=logout>{i18n.t("coord.logout")}</button>
         </p>
         <nav class="tabs" aria-label=move || i18n.t("coord.sections")>
-            {tab_button(Tab::Dashboard, "coord.tab.dashboard")}
-            {tab_button(Tab::Setup, "coord.tab.setup")}
-            {(who.role == Role::Coordinator).then(|| tab_button(Tab::Import, "coord.tab.import"))}
+            {tab_link(Tab::Dashboard, "coord.tab.dashboard")}
+            {tab_link(Tab::Setup, "coord.tab.setup")}
+            {(who.role == Role::Coordinator).then(|| tab_link(Tab::Import, "coord.tab.import"))}
         </nav>
         {move || match tab.get() {
             Tab::Dashboard => view! { <dashboard::DashboardView /> }.into_any(),

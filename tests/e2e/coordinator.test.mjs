@@ -100,7 +100,7 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
 
   // The session runs out while the page stays open: the next request leads back to the login.
   await context.clearCookies();
-  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("link", { name: "Partnership setup" }).click();
   await page.getByRole("status").getByText("Your session has ended, as sessions do after a while. Log in again to carry on.").waitFor();
   await page.getByRole("button", { name: "Log in" }).waitFor();
   assert.deepEqual(problems, []);
@@ -117,7 +117,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   const outcomesBefore = Number(await held.textContent());
 
   // This browser has no key yet: restore it from the backup file the demo wrote.
-  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("link", { name: "Partnership setup" }).click();
   await page.getByRole("heading", { name: "Partnership key" }).waitFor();
   await page.getByText("This browser does not hold the partnership key.").waitFor();
   await page.getByLabel("Partnership key backup file").setInputFiles({ name: "wrong.json", mimeType: "application/json", buffer: Buffer.from('{"not": "a key"}') });
@@ -147,7 +147,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   assert.equal((await enrolled.json()).agency, "Riverside Youth Club", "a tablet can enrol with it");
 
   // The new tablet is listed, and can be revoked.
-  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("link", { name: "Partnership setup" }).click();
   const devices = page.getByRole("table", { name: "Tablets" });
   const newTablet = devices.getByRole("row").filter({ hasText: "Riverside Youth Club" }).filter({ has: page.getByRole("button") });
   await newTablet.waitFor();
@@ -169,7 +169,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByRole("status").getByText("analyst@demo.heard can now log in as an analyst.").waitFor();
 
   // The import: two good lines, three bad ones, named by line.
-  await page.getByRole("button", { name: "Import outcomes" }).click();
+  await page.getByRole("link", { name: "Import outcomes" }).click();
   const csv = [
     "Case reference,Outcome,Date closed",
     "EH-2026-0001,Stepped down,2026-10-01",
@@ -188,11 +188,24 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   assert.deepEqual(await axeViolations(page), [], "import preview");
   await page.getByRole("button", { name: "Import 2 outcomes" }).click();
   await page.getByText("Imported 2 outcomes: 2 new, 0 already held from an earlier import.").waitFor();
+  // The focus stays on the button (a disabled button dropped it to the top of the page).
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Import 2 outcomes");
   // Again: nothing twice.
   await page.getByRole("button", { name: "Import 2 outcomes" }).click();
   await page.getByText("Imported 2 outcomes: 0 new, 2 already held from an earlier import.").waitFor();
 
-  await page.getByRole("button", { name: "Dashboard" }).click();
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await page.getByTestId("outcomes-held").filter({ hasText: String(outcomesBefore + 2) }).waitFor();
+  // Each part has its own address: Back goes to the part before (it used to leave the app),
+  // and a reload stays on the part.
+  assert.equal(new URL(page.url()).pathname, "/coordinator");
+  await page.goBack();
+  await page.getByLabel("Outcomes file (CSV)").waitFor();
+  assert.equal(new URL(page.url()).pathname, "/coordinator/import");
+  assert.equal(await page.getByRole("link", { name: "Import outcomes" }).getAttribute("aria-current"), "page");
+  await page.reload();
+  await page.getByLabel("Outcomes file (CSV)").waitFor();
+  await page.goForward();
   await page.getByTestId("outcomes-held").filter({ hasText: String(outcomesBefore + 2) }).waitFor();
   // The server holds pseudonyms only: no case reference from the file.
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
@@ -210,7 +223,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   const title = page.getByRole("heading", { name: "Partnership overview" });
   await until(() => title.evaluate((e) => e === document.activeElement));
   assert.ok(await title.evaluate((e) => e === document.activeElement), "after logging in the focus is on the title");
-  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("link", { name: "Partnership setup" }).click();
   await page.getByRole("table", { name: "Tablets" }).waitFor();
   assert.equal(await page.getByRole("heading", { name: "Partnership key" }).count(), 0, "no key panel for an analyst");
   assert.equal(await page.getByRole("button", { name: "Save a backup of the key" }).count(), 0);
@@ -250,7 +263,7 @@ test("a new partnership is created with a key made in the browser, after its bac
   await page.getByRole("checkbox", { name: "I have saved the key backup file somewhere safe" }).check();
   await create.click();
   await page.getByText("Logged in as lead@riverside.test, Riverside Partnership. Role: coordinator.").waitFor();
-  await page.getByRole("button", { name: "Partnership setup" }).click();
+  await page.getByRole("link", { name: "Partnership setup" }).click();
   await page.getByText("This browser holds the partnership key").waitFor();
 
   // The server knows the fingerprint, never the key.
