@@ -2,7 +2,7 @@
 //! (navigation, wording, read-aloud).
 
 use crate::components::Guarded;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::I18n;
 use crate::pages::{ChildPage, CoordinatorOffline, EnrolPage, HomePage, NotFound, OutboxPage, RunPage};
 use crate::route::{Nav, Route};
 use crate::speech::Speech;

@@ -2,7 +2,7 @@
 //! date), read in the coordinator's browser. Every line is checked here and each problem is
 //! put in plain words, before anything is pseudonymised or sent.
 
-use crate::case::{normalise_case_ref, Outcome};
+use crate::case::{normalise_case_ref, CaseRefError, Outcome};
 use crate::Day;
 use serde::{Deserialize, Serialize};
 
@@ -23,11 +23,45 @@ pub struct ImportRow {
     pub date: Day,
 }
 
-/// A line that cannot be imported, and why, in words a coordinator understands.
+/// A line that cannot be imported, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineProblem {
     pub line: usize,
-    pub problem: String,
+    pub problem: LineIssue,
+}
+
+/// Why a line cannot be imported. The coordinator's app says it in words (`words`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineIssue {
+    NoCaseRef,
+    CaseRefTooLong,
+    NoOutcome,
+    /// The outcome as written.
+    UnknownOutcome(String),
+    NoDate,
+    /// The date as written.
+    NotADate(String),
+    AfterToday(Day),
+    /// The same case has a different outcome on these lines.
+    OtherOutcome(Vec<usize>),
+}
+
+impl LineIssue {
+    /// The translation key (in the coordinator's files) and the values of its placeholders.
+    pub fn words(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            LineIssue::NoCaseRef => ("import.issue.no_case_ref", vec![]),
+            LineIssue::CaseRefTooLong => ("import.issue.case_ref_too_long", vec![("max", crate::case::MAX_CASE_REF.to_string())]),
+            LineIssue::NoOutcome => ("import.issue.no_outcome", vec![]),
+            LineIssue::UnknownOutcome(o) => ("import.issue.unknown_outcome", vec![("outcome", o.clone())]),
+            LineIssue::NoDate => ("import.issue.no_date", vec![]),
+            LineIssue::NotADate(d) => ("import.issue.not_a_date", vec![("date", d.clone())]),
+            LineIssue::AfterToday(d) => ("import.issue.after_today", vec![("date", d.to_string())]),
+            LineIssue::OtherOutcome(lines) => {
+                ("import.issue.other_outcome", vec![("lines", lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", "))])
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,17 +70,43 @@ pub struct Preview {
     pub problems: Vec<LineProblem>,
 }
 
-/// Why a whole file cannot be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a whole file cannot be read. The coordinator's app says it in words (`words`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileProblem {
-    #[error("the file is empty")]
     Empty,
-    #[error("the first line should name the columns; it has no column for the {0}")]
-    MissingColumn(&'static str),
-    #[error("the file has more than {MAX_IMPORT_LINES} lines; split it into smaller files")]
+    /// The first line names no column for this.
+    MissingColumn(Column),
     TooLong,
-    #[error("its columns are separated by {0}, not commas; save it again as CSV (comma separated)")]
-    Separator(&'static str),
+    /// Its columns are separated by semicolons or tabs, not commas.
+    Separator(Separator),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    CaseRef,
+    Outcome,
+    Date,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Separator {
+    Semicolons,
+    Tabs,
+}
+
+impl FileProblem {
+    /// The translation key (in the coordinator's files) and the values of its placeholders.
+    pub fn words(self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            FileProblem::Empty => ("import.file.empty", vec![]),
+            FileProblem::MissingColumn(Column::CaseRef) => ("import.file.no_case_ref_column", vec![]),
+            FileProblem::MissingColumn(Column::Outcome) => ("import.file.no_outcome_column", vec![]),
+            FileProblem::MissingColumn(Column::Date) => ("import.file.no_date_column", vec![]),
+            FileProblem::TooLong => ("import.file.too_long", vec![("max", MAX_IMPORT_LINES.to_string())]),
+            FileProblem::Separator(Separator::Semicolons) => ("import.file.semicolons", vec![]),
+            FileProblem::Separator(Separator::Tabs) => ("import.file.tabs", vec![]),
+        }
+    }
 }
 
 /// Splits CSV text into records of fields: quotes, doubled quotes, commas and line breaks
@@ -123,51 +183,43 @@ pub fn preview(text: &str, today: Day) -> Result<Preview, FileProblem> {
     // One column only, with another separator in it: semicolons (a spreadsheet set to a
     // European language) or tabs. Read as one column, every line would be "unknown".
     if let [only] = headers.as_slice() {
-        for (separator, name) in [(';', "semicolons"), ('\t', "tabs")] {
+        for (separator, which) in [(';', Separator::Semicolons), ('\t', Separator::Tabs)] {
             if only.contains(separator) {
-                return Err(FileProblem::Separator(name));
+                return Err(FileProblem::Separator(which));
             }
         }
     }
-    let case = column(&headers, &["casereference", "caseref", "reference", "ref", "case", "caseid", "casenumber"], "ref").ok_or(FileProblem::MissingColumn("case reference"))?;
-    let outcome = column(&headers, &["outcome", "closurereason", "reason", "result"], "outcome").ok_or(FileProblem::MissingColumn("outcome"))?;
-    let date = column(&headers, &["date", "closuredate", "outcomedate", "closed", "closedon", "enddate"], "date").ok_or(FileProblem::MissingColumn("date"))?;
+    let case = column(&headers, &["casereference", "caseref", "reference", "ref", "case", "caseid", "casenumber"], "ref").ok_or(FileProblem::MissingColumn(Column::CaseRef))?;
+    let outcome = column(&headers, &["outcome", "closurereason", "reason", "result"], "outcome").ok_or(FileProblem::MissingColumn(Column::Outcome))?;
+    let date = column(&headers, &["date", "closuredate", "outcomedate", "closed", "closedon", "enddate"], "date").ok_or(FileProblem::MissingColumn(Column::Date))?;
     let mut p = Preview::default();
     for (n, (line, fields)) in records.enumerate() {
         if n >= MAX_IMPORT_LINES {
             return Err(FileProblem::TooLong);
         }
         let get = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
-        let problem = |text: String| LineProblem { line, problem: text };
+        let problem = |issue: LineIssue| LineProblem { line, problem: issue };
         let case_ref = match normalise_case_ref(get(case)) {
             Ok(r) => r,
-            Err(_) if get(case).is_empty() => {
-                p.problems.push(problem("no case reference".into()));
+            Err(CaseRefError::Empty) => {
+                p.problems.push(problem(LineIssue::NoCaseRef));
                 continue;
             }
-            Err(e) => {
-                p.problems.push(problem(format!("case reference: {e}")));
+            Err(CaseRefError::TooLong) => {
+                p.problems.push(problem(LineIssue::CaseRefTooLong));
                 continue;
             }
         };
         let Some(o) = Outcome::parse(get(outcome)) else {
-            p.problems.push(problem(if get(outcome).is_empty() {
-                "no outcome".into()
-            } else {
-                format!("unknown outcome {:?}: use needs met, stepped down, stepped up, child protection, specialist, disengaged, moved away or other", get(outcome))
-            }));
+            p.problems.push(problem(if get(outcome).is_empty() { LineIssue::NoOutcome } else { LineIssue::UnknownOutcome(get(outcome).to_string()) }));
             continue;
         };
         let Some(d) = parse_date(get(date)) else {
-            p.problems.push(problem(if get(date).is_empty() {
-                "no date".into()
-            } else {
-                format!("{:?} is not a date (write 2026-04-30 or 30/04/2026)", get(date))
-            }));
+            p.problems.push(problem(if get(date).is_empty() { LineIssue::NoDate } else { LineIssue::NotADate(get(date).to_string()) }));
             continue;
         };
         if d > today {
-            p.problems.push(problem(format!("{d} is after today: check the date")));
+            p.problems.push(problem(LineIssue::AfterToday(d)));
             continue;
         }
         p.rows.push(ImportRow { line, case_ref, outcome: o, date: d });
@@ -180,9 +232,9 @@ pub fn preview(text: &str, today: Day) -> Result<Preview, FileProblem> {
     }
     let mut doubtful = Vec::new();
     for r in &p.rows {
-        let others: Vec<String> = by_case[r.case_ref.as_str()].iter().filter(|(_, o)| *o != r.outcome).map(|(l, _)| l.to_string()).collect();
+        let others: Vec<usize> = by_case[r.case_ref.as_str()].iter().filter(|(_, o)| *o != r.outcome).map(|(l, _)| *l).collect();
         if !others.is_empty() {
-            doubtful.push(LineProblem { line: r.line, problem: format!("the same case has another outcome on line {}: keep the right one", others.join(", ")) });
+            doubtful.push(LineProblem { line: r.line, problem: LineIssue::OtherOutcome(others) });
         }
     }
     if !doubtful.is_empty() {
@@ -241,13 +293,13 @@ mod tests {
                    EH-4,Moved away,2026-11-26\n";
         let p = preview(csv, today()).unwrap();
         assert_eq!(p.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 6, 7], "the same outcome twice is no doubt");
-        let problems: Vec<(usize, &str)> = p.problems.iter().map(|x| (x.line, x.problem.as_str())).collect();
+        let problems: Vec<(usize, LineIssue)> = p.problems.iter().map(|x| (x.line, x.problem.clone())).collect();
         assert_eq!(
             problems,
             [
-                (3, "2031-01-01 is after today: check the date"),
-                (4, "the same case has another outcome on line 5: keep the right one"),
-                (5, "the same case has another outcome on line 4: keep the right one"),
+                (3, LineIssue::AfterToday("2031-01-01".parse().unwrap())),
+                (4, LineIssue::OtherOutcome(vec![5])),
+                (5, LineIssue::OtherOutcome(vec![4])),
             ]
         );
     }
@@ -267,20 +319,29 @@ mod tests {
         let read: Vec<(usize, &str, Outcome)> = p.rows.iter().map(|r| (r.line, r.case_ref.as_str(), r.outcome)).collect();
         assert_eq!(read, vec![(2, "EH-2024-001", Outcome::SteppedDown), (3, "EH-2024002", Outcome::NeedsMet), (9, "EH-2024-007", Outcome::MovedAway)]);
         assert_eq!(p.rows[1].date.to_string(), "2026-04-30", "UK dates are read");
-        let lines: Vec<(usize, &str)> = p.problems.iter().map(|x| (x.line, x.problem.as_str())).collect();
-        assert!(lines[0].0 == 4 && lines[0].1.starts_with("unknown outcome \"adopted\""), "{lines:?}");
-        assert_eq!(lines[1], (5, "\"31/02/2026\" is not a date (write 2026-04-30 or 30/04/2026)"));
-        assert_eq!(lines[2..], [(6, "no case reference"), (7, "no outcome")]);
+        let lines: Vec<(usize, LineIssue)> = p.problems.iter().map(|x| (x.line, x.problem.clone())).collect();
+        assert_eq!(
+            lines,
+            [
+                (4, LineIssue::UnknownOutcome("adopted".into())),
+                (5, LineIssue::NotADate("31/02/2026".into())),
+                (6, LineIssue::NoCaseRef),
+                (7, LineIssue::NoOutcome)
+            ]
+        );
+        // Each says what it is in words with the values it names.
+        assert_eq!(p.problems[0].problem.words(), ("import.issue.unknown_outcome", vec![("outcome", "adopted".to_string())]));
+        assert_eq!(LineIssue::OtherOutcome(vec![3, 9]).words().1, [("lines", "3, 9".to_string())]);
     }
 
     #[test]
     fn a_file_without_the_columns_is_refused_whole() {
         assert_eq!(preview("", today()), Err(FileProblem::Empty));
-        assert_eq!(preview("ref,result\nA,other", today()), Err(FileProblem::MissingColumn("date")));
-        assert_eq!(preview("name,date\nA,2026-01-01", today()), Err(FileProblem::MissingColumn("case reference")));
+        assert_eq!(preview("ref,result\nA,other", today()), Err(FileProblem::MissingColumn(Column::Date)));
+        assert_eq!(preview("name,date\nA,2026-01-01", today()), Err(FileProblem::MissingColumn(Column::CaseRef)));
         // Saved by a spreadsheet set to another separator: said so, not "unknown outcome" a line.
-        assert_eq!(preview("Case reference;Outcome;Date closed\nEH-1;Needs met;2026-10-01", today()), Err(FileProblem::Separator("semicolons")));
-        assert_eq!(preview("Case reference\tOutcome\tDate closed\nEH-1\tNeeds met\t2026-10-01", today()), Err(FileProblem::Separator("tabs")));
+        assert_eq!(preview("Case reference;Outcome;Date closed\nEH-1;Needs met;2026-10-01", today()), Err(FileProblem::Separator(Separator::Semicolons)));
+        assert_eq!(preview("Case reference\tOutcome\tDate closed\nEH-1\tNeeds met\t2026-10-01", today()), Err(FileProblem::Separator(Separator::Tabs)));
         let p = preview("Case ref no.,Closure outcome,Date closed\nA-1,other,2026-01-01", today()).unwrap();
         assert_eq!(p.rows.len(), 1, "headings are found by what they contain");
     }

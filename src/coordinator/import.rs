@@ -38,7 +38,10 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
         spawn_local(async move {
             let result = match crate::device::read_chosen_file(&input).await {
                 None => Err(i18n.t("import.unreadable")),
-                Some(text) => preview(&text, crate::device::today()).map_err(|e| i18n.fill("import.file_problem", &[("detail", &e.to_string())])),
+                Some(text) => preview(&text, crate::device::today()).map_err(|e| {
+                    let (key, values) = e.words();
+                    i18n.fill("import.file_problem", &[("detail", &said(&i18n, key, &values))])
+                }),
             };
             read.set(Some(result));
         });
@@ -65,7 +68,8 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
                     let ready = p.rows.len();
                     let problems = p.problems.len();
                     let listed = p.problems.iter().take(SHOWN_PROBLEMS).map(|x| {
-                        view! { <li>{i18n.fill("import.line", &[("line", &x.line.to_string()), ("problem", &x.problem)])}</li> }
+                        let (key, values) = x.problem.words();
+                        view! { <li>{i18n.fill("import.line", &[("line", &x.line.to_string()), ("problem", &said(&i18n, key, &values))])}</li> }
                     }).collect_view();
                     view! {
                         <p role="status" class="import-summary">{i18n.fill("import.ready", &[("n", &ready.to_string()), ("bad", &problems.to_string())])}</p>
@@ -100,6 +104,12 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
             }}
         </section>
     }
+}
+
+/// A problem's words in the coordinator's language, its values filled in.
+fn said(i18n: &I18n, key: &str, values: &[(&str, String)]) -> String {
+    let values: Vec<(&str, &str)> = values.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    i18n.fill(key, &values)
 }
 
 /// Pseudonymises and sends every row, a batch at a time, updating `progress`.

@@ -26,9 +26,10 @@ function sources(dir) {
 
 const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "drafts", "dash", "setup", "import", "create", "offline"];
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
-// The dashboard's headings are keys the server sends, named in the domain crate.
-const dashboardSource = [readFileSync(join(root, "domain/src/dashboard.rs"), "utf8")];
-const used = new Set([...sources(join(root, "src")), ...dashboardSource].flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
+// The dashboard's headings are keys the server sends, and the import's problems keys the
+// domain crate gives the coordinator's app: named there.
+const domainSources = ["dashboard.rs", "import.rs"].map((f) => readFileSync(join(root, "domain/src", f), "utf8"));
+const used = new Set([...sources(join(root, "src")), ...domainSources].flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
 const families = [
   ...[1, 2, 3].map((n) => `faces.3.${n}`),
   ...[1, 2, 3, 4, 5].map((n) => `faces.5.${n}`),
