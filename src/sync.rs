@@ -324,6 +324,15 @@ pub async fn create_user(csrf: &str, user: &heard_domain::access::NewUser) -> Re
     exchange(Request::post(heard_domain::access::USERS_PATH).header(CSRF_HEADER, csrf).json(user)).await
 }
 
+pub async fn users() -> Result<Vec<heard_domain::access::UserV1>, SendError> {
+    exchange(Request::get(heard_domain::access::USERS_PATH).build()).await
+}
+
+pub async fn remove_user(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
+    let path = format!("{}/{id}/remove", heard_domain::access::USERS_PATH);
+    exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
+}
+
 pub async fn audit_log() -> Result<Vec<heard_domain::access::AuditEntryV1>, SendError> {
     exchange(Request::get(heard_domain::access::AUDIT_PATH).build()).await
 }

@@ -153,6 +153,15 @@ pub struct DeviceV1 {
     pub revoked: bool,
 }
 
+/// A staff account of the partnership, as its coordinators see it (`GET` `USERS_PATH`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserV1 {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub created_at: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {

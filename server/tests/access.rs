@@ -14,6 +14,7 @@ on_both_backends!(
     a_batch_with_another_partnerships_key_is_refused,
     each_partnership_sees_only_its_own_responses,
     logins_are_rate_limited_per_account_and_address,
+    a_coordinator_lists_the_accounts_and_removes_one_whose_sessions_end_at_once,
     changes_need_the_csrf_token,
     logout_ends_the_session,
     staff_accounts_need_a_real_email_and_a_long_password,
@@ -36,6 +37,7 @@ fn endpoints(w: &World, device_id: &str) -> Vec<(&'static str, String, Option<St
         ("GET", "/api/v1/devices".into(), None),
         ("POST", format!("/api/v1/devices/{device_id}/revoke"), None),
         ("POST", "/api/v1/users".into(), Some(r#"{"email":"new@north.test","password":"a long enough password","role":"analyst"}"#.into())),
+        ("GET", "/api/v1/users".into(), None),
         ("GET", "/api/v1/audit".into(), None),
         ("GET", "/api/v1/dashboard?band=teen".into(), None),
         ("POST", "/api/v1/outcomes/import".into(), Some(format!(r#"{{"key_fingerprint":"{}","outcomes":[]}}"#, w.us.fingerprint))),
@@ -60,7 +62,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         ("other partnership's coordinator", Auth::Staff(&w.them.coordinator, true)),
     ];
     // Expected status per endpoint, in the order of `callers`.
-    let expected: [[S; 6]; 14] = [
+    let expected: [[S; 6]; 15] = [
         // anonymous, device, revoked, coordinator, analyst, other coordinator
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST responses
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST outcomes
@@ -72,6 +74,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET devices
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],   // revoke our device
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::CONFLICT],    // POST users (same email twice)
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // GET users
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // GET audit
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET dashboard
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::BAD_REQUEST], // import outcomes (our key)
@@ -173,6 +176,41 @@ async fn logins_are_rate_limited_per_account_and_address(w: &World) {
     assert!(failed[0].contains("logins from there wait 15 minutes"), "the newest says the wait began: {failed:?}");
     assert!(failed[1..].iter().all(|d| *d == "a wrong password"), "{failed:?}");
     assert!(log.as_array().unwrap().iter().all(|e| !e["detail"].as_str().unwrap().contains("nobody")), "no partnership hears of unknown emails");
+}
+
+async fn a_coordinator_lists_the_accounts_and_removes_one_whose_sessions_end_at_once(w: &World) {
+    let body = r#"{"email":"leaver@north.test","password":"a long enough password","role":"analyst"}"#;
+    assert_eq!(w.call("POST", "/api/v1/users", Auth::Staff(&w.us.coordinator, true), Some(body)).await.0, StatusCode::OK);
+    let leaver = login(&w.db, "leaver@north.test", "a long enough password").await.expect("the new analyst logs in");
+    let (status, users) = w.call("GET", "/api/v1/users", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed: Vec<(&str, &str)> = users.as_array().unwrap().iter().map(|u| (u["email"].as_str().unwrap(), u["role"].as_str().unwrap())).collect();
+    assert_eq!(listed, [("coordinator@north.test", "coordinator"), ("analyst@north.test", "analyst"), ("leaver@north.test", "analyst")], "coordinators first");
+    let id_of = |email: &str| users.as_array().unwrap().iter().find(|u| u["email"] == email).unwrap()["id"].as_str().unwrap().to_string();
+    let remove = |id: String| format!("/api/v1/users/{id}/remove");
+
+    // Not by an analyst, not without the CSRF token, not one's own, not another partnership's.
+    assert_eq!(w.call("POST", &remove(id_of("leaver@north.test")), Auth::Staff(&w.us.analyst, true), None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.call("POST", &remove(id_of("leaver@north.test")), Auth::Staff(&w.us.coordinator, false), None).await.0, StatusCode::FORBIDDEN);
+    let (status, json) = w.call("POST", &remove(id_of("coordinator@north.test")), Auth::Staff(&w.us.coordinator, true), None).await;
+    assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::CONFLICT, "you cannot remove your own account; another coordinator can"));
+    let (_, theirs) = w.call("GET", "/api/v1/users", Auth::Staff(&w.them.coordinator, false), None).await;
+    let their_analyst = theirs.as_array().unwrap().iter().find(|u| u["role"] == "analyst").unwrap()["id"].as_str().unwrap().to_string();
+    assert_eq!(w.call("POST", &remove(their_analyst), Auth::Staff(&w.us.coordinator, true), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.call("GET", "/api/v1/me", Auth::Staff(&leaver, false), None).await.0, StatusCode::OK, "still in, so far");
+
+    let (status, _) = w.call("POST", &remove(id_of("leaver@north.test")), Auth::Staff(&w.us.coordinator, true), None).await;
+    assert_eq!(status, StatusCode::OK);
+    // The session open on their browser ends, and the password no longer opens anything.
+    assert_eq!(w.call("GET", "/api/v1/dashboard", Auth::Staff(&leaver, false), None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(login(&w.db, "leaver@north.test", "a long enough password").await.unwrap_err().0, StatusCode::UNAUTHORIZED);
+    let (_, users) = w.call("GET", "/api/v1/users", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert_eq!(users.as_array().unwrap().len(), 2);
+    let (_, log) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert_eq!(log[0]["action"], "user_removed");
+    assert_eq!(log[0]["detail"], "leaver@north.test removed");
+    // Removing again: nothing there.
+    assert_eq!(w.call("POST", &remove(id_of("leaver@north.test")), Auth::Staff(&w.us.coordinator, true), None).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn changes_need_the_csrf_token(w: &World) {

@@ -1,11 +1,12 @@
 //! The partnership's setup: the key in this browser, agencies, enrolment codes, devices (with
-//! revoke), analyst accounts and the audit log. Analysts see it but cannot change it.
+//! revoke), staff accounts (analysts added, anyone who left removed) and the audit log.
+//! Analysts see it but cannot change it.
 
 use super::key;
 use super::problem_text;
 use crate::i18n::use_i18n;
 use crate::sync;
-use heard_domain::access::{AgencyKind, AgencyV1, AuditEntryV1, DeviceV1, Me, NewAgency, NewUser, Role};
+use heard_domain::access::{AgencyKind, AgencyV1, AuditEntryV1, DeviceV1, Me, NewAgency, NewUser, Role, UserV1};
 use heard_domain::enrolment::{normalise_code, EnrolmentText, KeyBackup};
 use heard_domain::Day;
 use leptos::prelude::*;
@@ -35,7 +36,20 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
     let agencies = RwSignal::new(Vec::<AgencyV1>::new());
     let devices = RwSignal::new(Vec::<DeviceV1>::new());
     let audit = RwSignal::new(Vec::<AuditEntryV1>::new());
+    let users = RwSignal::new(Vec::<UserV1>::new());
     let problem = RwSignal::new(None::<String>);
+    // The accounts and the audit log (only these change when an account is added or removed:
+    // the tablets' list drawn again would take the focus to its own heading).
+    let reload_accounts = move || async move {
+        if coordinator {
+            if let Ok(u) = sync::users().await {
+                users.set(u);
+            }
+            if let Ok(a) = sync::audit_log().await {
+                audit.set(a);
+            }
+        }
+    };
     let reload = move || {
         spawn_local(async move {
             match sync::agencies().await {
@@ -45,11 +59,7 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
             if let Ok(d) = sync::devices().await {
                 devices.set(d);
             }
-            if coordinator {
-                if let Ok(a) = sync::audit_log().await {
-                    audit.set(a);
-                }
-            }
+            reload_accounts().await;
         });
     };
     reload();
@@ -60,7 +70,7 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
         <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <Codes agencies held partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
-        {coordinator.then(|| view! { <Analysts csrf on_change=Callback::new(move |()| reload()) /> })}
+        {coordinator.then(|| view! { <Accounts users me=who.email.clone() csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Audit audit /> })}
     }
 }
@@ -311,9 +321,11 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
     }
 }
 
+/// The partnership's staff accounts: listed, an analyst added, someone who left removed.
 #[component]
-fn Analysts(csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
+fn Accounts(users: RwSignal<Vec<UserV1>>, me: String, csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
+    let me = StoredValue::new(me);
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let status = RwSignal::new(None::<String>);
@@ -332,9 +344,62 @@ fn Analysts(csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView
             }
         });
     };
+    // A removed account's button goes with the list drawn again: the focus goes to the heading.
+    Effect::new(move |_| {
+        users.track();
+        request_animation_frame(|| crate::components::focus_if_lost("#h-analysts"));
+    });
+    let remove = move |user: UserV1| {
+        let question = i18n.fill("setup.account.confirm", &[("email", &user.email)]);
+        if !web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false) {
+            return;
+        }
+        spawn_local(async move {
+            match sync::remove_user(&csrf.get_value(), &user.id).await {
+                Ok(_) => {
+                    status.set(Some(i18n.fill("setup.account.removed", &[("email", &user.email)])));
+                    on_change.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
     view! {
         <section aria-labelledby="h-analysts" class="setup-part">
             <h2 id="h-analysts">{move || i18n.t("setup.analyst.title")}</h2>
+            <div class="table-scroll" tabindex="0">
+                <table aria-labelledby="h-analysts">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || i18n.t("coord.email")}</th>
+                            <th scope="col">{move || i18n.t("setup.account.role")}</th>
+                            <th scope="col">{move || i18n.t("setup.account.since")}</th>
+                            <th scope="col">{move || i18n.t("setup.device.state")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || users.get().into_iter().map(|u| {
+                            let role = if u.role == Role::Coordinator { i18n.t("coord.role.coordinator") } else { i18n.t("coord.role.analyst") };
+                            let yours = me.with_value(|m| *m == u.email);
+                            let label = i18n.fill("setup.account.remove_named", &[("email", &u.email)]);
+                            view! {
+                                <tr>
+                                    <th scope="row">{u.email.clone()}</th>
+                                    <td>{role}</td>
+                                    <td>{day_of(u.created_at)}</td>
+                                    <td>
+                                        {if yours {
+                                            i18n.t("setup.account.yours").into_any()
+                                        } else {
+                                            view! { <button type="button" aria-label=label on:click=move |_| remove(u.clone())>{i18n.t("setup.account.remove")}</button> }.into_any()
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
             <p>{move || i18n.t("setup.analyst.intro")}</p>
             <form on:submit=create class="inline-form">
                 <div>

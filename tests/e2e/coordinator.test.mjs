@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { serverAndBrowser, axeViolations, watchConsole, logIn, until, SERVER_BIN } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, watchConsole, logIn, until, SERVER_BIN, DEMO_LOGIN } from "./harness.mjs";
 
 // A partnership with some history: synthetic cases, generated, no real child.
 const env = serverAndBrowser({ demoCases: 300 });
@@ -167,6 +167,21 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByLabel("Password (at least 12 characters)").fill("a long analyst password");
   await page.getByRole("button", { name: "Create the analyst account" }).click();
   await page.getByRole("status").getByText("analyst@demo.heard can now log in as an analyst.").waitFor();
+  // Listed with the coordinator's own; someone who left is removed, and cannot log in.
+  await page.getByRole("textbox", { name: "Email" }).fill("leaver@demo.heard");
+  await page.getByLabel("Password (at least 12 characters)").fill("a long leaver password");
+  await page.getByRole("button", { name: "Create the analyst account" }).click();
+  const accounts = page.getByRole("table", { name: "Accounts" });
+  await accounts.getByRole("rowheader", { name: "leaver@demo.heard" }).waitFor();
+  await accounts.getByRole("rowheader", { name: "analyst@demo.heard" }).waitFor();
+  assert.match(await accounts.getByRole("row").filter({ hasText: DEMO_LOGIN.email }).textContent(), /Your account/);
+  page.once("dialog", (d) => d.accept());
+  await accounts.getByRole("button", { name: "Remove leaver@demo.heard" }).click();
+  await page.getByRole("status").getByText("leaver@demo.heard can no longer log in.").waitFor();
+  assert.equal(await accounts.getByRole("rowheader", { name: "leaver@demo.heard" }).count(), 0);
+  const gone = await page.request.post(`${env.server.url}/api/v1/login`, { data: { email: "leaver@demo.heard", password: "a long leaver password" } });
+  assert.equal(gone.status(), 401);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "h-analysts", "the focus is on the list's heading, not lost");
 
   // The import: two good lines, three bad ones, named by line.
   await page.getByRole("link", { name: "Import outcomes" }).click();

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
 use heard_domain::access::{
-    is_fingerprint, AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, MIN_PASSWORD_CHARS,
+    is_fingerprint, AgencyV1, AuditEntryV1, UserV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, MIN_PASSWORD_CHARS,
     SESSION_COOKIE,
 };
 use crate::db::SetupRefused;
@@ -223,6 +223,26 @@ pub async fn create_user(State(state): State<AppState>, staff: Staff, JsonBody(r
         .ok_or_else(|| AppError::Conflict(format!("email: {email} already has an account")))?;
     state.db.audit(&staff.partnership_id, &staff.email, "user_created", &format!("{email} ({})", req.role.as_str()), now()).await?;
     Ok(Json(serde_json::json!({"id": id, "email": email, "role": req.role})))
+}
+
+/// The partnership's staff accounts (coordinators only: emails are theirs to see).
+pub async fn users(State(state): State<AppState>, staff: Staff) -> Result<Json<Vec<UserV1>>, AppError> {
+    let staff = staff.coordinator()?;
+    Ok(Json(state.db.users(&staff.partnership_id).await?))
+}
+
+/// Removes a staff account (someone who left): its sessions end at once. Not one's own, so a
+/// partnership always keeps a coordinator.
+pub async fn remove_user(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
+    let staff = staff.coordinator()?;
+    if id == staff.user_id {
+        return Err(AppError::Conflict("you cannot remove your own account; another coordinator can".into()));
+    }
+    let Some(email) = state.db.remove_user(&staff.partnership_id, &id).await? else {
+        return Err(AppError::Missing(format!("no account {id:?} to remove in your partnership")));
+    };
+    state.db.audit(&staff.partnership_id, &staff.email, "user_removed", &format!("{email} removed"), now()).await?;
+    Ok(Json(serde_json::json!({"removed": id})))
 }
 
 /// Outcomes imported from the case-management system, pseudonymised in the coordinator's

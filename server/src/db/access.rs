@@ -1,7 +1,7 @@
 //! SQL for partnerships, agencies, enrolment, devices, staff, sessions and the audit log.
 
 use super::Db;
-use heard_domain::access::{AgencyKind, AgencyV1, AuditEntryV1, DeviceV1, Role};
+use heard_domain::access::{AgencyKind, AgencyV1, AuditEntryV1, DeviceV1, Role, UserV1};
 use sqlx::Row;
 
 /// A device that presented a valid token.
@@ -297,6 +297,40 @@ impl Db {
     /// Creates a staff account; `None` when the email is taken.
     pub async fn create_user(&self, partnership_id: &str, email: &str, password_hash: &str, role: Role, now: i64) -> Result<Option<String>, sqlx::Error> {
         insert_user(&mut *self.pool.acquire().await?, partnership_id, email, password_hash, role, now).await
+    }
+
+    /// The partnership's staff accounts: coordinators, then analysts, each by email.
+    pub async fn users(&self, partnership_id: &str) -> Result<Vec<UserV1>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, email, role, created_at FROM users WHERE partnership_id = $1 \
+             ORDER BY CASE role WHEN 'coordinator' THEN 0 ELSE 1 END, email",
+        )
+            .bind(partnership_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(UserV1 { id: r.get("id"), email: r.get("email"), role: Role::parse(&r.get::<String, _>("role"))?, created_at: r.get("created_at") })
+            })
+            .collect())
+    }
+
+    /// Removes a staff account of the partnership and ends its sessions, in one transaction;
+    /// its email, or `None` when the partnership has no such account.
+    pub async fn remove_user(&self, partnership_id: &str, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1 AND partnership_id = $2")
+            .bind(user_id)
+            .bind(partnership_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if email.is_some() {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(email)
     }
 
     pub async fn user_login(&self, email: &str) -> Result<Option<UserLogin>, sqlx::Error> {
