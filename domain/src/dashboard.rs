@@ -147,6 +147,35 @@ impl Filter {
         Ok(f)
     }
 
+    /// What the filter chose, as CSV lines after a blank one (a "Filter" line, then a line for
+    /// each choice), so a table exported for a report says which cases it counts.
+    pub fn to_csv(&self, agencies: &[AgencyName], words: &dyn Fn(&str) -> String) -> String {
+        let mut lines = vec![String::new()];
+        let mut part = |name: String, value: String| lines.push(format!("{},{}", csv_field(&name), csv_field(&value)));
+        if *self == Filter::default() {
+            part(words("dash.csv.filter"), words("dash.csv.no_filter"));
+        } else {
+            part(words("dash.csv.filter"), String::new());
+        }
+        if let Some(d) = self.from {
+            part(words("dash.filter.from"), d.to_string());
+        }
+        if let Some(d) = self.to {
+            part(words("dash.filter.to"), d.to_string());
+        }
+        if let Some(id) = &self.agency {
+            let name = agencies.iter().find(|a| &a.id == id).map_or(id.clone(), |a| a.name.clone());
+            part(words("dash.by.agency"), name);
+        }
+        if let Some(b) = self.band {
+            part(words("dash.by.band"), words(&format!("forms.band.{}", b.code())));
+        }
+        if let Some(f) = self.flag {
+            part(words("dash.by.flag"), words(&format!("session.flag.{}", f.code())));
+        }
+        lines.iter().map(|l| format!("{l}\r\n")).collect()
+    }
+
     /// The filter as a query string (without `?`), read back by `parse_query`.
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
@@ -804,6 +833,18 @@ mod tests {
         let t = table(&d, TableId::VoiceByAgency);
         assert_eq!(t.rows.last(), Some(&Label::Key("dash.row.no_agency".into())));
         assert_eq!(t.counts.row_totals.last(), Some(&Cell::Count(9)));
+    }
+
+    #[test]
+    fn an_exported_table_ends_with_the_cases_it_counts() {
+        let words = |k: &str| k.to_string();
+        assert_eq!(Filter::default().to_csv(&agencies(), &words), "\r\ndash.csv.filter,dash.csv.no_filter\r\n");
+        let f = Filter::parse_query("from=2026-01-01&agency=a2&band=teen&flag=send").unwrap();
+        assert_eq!(
+            f.to_csv(&agencies(), &words),
+            "\r\ndash.csv.filter,\r\ndash.filter.from,2026-01-01\r\ndash.by.agency,'=Health\r\ndash.by.band,forms.band.teen\r\ndash.by.flag,session.flag.send\r\n",
+            "the agency by its name, made safe in a spreadsheet"
+        );
     }
 
     #[test]

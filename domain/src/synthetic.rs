@@ -230,7 +230,8 @@ pub fn generate(seed: u64, cases: usize, agencies: usize, today: Day) -> impl It
                 visit(close, Stage::Closing, Purpose::Check, first + change, &mut rng);
                 visit(close, Stage::Closing, Purpose::HelpWeGot, first + change, &mut rng);
             }
-            if let Some(date) = Day::from_unix_days(close + rng.below(10) as i64) {
+            // Recorded up to ten days after the last visit, never after today.
+            if let Some(date) = Day::from_unix_days((close + rng.below(10) as i64).min(today)) {
                 let id = rng.uuid();
                 items.push(Item::Outcome(agency, OutcomeV1 { id, case: case.clone(), outcome, date }));
             }
@@ -255,6 +256,11 @@ mod tests {
         for r in &responses {
             crate::validate::check_response(&catalogue, r).unwrap_or_else(|e| panic!("{e}"));
             assert!(r.date <= today);
+        }
+        for item in &items {
+            if let Item::Outcome(_, o) = item {
+                assert!(o.date <= today, "an outcome dated {} after today", o.date);
+            }
         }
         let again: Vec<Item> = generate(7, 200, 5, today).collect();
         assert_eq!(again.len(), items.len());

@@ -63,10 +63,10 @@ async fn run(label: &str, url: &str, responses: usize) {
     // Responses are timed against the raw insert of the same rows; the outcomes (about one
     // for every four responses) are stored after them, timed apart.
     let started = Instant::now();
-    let stored = heard_server::demo::store_items(&db, &partnership, &agencies, items.iter().filter(|i| matches!(i, Item::Response(..)))).await.unwrap();
+    let stored = heard_server::demo::store_items(&db, &agencies, items.iter().filter(|i| matches!(i, Item::Response(..)))).await.unwrap();
     let ingest = started.elapsed();
     let started = Instant::now();
-    heard_server::demo::store_items(&db, &partnership, &agencies, items.iter().filter(|i| matches!(i, Item::Outcome(..)))).await.unwrap();
+    heard_server::demo::store_items(&db, &agencies, items.iter().filter(|i| matches!(i, Item::Outcome(..)))).await.unwrap();
     let outcomes = started.elapsed();
     let ingest_rate = stored as f64 / ingest.as_secs_f64();
     println!("ingest (checked, idempotent, queued):       {stored} responses in {:.1} s = {ingest_rate:.0} responses/s", ingest.as_secs_f64());

@@ -138,7 +138,7 @@ async fn no_count_from_one_to_five_leaves_the_server_in_any_view_or_export(w: &W
     }
     let agencies = w.db.agencies(&partnership_id(w).await).await.unwrap();
     let today = "2026-11-25".parse().unwrap();
-    heard_server::demo::seed_synthetic(&w.db, &partnership_id(w).await, &agencies, 120, 9, today).await.unwrap();
+    heard_server::demo::seed_synthetic(&w.db, &agencies, 120, 9, today).await.unwrap();
     let mut queries = vec![String::new(), "?from=2026-06-01".into(), "?to=2026-01-31".into(), "?from=2026-10-01&to=2026-10-31".into()];
     queries.extend(["early_years", "middle", "teen", "symbols"].map(|b| format!("?band={b}")));
     queries.extend(["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"].map(|f| format!("?flag={f}")));
@@ -230,6 +230,7 @@ async fn exports_are_csv_audited_and_safe_in_a_spreadsheet(w: &World) {
     assert_eq!(lines[0], "\u{feff}Agency,Heard,Not heard,Total,Share heard", "led by a byte-order mark for Excel");
     assert!(lines.iter().any(|l| l.starts_with("\"'=HYPERLINK(\"\"http://x\"\")\",0,0,0")), "{csv}");
     assert!(lines.iter().any(|l| l.starts_with("North School,10,7,17,59%")), "{csv}");
+    assert_eq!(lines[lines.len() - 2..], ["Filter,", "Age band,Early years (4–7)"], "the file says which cases it counts: {csv}");
     let (_, audit) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
     let export = audit.as_array().unwrap().iter().find(|e| e["action"] == "export").expect("the export is in the audit log");
     assert_eq!(export["actor"], "analyst@north.test");
@@ -245,7 +246,7 @@ async fn exports_are_csv_audited_and_safe_in_a_spreadsheet(w: &World) {
 async fn summaries_rebuilt_from_what_is_held_match_those_built_as_it_arrived(w: &World) {
     ten_heard_seven_not(w).await;
     let agencies = w.db.agencies(&partnership_id(w).await).await.unwrap();
-    heard_server::demo::seed_synthetic(&w.db, &partnership_id(w).await, &agencies, 60, 3, "2026-11-25".parse().unwrap()).await.unwrap();
+    heard_server::demo::seed_synthetic(&w.db, &agencies, 60, 3, "2026-11-25".parse().unwrap()).await.unwrap();
     let before = dashboard(w, "").await;
     w.db.rebuild_summaries().await.unwrap();
     assert_eq!(dashboard(w, "").await, before);
@@ -257,7 +258,7 @@ async fn the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters(w: &Wo
     let partnership = partnership_id(w).await;
     w.db.create_agency(&partnership, "South Health", heard_domain::access::AgencyKind::Health, heard_server::auth::now()).await.unwrap();
     let agencies = w.db.agencies(&partnership).await.unwrap();
-    heard_server::demo::seed_synthetic(&w.db, &partnership, &agencies, 400, 7, "2026-11-25".parse().unwrap()).await.unwrap();
+    heard_server::demo::seed_synthetic(&w.db, &agencies, 400, 7, "2026-11-25".parse().unwrap()).await.unwrap();
     ten_heard_seven_not(w).await;
     let dates = [
         (None, None),

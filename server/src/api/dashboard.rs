@@ -33,7 +33,9 @@ pub async fn export(State(state): State<AppState>, Staff(staff): Staff, Path(fil
     let english = shipped_coordinator_strings().into_iter().next().expect("English is shipped first");
     // Led by a byte-order mark: without one, Excel on Windows reads UTF-8 ("Early years (4–7)")
     // as another encoding.
-    let csv = format!("\u{feff}{}", table.to_csv(&|key| english.get(key).to_string()));
+    // Then which cases it counts: a table in a board report must say it is, say, teenagers only.
+    let words = |key: &str| english.get(key).to_string();
+    let csv = format!("\u{feff}{}{}", table.to_csv(&words), dashboard.filter.to_csv(&dashboard.agencies, &words));
     state.db.audit(&staff.partnership_id, &staff.email, "export", &format!("table {code} ({described})"), now()).await?;
     let name = format!("attachment; filename=\"heard-{code}.csv\"");
     Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, name), (CACHE_CONTROL, "no-store".to_string())], csv))
