@@ -31,15 +31,16 @@ pub enum SendError {
     /// (a proxy, a gateway, a Wi-Fi login page): nothing is known to have arrived.
     #[error("the server could not be reached")]
     Unreachable,
-    /// The server answered with an error; `detail` is its own explanation.
+    /// The server answered with an error: its code (`heard_domain::wire::codes`) and its own
+    /// explanation.
     #[error("the server refused the batch: {detail}")]
-    Refused { detail: String },
+    Refused { code: String, detail: String },
     /// The tablet has no enrolment, so it has no token to send with.
     #[error("this tablet is not enrolled")]
     NotEnrolled,
     /// The server says the caller must log in (staff) or enrol again (device).
     #[error("not allowed: {detail}")]
-    NotAllowed { detail: String },
+    NotAllowed { code: String, detail: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -203,7 +204,7 @@ impl Request {
 
     /// Ready to send with `body` as JSON.
     fn json<T: serde::Serialize + ?Sized>(self, body: &T) -> Result<Request, SendError> {
-        let body = serde_json::to_string(body).map_err(|e| SendError::Refused { detail: e.to_string() })?;
+        let body = serde_json::to_string(body).map_err(|e| SendError::Refused { code: String::new(), detail: e.to_string() })?;
         Ok(Request { body: Some(body), ..self.header("content-type", "application/json") })
     }
 
@@ -249,8 +250,8 @@ fn refusal(status: u16, body: Option<&str>) -> SendError {
         }
     }
     match body.and_then(|b| crate::json::from_str::<ApiError>(b).ok()) {
-        Some(e) if status == 401 || status == 403 => SendError::NotAllowed { detail: e.detail },
-        Some(e) => SendError::Refused { detail: e.detail },
+        Some(e) if status == 401 || status == 403 => SendError::NotAllowed { code: e.error, detail: e.detail },
+        Some(e) => SendError::Refused { code: e.error, detail: e.detail },
         // Not our server's JSON: a proxy, a gateway (502) or a Wi-Fi login page (403) answered
         // instead of it. The server was not reached: saying the enrolment code or the answers
         // were refused would send the practitioner looking for a mistake that is not there.

@@ -257,6 +257,22 @@ impl IncomingOutcomes {
     }
 }
 
+/// The refusal codes (`ApiError::error`) an app says in its own words, in the user's language;
+/// for any other it shows the server's `detail`.
+pub mod codes {
+    /// A tablet's enrolment that the coordinator revoked.
+    pub const DEVICE_REVOKED: &str = "device_revoked";
+    /// A tablet token the server does not know (another server, or its database replaced).
+    pub const DEVICE_UNKNOWN: &str = "device_unknown";
+    /// Answers or outcomes made with another partnership's key.
+    pub const WRONG_PARTNERSHIP: &str = "wrong_partnership";
+    /// The server could not reach its database; nothing was stored.
+    pub const STORAGE_UNAVAILABLE: &str = "storage_unavailable";
+    /// A login with a wrong email or password (and any other missing or ended login).
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
+}
+
 /// Every refusal from the API has this shape: a short code and a sentence naming the problem.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {

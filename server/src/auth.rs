@@ -78,9 +78,9 @@ impl FromRequestParts<AppState> for Device {
             .db
             .device_by_token(&sha256_hex(token.trim().as_bytes()))
             .await?
-            .ok_or_else(|| AppError::Unauthorized("this tablet's token is not known here; enrol it again".into()))?;
+            .ok_or(AppError::DeviceUnknown)?;
         if device.revoked {
-            return Err(AppError::Forbidden("the coordinator revoked this tablet's enrolment; enrol it again with a new code".into()));
+            return Err(AppError::DeviceRevoked);
         }
         Ok(Device(device))
     }

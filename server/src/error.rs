@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use heard_domain::wire::{ApiError, MAX_BODY_BYTES};
+use heard_domain::wire::{codes, ApiError, MAX_BODY_BYTES};
 use heard_domain::ValidationError;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +35,10 @@ pub enum AppError {
     Missing(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("this tablet's token is not known here; enrol it again")]
+    DeviceUnknown,
+    #[error("the coordinator revoked this tablet's enrolment; enrol it again with a new code")]
+    DeviceRevoked,
     #[error("too many failed logins for this account from here; wait 15 minutes and try again")]
     TooManyAttempts,
     #[error("these outcomes were pseudonymised with another partnership's key; restore your partnership's key from its backup file and import again")]
@@ -63,14 +67,16 @@ impl AppError {
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED),
+            AppError::DeviceUnknown => (StatusCode::UNAUTHORIZED, codes::DEVICE_UNKNOWN),
+            AppError::DeviceRevoked => (StatusCode::FORBIDDEN, codes::DEVICE_REVOKED),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
-            AppError::WrongPartnership => (StatusCode::FORBIDDEN, "wrong_partnership"),
-            AppError::WrongPartnershipImport => (StatusCode::BAD_REQUEST, "wrong_partnership"),
-            AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable"),
+            AppError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
+            AppError::WrongPartnership => (StatusCode::FORBIDDEN, codes::WRONG_PARTNERSHIP),
+            AppError::WrongPartnershipImport => (StatusCode::BAD_REQUEST, codes::WRONG_PARTNERSHIP),
+            AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, codes::STORAGE_UNAVAILABLE),
         }
     }
 }

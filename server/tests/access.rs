@@ -126,8 +126,12 @@ async fn a_revoked_device_is_refused_and_told_why(w: &World) {
     w.call("POST", &format!("/api/v1/devices/{id}/revoke"), Auth::Staff(&w.us.coordinator, true), None).await;
     let (status, json) = w.post_batch(&w.batch(&[response_json(ID, 2)])).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(json["error"], "device_revoked", "a code the tablet says in its own words");
     assert!(json["detail"].as_str().unwrap().contains("revoked"), "{json}");
     assert_eq!(w.held().await, 0);
+    // A token the server never issued is told apart from a revoked one.
+    let (status, json) = w.call("POST", "/api/v1/responses", Auth::Device("not-a-token-this-server-issued"), Some(&w.batch(&[response_json(ID, 2)]))).await;
+    assert_eq!((status, json["error"].as_str().unwrap()), (StatusCode::UNAUTHORIZED, "device_unknown"));
     let devices = w.call("GET", "/api/v1/devices", Auth::Staff(&w.us.coordinator, false), None).await.1;
     assert_eq!(devices[0]["revoked"], true);
 }

@@ -15,6 +15,7 @@ mod setup;
 use crate::i18n::{use_i18n, I18n};
 use crate::sync::{self, SendError};
 use heard_domain::access::{Me, Role};
+use heard_domain::wire::codes;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -109,7 +110,8 @@ pub fn CoordinatorApp() -> impl IntoView {
 /// Words for a failed request, for the coordinator.
 pub(crate) fn problem_text(i18n: &I18n, e: SendError) -> String {
     match e {
-        SendError::Refused { detail } | SendError::NotAllowed { detail } => i18n.fill("coord.refused", &[("detail", &detail)]),
+        SendError::Refused { code, .. } if code == codes::STORAGE_UNAVAILABLE => i18n.t("coord.server_storage"),
+        SendError::Refused { detail, .. } | SendError::NotAllowed { detail, .. } => i18n.fill("coord.refused", &[("detail", &detail)]),
         _ => i18n.t("coord.unreachable"),
     }
 }
@@ -125,7 +127,10 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
         spawn_local(async move {
             match sync::login(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(who) => me.set(Some(Some(who))),
-                Err(SendError::Refused { detail } | SendError::NotAllowed { detail }) => {
+                Err(SendError::NotAllowed { code, .. }) if code == codes::UNAUTHORIZED => problem.set(Some(i18n.t("coord.login.wrong"))),
+                Err(SendError::Refused { code, .. }) if code == codes::TOO_MANY_ATTEMPTS => problem.set(Some(i18n.t("coord.login.wait"))),
+                Err(SendError::Refused { code, .. }) if code == codes::STORAGE_UNAVAILABLE => problem.set(Some(i18n.t("coord.server_storage"))),
+                Err(SendError::Refused { detail, .. } | SendError::NotAllowed { detail, .. }) => {
                     problem.set(Some(i18n.fill("coord.login_failed", &[("detail", &detail)])))
                 }
                 Err(_) => problem.set(Some(i18n.t("coord.unreachable"))),

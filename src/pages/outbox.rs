@@ -4,6 +4,7 @@
 use crate::i18n::{use_i18n, I18n};
 use crate::store::{OutboxOverview, SentItem, Store, StoreName, UnlockError};
 use crate::sync::{send_pending_with, SendError, CONFLICT};
+use heard_domain::wire::codes;
 use heard_domain::{AnswerValue, Catalogue, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -120,10 +121,16 @@ pub fn OutboxPage() -> impl IntoView {
                     note.trim_start().to_string()
                 }
                 Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
-                Err(SendError::Refused { detail }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
+                // The refusals a practitioner may meet, in their language; others with the
+                // server's own words.
+                Err(SendError::Refused { code, .. } | SendError::NotAllowed { code, .. }) if code == codes::DEVICE_REVOKED => i18n.t("outbox.revoked"),
+                Err(SendError::Refused { code, .. } | SendError::NotAllowed { code, .. }) if code == codes::DEVICE_UNKNOWN => i18n.t("outbox.device_unknown"),
+                Err(SendError::Refused { code, .. } | SendError::NotAllowed { code, .. }) if code == codes::WRONG_PARTNERSHIP => i18n.t("outbox.wrong_partnership"),
+                Err(SendError::Refused { code, .. }) if code == codes::STORAGE_UNAVAILABLE => i18n.t("outbox.server_storage"),
+                Err(SendError::Refused { detail, .. }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
                 Err(SendError::Store(e)) => i18n.t(e.message_key()),
                 Err(SendError::NotEnrolled) => i18n.t("outbox.not_enrolled"),
-                Err(SendError::NotAllowed { detail }) => i18n.fill("outbox.not_allowed", &[("detail", &detail)]),
+                Err(SendError::NotAllowed { detail, .. }) => i18n.fill("outbox.not_allowed", &[("detail", &detail)]),
             };
             set_message.set(note);
             set_sending.set(false);

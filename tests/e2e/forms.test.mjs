@@ -543,7 +543,8 @@ test("sending with no network, or from a revoked tablet, says so and keeps the a
   assert.equal(revoked.status, 200);
   await context.setOffline(false);
   await page.getByRole("button", { name: "Send", exact: true }).click();
-  await page.getByText(/^The server did not accept this tablet: .+\. The answers stay saved here\.$/).waitFor();
+  // Said in the app's words (and language), with what to do.
+  await page.getByText("The coordinator has revoked this tablet's enrolment, so it cannot send. The answers stay saved here: ask your coordinator for a new enrolment code and enrol the tablet again, then send.", { exact: true }).waitFor();
   await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
   assert.equal((await pendingOnTablet(page)).length, 1, "the answers stay on the tablet");
   await context.close();
