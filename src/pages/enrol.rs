@@ -37,7 +37,7 @@ pub fn EnrolPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     // What the tablet is enrolled for, once it is: kept on show whatever a new code does.
     let current = RwSignal::new(None::<String>);
-    let enrolled_for = move |e: &Enrolment| i18n.fill("enrol.done", &[("agency", &e.agency), ("partnership", &e.partnership)]);
+    let enrolled_for = move |key: &str, e: &Enrolment| i18n.fill(key, &[("agency", &e.agency), ("partnership", &e.partnership)]);
     // The problem with the last try, if any, and the field it is about (marked and focused).
     let message = RwSignal::new(None::<String>);
     let code_input = NodeRef::<leptos::html::Textarea>::new();
@@ -61,7 +61,7 @@ pub fn EnrolPage() -> impl IntoView {
     let show_current = move || {
         spawn_local(async move {
             if let Ok(Some(e)) = async { Store::open(&store_name).await?.enrolment().await }.await {
-                current.set(Some(enrolled_for(&e)));
+                current.set(Some(enrolled_for("enrol.done", &e)));
             }
         })
     };
@@ -118,7 +118,11 @@ pub fn EnrolPage() -> impl IntoView {
                 Ok(e) => {
                     before.set(Before::Unlocked);
                     crate::sync::start_auto_send(store_name);
-                    current.set(Some(enrolled_for(&e)));
+                    // Said anew even when enrolled again for the same team: the line is taken
+                    // away, then put back with words of its own, so a screen reader hears it.
+                    current.set(None);
+                    let now = enrolled_for("enrol.done_now", &e);
+                    request_animation_frame(move || current.set(Some(now)));
                     message.set(None);
                     at_fault.set(None);
                 }

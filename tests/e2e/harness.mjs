@@ -284,7 +284,7 @@ export async function enrol(page, server) {
   await page.getByLabel("Choose a PIN (4 to 12 digits)").fill(PIN);
   await page.getByLabel("The same PIN again").fill(PIN);
   await page.getByRole("button", { name: "Enrol" }).click();
-  await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
+  await page.getByRole("status").getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
 }
 
 /**

@@ -59,12 +59,12 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("status").getByText("Could not reach the Heard server. Enrolling needs a connection once; try again when you are online.").waitFor();
   await page.unroute("**/api/v1/enrol", portal);
   await page.getByRole("button", { name: "Enrol" }).click();
-  await page.getByRole("status").getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
+  await page.getByRole("status").getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
   assert.deepEqual(await axeViolations(page), [], "enrolment screen");
   // A code already used is refused in words, and the tablet still says what it is enrolled for.
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("The server did not accept this code: it may be mistyped, already used or expired. Ask your coordinator for a new one.").waitFor();
-  await page.getByText("This tablet is enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
+  await page.getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
 
   // The practitioner starts a session (moving within the app keeps the tablet unlocked; a
   // reload locks it): the case reference becomes a pseudonym at once.
