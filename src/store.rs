@@ -341,6 +341,10 @@ pub struct Store {
     /// open one new connection between them.
     generation: Cell<u32>,
     key: RefCell<Option<DataKey>>,
+    /// Sent responses waiting to join the sealed "sent lately" list, newest first, and whether
+    /// a call is writing it (`note_sent`).
+    sent_queue: RefCell<Vec<SentItem>>,
+    noting_sent: Cell<bool>,
 }
 
 impl Store {
@@ -364,7 +368,14 @@ impl Store {
 
     /// Opens (creating or upgrading) the database called `name`; tests use their own names.
     pub async fn open_named(name: &str) -> Result<Store, StoreError> {
-        Ok(Store { name: name.to_string(), db: RefCell::new(connect(name).await?), generation: Cell::new(0), key: RefCell::new(None) })
+        Ok(Store {
+            name: name.to_string(),
+            db: RefCell::new(connect(name).await?),
+            generation: Cell::new(0),
+            key: RefCell::new(None),
+            sent_queue: RefCell::new(Vec::new()),
+            noting_sent: Cell::new(false),
+        })
     }
 
     /// Runs `op` on the connection. When the browser has closed it under the page, opens a new
@@ -777,13 +788,33 @@ impl Store {
         if items.is_empty() {
             return Ok(());
         }
-        // Sending by itself and the practitioner's Send can both hear a response confirmed:
-        // it is listed once. A list that cannot be read is started again (it only reminds).
-        let earlier: Vec<SentItem> = self.sent_lately().await.unwrap_or_default().into_iter().filter(|e| !items.iter().any(|n| n.id == e.id)).collect();
-        let mut all = items;
-        all.extend(earlier);
-        all.truncate(SENT_KEPT);
-        self.put_sealed_setting(SENT_KEY, &all).await
+        // The list is read, added to and sealed again, with awaits between: two sends finishing
+        // at once (sending by itself and the practitioner's Send) would each write the list
+        // without the other's. So one call writes, taking in what others queue meanwhile.
+        self.sent_queue.borrow_mut().splice(0..0, items);
+        if self.noting_sent.replace(true) {
+            return Ok(());
+        }
+        let written = loop {
+            let queued = std::mem::take(&mut *self.sent_queue.borrow_mut());
+            if queued.is_empty() {
+                break Ok(());
+            }
+            // A response heard confirmed twice is listed once, where it was newest. A list that
+            // cannot be read is started again (it only reminds).
+            let earlier = self.sent_lately().await.unwrap_or_default();
+            let mut all: Vec<SentItem> = Vec::with_capacity(SENT_KEPT);
+            for item in queued.into_iter().chain(earlier) {
+                if all.len() < SENT_KEPT && !all.iter().any(|a| a.id == item.id) {
+                    all.push(item);
+                }
+            }
+            if let Err(e) = self.put_sealed_setting(SENT_KEY, &all).await {
+                break Err(e);
+            }
+        };
+        self.noting_sent.set(false);
+        written
     }
 
     /// The responses sent lately, newest first (needs the tablet unlocked).

@@ -791,6 +791,33 @@ async fn the_outbox_remembers_the_last_twenty_sent_newest_first_and_each_once() 
 }
 
 #[wasm_bindgen_test]
+async fn two_sends_finishing_at_once_both_reach_the_sent_list() {
+    use heard::store::SentItem;
+    let db = unique_db();
+    let store = unlocked(&db).await;
+    let day = heard::device::today();
+    let (a, b) = (SentItem::of(&response(1), day), SentItem::of(&response(2), day));
+    // Sending by itself notes one while the practitioner's Send notes another.
+    let other = store.clone();
+    let first = a.clone();
+    wasm_bindgen_futures::spawn_local(async move { other.note_sent(vec![first]).await.unwrap() });
+    store.note_sent(vec![b.clone()]).await.unwrap();
+    let mut kept = Vec::new();
+    for _ in 0..100 {
+        kept = store.sent_lately().await.unwrap();
+        if kept.len() == 2 {
+            break;
+        }
+        sleep(20).await;
+    }
+    let mut ids: Vec<_> = kept.iter().map(|s| s.id).collect();
+    ids.sort();
+    let mut expected = vec![a.id, b.id];
+    expected.sort();
+    assert_eq!(ids, expected, "neither write lost the other's");
+}
+
+#[wasm_bindgen_test]
 async fn records_are_sealed_under_a_key_only_the_pin_unwraps() {
     use heard::crypto::{new_keyring, unlock, CryptoError};
     // Fewer PBKDF2 rounds than the app's 600,000, to keep the test quick.
