@@ -48,24 +48,36 @@ pub enum SendError {
 /// Sends everything pending. Each batch that the server confirms is removed at once, so an
 /// interruption part-way leaves only unconfirmed responses pending.
 pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
-    send(store, Waiting::All, &|_, _| {}).await
+    send_pending_with(store, &|_, _| {}).await
 }
 
 /// The same, telling `progress(done, total)` after each batch the server answered: the
 /// practitioner's Send, which offers the server again what it refused before.
 pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -> Result<SendReport, SendError> {
-    send(store, Waiting::All, progress).await
+    let mut report = SendReport::default();
+    send(store, Waiting::All, progress, &mut report).await.map(|()| report)
 }
 
 /// What automatic sending sends: the responses the server has not refused (it would only
-/// refuse them again, every minute), then the case outcomes, and it fetches the forms.
-pub async fn send_not_refused(store: &Store) -> Result<SendReport, SendError> {
-    send(store, Waiting::NotRefused, &|_, _| {}).await
+/// refuse them again, every minute), then the case outcomes, and it fetches the forms. What
+/// was done comes back even when the send then broke off.
+pub async fn send_not_refused(store: &Store) -> (SendReport, Result<(), SendError>) {
+    let mut report = SendReport::default();
+    let sent = send(store, Waiting::NotRefused, &|_, _| {}, &mut report).await;
+    (report, sent)
 }
 
-async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize)) -> Result<SendReport, SendError> {
+impl SendReport {
+    /// Whether anything left the outbox or was marked refused in it.
+    pub fn changed_outbox(&self) -> bool {
+        self.confirmed + self.outcomes_confirmed + self.rejected + self.conflicts > 0
+    }
+}
+
+/// Sends what `waiting` chooses, adding to `report` as it goes (so it tells what was done
+/// even when the send breaks off).
+async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), report: &mut SendReport) -> Result<(), SendError> {
     let enrolment = store.enrolment().await?.ok_or(SendError::NotEnrolled)?;
-    let mut report = SendReport::default();
     let total = store.count_pending().await? as usize;
     let mut done = 0;
     // The last responses the server confirmed, for the outbox's "Sent lately": written once a
@@ -79,7 +91,7 @@ async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize)) 
             let page = store.pending_page(after.as_deref(), crate::store::OUTBOX_PAGE, waiting).await?;
             let Some(next) = page.next else { break };
             after = Some(next);
-            send_page(&enrolment, &page.responses, &mut report, &mut sent, store, &mut |n| {
+            send_page(&enrolment, &page.responses, report, &mut sent, store, &mut |n| {
                 done += n;
                 progress(done, total.max(done));
             })
@@ -109,7 +121,7 @@ async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize)) 
     if let Ok(listed) = exchange::<FormsReply>(request).await {
         report.forms_refused = crate::forms::keep(store, listed.forms).await?;
     }
-    Ok(report)
+    Ok(())
 }
 
 /// What the outbox keeps as the failure of a response the server holds a different one for.
@@ -389,13 +401,10 @@ pub fn start_auto_send(store_name: crate::store::StoreName) {
             let ok = match Store::open(&store_name).await {
                 // A locked tablet cannot read what it holds; it tries again once unlocked.
                 Ok(store) if store.is_unlocked() => {
-                    let waiting = || async { (store.count_pending().await.ok(), store.count_outcomes().await.ok()) };
-                    let before = waiting().await;
-                    let sent = send_not_refused(&store).await;
+                    let (report, sent) = send_not_refused(&store).await;
                     // The outbox, if open, shows what waits now: something left it (even if the
                     // send then broke off), or the server refused something.
-                    let refused = matches!(&sent, Ok(r) if r.conflicts + r.rejected > 0);
-                    if refused || waiting().await != before {
+                    if report.changed_outbox() {
                         if let (Some(w), Ok(changed)) = (web_sys::window(), web_sys::Event::new(OUTBOX_CHANGED)) {
                             let _ = w.dispatch_event(&changed);
                         }
