@@ -99,6 +99,12 @@ impl I18n {
         self.with_strings(|s| s.fill(key, args))
     }
 
+    /// Which child, as far as the tablet can say (the case is only a pseudonym): the age band
+    /// and the stage of support, in words.
+    pub fn band_and_stage(&self, band: heard_domain::AgeBand, stage: heard_domain::case::Stage) -> (String, String) {
+        (self.t(&format!("forms.band.{}", band.code())), self.t(&format!("session.stage.{}", stage.code())))
+    }
+
     /// Switches language and mirrors the document for right-to-left scripts. Setting the
     /// language it already has changes nothing (and re-renders nothing).
     pub fn set_lang(&self, lang: Lang) {

@@ -96,6 +96,19 @@ pub enum Stage {
     Closing,
 }
 
+impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::Start, Stage::Review, Stage::Closing];
+
+    /// As it is written in JSON and in translation keys (`session.stage.review`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Start => "start",
+            Stage::Review => "review",
+            Stage::Closing => "closing",
+        }
+    }
+}
+
 /// What a response says about its case: never a name or reference, only these.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

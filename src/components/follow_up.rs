@@ -110,7 +110,7 @@ pub fn FollowUpPrompt(finished: Finished, on_done: Callback<()>) -> impl IntoVie
     let context = &finished.response.context;
     let others = crate::session::use_session().0.with_untracked(|s| s.as_ref().is_none_or(|s| s.context.case != context.case));
     let whose = others.then(|| {
-        let (band, stage) = crate::pages::band_and_stage(&i18n, context.age_band, context.stage);
+        let (band, stage) = i18n.band_and_stage(context.age_band, context.stage);
         let date = finished.response.date.to_string();
         view! { <p class="notice">{i18n.fill("followup.other_child", &[("band", &band), ("stage", &stage), ("date", &date)])}</p> }
     });

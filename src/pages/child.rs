@@ -124,7 +124,7 @@ fn Unfinished() -> impl IntoView {
                     let describe = format!("draft-{id}");
                     // Which child: the case is only a pseudonym here, so its age band and stage,
                     // and whether it is the child of the session in progress.
-                    let (band, stage) = band_and_stage(&i18n, d.context.age_band, d.context.stage);
+                    let (band, stage) = i18n.band_and_stage(d.context.age_band, d.context.stage);
                     let mut text = i18n.fill(
                         "drafts.item",
                         &[
@@ -169,29 +169,6 @@ fn Unfinished() -> impl IntoView {
     view! {
         {shown}
         <p role="status">{move || message.get()}</p>
-    }
-}
-
-/// Which child, as far as the tablet can say (the case is only a pseudonym): the age band and
-/// the stage of support, in words.
-pub(crate) fn band_and_stage(i18n: &crate::i18n::I18n, band: AgeBand, stage: Stage) -> (String, String) {
-    (i18n.t(&format!("forms.band.{}", band_key(band))), i18n.t(&format!("session.stage.{}", stage_key(stage))))
-}
-
-fn band_key(band: AgeBand) -> &'static str {
-    match band {
-        AgeBand::EarlyYears => "early_years",
-        AgeBand::Middle => "middle",
-        AgeBand::Teen => "teen",
-        AgeBand::Symbols => "symbols",
-    }
-}
-
-fn stage_key(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Start => "start",
-        Stage::Review => "review",
-        Stage::Closing => "closing",
     }
 }
 
@@ -283,12 +260,12 @@ fn SessionForm() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>{i18n.t("session.stage")}</legend>
-                {[Stage::Start, Stage::Review, Stage::Closing]
+                {Stage::ALL
                     .map(|st| {
                         view! {
                             <label class="check">
                                 <input type="radio" name="stage" checked=st == Stage::Start on:change=move |_| stage.set(st) />
-                                {i18n.t(&format!("session.stage.{}", stage_key(st)))}
+                                {i18n.t(&format!("session.stage.{}", st.code()))}
                             </label>
                         }
                     })
@@ -309,7 +286,7 @@ fn FormPicker(session: Session) -> impl IntoView {
     let summary = {
         let context = session.context.clone();
         move || {
-            let (band, stage) = band_and_stage(&i18n, context.age_band, context.stage);
+            let (band, stage) = i18n.band_and_stage(context.age_band, context.stage);
             i18n.fill("session.current", &[("band", &band), ("stage", &stage)])
         }
     };
@@ -351,7 +328,7 @@ fn FormPicker(session: Session) -> impl IntoView {
                 let forms = move || -> Vec<(String, heard_domain::Text)> {
                     crate::forms::catalogue().for_band(band).into_iter().map(|f| (f.id.0.clone(), f.title.clone())).collect()
                 };
-                let band_key = format!("forms.band.{}", band_key(band));
+                let band_key = format!("forms.band.{}", band.code());
                 let heading_id = format!("band-{}", band_key.rsplit('.').next().unwrap_or_default());
                 view! {
                     <section class="band" aria-labelledby=heading_id.clone()>

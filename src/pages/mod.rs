@@ -7,7 +7,7 @@ mod outbox;
 mod run;
 
 pub use child::ChildPage;
-pub(crate) use child::{band_and_stage, LanguageSelect};
+pub(crate) use child::LanguageSelect;
 pub use enrol::EnrolPage;
 pub use home::{CoordinatorOffline, HomePage, NotFound};
 pub use outbox::OutboxPage;

@@ -33,7 +33,7 @@ fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
 /// One line per response sent lately: form, which child (band and stage), when.
 fn describe_sent(s: &SentItem, catalogue: &Catalogue, i18n: &I18n) -> String {
     let title = crate::forms::title_of(catalogue, &s.form_id, s.form_version, &i18n.lang.get_untracked());
-    let (band, stage) = super::child::band_and_stage(i18n, s.band, s.stage);
+    let (band, stage) = i18n.band_and_stage(s.band, s.stage);
     i18n.fill(
         "outbox.sent_list.item",
         &[("form", &title), ("band", &band), ("stage", &stage), ("date", &s.answered.to_string()), ("sent", &s.sent.to_string())],
