@@ -155,14 +155,11 @@ fn Agencies(agencies: RwSignal<Vec<AgencyV1>>, coordinator: bool, csrf: StoredVa
     view! {
         <section aria-labelledby="h-agencies" class="setup-part">
             <h2 id="h-agencies">{move || i18n.t("setup.agency.title")}</h2>
-            <table aria-labelledby="h-agencies">
-                <thead><tr><th scope="col">{move || i18n.t("setup.agency.name")}</th><th scope="col">{move || i18n.t("setup.agency.kind")}</th></tr></thead>
-                <tbody>
-                    {move || agencies.get().into_iter().map(|a| view! {
-                        <tr><th scope="row">{a.name}</th><td>{i18n.t(&format!("setup.kind.{}", a.kind.as_str()))}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <Table labelled_by="h-agencies" columns=&["setup.agency.name", "setup.agency.kind"]>
+                {move || agencies.get().into_iter().map(|a| view! {
+                    <tr><th scope="row">{a.name}</th><td>{i18n.t(&format!("setup.kind.{}", a.kind.as_str()))}</td></tr>
+                }).collect_view()}
+            </Table>
             {coordinator.then(|| view! {
                 <form on:submit=add class="inline-form">
                     <div>
@@ -278,44 +275,31 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
     view! {
         <section aria-labelledby="h-devices" class="setup-part">
             <h2 id="h-devices">{move || i18n.t("setup.device.title")}</h2>
-            <div class="table-scroll" tabindex="0">
-                <table aria-labelledby="h-devices">
-                    <thead>
+            <Table labelled_by="h-devices" columns=&["setup.device.id", "setup.agency.name", "setup.device.enrolled", "setup.device.last_sync", "setup.device.state"]>
+                {move || devices.get().into_iter().map(|d| {
+                    let id = d.id.clone();
+                    // Told apart by the start of their id, as the audit log names them.
+                    let short: String = d.id.chars().take(8).collect();
+                    let label = i18n.fill("setup.device.revoke_named", &[("n", &short), ("agency", &d.agency)]);
+                    view! {
                         <tr>
-                            <th scope="col">{move || i18n.t("setup.device.id")}</th>
-                            <th scope="col">{move || i18n.t("setup.agency.name")}</th>
-                            <th scope="col">{move || i18n.t("setup.device.enrolled")}</th>
-                            <th scope="col">{move || i18n.t("setup.device.last_sync")}</th>
-                            <th scope="col">{move || i18n.t("setup.device.state")}</th>
+                            <th scope="row">{short}</th>
+                            <td>{d.agency.clone()}</td>
+                            <td>{day_of(d.enrolled_at)}</td>
+                            <td>{d.last_sync_at.map_or_else(|| i18n.t("setup.device.never"), day_of)}</td>
+                            <td>
+                                {if d.revoked {
+                                    i18n.t("setup.device.is_revoked").into_any()
+                                } else if coordinator {
+                                    view! { <button type="button" aria-label=label on:click=move |_| revoke(id.clone())>{i18n.t("setup.device.revoke")}</button> }.into_any()
+                                } else {
+                                    i18n.t("setup.device.active").into_any()
+                                }}
+                            </td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {move || devices.get().into_iter().map(|d| {
-                            let id = d.id.clone();
-                            // Told apart by the start of their id, as the audit log names them.
-                            let short: String = d.id.chars().take(8).collect();
-                            let label = i18n.fill("setup.device.revoke_named", &[("n", &short), ("agency", &d.agency)]);
-                            view! {
-                                <tr>
-                                    <th scope="row">{short}</th>
-                                    <td>{d.agency.clone()}</td>
-                                    <td>{day_of(d.enrolled_at)}</td>
-                                    <td>{d.last_sync_at.map_or_else(|| i18n.t("setup.device.never"), day_of)}</td>
-                                    <td>
-                                        {if d.revoked {
-                                            i18n.t("setup.device.is_revoked").into_any()
-                                        } else if coordinator {
-                                            view! { <button type="button" aria-label=label on:click=move |_| revoke(id.clone())>{i18n.t("setup.device.revoke")}</button> }.into_any()
-                                        } else {
-                                            i18n.t("setup.device.active").into_any()
-                                        }}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }).collect_view()}
+            </Table>
             <p role="status">{move || status.get()}</p>
         </section>
     }
@@ -367,39 +351,27 @@ fn Accounts(users: RwSignal<Vec<UserV1>>, me: String, csrf: StoredValue<String>,
     view! {
         <section aria-labelledby="h-analysts" class="setup-part">
             <h2 id="h-analysts">{move || i18n.t("setup.analyst.title")}</h2>
-            <div class="table-scroll" tabindex="0">
-                <table aria-labelledby="h-analysts">
-                    <thead>
+            <Table labelled_by="h-analysts" columns=&["coord.email", "setup.account.role", "setup.account.since", "setup.device.state"]>
+                {move || users.get().into_iter().map(|u| {
+                    let role = if u.role == Role::Coordinator { i18n.t("coord.role.coordinator") } else { i18n.t("coord.role.analyst") };
+                    let yours = me.with_value(|m| *m == u.email);
+                    let label = i18n.fill("setup.account.remove_named", &[("email", &u.email)]);
+                    view! {
                         <tr>
-                            <th scope="col">{move || i18n.t("coord.email")}</th>
-                            <th scope="col">{move || i18n.t("setup.account.role")}</th>
-                            <th scope="col">{move || i18n.t("setup.account.since")}</th>
-                            <th scope="col">{move || i18n.t("setup.device.state")}</th>
+                            <th scope="row">{u.email.clone()}</th>
+                            <td>{role}</td>
+                            <td>{day_of(u.created_at)}</td>
+                            <td>
+                                {if yours {
+                                    i18n.t("setup.account.yours").into_any()
+                                } else {
+                                    view! { <button type="button" aria-label=label on:click=move |_| remove(u.clone())>{i18n.t("setup.account.remove")}</button> }.into_any()
+                                }}
+                            </td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {move || users.get().into_iter().map(|u| {
-                            let role = if u.role == Role::Coordinator { i18n.t("coord.role.coordinator") } else { i18n.t("coord.role.analyst") };
-                            let yours = me.with_value(|m| *m == u.email);
-                            let label = i18n.fill("setup.account.remove_named", &[("email", &u.email)]);
-                            view! {
-                                <tr>
-                                    <th scope="row">{u.email.clone()}</th>
-                                    <td>{role}</td>
-                                    <td>{day_of(u.created_at)}</td>
-                                    <td>
-                                        {if yours {
-                                            i18n.t("setup.account.yours").into_any()
-                                        } else {
-                                            view! { <button type="button" aria-label=label on:click=move |_| remove(u.clone())>{i18n.t("setup.account.remove")}</button> }.into_any()
-                                        }}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }).collect_view()}
+            </Table>
             <p>{move || i18n.t("setup.analyst.intro")}</p>
             <form on:submit=create class="inline-form">
                 <div>
@@ -417,28 +389,34 @@ fn Accounts(users: RwSignal<Vec<UserV1>>, me: String, csrf: StoredValue<String>,
     }
 }
 
+/// A table of the setup page, named by the heading `labelled_by` above it, scrolling
+/// sideways on a narrow screen (and reachable by keyboard to do so).
+#[component]
+fn Table(labelled_by: &'static str, columns: &'static [&'static str], children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-scroll" tabindex="0">
+            <table aria-labelledby=labelled_by>
+                <thead>
+                    <tr>{columns.iter().map(|key| view! { <th scope="col">{move || i18n.t(key)}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
 #[component]
 fn Audit(audit: RwSignal<Vec<AuditEntryV1>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section aria-labelledby="h-audit" class="setup-part">
             <h2 id="h-audit">{move || i18n.t("setup.audit.title")}</h2>
-            <div class="table-scroll" tabindex="0">
-                <table aria-labelledby="h-audit">
-                    <thead>
-                        <tr>
-                            <th scope="col">{move || i18n.t("setup.audit.when")}</th>
-                            <th scope="col">{move || i18n.t("setup.audit.who")}</th>
-                            <th scope="col">{move || i18n.t("setup.audit.what")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || audit.get().into_iter().take(50).map(|e| view! {
-                            <tr><td>{day_of(e.at)}</td><td>{e.actor}</td><td>{e.detail}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <Table labelled_by="h-audit" columns=&["setup.audit.when", "setup.audit.who", "setup.audit.what"]>
+                {move || audit.get().into_iter().take(50).map(|e| view! {
+                    <tr><td>{day_of(e.at)}</td><td>{e.actor}</td><td>{e.detail}</td></tr>
+                }).collect_view()}
+            </Table>
         </section>
     }
 }
