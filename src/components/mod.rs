@@ -3,6 +3,7 @@
 mod choice;
 mod drawing_pad;
 mod face;
+mod field_problem;
 pub mod follow_up;
 mod guard;
 pub mod questions;
@@ -12,6 +13,7 @@ mod speak;
 pub use choice::Choice;
 pub use drawing_pad::DrawingPad;
 pub use face::FaceIcon;
+pub use field_problem::FieldProblem;
 pub use guard::{focus_heading_if_lost, focus_if_lost, use_idle_minutes, ChildMode, Guarded, Unlock};
 pub use scanner::Scanner;
 pub use speak::{speaker, SpeakButton};

@@ -3,6 +3,7 @@
 //! for the child's age band first.
 
 use crate::components::follow_up::{Finished, FollowUpPrompt};
+use crate::components::FieldProblem;
 use crate::i18n::use_i18n;
 use crate::session::{pseudonymise, use_session, Session};
 use crate::speech::use_speech;
@@ -186,20 +187,13 @@ fn SessionForm() -> impl IntoView {
     let first_name = RwSignal::new(String::new());
     let flags = RwSignal::new([false; 5]);
     let stage = RwSignal::new(Stage::Start);
-    let problem = RwSignal::new(None::<String>);
-    // The field a problem is about: marked, and given the focus (the browser's own checks are
-    // off, so that the message is in the practitioner's language).
+    let problem = FieldProblem::<&'static str>::new();
     let age_input = NodeRef::<leptos::html::Input>::new();
     let reference_input = NodeRef::<leptos::html::Input>::new();
-    let at_fault = RwSignal::new(None::<&'static str>);
     let fault = move |field: &'static str, input: NodeRef<leptos::html::Input>, key: &str| {
-        problem.try_set(Some(i18n.t(key)));
-        at_fault.try_set(Some(field));
-        if let Some(input) = input.try_get_untracked().flatten() {
-            let _ = input.focus();
-        }
+        problem.at(field, input.try_get_untracked().flatten().map(Into::into), i18n.t(key));
     };
-    let marked = move |field: &'static str| move || (at_fault.get() == Some(field)).then_some("true");
+    let marked = move |field: &'static str| problem.marked(field);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(age_band) = age.get_untracked().trim().parse::<u8>().ok().and_then(AgeBand::for_age) else {
@@ -273,7 +267,7 @@ fn SessionForm() -> impl IntoView {
             </fieldset>
             <button type="submit" class="primary">{i18n.t("session.start")}</button>
         </form>
-        <p role="status" class="problem">{move || problem.get()}</p>
+        <p role="status" class="problem">{move || problem.message.get()}</p>
     }
 }
 

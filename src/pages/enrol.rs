@@ -2,7 +2,7 @@
 //! the server for a device token; the partnership key stays here, checked against the
 //! fingerprint the server knows.
 
-use crate::components::Unlock;
+use crate::components::{FieldProblem, Unlock};
 use crate::device;
 use crate::i18n::use_i18n;
 use crate::route::Link;
@@ -39,24 +39,19 @@ pub fn EnrolPage() -> impl IntoView {
     let current = RwSignal::new(None::<String>);
     let enrolled_for = move |key: &str, e: &Enrolment| i18n.fill(key, &[("agency", &e.agency), ("partnership", &e.partnership)]);
     // The problem with the last try, if any, and the field it is about (marked and focused).
-    let message = RwSignal::new(None::<String>);
+    let said = FieldProblem::<Field>::new();
     let code_input = NodeRef::<leptos::html::Textarea>::new();
     let pin_input = NodeRef::<leptos::html::Input>::new();
     let pin_again_input = NodeRef::<leptos::html::Input>::new();
-    let at_fault = RwSignal::new(None::<Field>);
     let fault = move |field: Field, text: String| {
-        message.try_set(Some(text));
-        at_fault.try_set(Some(field));
         let element: Option<web_sys::HtmlElement> = match field {
             Field::Code => code_input.try_get_untracked().flatten().map(Into::into),
             Field::Pin => pin_input.try_get_untracked().flatten().map(Into::into),
             Field::PinAgain => pin_again_input.try_get_untracked().flatten().map(Into::into),
         };
-        if let Some(element) = element {
-            let _ = element.focus();
-        }
+        said.at(field, element, text);
     };
-    let marked = move |field: Field| move || (at_fault.get() == Some(field)).then_some("true");
+    let marked = move |field: Field| said.marked(field);
 
     let show_current = move || {
         spawn_local(async move {
@@ -123,14 +118,13 @@ pub fn EnrolPage() -> impl IntoView {
                     current.set(None);
                     let now = enrolled_for("enrol.done_now", &e);
                     request_animation_frame(move || current.set(Some(now)));
-                    message.set(None);
-                    at_fault.set(None);
+                    said.clear();
                 }
                 Err(problem) => match problem {
-                    Problem::Server(SendError::Unreachable) => message.set(Some(i18n.t("enrol.unreachable"))),
+                    Problem::Server(SendError::Unreachable) => said.say(i18n.t("enrol.unreachable")),
                     // The server refuses an enrolment only for its code.
                     Problem::Server(SendError::Refused { .. } | SendError::NotAllowed { .. }) => fault(Field::Code, i18n.t("enrol.refused")),
-                    Problem::Server(_) | Problem::Storage => message.set(Some(i18n.t("store.unavailable"))),
+                    Problem::Server(_) | Problem::Storage => said.say(i18n.t("store.unavailable")),
                     Problem::KeyMismatch => fault(Field::Code, i18n.t("enrol.key_mismatch")),
                 },
             }
@@ -187,7 +181,7 @@ pub fn EnrolPage() -> impl IntoView {
                 {move || if busy.get() { i18n.t("enrol.working") } else { i18n.t("enrol.submit") }}
             </button>
         </form>
-        <p role="status" class="problem">{move || message.get()}</p>
+        <p role="status" class="problem">{move || said.message.get()}</p>
     };
     view! {
         <h1>{move || i18n.t("enrol.title")}</h1>
