@@ -23,9 +23,13 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
   // The coordinator's pages are another app, used online: straight to the network. Opened
-  // with no connection, this app answers and says so (installed, there is no Back button).
+  // with no connection, or with Heard down behind a proxy that answers in its place (5xx),
+  // this app answers and says so (installed, there is no Back button).
   if (url.pathname === "/coordinator" || url.pathname.startsWith("/coordinator/") || url.pathname.startsWith("/coordinator-")) {
-    if (event.request.mode === "navigate") event.respondWith(fetch(event.request).catch(() => caches.match("/", { cacheName: CACHE })));
+    if (event.request.mode === "navigate") {
+      const offline = (reply) => caches.match("/", { cacheName: CACHE }).then((hit) => hit || reply);
+      event.respondWith(fetch(event.request).then((reply) => (reply.status >= 500 ? offline(reply) : reply), () => offline(undefined)));
+    }
     return;
   }
   // Every screen of the app is the same page; the app picks the screen from the address.

@@ -134,6 +134,10 @@ for (const [from, to] of exports) {
   const use = new RegExp(`(?<=\\.)${escape(from)}(?![\\w$])`, "g");
   js = js.replace(use, to);
 }
+// An export reached some other way (`exports["name"]`) would now be missing: stop instead.
+for (const from of exports.keys()) {
+  if (new RegExp(`(?<![\\w$])${escape(from)}(?![\\w$])`).test(js)) fail(`the export ${from} is in the JS other than as .${from}`);
+}
 const out = Buffer.concat(sections);
 writeFileSync(wasmFile, out);
 writeFileSync(jsFile, js);

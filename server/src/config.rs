@@ -19,6 +19,10 @@ OPTIONS:
                               [env: HEARD_FORMS]
     --secure-cookies          Mark session cookies Secure: set this whenever Heard is reached
                               over HTTPS (directly or behind a TLS proxy) [env: HEARD_SECURE_COOKIES=1]
+    --behind-proxy            Heard is reached only through a reverse proxy that appends the
+                              client's address to X-Forwarded-For (Caddy does; nginx with
+                              proxy_add_x_forwarded_for): failed logins are then counted per
+                              client address, not for the proxy as one [env: HEARD_BEHIND_PROXY=1]
     --demo                    Create a demo partnership (synthetic, public demo key) and print
                               a fresh enrolment code and the demo coordinator login
     --new-partnership-code    Print a one-time code (valid 7 days) with which a coordinator
@@ -35,6 +39,7 @@ pub struct Config {
     pub dist: PathBuf,
     pub forms: Option<PathBuf>,
     pub secure_cookies: bool,
+    pub behind_proxy: bool,
     pub demo: bool,
     pub demo_cases: usize,
     pub new_partnership_code: bool,
@@ -54,6 +59,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
     let mut dist = env("HEARD_DIST");
     let mut forms = env("HEARD_FORMS");
     let mut secure_cookies = env("HEARD_SECURE_COOKIES").is_some_and(|v| v == "1" || v == "true");
+    let mut behind_proxy = env("HEARD_BEHIND_PROXY").is_some_and(|v| v == "1" || v == "true");
     let mut demo = false;
     let mut new_partnership_code = false;
     let mut demo_cases = env("HEARD_DEMO_CASES");
@@ -67,6 +73,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
             "--dist" => dist = Some(value("--dist")?),
             "--forms" => forms = Some(value("--forms")?),
             "--secure-cookies" => secure_cookies = true,
+            "--behind-proxy" => behind_proxy = true,
             "--demo" => demo = true,
             "--new-partnership-code" => new_partnership_code = true,
             "--demo-cases" => demo_cases = Some(value("--demo-cases")?),
@@ -87,6 +94,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
         dist: PathBuf::from(dist.unwrap_or_else(|| "dist".into())),
         forms: forms.map(PathBuf::from),
         secure_cookies,
+        behind_proxy,
         demo,
         demo_cases,
         new_partnership_code,
@@ -119,6 +127,10 @@ mod tests {
         assert_eq!(c.database_url, "sqlite:x.db");
         assert!(c.demo && c.secure_cookies);
         assert_eq!(c.forms, None, "no forms folder unless one is named");
+        let Parsed::Run(c) = parse(&args(&["--behind-proxy"]), |_| None).unwrap() else { panic!() };
+        assert!(c.behind_proxy);
+        let Parsed::Run(c) = parse(&[], |k| (k == "HEARD_BEHIND_PROXY").then(|| "1".into())).unwrap() else { panic!() };
+        assert!(c.behind_proxy);
         let Parsed::Run(c) = parse(&args(&["--forms", "/srv/heard/forms"]), |_| None).unwrap() else { panic!() };
         assert_eq!(c.forms, Some(PathBuf::from("/srv/heard/forms")));
     }

@@ -27,11 +27,13 @@ pub struct AppState {
     pub db: Db,
     /// Mark the session cookie `Secure` (set when served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Reached through a reverse proxy that appends the client's address to `X-Forwarded-For`.
+    pub behind_proxy: bool,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        AppState { db, secure_cookies: false }
+        AppState { db, secure_cookies: false, behind_proxy: false }
     }
 }
 

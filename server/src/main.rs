@@ -107,6 +107,7 @@ async fn main() -> ExitCode {
     });
     let mut state = AppState::new(db.clone());
     state.secure_cookies = config.secure_cookies;
+    state.behind_proxy = config.behind_proxy;
     let app = app_with_static(state, config.dist);
     // With each connection's address: failed logins are limited per account and per address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -46,13 +46,21 @@ impl Tab {
         }
     }
 
-    /// The part the address bar names, of those `role` may open (the import is coordinators').
+    /// The part the address bar names, of those `role` may open (the import is coordinators');
+    /// the address becomes that part's when it named another (or none).
     fn in_address_bar(role: Role) -> Tab {
-        let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-        match Tab::from_path(&path) {
+        let Some(window) = web_sys::window() else { return Tab::Dashboard };
+        let path = window.location().pathname().unwrap_or_default();
+        let tab = match Tab::from_path(&path) {
             Tab::Import if role != Role::Coordinator => Tab::Dashboard,
             t => t,
+        };
+        if path != tab.path() {
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(tab.path()));
+            }
         }
+        tab
     }
 }
 

@@ -242,6 +242,11 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByRole("table", { name: "Tablets" }).waitFor();
   assert.equal(await page.getByRole("heading", { name: "Partnership key" }).count(), 0, "no key panel for an analyst");
   assert.equal(await page.getByRole("button", { name: "Save a backup of the key" }).count(), 0);
+  // The import's address opens the dashboard for an analyst, and the address says so.
+  await page.goto(`${env.server.url}/coordinator/import`);
+  await page.getByRole("heading", { name: "Were children heard?", level: 2 }).waitFor();
+  assert.equal(new URL(page.url()).pathname, "/coordinator");
+  assert.equal(await page.getByRole("link", { name: "Import outcomes" }).count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });

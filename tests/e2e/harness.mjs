@@ -147,9 +147,10 @@ export function watchConsole(page) {
   const problems = [];
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
   page.on("console", (m) => {
-    // Network failures and 4xx answers are part of the flows under test (offline, a wrong
-    // password, "not logged in yet"); the tests check what the page says about them.
-    const expected = m.text().includes("net::ERR_") || /status of 4\d\d/.test(m.text());
+    // Network failures, 4xx answers and a server without its database (503) are part of the
+    // flows under test (offline, a wrong password, "not logged in yet"); the tests check what
+    // the page says about them.
+    const expected = m.text().includes("net::ERR_") || /status of (4\d\d|503)/.test(m.text());
     if (m.type() === "error" && !expected) problems.push(`console: ${m.text()}`);
   });
   return problems;

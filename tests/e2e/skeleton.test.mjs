@@ -58,6 +58,13 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("Could not reach the Heard server. Enrolling needs a connection once; try again when you are online.").waitFor();
   await page.unroute("**/api/v1/enrol", portal);
+  // The server without its database: not the code's fault either.
+  const noDatabase = (route) => route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: "storage_unavailable", detail: "the server could not reach its database" }) });
+  await page.route("**/api/v1/enrol", noDatabase);
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("The Heard server could not store anything just now, so the tablet is not enrolled yet; the code is still good. Try again later.").waitFor();
+  assert.equal(await code.getAttribute("aria-invalid"), null, "the code is not marked wrong");
+  await page.unroute("**/api/v1/enrol", noDatabase);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
   assert.deepEqual(await axeViolations(page), [], "enrolment screen");

@@ -7,7 +7,7 @@ use crate::body::JsonBody;
 use crate::{AppError, AppState};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::Extension;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
 use axum::response::{AppendHeaders, IntoResponse};
@@ -24,6 +24,10 @@ use heard_domain::wire::Stats;
 const SESSION_SECS: i64 = 8 * 60 * 60;
 /// Failed logins allowed for one email from one address within `LOCKOUT_SECS`.
 const MAX_FAILURES: i64 = 5;
+/// Failed logins allowed for one email from all addresses together within `LOCKOUT_SECS`.
+const MAX_ACCOUNT_FAILURES: i64 = 50;
+/// Who the audit log names for a failed login: whoever typed it is not known.
+const LOGIN_ATTEMPT: &str = "(login attempt)";
 const LOCKOUT_SECS: i64 = 15 * 60;
 /// How long an enrolment code stays usable.
 const CODE_SECS: i64 = 7 * 24 * 60 * 60;
@@ -47,23 +51,43 @@ fn me_of(staff: &crate::db::StaffRow) -> Me {
     }
 }
 
-/// Where a login came from, for the failed-login limit: the connection's address (behind a
-/// reverse proxy, the proxy's, so the limit is then per account, as if all came from one place).
-fn login_source(connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
-    connection.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()).unwrap_or_default()
+/// Where a login came from, for the failed-login limit: the connection's address or, behind
+/// a reverse proxy (`--behind-proxy`), the address the proxy appended last to
+/// `X-Forwarded-For` (the ones before it are whatever the client sent). An IPv6 address counts
+/// by its /64, the block one household or server is given.
+fn login_source(state: &AppState, headers: &HeaderMap, connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+    let forwarded = || {
+        let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?.rsplit(',').next()?.trim().to_string();
+        last.parse::<IpAddr>().ok()
+    };
+    let ip = if state.behind_proxy { forwarded() } else { None }.or_else(|| connection.map(|Extension(ConnectInfo(addr))| addr.ip()));
+    match ip.map(|ip| ip.to_canonical()) {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
+        None => String::new(),
+    }
 }
 
 pub async fn login(
     State(state): State<AppState>,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<impl IntoResponse, AppError> {
     let email = normalise_email(&req.email);
-    let source = login_source(connection);
+    let source = login_source(&state, &headers, connection);
     let t = now();
-    let failures = state.db.login_failures_since(&email, &source, t - LOCKOUT_SECS).await?;
-    if failures >= MAX_FAILURES {
+    // Five wrong passwords from one place make that place wait; fifty from anywhere (many
+    // places guessing together) make the account wait.
+    let (here, anywhere) = state.db.login_failures_since(&email, &source, t - LOCKOUT_SECS).await?;
+    if here >= MAX_FAILURES {
         return Err(AppError::TooManyAttempts);
+    }
+    if anywhere >= MAX_ACCOUNT_FAILURES {
+        return Err(AppError::AccountWaits);
     }
     let user = state.db.user_login(&email).await?;
     let ok = match &user {
@@ -79,15 +103,21 @@ pub async fn login(
             start_session(&state, &user.id, "login", "logged in").await
         }
         _ => {
-            state.db.record_login_failure(&email, &source, t).await?;
-            // The account's partnership sees each wrong password, and when one place is made to wait.
-            if let Some(user) = user {
-                let detail = if failures + 1 >= MAX_FAILURES {
-                    format!("a wrong password, the {MAX_FAILURES}th in a row from one place: logins from there wait 15 minutes")
-                } else {
-                    "a wrong password".to_string()
-                };
-                state.db.audit(&user.partnership_id, &email, "login_failed", &detail, t).await?;
+            state.db.record_login_failure(&email, &source, t, t - LOCKOUT_SECS).await?;
+            // The account's partnership hears of wrong passwords: the first of a run, and when a
+            // place or the account is made to wait (not each one: a flood would push everything
+            // else out of the log's latest entries). Nobody is named as having typed them.
+            let detail = if anywhere + 1 >= MAX_ACCOUNT_FAILURES {
+                Some(format!("{MAX_ACCOUNT_FAILURES} wrong passwords for {email} in 15 minutes, from several places: every login to it waits 15 minutes"))
+            } else if here + 1 >= MAX_FAILURES {
+                Some(format!("{MAX_FAILURES} wrong passwords in a row for {email} from one place: logins from there wait 15 minutes"))
+            } else if anywhere == 0 {
+                Some(format!("a wrong password for {email}"))
+            } else {
+                None
+            };
+            if let (Some(user), Some(detail)) = (user, detail) {
+                state.db.audit(&user.partnership_id, LOGIN_ATTEMPT, "login_failed", &detail, t).await?;
             }
             Err(AppError::Unauthorized("that email and password do not match an account".into()))
         }
@@ -238,7 +268,7 @@ pub async fn remove_user(State(state): State<AppState>, staff: Staff, Path(id): 
     if id == staff.user_id {
         return Err(AppError::Conflict("you cannot remove your own account; another coordinator can".into()));
     }
-    let Some(email) = state.db.remove_user(&staff.partnership_id, &id).await? else {
+    let Some(email) = state.db.remove_user(&staff.partnership_id, &id, &staff.user_id).await? else {
         return Err(AppError::Missing(format!("no account {id:?} to remove in your partnership")));
     };
     state.db.audit(&staff.partnership_id, &staff.email, "user_removed", &format!("{email} removed"), now()).await?;

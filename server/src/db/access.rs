@@ -317,9 +317,17 @@ impl Db {
     }
 
     /// Removes a staff account of the partnership and ends its sessions, in one transaction;
-    /// its email, or `None` when the partnership has no such account.
-    pub async fn remove_user(&self, partnership_id: &str, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    /// its email, or `None` when the partnership has no such account or `by` (the coordinator
+    /// removing it) was removed meanwhile. Removals in one partnership take turns (the
+    /// partnership's row is written first), so two coordinators removing each other at once
+    /// cannot leave it with none.
+    pub async fn remove_user(&self, partnership_id: &str, user_id: &str, by: &str) -> Result<Option<String>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE partnerships SET name = name WHERE id = $1").bind(partnership_id).execute(&mut *tx).await?;
+        let by_exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1").bind(by).fetch_optional(&mut *tx).await?;
+        if by_exists.is_none() {
+            return Ok(None);
+        }
         let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1 AND partnership_id = $2")
             .bind(user_id)
             .bind(partnership_id)
@@ -338,19 +346,28 @@ impl Db {
         Ok(row.map(|r| UserLogin { id: r.get("id"), password_hash: r.get("password_hash"), partnership_id: r.get("partnership_id") }))
     }
 
-    /// Failed logins for `email` from `source` (the address they came from) after `since`.
-    pub async fn login_failures_since(&self, email: &str, source: &str, since: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND source = $2 AND at > $3")
-            .bind(email)
-            .bind(source)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await
+    /// Failed logins for `email` after `since`: from `source` (the address they came from),
+    /// and from anywhere.
+    pub async fn login_failures_since(&self, email: &str, source: &str, since: i64) -> Result<(i64, i64), sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(CASE WHEN source = $2 THEN 1 ELSE 0 END), 0) AS here, COUNT(*) AS anywhere \
+             FROM login_failures WHERE email = $1 AND at > $3",
+        )
+        .bind(email)
+        .bind(source)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get::<i64, _>("here")?, row.try_get::<i64, _>("anywhere")?))
     }
 
-    pub async fn record_login_failure(&self, email: &str, source: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO login_failures (email, source, at) VALUES ($1, $2, $3)").bind(email).bind(source).bind(now).execute(&self.pool).await?;
-        Ok(())
+    /// Records a failed login, and forgets those from before `forget_before`: they count for
+    /// nothing any more, and the addresses they hold are personal data.
+    pub async fn record_login_failure(&self, email: &str, source: &str, now: i64, forget_before: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(forget_before).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO login_failures (email, source, at) VALUES ($1, $2, $3)").bind(email).bind(source).bind(now).execute(&mut *tx).await?;
+        tx.commit().await
     }
 
     /// Forgets the failed logins for `email` from `source` (a login from there succeeded).
