@@ -22,14 +22,14 @@ use leptos::task::spawn_local;
 /// The parts of the coordinator's app, each at its own address (so Back, Forward, a
 /// bookmark and a reload lead where they should).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tab {
+enum Tab {
     Dashboard,
     Setup,
     Import,
 }
 
 impl Tab {
-    pub fn path(self) -> &'static str {
+    fn path(self) -> &'static str {
         match self {
             Tab::Dashboard => "/coordinator",
             Tab::Setup => "/coordinator/setup",
@@ -38,7 +38,7 @@ impl Tab {
     }
 
     /// The part an address names; the dashboard for any other.
-    pub fn from_path(path: &str) -> Tab {
+    fn from_path(path: &str) -> Tab {
         match path.trim_end_matches('/') {
             "/coordinator/setup" => Tab::Setup,
             "/coordinator/import" => Tab::Import,
