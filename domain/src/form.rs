@@ -169,6 +169,31 @@ impl Form {
             })
             .collect()
     }
+
+    /// The questions with a follow-up signal that the child chose not to answer ("I don't want
+    /// to answer"), in the form's order: no signal was met, and none could be.
+    pub fn declined_signals(&self, response: &crate::Response) -> Vec<&Question> {
+        self.questions
+            .iter()
+            .filter(|q| self.follow_up.iter().any(|f| f.question == q.id))
+            .filter(|q| response.answer(&q.id) == Some(&crate::AnswerValue::Declined))
+            .collect()
+    }
+
+    /// The questions the child answered in words or a drawing, in the form's order: Heard
+    /// reads no signal in them, so only a person can tell what they say.
+    pub fn in_own_words(&self, response: &crate::Response) -> Vec<&Question> {
+        use crate::AnswerValue as A;
+        self.questions
+            .iter()
+            .filter(|q| match response.answer(&q.id) {
+                Some(A::Text(t)) => !t.trim().is_empty(),
+                Some(A::Drawing(_)) => true,
+                Some(A::Houses(h)) => [&h.worries, &h.good_things, &h.dreams].iter().any(|house| !house.is_empty()),
+                _ => false,
+            })
+            .collect()
+    }
 }
 
 /// The forms a device or server knows, by id and version.

@@ -415,6 +415,29 @@ mod tests {
     }
 
     #[test]
+    fn a_declined_safety_question_and_words_are_told_apart_from_nothing_to_follow_up() {
+        let c = catalogue();
+        let teen = c.latest("teen-check").unwrap();
+        // No signal met, yet the child skipped "safe" and wrote something: not "nothing".
+        let r = response(
+            "teen-check",
+            vec![
+                ("safe", AnswerValue::Declined),
+                ("listened", AnswerValue::Declined),
+                ("not_working", AnswerValue::Text("My stepdad hits me".into())),
+                ("working", AnswerValue::Text("  ".into())),
+            ],
+        );
+        assert!(teen.follow_ups(&r).is_empty());
+        let declined: Vec<&str> = teen.declined_signals(&r).iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(declined, ["safe"], "only questions with a signal; not the one that has none");
+        let words: Vec<&str> = teen.in_own_words(&r).iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(words, ["not_working"], "blank words are no words");
+        let calm = response("teen-check", vec![("safe", AnswerValue::YesNo(YesNo::Yes))]);
+        assert!(teen.declined_signals(&calm).is_empty() && teen.in_own_words(&calm).is_empty());
+    }
+
+    #[test]
     fn three_houses_need_something_in_a_house() {
         let c = catalogue();
         let empty = response("middle-check", vec![("houses", AnswerValue::Houses(Houses::default()))]);

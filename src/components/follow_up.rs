@@ -1,6 +1,7 @@
 //! What the practitioner sees first when they take the tablet back: the answers the form
-//! marks as signals that the child may not be safe. The child never sees this screen; it is
-//! shown only after the PIN.
+//! marks as signals that the child may not be safe, the safety questions the child chose not
+//! to answer, and which answers were in the child's own words or a drawing (Heard reads no
+//! signal in those). The child never sees this screen; it is shown only after the PIN.
 
 use crate::i18n::{use_i18n, I18n};
 use crate::store::{Store, StoreName};
@@ -105,6 +106,21 @@ pub fn FollowUpPrompt(finished: Finished, on_done: Callback<()>) -> impl IntoVie
         })
         .collect();
     let any = !hits.is_empty();
+    // Never a bare "nothing to follow up" when the child skipped a safety question or said
+    // something in words or a drawing that Heard cannot read for signals.
+    let prompts = |questions: Vec<&heard_domain::form::Question>| questions.into_iter().map(|q| q.prompt.get(&lang).to_string()).collect::<Vec<_>>();
+    let declined = prompts(finished.form.declined_signals(&finished.response));
+    let own_words = prompts(finished.form.in_own_words(&finished.response));
+    let listed = |intro: &'static str, prompts: Vec<String>, id: &'static str| {
+        (!prompts.is_empty()).then(|| {
+            view! {
+                <p id=id>{i18n.t(intro)}</p>
+                <ul class="follow-up-list" aria-labelledby=id>{prompts.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            }
+        })
+    };
+    let declined = listed("followup.declined", declined, "follow-up-declined");
+    let own_words = listed("followup.own_words", own_words, "follow-up-own-words");
     // Answers from a form carried on for another child (or with no session): say whose, so
     // they are not taken for the child of the session in progress.
     let context = &finished.response.context;
@@ -129,16 +145,16 @@ pub fn FollowUpPrompt(finished: Finished, on_done: Callback<()>) -> impl IntoVie
                             })
                             .collect_view()}
                     </ul>
-                    <button type="button" class="primary" on:click=move |_| on_done.run(())>{i18n.t("followup.ack")}</button>
                 }
                 .into_any()
             } else {
-                view! {
-                    <p>{i18n.t("followup.none")}</p>
-                    <button type="button" class="primary" on:click=move |_| on_done.run(())>{i18n.t("followup.continue")}</button>
-                }
-                .into_any()
+                view! { <p>{i18n.t("followup.none")}</p> }.into_any()
             }}
+            {declined}
+            {own_words}
+            <button type="button" class="primary" on:click=move |_| on_done.run(())>
+                {i18n.t(if any { "followup.ack" } else { "followup.continue" })}
+            </button>
         </section>
     }
 }

@@ -100,7 +100,7 @@ fn Unfinished() -> impl IntoView {
             let sent = async { Store::open(&store_name).await?.finish(&draft).await }.await;
             if sent.is_ok() {
                 let form = crate::forms::catalogue().get(&draft.form_id, draft.form_version).cloned();
-                follow.set(form.filter(|f| !f.follow_ups(&draft).is_empty()).map(|form| Finished { form, response: draft }));
+                follow.set(form.filter(|f| worth_a_look(f, &draft)).map(|form| Finished { form, response: draft }));
             }
             message.set(Some(i18n.t(sent.map_or_else(|e| e.message_key(), |()| "drafts.sent"))));
             load(true);
@@ -140,11 +140,20 @@ fn Unfinished() -> impl IntoView {
                     if session.0.with(|s| s.as_ref().is_some_and(|s| s.context.case == d.context.case)) {
                         text = format!("{text} {}", i18n.t("drafts.this_child"));
                     }
+                    // Signals among what was answered are not left until it is sent or carried on.
+                    let lang = i18n.lang.get_untracked();
+                    let signals: Vec<String> = form
+                        .map(|f| f.follow_ups(&d).iter().filter_map(|s| f.question(&s.question)).map(|q| q.prompt.get(&lang).to_string()).collect())
+                        .unwrap_or_default();
+                    let signals = (!signals.is_empty()).then(|| {
+                        view! { <p class="notice">{i18n.fill("drafts.follow_up", &[("questions", &signals.join(" · "))])}</p> }
+                    });
                     let href = Route::run_href(&d.form_id.0, Some(d.lang.as_str()), None, Some(&id));
                     let draft = StoredValue::new(d);
                     view! {
                         <li>
                             <p id=describe.clone()>{text}</p>
+                            {signals}
                             <button type="button" class="primary" aria-describedby=describe.clone() on:click=move |_| nav.go(&href)>
                                 {i18n.t("drafts.resume")}
                             </button>
@@ -171,6 +180,12 @@ fn Unfinished() -> impl IntoView {
         {shown}
         <p role="status">{move || message.get()}</p>
     }
+}
+
+/// Whether the practitioner should see the follow-up screen for `response`: a signal met, a
+/// safety question declined, or words or a drawing Heard cannot read for signals.
+pub(crate) fn worth_a_look(form: &heard_domain::Form, response: &heard_domain::Response) -> bool {
+    !form.follow_ups(response).is_empty() || !form.declined_signals(response).is_empty() || !form.in_own_words(response).is_empty()
 }
 
 const FLAGS: [&str; 5] = ["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"];

@@ -707,6 +707,8 @@ test("answers to follow up are shown when the practitioner sends an unfinished f
   // The practitioner takes the tablet mid-form (leaving the form locks it).
   await visit(page, "/child");
   await unlock(page);
+  // Said in the unfinished list at once, not only once it is sent or carried on.
+  await page.getByText("Among these answers are some to follow up: Do you feel safe at home?", { exact: true }).waitFor();
   await page.getByRole("button", { name: "Send what was answered" }).click();
   const followUp = page.getByRole("region", { name: "Before anything else" });
   await followUp.getByText("Do you feel safe at home?").waitFor();
@@ -716,6 +718,40 @@ test("answers to follow up are shown when the practitioner sends an unfinished f
   await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
   assert.equal(await followUp.count(), 0);
   assert.equal((await pendingOnTablet(page)).length, 1);
+  await context.close();
+});
+
+test("with no signal met, a skipped safety question and words are still put before the practitioner", async () => {
+  const teen = forms.find((f) => f.id === "teen-check");
+  const prompt = (id) => teen.questions.find((q) => q.id === id).prompt.en;
+  const { context, page } = await withSession(env, { age: 15 });
+  await visit(page, "/child/teen-check?lang=en");
+  for (const q of teen.questions) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    if (q.id === "not_working") {
+      await page.getByRole("textbox").fill("My stepdad shouts when mum is at work");
+      await page.getByRole("button", { name: "Next", exact: true }).click();
+    } else if (q.id === "who_helped") {
+      break;
+    } else {
+      await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+    }
+  }
+  await page.getByRole("button", { name: "Stop here" }).click();
+  await page.getByRole("button", { name: "Yes, stop now" }).click();
+  await page.getByRole("button", { name: "No, keep them private" }).click();
+  await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
+  await unlock(page);
+  const followUp = page.getByRole("region", { name: "Before anything else" });
+  // It said "None of the child's answers needs following up." and nothing else.
+  await followUp.getByText("None of the child's answers is one the form marks as a sign they may not be safe.").waitFor();
+  const list = (name) => followUp.getByRole("list", { name }).getByRole("listitem").allTextContents();
+  assert.deepEqual(await list(/chose not to answer these questions about their safety/), [prompt("safe"), prompt("overall"), prompt("home")].sort((a, b) => teen.questions.findIndex((q) => q.prompt.en === a) - teen.questions.findIndex((q) => q.prompt.en === b)));
+  assert.deepEqual(await list(/in their own words or with a drawing/), [prompt("not_working")]);
+  assert.equal(await followUp.getByText("My stepdad").count(), 0, "the child's words are not shown");
+  assert.deepEqual(await axeViolations(page), [], "axe on the follow-up with declined questions and words");
+  await followUp.getByRole("button", { name: "Continue" }).click();
+  await followUp.waitFor({ state: "detached" });
   await context.close();
 });
 
