@@ -292,7 +292,7 @@ async fn a_child_answers_declines_and_stops_and_everything_given_is_kept() {
 
     // Pause hides the question; carrying on brings it back.
     button_named(&host, "Pause").click();
-    wait_until("the pause screen", || host.text_content().unwrap().contains("Take as long as you need")).await;
+    wait_until("the pause screen", || host.text_content().unwrap().contains("Take your time")).await;
     assert!(!host.text_content().unwrap().contains("school or nursery"));
     button_named(&host, "Carry on").click();
     wait_until("question 3 again", || host.text_content().unwrap().contains("school or nursery")).await;

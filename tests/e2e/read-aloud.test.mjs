@@ -164,13 +164,13 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
   assert.deepEqual(await axeViolations(page), [], "axe on a scale with its speakers");
 
   await page.getByRole("button", { name: "Pause" }).click();
-  const paused = page.getByRole("heading", { name: "Paused. Take as long as you need." });
+  const paused = page.getByRole("heading", { name: "Paused. Take your time." });
   await paused.waitFor();
   assert.ok(await paused.evaluate((h) => document.activeElement === h), "the pause screen's heading has the focus");
   assert.equal(await page.getByRole("button", { name: /^(Pause|Stop here)$/ }).count(), 0, "nothing to pause or stop while paused");
   await page.getByRole("button", { name: "Listen: Carry on" }).waitFor();
-  await page.getByRole("button", { name: "Listen: Paused. Take as long as you need." }).click();
-  await heard(page, "Paused. Take as long as you need.");
+  await page.getByRole("button", { name: "Listen: Paused. Take your time." }).click();
+  await heard(page, "Paused. Take your time.");
   await page.getByRole("button", { name: "Carry on", exact: true }).click();
 
   const early = form("early-years-check");
