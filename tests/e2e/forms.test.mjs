@@ -432,6 +432,13 @@ test("on a landscape tablet, Next is on screen on every question of every form w
         return r.top >= 0 && r.bottom <= innerHeight && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest("button") === b;
       });
       assert.ok(onTop, `Next is on screen for "${q.prompt.en}" (${form.id})`);
+      // What follows a drawing pad is in view too, not behind Back and Next (the tools stand
+      // beside the pad): "Leave the page blank", a house's words.
+      const after = q.kind === "drawing" ? page.getByRole("button", { name: "Leave the page blank" }) : q.kind === "three_houses" ? page.getByRole("textbox", { name: "Words for this house" }) : null;
+      if (after) {
+        const seen = await after.evaluate((e) => e.getBoundingClientRect().bottom <= document.querySelector(".run .steps").getBoundingClientRect().top);
+        assert.ok(seen, `what follows the pad is above Back and Next for "${q.prompt.en}" (${form.id})`);
+      }
       await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
     }
     await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
