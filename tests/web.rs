@@ -503,6 +503,30 @@ fn drawing_question() -> (RwSignal<Option<AnswerValue>>, web_sys::HtmlElement, w
 }
 
 #[wasm_bindgen_test]
+async fn rubbing_along_a_line_leaves_no_outline_of_it() {
+    let (_, host, canvas) = drawing_question();
+    let line = |canvas: &web_sys::Element| {
+        pointer("pointerdown", canvas, 0.2, 0.3);
+        for i in 1..=10 {
+            pointer("pointermove", canvas, 0.2 + f64::from(i) * 0.05, 0.3 + f64::from(i) * 0.02);
+        }
+        pointer("pointerup", canvas, 0.7, 0.5);
+    };
+    button_named(&host, "Red").click();
+    button_named(&host, "Thick brush").click();
+    line(&canvas);
+    button_named(&host, "Rubber").click();
+    line(&canvas);
+    let canvas: web_sys::HtmlCanvasElement = canvas.unchecked_into();
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let pixels = ctx.get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height())).unwrap().data();
+    let left = pixels.chunks(4).filter(|p| p[3] > 16).count();
+    // The rubber was the brush's width, so the line's soft edges stayed: a pale halo.
+    assert_eq!(left, 0, "pixels of the rubbed-out line still showing");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
 async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
     let (value, host, canvas) = drawing_question();
     let pressed = |name: &str| button_named(&host, name).get_attribute("aria-pressed").as_deref() == Some("true");

@@ -18,8 +18,18 @@ fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
 }
 
 fn width_at(stroke: &Stroke, p: &Point) -> f64 {
-    f64::from(BRUSH_WIDTHS[usize::from(stroke.brush)]) * (0.5 + f64::from(p.pressure) / 255.0)
+    let width = f64::from(BRUSH_WIDTHS[usize::from(stroke.brush)]) * (0.5 + f64::from(p.pressure) / 255.0);
+    // The rubber a little wider than the brush: rubbing along a line of the same width left
+    // its soft edges behind, a faint outline.
+    if stroke.eraser {
+        width + ERASER_MARGIN
+    } else {
+        width
+    }
 }
+
+/// How much wider than the brush the rubber is, in canvas pixels (also on the dashboard).
+pub const ERASER_MARGIN: f64 = 3.0;
 
 /// Draws the part of `stroke` from point `from` (its index) onwards. Used both while the
 /// child draws and to draw a saved drawing back, so both look the same.

@@ -123,7 +123,7 @@ pub fn SharedDrawing(strokes: String, label: String) -> impl IntoView {
         .map(|s| {
             let points: String = s.points.iter().map(|p| format!("{},{} ", p.x, p.y)).collect();
             let colour = if s.eraser { "#ffffff" } else { PALETTE.get(usize::from(s.colour)).copied().unwrap_or("#1f1f1f") };
-            let width = BRUSH_WIDTHS.get(usize::from(s.brush)).copied().unwrap_or(12);
+            let width = f64::from(BRUSH_WIDTHS.get(usize::from(s.brush)).copied().unwrap_or(12)) + if s.eraser { crate::components::ERASER_MARGIN } else { 0.0 };
             view! { <polyline points=points fill="none" stroke=colour stroke-width=width stroke-linecap="round" stroke-linejoin="round" /> }
         })
         .collect_view();
