@@ -136,8 +136,8 @@ pub fn FollowUpPrompt(finished: Finished, on_done: Callback<()>) -> impl IntoVie
             {whose}
             {if any {
                 view! {
-                    <p>{i18n.t("followup.intro")}</p>
-                    <ul class="follow-up-list">
+                    <p id="follow-up-signals">{i18n.t("followup.intro")}</p>
+                    <ul class="follow-up-list" aria-labelledby="follow-up-signals">
                         {hits
                             .into_iter()
                             .map(|(prompt, answer)| view! {

@@ -178,9 +178,10 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   page.once("dialog", (d) => d.accept());
   await accounts.getByRole("button", { name: "Remove leaver@demo.heard" }).click();
   await page.getByRole("status").getByText("leaver@demo.heard can no longer log in.").waitFor();
-  assert.equal(await accounts.getByRole("rowheader", { name: "leaver@demo.heard" }).count(), 0);
+  await accounts.getByRole("rowheader", { name: "leaver@demo.heard" }).waitFor({ state: "detached" });
   const gone = await page.request.post(`${env.server.url}/api/v1/login`, { data: { email: "leaver@demo.heard", password: "a long leaver password" } });
   assert.equal(gone.status(), 401);
+  await until(async () => (await page.evaluate(() => document.activeElement?.id)) === "h-analysts");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "h-analysts", "the focus is on the list's heading, not lost");
 
   // The import: two good lines, three bad ones, named by line.

@@ -179,8 +179,11 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
   await unlock(page);
   await expectFocused(page.getByRole("heading", { name: "Before anything else" }));
-  const followUps = await page.getByRole("listitem").allTextContents();
+  const prompt = page.getByRole("region", { name: "Before anything else" });
+  const followUps = await prompt.getByRole("list", { name: /may mean the child is not safe/ }).getByRole("listitem").allTextContents();
   assert.deepEqual(followUps, ["Do you feel safe at home?Answer: No"]);
+  // The drawing is named as something Heard does not read for signals.
+  assert.deepEqual(await prompt.getByRole("list", { name: /own words or with a drawing/ }).getByRole("listitem").allTextContents(), ["Draw something that makes you happy or worried."]);
   assert.deepEqual(await axeViolations(page), [], "follow-up prompt");
   await page.getByRole("button", { name: "I have read these and will follow them up" }).click();
   await expectFocused(page.getByRole("heading", { name: "Choose a form" }));
