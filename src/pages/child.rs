@@ -184,7 +184,7 @@ fn Unfinished() -> impl IntoView {
 
 /// Whether the practitioner should see the follow-up screen for `response`: a signal met, a
 /// safety question declined, or words or a drawing Heard cannot read for signals.
-pub(crate) fn worth_a_look(form: &heard_domain::Form, response: &heard_domain::Response) -> bool {
+fn worth_a_look(form: &heard_domain::Form, response: &heard_domain::Response) -> bool {
     !form.follow_ups(response).is_empty() || !form.declined_signals(response).is_empty() || !form.in_own_words(response).is_empty()
 }
 
