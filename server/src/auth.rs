@@ -21,6 +21,9 @@ use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Unix seconds now.
+/// How long failed logins count towards a wait (and are kept: `Db::forget_login_failures`).
+pub const LOCKOUT_SECS: i64 = 15 * 60;
+
 pub fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

@@ -105,6 +105,19 @@ async fn main() -> ExitCode {
         let db = db.clone();
         async move { db.run_summariser().await }
     });
+    // Failed logins' addresses are kept only while they count towards a wait.
+    let forgetter = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every_minute.tick().await;
+                if let Err(e) = db.forget_login_failures(heard_server::auth::now() - heard_server::auth::LOCKOUT_SECS).await {
+                    eprintln!("heard-server: forgetting old failed logins failed, will retry: {e}");
+                }
+            }
+        }
+    });
     let mut state = AppState::new(db.clone());
     state.secure_cookies = config.secure_cookies;
     state.behind_proxy = config.behind_proxy;
@@ -113,6 +126,7 @@ async fn main() -> ExitCode {
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(stop_requested()).await;
     summariser.abort();
+    forgetter.abort();
     db.close().await;
     match served {
         Ok(()) => {

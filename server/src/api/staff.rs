@@ -2,7 +2,7 @@
 //! set up agencies, enrolment codes, devices and analyst accounts. Everything that changes
 //! the partnership's setup, and every login, is written to the audit log.
 
-use crate::auth::{hash_password, new_enrolment_code, now, random_token, session_token, sha256_hex, verify_nothing, verify_password, Staff};
+use crate::auth::{hash_password, LOCKOUT_SECS, new_enrolment_code, now, random_token, session_token, sha256_hex, verify_nothing, verify_password, Staff};
 use crate::body::JsonBody;
 use crate::{AppError, AppState};
 use axum::extract::{ConnectInfo, Path, State};
@@ -28,7 +28,6 @@ const MAX_FAILURES: i64 = 5;
 const MAX_ACCOUNT_FAILURES: i64 = 50;
 /// Who the audit log names for a failed login: whoever typed it is not known.
 const LOGIN_ATTEMPT: &str = "(login attempt)";
-const LOCKOUT_SECS: i64 = 15 * 60;
 /// How long an enrolment code stays usable.
 const CODE_SECS: i64 = 7 * 24 * 60 * 60;
 
@@ -57,8 +56,10 @@ fn me_of(staff: &crate::db::StaffRow) -> Me {
 /// by its /64, the block one household or server is given.
 fn login_source(state: &AppState, headers: &HeaderMap, connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
     let forwarded = || {
-        let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?.rsplit(',').next()?.trim().to_string();
-        last.parse::<IpAddr>().ok()
+        let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?.rsplit(',').next()?.trim();
+        // An address, or one with a port (`203.0.113.5:4711`, `[2001:db8::1]:80`) as some
+        // proxies write it.
+        last.parse::<IpAddr>().ok().or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip())).or_else(|| last.trim_start_matches('[').trim_end_matches(']').parse().ok())
     };
     let ip = if state.behind_proxy { forwarded() } else { None }.or_else(|| connection.map(|Extension(ConnectInfo(addr))| addr.ip()));
     match ip.map(|ip| ip.to_canonical()) {
@@ -103,7 +104,7 @@ pub async fn login(
             start_session(&state, &user.id, "login", "logged in").await
         }
         _ => {
-            state.db.record_login_failure(&email, &source, t, t - LOCKOUT_SECS).await?;
+            state.db.record_login_failure(&email, &source, t).await?;
             // The account's partnership hears of wrong passwords: the first of a run, and when a
             // place or the account is made to wait (not each one: a flood would push everything
             // else out of the log's latest entries). Nobody is named as having typed them.

@@ -361,13 +361,16 @@ impl Db {
         Ok((row.try_get::<i64, _>("here")?, row.try_get::<i64, _>("anywhere")?))
     }
 
-    /// Records a failed login, and forgets those from before `forget_before`: they count for
-    /// nothing any more, and the addresses they hold are personal data.
-    pub async fn record_login_failure(&self, email: &str, source: &str, now: i64, forget_before: i64) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(forget_before).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO login_failures (email, source, at) VALUES ($1, $2, $3)").bind(email).bind(source).bind(now).execute(&mut *tx).await?;
-        tx.commit().await
+    pub async fn record_login_failure(&self, email: &str, source: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO login_failures (email, source, at) VALUES ($1, $2, $3)").bind(email).bind(source).bind(now).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Forgets the failed logins from before `before`: they count for nothing any more, and
+    /// the addresses they hold are personal data (`main` calls this every minute).
+    pub async fn forget_login_failures(&self, before: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(before).execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Forgets the failed logins for `email` from `source` (a login from there succeeded).

@@ -190,12 +190,12 @@ pub async fn login(db: &Db, email: &str, password: &str) -> Result<Session, (Sta
 
 /// Logs in through the API as a connection from `ip` would.
 pub async fn login_from(db: &Db, email: &str, password: &str, ip: &str) -> Result<Session, (StatusCode, Value)> {
-    login_through(db, email, password, ip, None).await
+    login_through(db, email, password, ip, None, false).await
 }
 
-/// Logs in through the API as a connection from `ip` would, through a reverse proxy (the server
-/// run with `--behind-proxy`) that sent `forwarded` as X-Forwarded-For, if given.
-pub async fn login_through(db: &Db, email: &str, password: &str, ip: &str, forwarded: Option<&str>) -> Result<Session, (StatusCode, Value)> {
+/// Logs in through the API as a connection from `ip` would, with `forwarded` as its
+/// X-Forwarded-For header if given, to a server run with `--behind-proxy` or not.
+pub async fn login_through(db: &Db, email: &str, password: &str, ip: &str, forwarded: Option<&str>, behind_proxy: bool) -> Result<Session, (StatusCode, Value)> {
     let body = serde_json::json!({"email": email, "password": password}).to_string();
     let mut req = Request::post("/api/v1/login").header("content-type", "application/json");
     if let Some(f) = forwarded {
@@ -205,7 +205,7 @@ pub async fn login_through(db: &Db, email: &str, password: &str, ip: &str, forwa
     let addr = std::net::SocketAddr::new(ip.parse().expect("an IP address"), 50_000);
     req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
     let mut state = AppState::new(db.clone());
-    state.behind_proxy = forwarded.is_some();
+    state.behind_proxy = behind_proxy;
     let response = app(state).oneshot(req).await.unwrap();
     let status = response.status();
     let cookie = response.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
