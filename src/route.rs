@@ -127,6 +127,12 @@ pub fn use_nav() -> Nav {
     })
 }
 
+/// A left click with no modifier key: one that follows a link in place (with a modifier the
+/// browser opens a new tab or window, and is left to it).
+pub fn plain_click(ev: &web_sys::MouseEvent) -> bool {
+    ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key())
+}
+
 /// A link to another screen of the app. A plain click changes screen in place; a click with
 /// a modifier key (new tab, new window) is left to the browser.
 #[component]
@@ -146,7 +152,7 @@ pub fn Link(
         })
     };
     let click = move |ev: web_sys::MouseEvent| {
-        if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
+        if plain_click(&ev) {
             ev.prevent_default();
             if !untrack(current) {
                 nav.go(&href.get_untracked());

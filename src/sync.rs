@@ -67,6 +67,17 @@ pub async fn send_not_refused(store: &Store) -> (SendReport, Result<(), SendErro
     (report, sent)
 }
 
+impl SendError {
+    /// The server's refusal code (`heard_domain::wire::codes`), or "" when the server did not
+    /// refuse.
+    pub fn code(&self) -> &str {
+        match self {
+            SendError::Refused { code, .. } | SendError::NotAllowed { code, .. } => code,
+            _ => "",
+        }
+    }
+}
+
 impl SendReport {
     /// Whether anything left the outbox or was marked refused in it.
     pub fn changed_outbox(&self) -> bool {
@@ -264,10 +275,14 @@ fn refusal(status: u16, body: Option<&str>) -> SendError {
     match body.and_then(|b| crate::json::from_str::<ApiError>(b).ok()) {
         Some(e) if status == 401 || status == 403 => SendError::NotAllowed { code: e.error, detail: e.detail },
         Some(e) => SendError::Refused { code: e.error, detail: e.detail },
-        // Not our server's JSON: a proxy, a gateway (502) or a Wi-Fi login page (403) answered
-        // instead of it. The server was not reached: saying the enrolment code or the answers
-        // were refused would send the practitioner looking for a mistake that is not there.
-        None => SendError::Unreachable,
+        // Not our server's JSON, from a gateway (5xx), a Wi-Fi login page (403, 511), a proxy
+        // wanting its own login (407) or no Heard behind it (404): the server was not reached,
+        // and saying the code or the answers were refused would send the practitioner looking
+        // for a mistake that is not there.
+        None if status >= 500 || matches!(status, 403 | 404 | 407 | 511) => SendError::Unreachable,
+        // Any other (a proxy's 413 for a batch larger than it allows): refused, with its number
+        // for whoever sets the proxy up.
+        None => SendError::Refused { code: String::new(), detail: format!("HTTP {status}") },
     }
 }
 

@@ -75,7 +75,7 @@ pub fn CoordinatorApp() -> impl IntoView {
     Effect::new(move |before: Option<bool>| {
         let signed_in = matches!(me.get(), Some(Some(_)));
         if before.is_some_and(|b| b != signed_in) {
-            request_animation_frame(crate::components::focus_heading_if_lost);
+            crate::components::focus_heading_if_lost();
         }
         signed_in
     });
@@ -118,7 +118,7 @@ pub fn CoordinatorApp() -> impl IntoView {
 /// Words for a failed request, for the coordinator.
 pub(crate) fn problem_text(i18n: &I18n, e: SendError) -> String {
     match e {
-        SendError::Refused { code, .. } if code == codes::STORAGE_UNAVAILABLE => i18n.t("coord.server_storage"),
+        e if e.code() == codes::STORAGE_UNAVAILABLE => i18n.t("coord.server_storage"),
         SendError::Refused { detail, .. } | SendError::NotAllowed { detail, .. } => i18n.fill("coord.refused", &[("detail", &detail)]),
         _ => i18n.t("coord.unreachable"),
     }
@@ -135,9 +135,9 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
         spawn_local(async move {
             match sync::login(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(who) => me.set(Some(Some(who))),
-                Err(SendError::NotAllowed { code, .. }) if code == codes::UNAUTHORIZED => problem.set(Some(i18n.t("coord.login.wrong"))),
-                Err(SendError::Refused { code, .. }) if code == codes::TOO_MANY_ATTEMPTS => problem.set(Some(i18n.t("coord.login.wait"))),
-                Err(SendError::Refused { code, .. }) if code == codes::STORAGE_UNAVAILABLE => problem.set(Some(i18n.t("coord.server_storage"))),
+                Err(e) if e.code() == codes::UNAUTHORIZED => problem.set(Some(i18n.t("coord.login.wrong"))),
+                Err(e) if e.code() == codes::TOO_MANY_ATTEMPTS => problem.set(Some(i18n.t("coord.login.wait"))),
+                Err(e) if e.code() == codes::STORAGE_UNAVAILABLE => problem.set(Some(i18n.t("coord.server_storage"))),
                 Err(SendError::Refused { detail, .. } | SendError::NotAllowed { detail, .. }) => {
                     problem.set(Some(i18n.fill("coord.login_failed", &[("detail", &detail)])))
                 }
@@ -187,7 +187,7 @@ fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
     // entry); with a modifier key it opens a new tab, as links do.
     let tab_link = move |t: Tab, key: &'static str| {
         let click = move |ev: web_sys::MouseEvent| {
-            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+            if !crate::route::plain_click(&ev) {
                 return;
             }
             ev.prevent_default();

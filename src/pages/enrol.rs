@@ -124,7 +124,7 @@ pub fn EnrolPage() -> impl IntoView {
                 Err(problem) => match problem {
                     Problem::Server(SendError::Unreachable) => said.say(i18n.t("enrol.unreachable")),
                     // Not the code's fault: the server could not store anything.
-                    Problem::Server(SendError::Refused { code, .. }) if code == codes::STORAGE_UNAVAILABLE => said.say(i18n.t("enrol.server_storage")),
+                    Problem::Server(e) if e.code() == codes::STORAGE_UNAVAILABLE => said.say(i18n.t("enrol.server_storage")),
                     // The server refuses an enrolment otherwise only for its code.
                     Problem::Server(SendError::Refused { .. } | SendError::NotAllowed { .. }) => fault(Field::Code, i18n.t("enrol.refused")),
                     Problem::Server(_) | Problem::Storage => said.say(i18n.t("store.unavailable")),

@@ -123,10 +123,10 @@ pub fn OutboxPage() -> impl IntoView {
                 Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
                 // The refusals a practitioner may meet, in their language; others with the
                 // server's own words.
-                Err(SendError::Refused { code, .. } | SendError::NotAllowed { code, .. }) if code == codes::DEVICE_REVOKED => i18n.t("outbox.revoked"),
-                Err(SendError::Refused { code, .. } | SendError::NotAllowed { code, .. }) if code == codes::DEVICE_UNKNOWN => i18n.t("outbox.device_unknown"),
-                Err(SendError::Refused { code, .. } | SendError::NotAllowed { code, .. }) if code == codes::WRONG_PARTNERSHIP => i18n.t("outbox.wrong_partnership"),
-                Err(SendError::Refused { code, .. }) if code == codes::STORAGE_UNAVAILABLE => i18n.t("outbox.server_storage"),
+                Err(e) if e.code() == codes::DEVICE_REVOKED => i18n.t("outbox.revoked"),
+                Err(e) if e.code() == codes::DEVICE_UNKNOWN => i18n.t("outbox.device_unknown"),
+                Err(e) if e.code() == codes::WRONG_PARTNERSHIP => i18n.t("outbox.wrong_partnership"),
+                Err(e) if e.code() == codes::STORAGE_UNAVAILABLE => i18n.t("outbox.server_storage"),
                 Err(SendError::Refused { detail, .. }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
                 Err(SendError::Store(e)) => i18n.t(e.message_key()),
                 Err(SendError::NotEnrolled) => i18n.t("outbox.not_enrolled"),
