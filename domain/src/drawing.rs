@@ -14,6 +14,9 @@ pub const PALETTE: [&str; 10] = [
 ];
 /// Brush widths, in drawing units, for the small, medium and large brushes.
 pub const BRUSH_WIDTHS: [u16; 3] = [4, 12, 28];
+/// How much wider than its brush the rubber draws, in drawing units: rubbing along a line of
+/// the same width left its soft edges behind, a faint outline.
+pub const ERASER_MARGIN: f64 = 3.0;
 /// Largest canvas side, in drawing units.
 pub const MAX_SIDE: u16 = 4096;
 /// Most points one drawing may hold (bounds what a device can send).

@@ -6,7 +6,7 @@
 use crate::components::speaker;
 use crate::i18n::use_i18n;
 use crate::speech::use_speech;
-use heard_domain::drawing::{Point, Stroke, BRUSH_WIDTHS, PALETTE};
+use heard_domain::drawing::{Point, Stroke, BRUSH_WIDTHS, ERASER_MARGIN, PALETTE};
 use heard_domain::Drawing;
 use leptos::html::{Button, Canvas, Div};
 use leptos::prelude::*;
@@ -19,17 +19,12 @@ fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
 
 fn width_at(stroke: &Stroke, p: &Point) -> f64 {
     let width = f64::from(BRUSH_WIDTHS[usize::from(stroke.brush)]) * (0.5 + f64::from(p.pressure) / 255.0);
-    // The rubber a little wider than the brush: rubbing along a line of the same width left
-    // its soft edges behind, a faint outline.
     if stroke.eraser {
         width + ERASER_MARGIN
     } else {
         width
     }
 }
-
-/// How much wider than the brush the rubber is, in canvas pixels (also on the dashboard).
-pub const ERASER_MARGIN: f64 = 3.0;
 
 /// Draws the part of `stroke` from point `from` (its index) onwards. Used both while the
 /// child draws and to draw a saved drawing back, so both look the same.

@@ -11,7 +11,7 @@ mod scanner;
 mod speak;
 
 pub use choice::Choice;
-pub use drawing_pad::{DrawingPad, ERASER_MARGIN};
+pub use drawing_pad::DrawingPad;
 pub use face::FaceIcon;
 pub use field_problem::FieldProblem;
 pub use guard::{focus_heading_if_lost, focus_if_lost, use_idle_minutes, ChildMode, Guarded, Unlock};

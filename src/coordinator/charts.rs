@@ -6,7 +6,7 @@
 
 use crate::i18n::use_i18n;
 use heard_domain::dashboard::{Label, Table};
-use heard_domain::drawing::{Drawing, BRUSH_WIDTHS, PALETTE};
+use heard_domain::drawing::{Drawing, BRUSH_WIDTHS, ERASER_MARGIN, PALETTE};
 use heard_domain::suppress::Cell;
 use leptos::prelude::*;
 
@@ -40,6 +40,8 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
     let i18n = use_i18n();
     let height = ROW * table.rows.len() as f64 + 8.0;
     let bar = WIDTH - 2.0;
+    // Whether a bar has a part for hidden counts, so the key names it.
+    let mut drew_hidden = false;
     let rows = table
         .rows
         .iter()
@@ -70,6 +72,7 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
                         .collect();
                     let hidden = t.saturating_sub(cells.iter().filter_map(|c| c.count()).sum());
                     if hidden > 0 {
+                        drew_hidden = true;
                         parts.push(part(hidden, HIDDEN_FILL, true, i18n.t("dash.chart.hidden_part")));
                     }
                     parts.collect_view().into_any()
@@ -93,11 +96,7 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
             }
         })
         .collect_view();
-    let any_hidden_part = (0..table.rows.len()).any(|r| {
-        let cells = &table.counts.cells[r];
-        matches!(table.counts.row_totals[r], Cell::Count(t) if t > 0) && cells.iter().any(|c| c.count().is_none())
-    });
-    let hidden_key = any_hidden_part.then(|| {
+    let hidden_key = drew_hidden.then(|| {
         view! { <li><span class="swatch chart-hidden-part" style:background=HIDDEN_FILL></span>{i18n.t("dash.chart.hidden_part")}</li> }
     });
     let described = i18n.fill("dash.chart.label", &[("title", &title)]);
@@ -123,7 +122,7 @@ pub fn SharedDrawing(strokes: String, label: String) -> impl IntoView {
         .map(|s| {
             let points: String = s.points.iter().map(|p| format!("{},{} ", p.x, p.y)).collect();
             let colour = if s.eraser { "#ffffff" } else { PALETTE.get(usize::from(s.colour)).copied().unwrap_or("#1f1f1f") };
-            let width = f64::from(BRUSH_WIDTHS.get(usize::from(s.brush)).copied().unwrap_or(12)) + if s.eraser { crate::components::ERASER_MARGIN } else { 0.0 };
+            let width = f64::from(BRUSH_WIDTHS.get(usize::from(s.brush)).copied().unwrap_or(12)) + if s.eraser { ERASER_MARGIN } else { 0.0 };
             view! { <polyline points=points fill="none" stroke=colour stroke-width=width stroke-linecap="round" stroke-linejoin="round" /> }
         })
         .collect_view();
