@@ -100,7 +100,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     Effect::new(move |before: Option<(Gate, bool)>| {
         let now = (gate.get(), show_follow_up.get());
         if before.is_some_and(|b| b != now) && now.0 != Gate::Checking {
-            request_animation_frame(focus_heading_if_lost);
+            focus_heading_if_lost();
         }
         now
     });
@@ -150,8 +150,12 @@ pub fn focus_heading_if_lost() {
 }
 
 /// Focuses the first element `selector` finds (a heading, usually) if the focus is on nothing:
-/// what had it has gone from the page.
-pub fn focus_if_lost(selector: &str) {
+/// what had it has gone from the page. Looked at in the next frame, once the screen is drawn.
+pub fn focus_if_lost(selector: &'static str) {
+    request_animation_frame(move || focus_now_if_lost(selector));
+}
+
+fn focus_now_if_lost(selector: &str) {
     let document = document();
     if document.active_element().is_some_and(|e| e.tag_name() != "BODY") {
         return;

@@ -153,7 +153,7 @@ fn Agencies(agencies: RwSignal<Vec<AgencyV1>>, coordinator: bool, csrf: StoredVa
         });
     };
     view! {
-        <section aria-labelledby="h-agencies" class="setup-part">
+        <section class="setup-part">
             <h2 id="h-agencies">{move || i18n.t("setup.agency.title")}</h2>
             <Table labelled_by="h-agencies" columns=&["setup.agency.name", "setup.agency.kind"]>
                 {move || agencies.get().into_iter().map(|a| view! {
@@ -255,7 +255,7 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
     // A revoked tablet's button goes with the list drawn again: the focus goes to the heading.
     Effect::new(move |_| {
         devices.track();
-        request_animation_frame(|| crate::components::focus_if_lost("#h-devices"));
+        crate::components::focus_if_lost("#h-devices");
     });
     let revoke = move |id: String| {
         let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t("setup.device.confirm")).ok()).unwrap_or(false);
@@ -273,7 +273,7 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
         });
     };
     view! {
-        <section aria-labelledby="h-devices" class="setup-part">
+        <section class="setup-part">
             <h2 id="h-devices">{move || i18n.t("setup.device.title")}</h2>
             <Table labelled_by="h-devices" columns=&["setup.device.id", "setup.agency.name", "setup.device.enrolled", "setup.device.last_sync", "setup.device.state"]>
                 {move || devices.get().into_iter().map(|d| {
@@ -331,7 +331,7 @@ fn Accounts(users: RwSignal<Vec<UserV1>>, me: String, csrf: StoredValue<String>,
     // A removed account's button goes with the list drawn again: the focus goes to the heading.
     Effect::new(move |_| {
         users.track();
-        request_animation_frame(|| crate::components::focus_if_lost("#h-analysts"));
+        crate::components::focus_if_lost("#h-analysts");
     });
     let remove = move |user: UserV1| {
         let question = i18n.fill("setup.account.confirm", &[("email", &user.email)]);
@@ -349,7 +349,7 @@ fn Accounts(users: RwSignal<Vec<UserV1>>, me: String, csrf: StoredValue<String>,
         });
     };
     view! {
-        <section aria-labelledby="h-analysts" class="setup-part">
+        <section class="setup-part">
             <h2 id="h-analysts">{move || i18n.t("setup.analyst.title")}</h2>
             <Table labelled_by="h-analysts" columns=&["coord.email", "setup.account.role", "setup.account.since", "setup.device.state"]>
                 {move || users.get().into_iter().map(|u| {
@@ -390,12 +390,13 @@ fn Accounts(users: RwSignal<Vec<UserV1>>, me: String, csrf: StoredValue<String>,
 }
 
 /// A table of the setup page, named by the heading `labelled_by` above it, scrolling
-/// sideways on a narrow screen (and reachable by keyboard to do so).
+/// sideways on a narrow screen in a region of the same name, which keyboard users reach with
+/// Tab to scroll it (so the section around it is not named again: one landmark per table).
 #[component]
 fn Table(labelled_by: &'static str, columns: &'static [&'static str], children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-scroll" tabindex="0">
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled_by>
             <table aria-labelledby=labelled_by>
                 <thead>
                     <tr>{columns.iter().map(|key| view! { <th scope="col">{move || i18n.t(key)}</th> }).collect_view()}</tr>
@@ -410,7 +411,7 @@ fn Table(labelled_by: &'static str, columns: &'static [&'static str], children: 
 fn Audit(audit: RwSignal<Vec<AuditEntryV1>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section aria-labelledby="h-audit" class="setup-part">
+        <section class="setup-part">
             <h2 id="h-audit">{move || i18n.t("setup.audit.title")}</h2>
             <Table labelled_by="h-audit" columns=&["setup.audit.when", "setup.audit.who", "setup.audit.what"]>
                 {move || audit.get().into_iter().take(50).map(|e| view! {

@@ -85,7 +85,7 @@ fn Unfinished() -> impl IntoView {
                 }
             }
             if refocus {
-                request_animation_frame(crate::components::focus_heading_if_lost);
+                crate::components::focus_heading_if_lost();
             }
         })
     };
@@ -321,7 +321,7 @@ fn FormPicker(session: Session) -> impl IntoView {
         // The button goes with the session: the focus goes to the next one's form.
         <button type="button" on:click=move |_| {
             crate::session::set_session(store_name, current, None);
-            request_animation_frame(crate::components::focus_heading_if_lost);
+            crate::components::focus_heading_if_lost();
         }>{move || i18n.t("session.end")}</button>
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
