@@ -89,8 +89,7 @@ pub async fn import(store: &Store, text: &str) -> Result<Counts, BackupError> {
     }
     let key = base64url_decode(&enrolment.partnership_key).ok_or(BackupError::NotEnrolled)?;
     let plain = crypto::backup_key(&key).await.map_err(StoreError::from)?.open(&envelope.sealed).await.map_err(|_| BackupError::Damaged)?;
-    let contents: Contents =
-        std::str::from_utf8(&plain).ok().and_then(|text| crate::json::from_str(text).ok()).ok_or(BackupError::Damaged)?;
+    let contents: Contents = std::str::from_utf8(&plain).ok().and_then(|text| crate::json::from_str(text).ok()).ok_or(BackupError::Damaged)?;
     // Every record is checked before any is kept: a damaged file adds nothing.
     let to_response = |s: StoredResponse| Response::try_from(s).map_err(|_| BackupError::Damaged);
     let responses = contents

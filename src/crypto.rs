@@ -80,12 +80,7 @@ async fn pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<CryptoKey, C
     let base = resolve(subtle.import_key_with_object("raw", &raw, &object(&[("name", "PBKDF2".into())]), false, &usages(&["deriveKey"])))
         .await
         .map_err(|_| CryptoError::Unavailable)?;
-    let params = object(&[
-        ("name", "PBKDF2".into()),
-        ("hash", "SHA-256".into()),
-        ("salt", Uint8Array::from(salt).into()),
-        ("iterations", iterations.into()),
-    ]);
+    let params = object(&[("name", "PBKDF2".into()), ("hash", "SHA-256".into()), ("salt", Uint8Array::from(salt).into()), ("iterations", iterations.into())]);
     let key = resolve(subtle.derive_key_with_object_and_object(&params, &base.unchecked_into(), &aes_gcm(), false, &usages(&["encrypt", "decrypt"])))
         .await
         .map_err(|_| CryptoError::Unavailable)?;

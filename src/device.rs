@@ -19,8 +19,7 @@ pub fn new_id() -> Uuid {
 /// Today's date on the device's own calendar. Only the date is kept, never the time.
 pub fn today() -> Day {
     let now = js_sys::Date::new_0();
-    Day::from_ymd(now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8)
-        .expect("the browser's clock gives a real date")
+    Day::from_ymd(now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8).expect("the browser's clock gives a real date")
 }
 
 /// SHA-256 of `bytes`, as lower-case hex, through WebCrypto.

@@ -17,7 +17,12 @@ pub enum Route {
     Child,
     /// A child answering `form` in `lang`, with switch scanning at `scan` ms when set; carrying
     /// on with the unfinished response `resume` (its id) when set.
-    Run { form: String, lang: Option<String>, scan: Option<u32>, resume: Option<String> },
+    Run {
+        form: String,
+        lang: Option<String>,
+        scan: Option<u32>,
+        resume: Option<String>,
+    },
     Outbox,
     /// Enrolling the tablet with the coordinator's code.
     Enrol,
@@ -30,24 +35,15 @@ pub enum Route {
 impl Route {
     /// Reads a route from a path (`/child/teen-check`) and a query (`?lang=ar&scan=2500`).
     pub fn parse(path: &str, query: &str) -> Route {
-        let param = |name: &str| {
-            query
-                .trim_start_matches('?')
-                .split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        };
+        let param =
+            |name: &str| query.trim_start_matches('?').split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] => Route::Home,
             ["child"] => Route::Child,
-            ["child", form] => Route::Run {
-                form: form.to_string(),
-                lang: param("lang"),
-                scan: param("scan").and_then(|s| s.parse().ok()),
-                resume: param("resume"),
-            },
+            ["child", form] => {
+                Route::Run { form: form.to_string(), lang: param("lang"), scan: param("scan").and_then(|s| s.parse().ok()), resume: param("resume") }
+            }
             ["outbox"] => Route::Outbox,
             ["enrol"] => Route::Enrol,
             ["coordinator", ..] => Route::Coordinator,

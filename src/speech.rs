@@ -28,11 +28,7 @@ fn voice_lang(v: &web_sys::SpeechSynthesisVoice) -> String {
 /// The voices on this device (never a network voice).
 fn voices() -> Vec<web_sys::SpeechSynthesisVoice> {
     let Some(s) = synth() else { return Vec::new() };
-    s.get_voices()
-        .iter()
-        .filter_map(|v| v.dyn_into::<web_sys::SpeechSynthesisVoice>().ok())
-        .filter(web_sys::SpeechSynthesisVoice::local_service)
-        .collect()
+    s.get_voices().iter().filter_map(|v| v.dyn_into::<web_sys::SpeechSynthesisVoice>().ok()).filter(web_sys::SpeechSynthesisVoice::local_service).collect()
 }
 
 fn read_voices() -> Vec<String> {

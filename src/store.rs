@@ -14,14 +14,14 @@
 //! and from the domain `Response`.
 
 use crate::crypto::{self, CryptoError, DataKey, Keyring, PBKDF2_ITERATIONS};
-use heard_domain::pin::wait_after;
-use heard_domain::case::{CaseContext, Stage};
-use heard_domain::{AgeBand, Answer, Day, FormId, Lang, Response};
 use crate::idb::{self, IdbError};
+use heard_domain::case::{CaseContext, Stage};
+use heard_domain::pin::wait_after;
+use heard_domain::{AgeBand, Answer, Day, FormId, Lang, Response};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::rc::Rc;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -190,16 +190,7 @@ impl TryFrom<StoredResponse> for Response {
         let id = Uuid::parse_str(&s.id).map_err(|e| StoreError::Corrupt(format!("id: {e}")))?;
         let date: Day = s.date.parse().map_err(|e: heard_domain::day::DayError| StoreError::Corrupt(e.to_string()))?;
         let lang = Lang::new(&s.lang).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(Response {
-            id,
-            form_id: FormId(s.form_id),
-            form_version: s.form_version,
-            lang,
-            date,
-            answers: s.answers,
-            share: s.share,
-            context: s.context,
-        })
+        Ok(Response { id, form_id: FormId(s.form_id), form_version: s.form_version, lang, date, answers: s.answers, share: s.share, context: s.context })
     }
 }
 
@@ -285,9 +276,13 @@ pub struct Enrolment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnlockError {
     /// Wrong PIN; the next try is allowed after `wait_secs`.
-    WrongPin { wait_secs: u32 },
+    WrongPin {
+        wait_secs: u32,
+    },
     /// Too soon after a wrong PIN; try again after `wait_secs`.
-    TooSoon { wait_secs: u32 },
+    TooSoon {
+        wait_secs: u32,
+    },
     /// No PIN has been set on this tablet.
     NoPin,
     Storage(String),
@@ -490,7 +485,13 @@ impl Store {
 
     /// Minutes of no use after which this tablet locks itself (readable while locked).
     pub async fn idle_lock_minutes(&self) -> u32 {
-        self.setting::<IdleLockRecord>(IDLE_LOCK_KEY).await.ok().flatten().map(|r| r.minutes).filter(|m| IDLE_LOCK_CHOICES.contains(m)).unwrap_or(IDLE_LOCK_DEFAULT)
+        self.setting::<IdleLockRecord>(IDLE_LOCK_KEY)
+            .await
+            .ok()
+            .flatten()
+            .map(|r| r.minutes)
+            .filter(|m| IDLE_LOCK_CHOICES.contains(m))
+            .unwrap_or(IDLE_LOCK_DEFAULT)
     }
 
     /// Keeps the practitioner's choice of idle lock (one of `IDLE_LOCK_CHOICES`).

@@ -3,11 +3,11 @@
 //! coordinator's login.
 
 use crate::store::{Store, StoreError, StoredOutcome, Waiting};
-use heard_domain::wire::{
-    batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH,
-    RESPONSES_PATH, STATS_PATH,
-};
 use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
+use heard_domain::wire::{
+    batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH,
+    STATS_PATH,
+};
 use uuid::Uuid;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -116,10 +116,7 @@ async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), 
     responses?;
     let outcomes = store.pending_outcomes().await?;
     for chunk in outcomes.chunks(MAX_BATCH_RESPONSES) {
-        let batch = SubmitOutcomes {
-            key_fingerprint: enrolment.key_fingerprint.clone(),
-            outcomes: chunk.iter().filter_map(outcome_v1).collect(),
-        };
+        let batch = SubmitOutcomes { key_fingerprint: enrolment.key_fingerprint.clone(), outcomes: chunk.iter().filter_map(outcome_v1).collect() };
         let request = Request::post(OUTCOMES_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).json(&batch);
         let reply: BatchReply = exchange(request).await?;
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
@@ -189,12 +186,7 @@ async fn send_page(
 
 /// The wire form of a stored outcome; `None` for a record that is not readable as one.
 fn outcome_v1(o: &StoredOutcome) -> Option<OutcomeV1> {
-    Some(OutcomeV1 {
-        id: Uuid::parse_str(&o.id).ok()?,
-        case: o.case.clone().try_into().ok()?,
-        outcome: o.outcome,
-        date: o.date.parse().ok()?,
-    })
+    Some(OutcomeV1 { id: Uuid::parse_str(&o.id).ok()?, case: o.case.clone().try_into().ok()?, outcome: o.outcome, date: o.date.parse().ok()? })
 }
 
 /// A request to our own server: a method, a path, headers and perhaps a JSON body. Sent with

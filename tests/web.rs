@@ -364,7 +364,8 @@ async fn several_emoji_can_be_picked_and_unpicked() {
 async fn the_scale_is_answered_by_tapping_a_number() {
     let (value, on_answer, _) = recorder();
     let host = mount(&unique_db(), move || {
-        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() lang=Lang::en() value on_answer /> }.into_any()
+        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() lang=Lang::en() value on_answer /> }
+            .into_any()
     });
     assert_eq!(buttons(&host).len(), 11);
     button_named(&host, "7").click();
@@ -378,7 +379,8 @@ async fn the_scale_is_answered_by_tapping_a_number() {
 async fn the_slider_stands_for_no_answer_until_the_child_uses_it() {
     let (value, on_answer, calls) = recorder();
     let host = mount(&unique_db(), move || {
-        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() lang=Lang::en() value on_answer /> }.into_any()
+        view! { <ScaleQuestion min=0 max=10 low="Really bad".into() high="Really good".into() label_id="x".into() lang=Lang::en() value on_answer /> }
+            .into_any()
     });
     let slider: web_sys::HtmlInputElement = host.query_selector("input[type=range]").unwrap().unwrap().unchecked_into();
     // Wherever it stands, not as if that number were chosen: no thumb is drawn (the class), and
@@ -547,10 +549,8 @@ async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
 
     wait_until("clear to be offered", || enabled("Clear the page")).await;
     button_named(&host, "Clear the page").click();
-    wait_until("the question, with the focus on keeping", || {
-        document().active_element().is_some_and(|e| e.text_content().as_deref() == Some("No, keep it"))
-    })
-    .await;
+    wait_until("the question, with the focus on keeping", || document().active_element().is_some_and(|e| e.text_content().as_deref() == Some("No, keep it")))
+        .await;
     button_named(&host, "Yes, clear it").click();
     assert_eq!(value.get_untracked(), None);
     // Starting again draws: the pen in red, with the focus on it.
@@ -756,7 +756,14 @@ fn the_browsers_json_reader_reads_what_serde_json_reads() {
         ("c", AnswerValue::Scale(10)),
         ("d", AnswerValue::Text("Mum \"says\" \u{1F600} \\ ok\nnew line, مرحبا".into())),
         ("e", AnswerValue::Drawing(drawing.clone())),
-        ("f", AnswerValue::Houses(heard_domain::response::Houses { worries: house(Some("dark"), None), good_things: house(None, Some(drawing)), dreams: house(None, None) })),
+        (
+            "f",
+            AnswerValue::Houses(heard_domain::response::Houses {
+                worries: house(Some("dark"), None),
+                good_things: house(None, Some(drawing)),
+                dreams: house(None, None),
+            }),
+        ),
         ("g", AnswerValue::WhoHelped(heard_domain::response::Helper::ParentOrCarer)),
         ("h", AnswerValue::Blank),
         ("i", AnswerValue::Declined),
@@ -885,10 +892,7 @@ async fn wrong_pins_are_counted_across_reloads_and_a_wipe_forgets_everything() {
 async fn case_references_become_hmac_pseudonyms_under_the_partnership_key() {
     // RFC 4231 test case 2.
     let mac = heard::crypto::hmac_sha256(b"Jefe", b"what do ya want for nothing?").await.unwrap();
-    assert_eq!(
-        heard_domain::case::Pseudonym::from_digest(&mac).as_str(),
-        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-    );
+    assert_eq!(heard_domain::case::Pseudonym::from_digest(&mac).as_str(), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     let key = heard_domain::b64::base64url_encode(&[7u8; 32]);
     let a = heard::session::pseudonymise(&key, " eh-2024 00123 ").await.unwrap();
     let b = heard::session::pseudonymise(&key, "EH-202400123").await.unwrap();

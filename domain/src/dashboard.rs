@@ -199,9 +199,7 @@ impl Filter {
 }
 
 fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -464,9 +462,7 @@ fn agency_rows<'a, G: 'a>(agencies: &'a [AgencyName], groups_agency: impl Fn(&G)
         rows.push(Label::Name(a.name.clone()), move |g: &G| groups_agency(g).as_deref() == Some(a.id.as_str()));
     }
     if any_unknown {
-        rows.push(Label::key("dash.row.no_agency"), move |g: &G| {
-            groups_agency(g).as_ref().is_none_or(|id| !agencies.iter().any(|a| &a.id == id))
-        });
+        rows.push(Label::key("dash.row.no_agency"), move |g: &G| groups_agency(g).as_ref().is_none_or(|id| !agencies.iter().any(|a| &a.id == id)));
     }
     rows
 }
@@ -561,7 +557,13 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     let cases = |g: &CaseGroup| g.cases;
 
     let mut tables = Vec::new();
-    let mut add = |id: TableId, rows_are: &str, rows: Vec<Label>, columns: Vec<Label>, counts: SuppressedTable, rows_overlap: bool, figure: Option<(Figure, Vec<Option<f64>>, Option<f64>)>| {
+    let mut add = |id: TableId,
+                   rows_are: &str,
+                   rows: Vec<Label>,
+                   columns: Vec<Label>,
+                   counts: SuppressedTable,
+                   rows_overlap: bool,
+                   figure: Option<(Figure, Vec<Option<f64>>, Option<f64>)>| {
         let (figure, figures, total_figure) = match figure {
             Some((f, figures, total)) => (Some(f), figures, total),
             None => (None, vec![None; rows.len()], None),
@@ -570,11 +572,16 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     };
 
     // Voice captured: cases with at least one response in which the child said something.
-    let voice = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
-        let shown = suppress_table(&counts(groups, &rows, 2, heard_col, cases), overlap);
-        let (figs, total) = percent_first(&shown);
-        add(id, rows_are, rows.labels, heard_cols.clone(), shown, overlap, Some((Figure::PercentFirst, figs, total.filter(|_| !overlap))));
-    };
+    let voice =
+        |id: TableId,
+         rows_are: &str,
+         rows: Rows<'_, CaseGroup>,
+         overlap: bool,
+         add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
+            let shown = suppress_table(&counts(groups, &rows, 2, heard_col, cases), overlap);
+            let (figs, total) = percent_first(&shown);
+            add(id, rows_are, rows.labels, heard_cols.clone(), shown, overlap, Some((Figure::PercentFirst, figs, total.filter(|_| !overlap))));
+        };
     voice(TableId::VoiceByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false, &mut add);
     let mut bands = Rows::new();
     for b in AgeBand::ALL {
@@ -606,14 +613,19 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     add(TableId::OutcomesByAgency, "dash.by.agency", rows.labels, outcome_cols.clone(), shown, false, None);
 
     // Change in the child's own ratings, first to last.
-    let change = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
-        let shown = suppress_table(&counts(groups, &rows, Change::ALL.len(), change_col, cases), overlap);
-        let sums: Vec<i64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_milli).sum()).collect();
-        let figs = shown.row_totals.iter().zip(&sums).map(|(n, s)| mean_where_shown(*n, *s)).collect();
-        let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
-        let total = if overlap { None } else { mean_where_shown(shown.total, all_sum) };
-        add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
-    };
+    let change =
+        |id: TableId,
+         rows_are: &str,
+         rows: Rows<'_, CaseGroup>,
+         overlap: bool,
+         add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
+            let shown = suppress_table(&counts(groups, &rows, Change::ALL.len(), change_col, cases), overlap);
+            let sums: Vec<i64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_milli).sum()).collect();
+            let figs = shown.row_totals.iter().zip(&sums).map(|(n, s)| mean_where_shown(*n, *s)).collect();
+            let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
+            let total = if overlap { None } else { mean_where_shown(shown.total, all_sum) };
+            add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
+        };
     let mut by_outcome = Rows::new();
     for o in Outcome::ALL {
         by_outcome.push(Label::key(format!("outcome.{}", o.code())), move |g: &CaseGroup| g.outcome == Some(o));
@@ -630,19 +642,24 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
 
     // Drift: days from the first response to the recorded outcome.
-    let drift_table = |id: TableId, rows_are: &str, rows: Rows<'_, DriftGroup>, overlap: bool, add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
-        let shown = suppress_table(&counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| g.cases), overlap);
-        let hist = |m: &dyn Fn(&DriftGroup) -> bool| {
-            let mut h = std::collections::BTreeMap::new();
-            for g in drift.iter().filter(|g| m(g)) {
-                *h.entry(g.days).or_insert(0) += g.cases;
-            }
-            h
+    let drift_table =
+        |id: TableId,
+         rows_are: &str,
+         rows: Rows<'_, DriftGroup>,
+         overlap: bool,
+         add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
+            let shown = suppress_table(&counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| g.cases), overlap);
+            let hist = |m: &dyn Fn(&DriftGroup) -> bool| {
+                let mut h = std::collections::BTreeMap::new();
+                for g in drift.iter().filter(|g| m(g)) {
+                    *h.entry(g.days).or_insert(0) += g.cases;
+                }
+                h
+            };
+            let figs = rows.member.iter().zip(&shown.row_totals).map(|(m, n)| n.count().filter(|&n| n > 0).and_then(|_| median(&hist(m.as_ref())))).collect();
+            let total = if overlap { None } else { shown.total.count().filter(|&n| n > 0).and_then(|_| median(&hist(&|_| true))) };
+            add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
         };
-        let figs = rows.member.iter().zip(&shown.row_totals).map(|(m, n)| n.count().filter(|&n| n > 0).and_then(|_| median(&hist(m.as_ref())))).collect();
-        let total = if overlap { None } else { shown.total.count().filter(|&n| n > 0).and_then(|_| median(&hist(&|_| true))) };
-        add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
-    };
     drift_table(TableId::DriftByAgency, "dash.by.agency", agency_rows(agencies, |g: &DriftGroup| &g.agency, unknown_drift), false, &mut add);
     drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.focus), true, &mut add);
 
@@ -870,7 +887,13 @@ mod tests {
 
     #[test]
     fn filters_read_back_what_they_write_and_name_what_is_wrong() {
-        let f = Filter { from: "2026-01-01".parse().ok(), to: "2026-03-31".parse().ok(), agency: Some("a b/1".into()), band: Some(AgeBand::Teen), flag: Some(Flag::Homeless) };
+        let f = Filter {
+            from: "2026-01-01".parse().ok(),
+            to: "2026-03-31".parse().ok(),
+            agency: Some("a b/1".into()),
+            band: Some(AgeBand::Teen),
+            flag: Some(Flag::Homeless),
+        };
         assert_eq!(Filter::parse_query(&f.to_query()), Ok(f));
         assert_eq!(Filter::parse_query(""), Ok(Filter::default()));
         assert_eq!(Filter::parse_query("from=&band="), Ok(Filter::default()));

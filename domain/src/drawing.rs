@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Colours the pad offers, by index (names for read-aloud live in the translation files).
-pub const PALETTE: [&str; 10] = [
-    "#1f1f1f", "#d62828", "#f77f00", "#fcbf49", "#2a9d8f", "#1d4e89", "#7b2cbf", "#e76f9a", "#8d5524", "#ffffff",
-];
+pub const PALETTE: [&str; 10] = ["#1f1f1f", "#d62828", "#f77f00", "#fcbf49", "#2a9d8f", "#1d4e89", "#7b2cbf", "#e76f9a", "#8d5524", "#ffffff"];
 /// Brush widths, in drawing units, for the small, medium and large brushes.
 pub const BRUSH_WIDTHS: [u16; 3] = [4, 12, 28];
 /// How much wider than its brush the rubber draws, in drawing units: rubbing along a line of
@@ -272,9 +270,11 @@ mod tests {
         assert_eq!(Drawing::decode("d1.!!"), Err(DrawingError::Base64));
         let good = scribble(10).encode();
         assert_eq!(Drawing::decode(&good[..good.len() - 4]), Err(DrawingError::Truncated));
-        let outside = Drawing { width: 10, height: 10, strokes: vec![Stroke { colour: 0, brush: 0, eraser: false, points: vec![Point { x: 10, y: 0, pressure: 1 }] }] };
+        let outside =
+            Drawing { width: 10, height: 10, strokes: vec![Stroke { colour: 0, brush: 0, eraser: false, points: vec![Point { x: 10, y: 0, pressure: 1 }] }] };
         assert_eq!(Drawing::decode(&outside.encode()), Err(DrawingError::OutOfBounds));
-        let bad_colour = Drawing { width: 10, height: 10, strokes: vec![Stroke { colour: 12, brush: 0, eraser: false, points: vec![Point { x: 1, y: 1, pressure: 1 }] }] };
+        let bad_colour =
+            Drawing { width: 10, height: 10, strokes: vec![Stroke { colour: 12, brush: 0, eraser: false, points: vec![Point { x: 1, y: 1, pressure: 1 }] }] };
         assert_eq!(Drawing::decode(&bad_colour.encode()), Err(DrawingError::Colour(12)));
         let huge = scribble(MAX_POINTS + 1);
         assert_eq!(Drawing::decode(&huge.encode()), Err(DrawingError::TooManyPoints));

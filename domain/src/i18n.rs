@@ -108,19 +108,12 @@ impl UiStrings {
     }
 }
 
-const SHIPPED_UI: [&str; 3] = [
-    include_str!("../i18n/en.json"),
-    include_str!("../i18n/pl.json"),
-    include_str!("../i18n/ar.json"),
-];
+const SHIPPED_UI: [&str; 3] = [include_str!("../i18n/en.json"), include_str!("../i18n/pl.json"), include_str!("../i18n/ar.json")];
 
 /// The coordinator's own wording (dashboard, setup, import), kept apart so tablets do not
 /// download it.
-const SHIPPED_COORDINATOR: [&str; 3] = [
-    include_str!("../i18n/coordinator/en.json"),
-    include_str!("../i18n/coordinator/pl.json"),
-    include_str!("../i18n/coordinator/ar.json"),
-];
+const SHIPPED_COORDINATOR: [&str; 3] =
+    [include_str!("../i18n/coordinator/en.json"), include_str!("../i18n/coordinator/pl.json"), include_str!("../i18n/coordinator/ar.json")];
 
 fn parse_all(files: &[&str]) -> Vec<UiStrings> {
     read_all(files, |json| serde_json::from_str(json).map_err(|e| e.to_string()))

@@ -189,9 +189,11 @@ pub fn preview(text: &str, today: Day) -> Result<Preview, FileProblem> {
             }
         }
     }
-    let case = column(&headers, &["casereference", "caseref", "reference", "ref", "case", "caseid", "casenumber"], "ref").ok_or(FileProblem::MissingColumn(Column::CaseRef))?;
+    let case = column(&headers, &["casereference", "caseref", "reference", "ref", "case", "caseid", "casenumber"], "ref")
+        .ok_or(FileProblem::MissingColumn(Column::CaseRef))?;
     let outcome = column(&headers, &["outcome", "closurereason", "reason", "result"], "outcome").ok_or(FileProblem::MissingColumn(Column::Outcome))?;
-    let date = column(&headers, &["date", "closuredate", "outcomedate", "closed", "closedon", "enddate"], "date").ok_or(FileProblem::MissingColumn(Column::Date))?;
+    let date =
+        column(&headers, &["date", "closuredate", "outcomedate", "closed", "closedon", "enddate"], "date").ok_or(FileProblem::MissingColumn(Column::Date))?;
     let mut p = Preview::default();
     for (n, (line, fields)) in records.enumerate() {
         if n >= MAX_IMPORT_LINES {
@@ -298,11 +300,7 @@ mod tests {
         let problems: Vec<(usize, LineIssue)> = p.problems.iter().map(|x| (x.line, x.problem.clone())).collect();
         assert_eq!(
             problems,
-            [
-                (3, LineIssue::AfterToday("2031-01-01".parse().unwrap())),
-                (4, LineIssue::OtherOutcome(vec![5])),
-                (5, LineIssue::OtherOutcome(vec![4])),
-            ]
+            [(3, LineIssue::AfterToday("2031-01-01".parse().unwrap())), (4, LineIssue::OtherOutcome(vec![5])), (5, LineIssue::OtherOutcome(vec![4])),]
         );
     }
 

@@ -79,9 +79,7 @@ fn is_email(s: &str) -> bool {
         && domain.chars().all(|c| is_word(c) || ".-".contains(c))
 }
 
-const TLDS: [&str; 16] = [
-    "com", "co.uk", "org", "org.uk", "net", "uk", "io", "me", "tv", "app", "gov.uk", "nhs.uk", "ly", "gg", "info", "xyz",
-];
+const TLDS: [&str; 16] = ["com", "co.uk", "org", "org.uk", "net", "uk", "io", "me", "tv", "app", "gov.uk", "nhs.uk", "ly", "gg", "info", "xyz"];
 
 fn is_link(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
@@ -138,8 +136,7 @@ fn phones(text: &str) -> String {
 }
 
 fn is_uk_phone(digits: &str) -> bool {
-    (digits.starts_with('0') && (10..=11).contains(&digits.len()) && !digits.starts_with("00"))
-        || (digits.starts_with("44") && digits.len() == 12)
+    (digits.starts_with('0') && (10..=11).contains(&digits.len()) && !digits.starts_with("00")) || (digits.starts_with("44") && digits.len() == 12)
 }
 
 fn is_outward(s: &str) -> bool {

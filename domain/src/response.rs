@@ -145,9 +145,7 @@ impl Response {
     /// Whether the child said something: at least one answer given (not declined) to a
     /// question other than "who helped me answer".
     pub fn heard(&self, form: &crate::Form) -> bool {
-        self.answers.iter().any(|a| {
-            a.value != AnswerValue::Declined && form.question(&a.question_id).is_some_and(|q| q.kind != crate::QuestionKind::WhoHelped)
-        })
+        self.answers.iter().any(|a| a.value != AnswerValue::Declined && form.question(&a.question_id).is_some_and(|q| q.kind != crate::QuestionKind::WhoHelped))
     }
 
     /// The child's own rating of how things are, 0 (worst) to 10 (best): the mean of their
@@ -160,9 +158,7 @@ impl Response {
             .iter()
             .filter(|q| q.rating)
             .filter_map(|q| match (&q.kind, self.answer(&q.id)?) {
-                (QuestionKind::Faces { points }, AnswerValue::Face(n)) if *points > 1 => {
-                    Some(f64::from(n.saturating_sub(1)) * 10.0 / f64::from(points - 1))
-                }
+                (QuestionKind::Faces { points }, AnswerValue::Face(n)) if *points > 1 => Some(f64::from(n.saturating_sub(1)) * 10.0 / f64::from(points - 1)),
                 (QuestionKind::Scale { min, max, .. }, AnswerValue::Scale(n)) if max > min => {
                     Some(f64::from(n.saturating_sub(*min)) * 10.0 / f64::from(max - min))
                 }

@@ -89,20 +89,21 @@ pub fn suppress(rows: &[Vec<u64>]) -> SuppressedTable {
     let c = rows.first().map_or(0, Vec::len);
     assert!(rows.iter().all(|row| row.len() == c), "every row of a table has the same number of columns");
     // The grid with margins: (r + 1) x (c + 1).
-    let mut grid: Vec<Vec<u64>> = rows.iter().map(|row| {
-        let mut g = row.clone();
-        g.push(row.iter().sum());
-        g
-    }).collect();
+    let mut grid: Vec<Vec<u64>> = rows
+        .iter()
+        .map(|row| {
+            let mut g = row.clone();
+            g.push(row.iter().sum());
+            g
+        })
+        .collect();
     let col_totals: Vec<u64> = (0..=c).map(|j| grid.iter().map(|g| g[j]).sum()).collect();
     grid.push(col_totals);
     let mut hidden: Vec<Vec<bool>> = grid.iter().map(|g| g.iter().map(|&n| (1..=MAX_SUPPRESSED).contains(&n)).collect()).collect();
 
     // Lines: every row and every column of the grid.
-    let lines: Vec<Vec<(usize, usize)>> = (0..=r)
-        .map(|i| (0..=c).map(|j| (i, j)).collect())
-        .chain((0..=c).map(|j| (0..=r).map(|i| (i, j)).collect()))
-        .collect();
+    let lines: Vec<Vec<(usize, usize)>> =
+        (0..=r).map(|i| (0..=c).map(|j| (i, j)).collect()).chain((0..=c).map(|j| (0..=r).map(|i| (i, j)).collect())).collect();
     loop {
         let mut changed = false;
         for line in &lines {
@@ -110,10 +111,7 @@ pub fn suppress(rows: &[Vec<u64>]) -> SuppressedTable {
                 continue;
             }
             // Hide the smallest other non-zero entry; a line of zeros besides has nothing to hide.
-            let pick = line
-                .iter()
-                .filter(|&&(i, j)| !hidden[i][j] && grid[i][j] > 0)
-                .min_by_key(|&&(i, j)| (grid[i][j], i, j));
+            let pick = line.iter().filter(|&&(i, j)| !hidden[i][j] && grid[i][j] > 0).min_by_key(|&&(i, j)| (grid[i][j], i, j));
             if let Some(&(i, j)) = pick {
                 hidden[i][j] = true;
                 changed = true;
@@ -137,11 +135,16 @@ mod tests {
     use super::*;
 
     fn grid_of(t: &SuppressedTable) -> Vec<Vec<Cell>> {
-        let mut g: Vec<Vec<Cell>> = t.cells.iter().zip(&t.row_totals).map(|(row, tot)| {
-            let mut v = row.clone();
-            v.push(*tot);
-            v
-        }).collect();
+        let mut g: Vec<Vec<Cell>> = t
+            .cells
+            .iter()
+            .zip(&t.row_totals)
+            .map(|(row, tot)| {
+                let mut v = row.clone();
+                v.push(*tot);
+                v
+            })
+            .collect();
         let mut last = t.column_totals.clone();
         last.push(t.total);
         g.push(last);
@@ -248,7 +251,8 @@ mod tests {
         let mut checked = 0;
         for shape in [(1, 2), (2, 1), (2, 2), (2, 3), (3, 2), (3, 3)] {
             for _ in 0..60 {
-                let rows: Vec<Vec<u64>> = (0..shape.0).map(|_| (0..shape.1).map(|_| [0, 1, 2, 3, 4, 5, 6, 7, 9, 12][lcg(&mut seed) as usize % 10]).collect()).collect();
+                let rows: Vec<Vec<u64>> =
+                    (0..shape.0).map(|_| (0..shape.1).map(|_| [0, 1, 2, 3, 4, 5, 6, 7, 9, 12][lcg(&mut seed) as usize % 10]).collect()).collect();
                 let t = suppress(&rows);
                 assert!(!shown_small(&t), "{rows:?} -> {t:?}");
                 let grand: u64 = rows.iter().flatten().sum();

@@ -118,7 +118,13 @@ fn answer(rng: &mut Rng, catalogue: &Catalogue, form_id: &str, rating: i64, hear
         let value = match &q.kind {
             QuestionKind::Faces { points } => AnswerValue::Face(1 + (r * f64::from(points - 1)).round() as u8),
             QuestionKind::Scale { min, max, .. } => AnswerValue::Scale(min + (r * f64::from(max - min)).round() as u8),
-            QuestionKind::YesNoNotSure if q.rating => AnswerValue::YesNo(if r >= 0.65 { YesNo::Yes } else if r >= 0.35 { YesNo::NotSure } else { YesNo::No }),
+            QuestionKind::YesNoNotSure if q.rating => AnswerValue::YesNo(if r >= 0.65 {
+                YesNo::Yes
+            } else if r >= 0.35 {
+                YesNo::NotSure
+            } else {
+                YesNo::No
+            }),
             QuestionKind::YesNoNotSure => AnswerValue::YesNo(*rng.pick(&YesNo::ALL)),
             QuestionKind::EmojiPick { options, .. } => AnswerValue::Choices(vec![rng.pick(options).id.clone()]),
             QuestionKind::FreeText { .. } => AnswerValue::Text(rng.pick(&WORDS).to_string()),

@@ -2,7 +2,7 @@
 //! Every error is located: `form middle-check, question worries: ...` or
 //! `responses[2].answers[0].value: ...`.
 
-use crate::form::{Form, FollowUp, QuestionKind, SignalAnswer};
+use crate::form::{FollowUp, Form, QuestionKind, SignalAnswer};
 use crate::i18n::{Lang, Text};
 use crate::{AnswerValue, Catalogue, Response};
 use std::collections::BTreeSet;
@@ -137,16 +137,10 @@ pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), Validat
     for (i, a) in r.answers.iter().enumerate() {
         let at = format!("answers[{i}]");
         let Some(q) = form.question(&a.question_id) else {
-            return Err(ValidationError::new(
-                format!("{at}.question_id"),
-                format!("form {} has no question \"{}\"", form.id, a.question_id),
-            ));
+            return Err(ValidationError::new(format!("{at}.question_id"), format!("form {} has no question \"{}\"", form.id, a.question_id)));
         };
         if !seen.insert(&a.question_id) {
-            return Err(ValidationError::new(
-                format!("{at}.question_id"),
-                format!("question \"{}\" is answered twice", a.question_id),
-            ));
+            return Err(ValidationError::new(format!("{at}.question_id"), format!("question \"{}\" is answered twice", a.question_id)));
         }
         check_answer(&q.kind, &a.value).map_err(|rule| ValidationError::new(format!("{at}.value"), rule))?;
     }

@@ -4,8 +4,8 @@
 //! the app's stored records; conversions are explicit, so a field added to one never
 //! leaks into another by accident. Every wire struct refuses unknown fields.
 
-use crate::validate::{check_response, ValidationError};
 use crate::case::CaseContext;
+use crate::validate::{check_response, ValidationError};
 use crate::{Answer, Catalogue, Day, FormId, Lang, Response};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -94,17 +94,17 @@ pub struct IncomingBatch {
 pub enum Checked {
     Valid(Response),
     /// Broke a rule; `reason` names the field and the rule. `id` when it could be read.
-    Rejected { id: Option<Uuid>, reason: String },
+    Rejected {
+        id: Option<Uuid>,
+        reason: String,
+    },
 }
 
 impl IncomingBatch {
     /// Decodes and checks every response. Only a batch that is too big is refused whole.
     pub fn check(self, catalogue: &Catalogue) -> Result<Vec<Checked>, ValidationError> {
         if self.responses.len() > MAX_BATCH_RESPONSES {
-            return Err(ValidationError::new(
-                "responses",
-                format!("at most {MAX_BATCH_RESPONSES} responses per batch, got {}", self.responses.len()),
-            ));
+            return Err(ValidationError::new("responses", format!("at most {MAX_BATCH_RESPONSES} responses per batch, got {}", self.responses.len())));
         }
         Ok(self
             .responses
@@ -236,10 +236,7 @@ impl IncomingOutcomes {
     /// Decodes each outcome; a bad one is rejected by name. Only too many is refused whole.
     pub fn check(self) -> Result<Vec<Result<OutcomeV1, (Option<Uuid>, String)>>, ValidationError> {
         if self.outcomes.len() > MAX_BATCH_RESPONSES {
-            return Err(ValidationError::new(
-                "outcomes",
-                format!("at most {MAX_BATCH_RESPONSES} outcomes per batch, got {}", self.outcomes.len()),
-            ));
+            return Err(ValidationError::new("outcomes", format!("at most {MAX_BATCH_RESPONSES} outcomes per batch, got {}", self.outcomes.len())));
         }
         Ok(self
             .outcomes
@@ -366,9 +363,7 @@ mod tests {
     #[test]
     fn batches_are_bounded_by_count_and_bytes_and_keep_order() {
         let base = base();
-        let many: Vec<Response> = (0..450u128)
-            .map(|i| Response { id: Uuid::from_u128(i), ..base.clone() })
-            .collect();
+        let many: Vec<Response> = (0..450u128).map(|i| Response { id: Uuid::from_u128(i), ..base.clone() }).collect();
         let sizes: Vec<usize> = batches("ab", &many).iter().map(|b| b.responses.len()).collect();
         assert_eq!(sizes, [200, 200, 50]);
         let words = "w".repeat(300_000);
@@ -395,7 +390,12 @@ mod tests {
         let drawing = crate::Drawing {
             width: 100,
             height: 100,
-            strokes: vec![crate::drawing::Stroke { colour: 1, brush: 0, eraser: false, points: (0..20).map(|i| crate::drawing::Point { x: i * 3, y: i * 2, pressure: 128 }).collect() }],
+            strokes: vec![crate::drawing::Stroke {
+                colour: 1,
+                brush: 0,
+                eraser: false,
+                points: (0..20).map(|i| crate::drawing::Point { x: i * 3, y: i * 2, pressure: 128 }).collect(),
+            }],
         };
         let mut r = base();
         r.form_id = FormId("middle-check".into());

@@ -147,7 +147,11 @@ async fn main() {
     if backends.contains("sqlite") {
         run("SQLite", &sqlite, responses).await;
     }
-    if std::env::var("HEARD_BENCH_KEEP").is_err() { let _ = std::fs::remove_dir_all(&dir); } else { println!("kept {}", dir.display()); }
+    if std::env::var("HEARD_BENCH_KEEP").is_err() {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        println!("kept {}", dir.display());
+    }
 
     let base = std::env::var("HEARD_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     let name = format!("heard_bench_{}", std::process::id());

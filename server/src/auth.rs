@@ -77,11 +77,7 @@ impl FromRequestParts<AppState> for Device {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| AppError::Unauthorized("this needs an enrolled tablet's token (Authorization: Bearer ...)".into()))?;
-        let device = state
-            .db
-            .device_by_token(&sha256_hex(token.trim().as_bytes()))
-            .await?
-            .ok_or(AppError::DeviceUnknown)?;
+        let device = state.db.device_by_token(&sha256_hex(token.trim().as_bytes())).await?.ok_or(AppError::DeviceUnknown)?;
         if device.revoked {
             return Err(AppError::DeviceRevoked);
         }

@@ -81,9 +81,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Pa
         }
     }
     let addr_text = addr.unwrap_or_else(|| "127.0.0.1:8080".into());
-    let addr = addr_text
-        .parse()
-        .map_err(|_| format!("--addr {addr_text:?} is not HOST:PORT, e.g. 127.0.0.1:8080"))?;
+    let addr = addr_text.parse().map_err(|_| format!("--addr {addr_text:?} is not HOST:PORT, e.g. 127.0.0.1:8080"))?;
     let demo_cases = match demo_cases {
         None => crate::demo::DEMO_CASES,
         Some(n) => n.parse().ok().filter(|&n| n <= 2_000_000).ok_or_else(|| format!("--demo-cases {n:?} is not a number of cases (0 to 2000000)"))?,

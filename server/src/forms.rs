@@ -10,10 +10,7 @@ use std::path::Path;
 /// The built-in forms and every `*.json` form in `dir` (in file-name order).
 pub fn load(dir: &Path) -> Result<Catalogue, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the forms folder {}: {e}", dir.display()))?;
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
     paths.sort();
     // One file at a time, read and checked, so an error names its file.
     let mut catalogue = Catalogue::built_in();

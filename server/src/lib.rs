@@ -8,8 +8,8 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod config;
-pub mod demo;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod forms;
 pub use heard_domain::synthetic;
@@ -48,10 +48,7 @@ pub fn app(state: AppState) -> Router {
 pub fn app_with_static(state: AppState, dist: PathBuf) -> Router {
     let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
     let coordinator = ServeFile::new(dist.join("coordinator.html")).precompressed_br().precompressed_gzip();
-    let files = ServeDir::new(&dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(index);
+    let files = ServeDir::new(&dist).precompressed_br().precompressed_gzip().fallback(index);
     let built_app = Router::new()
         .route_service("/coordinator", coordinator.clone())
         .route_service("/coordinator/{*rest}", coordinator)

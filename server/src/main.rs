@@ -64,10 +64,7 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if !config.dist.join("index.html").exists() {
-        eprintln!(
-            "heard-server: warning: {} has no index.html; build the app first (see README). The API still works.",
-            config.dist.display()
-        );
+        eprintln!("heard-server: warning: {} has no index.html; build the app first (see README). The API still works.", config.dist.display());
     }
     let listener = match tokio::net::TcpListener::bind(config.addr).await {
         Ok(l) => l,

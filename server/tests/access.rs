@@ -69,18 +69,18 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         // anonymous, device, revoked, coordinator, analyst, other coordinator
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST responses
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST outcomes
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET stats
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET me
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET agencies
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // POST agencies
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],   // POST enrolment code (our agency)
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET devices
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],   // revoke our device
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::CONFLICT],    // POST users (same email twice)
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // GET users
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],          // GET audit
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                 // GET dashboard
-        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::BAD_REQUEST], // import outcomes (our key)
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                  // GET stats
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                  // GET me
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                  // GET agencies
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],           // POST agencies
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],    // POST enrolment code (our agency)
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                  // GET devices
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],    // revoke our device
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::CONFLICT],     // POST users (same email twice)
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],           // GET users
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],           // GET audit
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                  // GET dashboard
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::BAD_REQUEST],  // import outcomes (our key)
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // GET forms
     ];
     let mut wrong = Vec::new();
@@ -179,8 +179,13 @@ async fn logins_are_rate_limited_per_account_and_address(w: &World) {
     // The partnership hears of the run of wrong passwords and of the wait, naming nobody as
     // having typed them (not each one: a flood would push everything else out of the log).
     let (_, log) = w.call("GET", "/api/v1/audit", Auth::Staff(&session, false), None).await;
-    let failed: Vec<(&str, &str)> =
-        log.as_array().unwrap().iter().filter(|e| e["action"] == "login_failed").map(|e| (e["actor"].as_str().unwrap(), e["detail"].as_str().unwrap())).collect();
+    let failed: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "login_failed")
+        .map(|e| (e["actor"].as_str().unwrap(), e["detail"].as_str().unwrap()))
+        .collect();
     assert_eq!(
         failed,
         [
@@ -200,7 +205,10 @@ async fn many_places_guessing_together_make_the_account_wait(w: &World) {
         }
     }
     let (status, json) = login_from(&w.db, "analyst@north.test", PASSWORD, "192.0.2.77").await.unwrap_err();
-    assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::TOO_MANY_REQUESTS, "too many failed logins for this account; wait 15 minutes and try again"));
+    assert_eq!(
+        (status, json["detail"].as_str().unwrap()),
+        (StatusCode::TOO_MANY_REQUESTS, "too many failed logins for this account; wait 15 minutes and try again")
+    );
     let (_, log) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
     assert_eq!(log[0]["detail"], "50 wrong passwords for analyst@north.test in 15 minutes, from several places: every login to it waits 15 minutes");
     // An IPv6 address counts by its /64: a household's many addresses are one place.
@@ -221,7 +229,10 @@ async fn behind_a_proxy_the_client_address_it_appends_is_the_place(w: &World) {
     }
     let (status, _) = login_through(&w.db, "coordinator@north.test", PASSWORD, PROXY, Some("10.0.0.6, 203.0.113.50"), true).await.unwrap_err();
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "a made-up address in front does not get round the wait");
-    assert!(login_through(&w.db, "coordinator@north.test", PASSWORD, PROXY, Some("203.0.113.51"), true).await.is_ok(), "another client through the same proxy logs in");
+    assert!(
+        login_through(&w.db, "coordinator@north.test", PASSWORD, PROXY, Some("203.0.113.51"), true).await.is_ok(),
+        "another client through the same proxy logs in"
+    );
     // A proxy that writes the client's port too is read the same.
     assert!(login_through(&w.db, "coordinator@north.test", PASSWORD, PROXY, Some("203.0.113.52:4711"), true).await.is_ok());
     for _ in 0..5 {
@@ -317,14 +328,17 @@ async fn logout_ends_the_session(w: &World) {
 
 async fn staff_accounts_need_a_real_email_and_a_long_password(w: &World) {
     let coordinator = Auth::Staff(&w.us.coordinator, true);
-    let (status, json) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"not-an-email","password":"long enough password","role":"analyst"}"#)).await;
+    let (status, json) =
+        w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"not-an-email","password":"long enough password","role":"analyst"}"#)).await;
     assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::BAD_REQUEST, "email: that is not an email address"));
     let (status, json) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"a@north.test","password":"short","role":"analyst"}"#)).await;
     assert_eq!((status, json["detail"].as_str().unwrap()), (StatusCode::BAD_REQUEST, "password: at least 12 characters"));
-    let (status, json) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"a@north.test","password":"long enough password","role":"boss"}"#)).await;
+    let (status, json) =
+        w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":"a@north.test","password":"long enough password","role":"boss"}"#)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(json["detail"].as_str().unwrap().starts_with("role: unknown variant `boss`"), "{json}");
-    let (status, _) = w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":" A@North.test ","password":"long enough password","role":"analyst"}"#)).await;
+    let (status, _) =
+        w.call("POST", "/api/v1/users", coordinator, Some(r#"{"email":" A@North.test ","password":"long enough password","role":"analyst"}"#)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(login(&w.db, "a@north.test", "long enough password").await.is_ok());
 }
@@ -368,7 +382,10 @@ async fn a_partnership_is_created_once_per_setup_code_with_only_its_keys_fingerp
     }
     let (status, me) = post(body("abcde-fghjk", &fingerprint, "Lead@East.test", PASSWORD)).await;
     assert_eq!(status, StatusCode::OK, "{me}");
-    assert_eq!((me["partnership"].as_str(), me["role"].as_str(), me["key_fingerprint"].as_str()), (Some("East Partnership"), Some("coordinator"), Some(fingerprint.as_str())));
+    assert_eq!(
+        (me["partnership"].as_str(), me["role"].as_str(), me["key_fingerprint"].as_str()),
+        (Some("East Partnership"), Some("coordinator"), Some(fingerprint.as_str()))
+    );
     assert!(login(&w.db, "lead@east.test", PASSWORD).await.is_ok(), "the first coordinator can log in");
     let (status, json) = post(body("ABCDE-FGHJK", &fingerprint, "other@east.test", PASSWORD)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "a setup code works once: {json}");

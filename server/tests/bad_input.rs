@@ -115,7 +115,10 @@ fn broken_responses() -> Vec<(&'static str, String)> {
         ("question id a number", replace(r#""question_id":"home""#, r#""question_id":1"#)),
         ("answers not a list", replace(r#""answers":[{"question_id":"home","value":{"face":2}}]"#, r#""answers":{}"#)),
         ("answer without value", replace(r#","value":{"face":2}"#, "")),
-        ("the same question twice", replace(r#"{"question_id":"home","value":{"face":2}}"#, r#"{"question_id":"home","value":{"face":2}},{"question_id":"home","value":{"face":1}}"#)),
+        (
+            "the same question twice",
+            replace(r#"{"question_id":"home","value":{"face":2}}"#, r#"{"question_id":"home","value":{"face":2}},{"question_id":"home","value":{"face":1}}"#),
+        ),
         ("share not a boolean", replace(r#""share":false"#, r#""share":"no""#)),
         ("no share", replace(r#","share":false"#, "")),
         ("a child's name added", replace(r#""share":false"#, r#""share":false,"child_name":"Sam""#)),
@@ -184,7 +187,8 @@ async fn every_bad_request_gets_a_clear_4xx_and_stores_nothing(w: &World) {
     }
     let fp = &w.us.fingerprint;
     for (what, item) in broken_responses() {
-        let (status, json) = call(&w.db, "POST", "/api/v1/responses", device, Some(("application/json", format!(r#"{{"key_fingerprint":"{fp}","responses":[{item}]}}"#)))).await;
+        let (status, json) =
+            call(&w.db, "POST", "/api/v1/responses", device, Some(("application/json", format!(r#"{{"key_fingerprint":"{fp}","responses":[{item}]}}"#)))).await;
         let reason = json["results"][0]["reason"].as_str().unwrap_or_default();
         if status != StatusCode::OK || json["results"][0]["status"] != "rejected" || !reason.starts_with("responses[0]") {
             wrong.push(format!("{what}: {status} {json}"));
@@ -192,7 +196,8 @@ async fn every_bad_request_gets_a_clear_4xx_and_stores_nothing(w: &World) {
         checked += 1;
     }
     for (what, item) in broken_outcomes() {
-        let (status, json) = call(&w.db, "POST", "/api/v1/outcomes", device, Some(("application/json", format!(r#"{{"key_fingerprint":"{fp}","outcomes":[{item}]}}"#)))).await;
+        let (status, json) =
+            call(&w.db, "POST", "/api/v1/outcomes", device, Some(("application/json", format!(r#"{{"key_fingerprint":"{fp}","outcomes":[{item}]}}"#)))).await;
         let reason = json["results"][0]["reason"].as_str().unwrap_or_default();
         if status != StatusCode::OK || json["results"][0]["status"] != "rejected" || !reason.starts_with("outcomes[0]") {
             wrong.push(format!("{what}: {status} {json}"));

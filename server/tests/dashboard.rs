@@ -212,7 +212,8 @@ async fn filters_narrow_the_counts_and_bad_filters_are_named(w: &World) {
     assert_eq!(total(&dashboard(w, "?flag=send").await), 7);
     assert_eq!(total(&dashboard(w, "?from=2026-03-02").await), 7, "first heard of on 1 March is before the range");
     assert_eq!(total(&dashboard(w, &format!("?agency={}", w.us.agency_id)).await), 17);
-    for (query, named) in [("band=adult", "band"), ("from=2026-02-30", "from"), ("flag=x", "flag"), ("case=1", "case"), ("from=2026-05-01&to=2026-04-01", "to")] {
+    for (query, named) in [("band=adult", "band"), ("from=2026-02-30", "from"), ("flag=x", "flag"), ("case=1", "case"), ("from=2026-05-01&to=2026-04-01", "to")]
+    {
         let (status, json) = w.call("GET", &format!("/api/v1/dashboard?{query}"), Auth::Staff(&w.us.analyst, false), None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {json}");
         assert!(json["detail"].as_str().unwrap().starts_with(named), "{query}: {json}");
@@ -272,7 +273,11 @@ async fn the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters(w: &Wo
     ];
     let mut compared = 0;
     for (from, to) in dates {
-        for (band, flag, agency) in [(None, None, None), (Some(heard_domain::AgeBand::Teen), None, None), (None, Some(heard_domain::dashboard::Flag::Send), Some(agencies[1].id.clone()))] {
+        for (band, flag, agency) in [
+            (None, None, None),
+            (Some(heard_domain::AgeBand::Teen), None, None),
+            (None, Some(heard_domain::dashboard::Flag::Send), Some(agencies[1].id.clone())),
+        ] {
             let filter = heard_domain::dashboard::Filter { from: from.map(|d| d.parse().unwrap()), to: to.map(|d| d.parse().unwrap()), band, flag, agency };
             let cubes = w.db.dashboard(&partnership, filter.clone()).await.unwrap();
             let cases = w.db.dashboard_from_cases(&partnership, filter.clone()).await.unwrap();
@@ -355,7 +360,11 @@ async fn imported_outcomes_are_kept_once_and_counted_with_the_cases(w: &World) {
     let outcomes: Vec<Value> = (11..=17)
         .chain(30..=35)
         .map(|case| {
-            let id = heard_domain::import::import_id(&heard_domain::case::Pseudonym::try_from(pseudonym(case)).unwrap(), heard_domain::case::Outcome::SteppedUp, "2026-06-01".parse().unwrap());
+            let id = heard_domain::import::import_id(
+                &heard_domain::case::Pseudonym::try_from(pseudonym(case)).unwrap(),
+                heard_domain::case::Outcome::SteppedUp,
+                "2026-06-01".parse().unwrap(),
+            );
             json!({"id": id, "case": pseudonym(case), "outcome": "stepped_up", "date": "2026-06-01"})
         })
         .collect();
@@ -378,10 +387,13 @@ async fn imported_outcomes_are_kept_once_and_counted_with_the_cases(w: &World) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(json["detail"].as_str().unwrap().contains("another partnership's key"), "{json}");
     let many: Vec<Value> = (0..501).map(|_| outcomes_one()).collect();
-    let (status, json) = w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&json!({"key_fingerprint": w.us.fingerprint, "outcomes": many}).to_string())).await;
+    let (status, json) =
+        w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&json!({"key_fingerprint": w.us.fingerprint, "outcomes": many}).to_string())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(json["detail"].as_str().unwrap().starts_with("outcomes: at most 500"), "{json}");
-    let (status, json) = w.call("POST", "/api/v1/outcomes/import", coordinator, Some(&format!(r#"{{"key_fingerprint":"{}","outcomes":[{{"case":"EH-1"}}]}}"#, w.us.fingerprint))).await;
+    let (status, json) = w
+        .call("POST", "/api/v1/outcomes/import", coordinator, Some(&format!(r#"{{"key_fingerprint":"{}","outcomes":[{{"case":"EH-1"}}]}}"#, w.us.fingerprint)))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
     assert!(json["detail"].as_str().unwrap().contains("outcomes[0]"), "{json}");
 }

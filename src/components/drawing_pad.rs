@@ -151,7 +151,8 @@ pub fn DrawingPad(
         }
         ev.prevent_default();
         let _ = canvas.set_pointer_capture(ev.pointer_id());
-        let stroke = Stroke { colour: colour.get_untracked(), brush: brush.get_untracked(), eraser: eraser.get_untracked(), points: vec![point_of(&canvas, &ev)] };
+        let stroke =
+            Stroke { colour: colour.get_untracked(), brush: brush.get_untracked(), eraser: eraser.get_untracked(), points: vec![point_of(&canvas, &ev)] };
         if let Some(ctx) = context(&canvas) {
             paint(&ctx, &stroke, 0);
         }
@@ -163,11 +164,7 @@ pub fn DrawingPad(
             return;
         }
         let coalesced = ev.get_coalesced_events();
-        let events: Vec<PointerEvent> = if coalesced.length() > 0 {
-            coalesced.iter().filter_map(|e| e.dyn_into().ok()).collect()
-        } else {
-            vec![ev]
-        };
+        let events: Vec<PointerEvent> = if coalesced.length() > 0 { coalesced.iter().filter_map(|e| e.dyn_into().ok()).collect() } else { vec![ev] };
         current.update_value(|c| {
             if let Some(stroke) = c {
                 let from = stroke.points.len();

@@ -5,10 +5,10 @@
 
 use crate::i18n::{use_i18n, I18n};
 use crate::store::{Store, StoreName};
-use leptos::task::spawn_local;
 use heard_domain::form::QuestionKind;
 use heard_domain::{AnswerValue, Form, Response, YesNo};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 /// A child's finished form, waiting for the practitioner to look at its follow-ups.
 #[derive(Clone, Debug, PartialEq)]

@@ -249,11 +249,9 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
             match result {
                 Ok(()) => on_unlocked.run(()),
                 Err(UnlockError::WrongPin { wait_secs: 0 }) => message.set(Some(i18n.t("unlock.wrong"))),
-                Err(UnlockError::WrongPin { wait_secs }) => message.set(Some(format!(
-                    "{} {}",
-                    i18n.t("unlock.wrong"),
-                    i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())])
-                ))),
+                Err(UnlockError::WrongPin { wait_secs }) => {
+                    message.set(Some(format!("{} {}", i18n.t("unlock.wrong"), i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))))
+                }
                 Err(UnlockError::TooSoon { wait_secs }) => message.set(Some(i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))),
                 Err(UnlockError::NoPin | UnlockError::Storage(_)) => message.set(Some(i18n.t("store.unavailable"))),
             }

@@ -240,11 +240,8 @@ fn SharedWords(shared: Vec<Shared>) -> impl IntoView {
     let items = shared
         .into_iter()
         .map(|s| {
-            let prompt = catalogue
-                .get(&s.form_id, s.form_version)
-                .and_then(|f| f.question(&s.question_id))
-                .map(|q| q.prompt.get(&lang).to_string())
-                .unwrap_or_default();
+            let prompt =
+                catalogue.get(&s.form_id, s.form_version).and_then(|f| f.question(&s.question_id)).map(|q| q.prompt.get(&lang).to_string()).unwrap_or_default();
             let part = s.part.as_ref().map(|p| i18n.t(&format!("houses.{p}")));
             let context = i18n.fill("dash.said.context", &[("band", &i18n.t(&format!("forms.band.{}", s.band.code()))), ("month", &s.month)]);
             let label = i18n.fill("dash.said.drawing", &[("prompt", &prompt)]);

@@ -51,4 +51,3 @@ pub async fn restore(text: &str, fingerprint: &str) -> Result<[u8; 32], RestoreE
     }
     Ok(key)
 }
-

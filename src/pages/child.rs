@@ -5,14 +5,14 @@
 use crate::components::follow_up::{Finished, FollowUpPrompt};
 use crate::components::FieldProblem;
 use crate::i18n::use_i18n;
+use crate::route::{Link, Route};
 use crate::session::{pseudonymise, use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreName};
 use heard_domain::case::{CaseContext, ContextFlags, Stage};
-use leptos::task::spawn_local;
 use heard_domain::{AgeBand, Lang};
 use leptos::prelude::*;
-use crate::route::{Link, Route};
+use leptos::task::spawn_local;
 
 #[component]
 pub fn ChildPage() -> impl IntoView {

@@ -135,56 +135,58 @@ pub fn EnrolPage() -> impl IntoView {
         });
     };
 
-    let form = move || view! {
-        <div role="status">{move || current.get().map(|c| view! { <p class="notice">{c}</p> })}</div>
-        // Enrolled: where the practitioner goes next, and what a new code would do.
-        {move || current.get().is_some().then(|| view! {
-            <p><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></p>
-            <p>{move || i18n.t("enrol.again")}</p>
-        })}
-        <p id="enrol-intro">{move || i18n.t("enrol.intro")}</p>
-        <form on:submit=submit>
-            <label for="enrolment-code">{move || i18n.t("enrol.code")}</label>
-            <textarea
-                id="enrolment-code"
-                node_ref=code_input
-                aria-invalid=marked(Field::Code)
-                rows="3"
-                autocomplete="off"
-                spellcheck="false"
-                aria-describedby="enrol-intro"
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-            ></textarea>
-            <Show when=move || before.get() == Before::NoPin>
-                <p id="pin-hint">{move || i18n.t("enrol.pin_hint")}</p>
-                <label for="new-pin">{move || i18n.t("enrol.pin")}</label>
-                <input
-                    id="new-pin"
-                    node_ref=pin_input
-                    aria-invalid=marked(Field::Pin)
-                    type="password"
-                    inputmode="numeric"
-                    autocomplete="new-password"
-                    aria-describedby="pin-hint"
-                    on:input=move |ev| pin.set(event_target_value(&ev))
-                />
-                <label for="new-pin-again">{move || i18n.t("enrol.pin_again")}</label>
-                <input
-                    id="new-pin-again"
-                    node_ref=pin_again_input
-                    aria-invalid=marked(Field::PinAgain)
-                    type="password"
-                    inputmode="numeric"
-                    autocomplete="new-password"
-                    on:input=move |ev| pin_again.set(event_target_value(&ev))
-                />
-            </Show>
-            <button type="submit" class="primary" disabled=move || busy.get()>
-                {move || if busy.get() { i18n.t("enrol.working") } else { i18n.t("enrol.submit") }}
-            </button>
-        </form>
-        <p role="status" class="problem">{move || said.message.get()}</p>
+    let form = move || {
+        view! {
+            <div role="status">{move || current.get().map(|c| view! { <p class="notice">{c}</p> })}</div>
+            // Enrolled: where the practitioner goes next, and what a new code would do.
+            {move || current.get().is_some().then(|| view! {
+                <p><Link href="/child".to_string()>{move || i18n.t("nav.child")}</Link></p>
+                <p>{move || i18n.t("enrol.again")}</p>
+            })}
+            <p id="enrol-intro">{move || i18n.t("enrol.intro")}</p>
+            <form on:submit=submit>
+                <label for="enrolment-code">{move || i18n.t("enrol.code")}</label>
+                <textarea
+                    id="enrolment-code"
+                    node_ref=code_input
+                    aria-invalid=marked(Field::Code)
+                    rows="3"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-describedby="enrol-intro"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
+                <Show when=move || before.get() == Before::NoPin>
+                    <p id="pin-hint">{move || i18n.t("enrol.pin_hint")}</p>
+                    <label for="new-pin">{move || i18n.t("enrol.pin")}</label>
+                    <input
+                        id="new-pin"
+                        node_ref=pin_input
+                        aria-invalid=marked(Field::Pin)
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="new-password"
+                        aria-describedby="pin-hint"
+                        on:input=move |ev| pin.set(event_target_value(&ev))
+                    />
+                    <label for="new-pin-again">{move || i18n.t("enrol.pin_again")}</label>
+                    <input
+                        id="new-pin-again"
+                        node_ref=pin_again_input
+                        aria-invalid=marked(Field::PinAgain)
+                        type="password"
+                        inputmode="numeric"
+                        autocomplete="new-password"
+                        on:input=move |ev| pin_again.set(event_target_value(&ev))
+                    />
+                </Show>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.t("enrol.working") } else { i18n.t("enrol.submit") }}
+                </button>
+            </form>
+            <p role="status" class="problem">{move || said.message.get()}</p>
+        }
     };
     view! {
         <h1>{move || i18n.t("enrol.title")}</h1>

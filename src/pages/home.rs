@@ -1,6 +1,6 @@
 use crate::i18n::use_i18n;
-use leptos::prelude::*;
 use crate::route::Link;
+use leptos::prelude::*;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -406,9 +406,10 @@ fn StorageSection() -> impl IntoView {
         })
     };
     let used = move || {
-        report.get().and_then(|r| Some((r.usage?, r.quota?))).map(|(usage, quota)| {
-            i18n.fill("outbox.storage.used", &[("used", &crate::device::size_text(usage)), ("quota", &crate::device::size_text(quota))])
-        })
+        report
+            .get()
+            .and_then(|r| Some((r.usage?, r.quota?)))
+            .map(|(usage, quota)| i18n.fill("outbox.storage.used", &[("used", &crate::device::size_text(usage)), ("quota", &crate::device::size_text(quota))]))
     };
     view! {
         <section class="storage" aria-labelledby="storage-title">

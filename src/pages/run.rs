@@ -6,12 +6,12 @@
 use crate::components::questions::QuestionBody;
 use crate::components::questions::YesNoIcon;
 use crate::components::{speaker, Choice, Scanner, SpeakButton};
+use crate::device;
 use crate::i18n::use_i18n;
 use crate::route::{Link, Route};
 use crate::session::{use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreError, StoreName};
-use crate::device;
 use heard_domain::{AnswerValue, Form, Lang, Response, YesNo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,10 +50,7 @@ fn run_page(form: String, lang: Option<String>, scan: Option<u32>, resume: Optio
         return view! { <ResumeRun id form lang scan /> }.into_any();
     }
     let form = crate::forms::catalogue().latest(&form).cloned();
-    let lang = lang
-        .and_then(|l| Lang::new(&l).ok())
-        .filter(|l| form.as_ref().is_some_and(|f| f.offers(l)))
-        .unwrap_or_else(Lang::en);
+    let lang = lang.and_then(|l| Lang::new(&l).ok()).filter(|l| form.as_ref().is_some_and(|f| f.offers(l))).unwrap_or_else(Lang::en);
     let scan = scan.filter(|ms| (500..=10_000).contains(ms) && form.as_ref().is_some_and(|f| f.band == heard_domain::AgeBand::Symbols));
     match (form, use_session().0.get_untracked()) {
         (None, _) => view! { <h1>{i18n.t("app.not_found")}</h1> }.into_any(),
@@ -89,17 +86,19 @@ fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) 
         }
         found.set(Some(with_form));
     });
-    move || match found.get() {
-        None => ().into_any(),
-        // Read once: a change to the partnership's forms must not start the child's form again.
-        Some(None) => untrack(|| run_page(form.clone(), lang.clone(), scan, None)),
-        Some(Some((draft, form))) => {
-            let lang = lang.clone().and_then(|l| Lang::new(&l).ok()).filter(|l| form.offers(l)).unwrap_or_else(|| draft.lang.clone());
-            let session = Session { context: draft.context.clone(), first_name: None };
-            view! { <FormRun form lang scan session draft /> }.into_any()
+    move || {
+        match found.get() {
+            None => ().into_any(),
+            // Read once: a change to the partnership's forms must not start the child's form again.
+            Some(None) => untrack(|| run_page(form.clone(), lang.clone(), scan, None)),
+            Some(Some((draft, form))) => {
+                let lang = lang.clone().and_then(|l| Lang::new(&l).ok()).filter(|l| form.offers(l)).unwrap_or_else(|| draft.lang.clone());
+                let session = Session { context: draft.context.clone(), first_name: None };
+                view! { <FormRun form lang scan session draft /> }.into_any()
+            }
         }
+        .into_any()
     }
-    .into_any()
 }
 
 /// Runs `form` in `lang` for one child, as one new response (or carrying on with `draft`).
@@ -124,9 +123,8 @@ pub fn FormRun(
     let total = form.questions.len();
     let form = StoredValue::new(form);
     // Carrying on: from the first question with no answer (the last when all have one).
-    let first_step = draft.as_ref().map_or(0, |d| {
-        form.with_value(|f| f.questions.iter().position(|q| d.answer(&q.id).is_none()).unwrap_or(total.saturating_sub(1)))
-    });
+    let first_step =
+        draft.as_ref().map_or(0, |d| form.with_value(|f| f.questions.iter().position(|q| d.answer(&q.id).is_none()).unwrap_or(total.saturating_sub(1))));
     let response = RwSignal::new(draft.unwrap_or_else(|| {
         form.with_value(|f| Response {
             id: device::new_id(),
@@ -185,7 +183,11 @@ pub fn FormRun(
         spawn_local(async move {
             let result = async {
                 let store = Store::open(&store_name).await?;
-                if finished { store.finish(&snapshot).await } else { store.save_draft(&snapshot).await }
+                if finished {
+                    store.finish(&snapshot).await
+                } else {
+                    store.save_draft(&snapshot).await
+                }
             }
             .await;
             saving.set(match result {
@@ -221,9 +223,7 @@ pub fn FormRun(
     let greeting = move |s: usize| first_name.get_value().filter(|_| s == 0).map(|name| i18n.fill("child.greeting", &[("name", &name)]));
     // Whether the child gave words or drawings, the only answers ever shared.
     let gave_words = move || {
-        response.with_untracked(|r| {
-            r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_)))
-        })
+        response.with_untracked(|r| r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_))))
     };
 
     // Read each new screen aloud where the band expects it: the question, the stop

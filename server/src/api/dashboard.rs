@@ -20,7 +20,12 @@ pub async fn dashboard(State(state): State<AppState>, Staff(staff): Staff, RawQu
 }
 
 /// `GET /api/v1/dashboard/export/{table}.csv`: one table, as on screen, with English headings.
-pub async fn export(State(state): State<AppState>, Staff(staff): Staff, Path(file): Path<String>, RawQuery(query): RawQuery) -> Result<impl IntoResponse, AppError> {
+pub async fn export(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<impl IntoResponse, AppError> {
     let code = file.strip_suffix(".csv").unwrap_or(&file);
     let id = TableId::parse(code).ok_or_else(|| AppError::Missing(format!("no dashboard table {code:?} to export")))?;
     let filter = filter(query)?;

@@ -13,7 +13,8 @@ use heard_domain::wire::{BatchReply, Checked, FormsReply, IncomingBatch, Incomin
 /// Exchanges a one-time enrolment code for a device token. The partnership key never comes
 /// here: the device keeps it, and checks it against the fingerprint in the reply.
 pub async fn enrol(State(state): State<AppState>, JsonBody(req): JsonBody<EnrolRequest>) -> Result<Json<EnrolReply>, AppError> {
-    let invalid = || AppError::BadRequest("that enrolment code is not valid: it may be mistyped, already used or expired; ask the coordinator for a new one".into());
+    let invalid =
+        || AppError::BadRequest("that enrolment code is not valid: it may be mistyped, already used or expired; ask the coordinator for a new one".into());
     let code = normalise_code(&req.code).ok_or_else(invalid)?;
     let token = random_token();
     let enrolled = state.db.enrol(&sha256_hex(code.as_bytes()), &sha256_hex(token.as_bytes()), now()).await?.ok_or_else(invalid)?;
@@ -21,12 +22,7 @@ pub async fn enrol(State(state): State<AppState>, JsonBody(req): JsonBody<EnrolR
         .db
         .audit(&enrolled.partnership_id, "device", "device_enrolled", &format!("device {} enrolled for {}", enrolled.device_id, enrolled.agency), now())
         .await?;
-    Ok(Json(EnrolReply {
-        device_token: token,
-        agency: enrolled.agency,
-        partnership: enrolled.partnership,
-        key_fingerprint: enrolled.key_fingerprint,
-    }))
+    Ok(Json(EnrolReply { device_token: token, agency: enrolled.agency, partnership: enrolled.partnership, key_fingerprint: enrolled.key_fingerprint }))
 }
 
 /// Decodes, checks and stores a batch, answering each response separately: accepted,

@@ -2,23 +2,23 @@
 //! set up agencies, enrolment codes, devices and analyst accounts. Everything that changes
 //! the partnership's setup, and every login, is written to the audit log.
 
-use crate::auth::{hash_password, LOCKOUT_SECS, new_enrolment_code, now, random_token, session_token, sha256_hex, verify_nothing, verify_password, Staff};
+use crate::auth::{hash_password, new_enrolment_code, now, random_token, session_token, sha256_hex, verify_nothing, verify_password, Staff, LOCKOUT_SECS};
 use crate::body::JsonBody;
+use crate::db::SetupRefused;
 use crate::{AppError, AppState};
 use axum::extract::{ConnectInfo, Path, State};
-use axum::Extension;
-use std::net::{IpAddr, SocketAddr};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
 use axum::response::{AppendHeaders, IntoResponse};
+use axum::Extension;
 use axum::Json;
 use heard_domain::access::{
-    is_fingerprint, AgencyV1, AuditEntryV1, UserV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, MIN_PASSWORD_CHARS,
-    SESSION_COOKIE,
+    is_fingerprint, AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, UserV1,
+    MIN_PASSWORD_CHARS, SESSION_COOKIE,
 };
-use crate::db::SetupRefused;
 use heard_domain::enrolment::{display_code, normalise_code};
 use heard_domain::wire::Stats;
+use std::net::{IpAddr, SocketAddr};
 
 /// How long a login lasts.
 const SESSION_SECS: i64 = 8 * 60 * 60;
@@ -59,7 +59,10 @@ fn login_source(state: &AppState, headers: &HeaderMap, connection: Option<Extens
         let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?.rsplit(',').next()?.trim();
         // An address, or one with a port (`203.0.113.5:4711`, `[2001:db8::1]:80`) as some
         // proxies write it.
-        last.parse::<IpAddr>().ok().or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip())).or_else(|| last.trim_start_matches('[').trim_end_matches(']').parse().ok())
+        last.parse::<IpAddr>()
+            .ok()
+            .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
+            .or_else(|| last.trim_start_matches('[').trim_end_matches(']').parse().ok())
     };
     let ip = if state.behind_proxy { forwarded() } else { None }.or_else(|| connection.map(|Extension(ConnectInfo(addr))| addr.ip()));
     match ip.map(|ip| ip.to_canonical()) {
@@ -126,7 +129,12 @@ pub async fn login(
 }
 
 /// Logs `user_id` in: a new session, its cookie, and an audit entry.
-async fn start_session(state: &AppState, user_id: &str, action: &str, detail: &str) -> Result<(AppendHeaders<[(axum::http::HeaderName, String); 1]>, Json<Me>), AppError> {
+async fn start_session(
+    state: &AppState,
+    user_id: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(AppendHeaders<[(axum::http::HeaderName, String); 1]>, Json<Me>), AppError> {
     let t = now();
     let token = random_token();
     state.db.create_session(&sha256_hex(token.as_bytes()), user_id, &random_token(), t + SESSION_SECS).await?;
@@ -160,10 +168,8 @@ pub async fn create_partnership(State(state): State<AppState>, JsonBody(req): Js
     let email = check_account(&req.email, &req.password)?;
     let invalid_code = || AppError::BadRequest("setup_code: that setup code is not valid: it may be mistyped, already used or expired".into());
     let code = normalise_code(&req.setup_code).ok_or_else(invalid_code)?;
-    let created = state
-        .db
-        .create_partnership_with_code(&sha256_hex(code.as_bytes()), name, &req.key_fingerprint, &email, &hash_password(&req.password), now())
-        .await?;
+    let created =
+        state.db.create_partnership_with_code(&sha256_hex(code.as_bytes()), name, &req.key_fingerprint, &email, &hash_password(&req.password), now()).await?;
     let user_id = match created {
         Ok(id) => id,
         Err(SetupRefused::Code) => return Err(invalid_code()),

@@ -66,7 +66,14 @@ async fn insert_partnership(conn: &mut sqlx::AnyConnection, name: &str, key_fing
 }
 
 /// A new staff account; its id, or `None` when the email already has one.
-async fn insert_user(conn: &mut sqlx::AnyConnection, partnership_id: &str, email: &str, password_hash: &str, role: Role, now: i64) -> Result<Option<String>, sqlx::Error> {
+async fn insert_user(
+    conn: &mut sqlx::AnyConnection,
+    partnership_id: &str,
+    email: &str,
+    password_hash: &str,
+    role: Role,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let id = new_id();
     let n = sqlx::query(
         "INSERT INTO users (id, partnership_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -148,17 +155,11 @@ impl Db {
     }
 
     pub async fn agencies(&self, partnership_id: &str) -> Result<Vec<AgencyV1>, sqlx::Error> {
-        let rows = sqlx::query("SELECT id, name, kind FROM agencies WHERE partnership_id = $1 ORDER BY name")
-            .bind(partnership_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name, kind FROM agencies WHERE partnership_id = $1 ORDER BY name").bind(partnership_id).fetch_all(&self.pool).await?;
         Ok(rows
             .iter()
-            .map(|r| AgencyV1 {
-                id: r.get("id"),
-                name: r.get("name"),
-                kind: AgencyKind::parse(&r.get::<String, _>("kind")).unwrap_or(AgencyKind::Other),
-            })
+            .map(|r| AgencyV1 { id: r.get("id"), name: r.get("name"), kind: AgencyKind::parse(&r.get::<String, _>("kind")).unwrap_or(AgencyKind::Other) })
             .collect())
     }
 
@@ -305,9 +306,9 @@ impl Db {
             "SELECT id, email, role, created_at FROM users WHERE partnership_id = $1 \
              ORDER BY CASE role WHEN 'coordinator' THEN 0 ELSE 1 END, email",
         )
-            .bind(partnership_id)
-            .fetch_all(&self.pool)
-            .await?;
+        .bind(partnership_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .iter()
             .filter_map(|r| {
@@ -437,9 +438,6 @@ impl Db {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditEntryV1 { at: r.get("at"), actor: r.get("actor"), action: r.get("action"), detail: r.get("detail") })
-            .collect())
+        Ok(rows.iter().map(|r| AuditEntryV1 { at: r.get("at"), actor: r.get("actor"), action: r.get("action"), detail: r.get("detail") }).collect())
     }
 }

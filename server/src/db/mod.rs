@@ -95,13 +95,7 @@ impl Db {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
         let known = forms::remember(&pool, catalogue).await?;
-        let db = Db {
-            pool,
-            backend,
-            queued: Default::default(),
-            catalogue: std::sync::Arc::new(known.catalogue),
-            offered: std::sync::Arc::new(known.offered),
-        };
+        let db = Db { pool, backend, queued: Default::default(), catalogue: std::sync::Arc::new(known.catalogue), offered: std::sync::Arc::new(known.offered) };
         db.rebuild_summaries_if_missing().await?;
         Ok(db)
     }
@@ -157,12 +151,7 @@ impl Db {
         self.store_outcomes_from(partnership_id, None, outcomes).await
     }
 
-    async fn store_outcomes_from(
-        &self,
-        partnership_id: &str,
-        device_id: Option<&str>,
-        outcomes: &[OutcomeV1],
-    ) -> Result<Vec<ItemResult>, sqlx::Error> {
+    async fn store_outcomes_from(&self, partnership_id: &str, device_id: Option<&str>, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let bodies: Vec<String> = outcomes.iter().map(|o| serde_json::to_string(o).expect("wire types always serialise")).collect();
         let ids: Vec<String> = outcomes.iter().map(|o| o.id.to_string()).collect();
@@ -194,10 +183,7 @@ impl Db {
 
     /// Rows of `table` (one of ours, never user input) belonging to a partnership.
     async fn count_in(&self, table: &'static str, partnership_id: &str) -> Result<u64, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE partnership_id = $1"))
-            .bind(partnership_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE partnership_id = $1")).bind(partnership_id).fetch_one(&self.pool).await?;
         Ok(n.max(0) as u64)
     }
 
@@ -226,7 +212,15 @@ impl Db {
             );
             let mut q = sqlx::query(&sql);
             for r in batch {
-                q = q.bind(&r.id).bind(&r.body).bind(&r.form_id).bind(r.form_version).bind(&r.day).bind(&r.received_on).bind(&r.device_id).bind(&r.partnership_id);
+                q = q
+                    .bind(&r.id)
+                    .bind(&r.body)
+                    .bind(&r.form_id)
+                    .bind(r.form_version)
+                    .bind(&r.day)
+                    .bind(&r.received_on)
+                    .bind(&r.device_id)
+                    .bind(&r.partnership_id);
             }
             n += q.execute(&mut *tx).await?.rows_affected();
             tx.commit().await?;
@@ -280,10 +274,8 @@ async fn insert_and_settle(
     let mut new_ids = std::collections::HashSet::new();
     for start in (0..ids.len()).step_by(summary::CHUNK) {
         let end = (start + summary::CHUNK).min(ids.len());
-        let sql = format!(
-            "INSERT INTO {table} (id, body, {columns}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
-            summary::placeholders(end - start, width)
-        );
+        let sql =
+            format!("INSERT INTO {table} (id, body, {columns}) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id", summary::placeholders(end - start, width));
         let mut q = sqlx::query(&sql);
         for n in start..end {
             q = bind(q.bind(ids[n].clone()).bind(bodies[n].clone()), n);
@@ -318,12 +310,7 @@ async fn settle(
     if held == body {
         return Ok(ItemStatus::AlreadyHad);
     }
-    sqlx::query("INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(body)
-        .bind(today)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query("INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3)").bind(id).bind(body).bind(today).execute(&mut **tx).await?;
     Ok(ItemStatus::Conflict)
 }
 

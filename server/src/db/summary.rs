@@ -94,10 +94,7 @@ fn change_word(delta: f64) -> &'static str {
 
 /// `(?, ?, ...)` rows of `width` parameters each, numbered from `$1`.
 pub(super) fn placeholders(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", (1..=width).map(|c| format!("${}", r * width + c)).collect::<Vec<_>>().join(", ")))
-        .collect::<Vec<_>>()
-        .join(", ")
+    (0..rows).map(|r| format!("({})", (1..=width).map(|c| format!("${}", r * width + c)).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join(", ")
 }
 
 /// The case summary upsert for responses. In `SET`, `cases.x` is the row before and
@@ -142,7 +139,13 @@ fn responses_upsert(rows: usize) -> String {
 /// Adds newly stored responses (all from one device) to their cases' summaries, and keeps
 /// the words and drawings the children agreed to share. Called only for responses stored
 /// for the first time, in the transaction that stored them.
-pub(super) async fn add_responses(tx: &mut Tx<'_>, catalogue: &Catalogue, partnership_id: &str, agency_id: Option<&str>, responses: &[&Response]) -> Result<(), sqlx::Error> {
+pub(super) async fn add_responses(
+    tx: &mut Tx<'_>,
+    catalogue: &Catalogue,
+    partnership_id: &str,
+    agency_id: Option<&str>,
+    responses: &[&Response],
+) -> Result<(), sqlx::Error> {
     let mut cases: Vec<CaseDelta> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in responses {
@@ -302,7 +305,10 @@ enum Bind {
     Text(String),
 }
 
-fn bind_all<'q>(mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, binds: &'q [Bind]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     for b in binds {
         q = match b {
             Bind::Int(n) => q.bind(*n),
@@ -444,7 +450,17 @@ async fn move_in_cubes(
         );
         let mut q = sqlx::query(&sql);
         for ((month, agency, band, outcome, heard, change, flags), (n, delta)) in chunk {
-            q = q.bind(partnership_id).bind(*month).bind(agency.as_str()).bind(band.as_str()).bind(outcome.as_str()).bind(*heard).bind(change.as_str()).bind(*flags).bind(*n).bind(*delta);
+            q = q
+                .bind(partnership_id)
+                .bind(*month)
+                .bind(agency.as_str())
+                .bind(band.as_str())
+                .bind(outcome.as_str())
+                .bind(*heard)
+                .bind(change.as_str())
+                .bind(*flags)
+                .bind(*n)
+                .bind(*delta);
         }
         q.execute(&mut **tx).await?;
     }
@@ -635,7 +651,8 @@ impl Db {
         let (cond, rest) = conditions(&undated, "since_day", "agency", 3);
         let binds: Vec<Bind> = [Bind::Int(from), Bind::Int(to)].into_iter().chain(rest).collect();
         let focus = Flag::FOCUS;
-        let flag_sums: String = (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM(CASE WHEN ((flags >> {bit}) & 1) = 1 THEN {{n}} ELSE 0 END) AS BIGINT), ")).collect();
+        let flag_sums: String =
+            (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM(CASE WHEN ((flags >> {bit}) & 1) = 1 THEN {{n}} ELSE 0 END) AS BIGINT), ")).collect();
         let (cube_sql, drift_sql) = match source {
             Source::Months { .. } => {
                 let cube = format!(

@@ -49,9 +49,8 @@ impl TestDb {
                 let base = postgres_base();
                 let admin_url = format!("{base}/postgres");
                 let name = format!("heard_test_{tag}");
-                let admin = sqlx::PgPool::connect(&admin_url)
-                    .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL tests need a server at {base} (HEARD_TEST_POSTGRES): {e}"));
+                let admin =
+                    sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| panic!("PostgreSQL tests need a server at {base} (HEARD_TEST_POSTGRES): {e}"));
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
                 admin.close().await;
                 let url = format!("{base}/{name}");
@@ -195,7 +194,14 @@ pub async fn login_from(db: &Db, email: &str, password: &str, ip: &str) -> Resul
 
 /// Logs in through the API as a connection from `ip` would, with `forwarded` as its
 /// X-Forwarded-For header if given, to a server run with `--behind-proxy` or not.
-pub async fn login_through(db: &Db, email: &str, password: &str, ip: &str, forwarded: Option<&str>, behind_proxy: bool) -> Result<Session, (StatusCode, Value)> {
+pub async fn login_through(
+    db: &Db,
+    email: &str,
+    password: &str,
+    ip: &str,
+    forwarded: Option<&str>,
+    behind_proxy: bool,
+) -> Result<Session, (StatusCode, Value)> {
     let body = serde_json::json!({"email": email, "password": password}).to_string();
     let mut req = Request::post("/api/v1/login").header("content-type", "application/json");
     if let Some(f) = forwarded {

@@ -5,11 +5,7 @@ use leptos::prelude::*;
 /// The child's own words, up to `max_chars`. Saved as they type; emptying the box takes the
 /// answer back.
 #[component]
-pub fn TextQuestion(
-    max_chars: u16,
-    #[prop(into)] value: Signal<Option<AnswerValue>>,
-    on_answer: Callback<Option<AnswerValue>>,
-) -> impl IntoView {
+pub fn TextQuestion(max_chars: u16, #[prop(into)] value: Signal<Option<AnswerValue>>, on_answer: Callback<Option<AnswerValue>>) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || match value.get() {
         Some(AnswerValue::Text(t)) => t,

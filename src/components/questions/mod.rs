@@ -37,9 +37,7 @@ pub fn QuestionBody(
     let label_id = format!("prompt-{}", question.id);
     match question.kind {
         QuestionKind::Faces { points } => view! { <FacesQuestion points lang value on_answer /> }.into_any(),
-        QuestionKind::EmojiPick { options, multiple } => {
-            view! { <EmojiQuestion options multiple lang value on_answer /> }.into_any()
-        }
+        QuestionKind::EmojiPick { options, multiple } => view! { <EmojiQuestion options multiple lang value on_answer /> }.into_any(),
         QuestionKind::YesNoNotSure => view! { <YesNoQuestion lang value on_answer /> }.into_any(),
         QuestionKind::Scale { min, max, low, high } => {
             view! { <ScaleQuestion min max low=low.get(&lang).to_string() high=high.get(&lang).to_string() label_id lang=lang.clone() value on_answer /> }

@@ -6,11 +6,7 @@ use leptos::prelude::*;
 
 /// Who helped the child answer: on their own, with their worker, with a parent or carer.
 #[component]
-pub fn WhoHelpedQuestion(
-    lang: Lang,
-    #[prop(into)] value: Signal<Option<AnswerValue>>,
-    on_answer: Callback<Option<AnswerValue>>,
-) -> impl IntoView {
+pub fn WhoHelpedQuestion(lang: Lang, #[prop(into)] value: Signal<Option<AnswerValue>>, on_answer: Callback<Option<AnswerValue>>) -> impl IntoView {
     let i18n = use_i18n();
     let items = Helper::ALL
         .into_iter()

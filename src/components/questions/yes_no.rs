@@ -6,11 +6,7 @@ use leptos::prelude::*;
 
 /// Yes / no / not sure, each a large symbol.
 #[component]
-pub fn YesNoQuestion(
-    lang: Lang,
-    #[prop(into)] value: Signal<Option<AnswerValue>>,
-    on_answer: Callback<Option<AnswerValue>>,
-) -> impl IntoView {
+pub fn YesNoQuestion(lang: Lang, #[prop(into)] value: Signal<Option<AnswerValue>>, on_answer: Callback<Option<AnswerValue>>) -> impl IntoView {
     let i18n = use_i18n();
     let items = YesNo::ALL
         .into_iter()
