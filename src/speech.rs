@@ -14,7 +14,13 @@ use wasm_bindgen::JsCast;
 #[derive(Clone, Copy)]
 pub struct Speech {
     voice_langs: RwSignal<Vec<String>>,
+    /// The browser has said which voices it has (some load them a moment after the page),
+    /// or has had time to: until then, no voice is no news.
+    settled: RwSignal<bool>,
 }
+
+/// How long a browser that says nothing about its voices is given before "no voice" is believed.
+const VOICES_WAIT_MS: u32 = 10_000;
 
 fn synth() -> Option<web_sys::SpeechSynthesis> {
     web_sys::window().and_then(|w| w.speech_synthesis().ok())
@@ -50,12 +56,29 @@ fn voice_for(lang: &Lang) -> Option<web_sys::SpeechSynthesisVoice> {
 impl Speech {
     pub fn new() -> Speech {
         let voice_langs = RwSignal::new(read_voices());
+        let any_voice = synth().is_some_and(|s| s.get_voices().length() > 0);
+        let settled = RwSignal::new(synth().is_none() || any_voice);
         if let Some(s) = synth() {
-            let on_change = Closure::<dyn FnMut()>::new(move || voice_langs.set(read_voices()));
+            let on_change = Closure::<dyn FnMut()>::new(move || {
+                voice_langs.set(read_voices());
+                settled.set(true);
+            });
             s.set_onvoiceschanged(Some(on_change.as_ref().unchecked_ref()));
             on_change.forget();
+            if !any_voice {
+                let give_up = Closure::<dyn FnMut()>::new(move || settled.set(true));
+                crate::timer::set_timeout(give_up.as_ref().unchecked_ref(), VOICES_WAIT_MS);
+                give_up.forget();
+            }
         }
-        Speech { voice_langs }
+        Speech { voice_langs, settled }
+    }
+
+    /// Whether this device is known to have no voice of its own for `lang`: false while the
+    /// browser is still loading its voices, so the practitioner is never told "no read-aloud"
+    /// a second before the speakers appear.
+    pub fn known_silent(&self, lang: &Lang) -> bool {
+        self.settled.get() && !self.can_speak(lang)
     }
 
     /// Whether a voice for `lang` is installed (reactive: voices load late in some browsers).

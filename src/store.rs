@@ -59,6 +59,7 @@ const KEYRING_KEY: &str = "keyring";
 const IDLE_LOCK_KEY: &str = "idle_lock";
 const SESSION_KEY: &str = "session";
 const AFTER_CHILD_KEY: &str = "after_child";
+const SAID_KEY: &str = "said";
 const FORMS_KEY: &str = "partnership_forms";
 const SENT_KEY: &str = "sent";
 /// How many of the responses sent lately the tablet remembers (`Store::note_sent`).
@@ -226,10 +227,13 @@ pub struct SentItem {
     pub stage: Stage,
     pub answered: Day,
     pub sent: Day,
+    /// The form was ended before its last question.
+    #[serde(default)]
+    pub stopped_early: bool,
 }
 
 impl SentItem {
-    pub fn of(r: &Response, sent: Day) -> SentItem {
+    pub fn of(r: &Response, sent: Day, stopped_early: bool) -> SentItem {
         SentItem {
             id: r.id,
             form_id: r.form_id.clone(),
@@ -238,6 +242,7 @@ impl SentItem {
             stage: r.context.stage,
             answered: r.date,
             sent,
+            stopped_early,
         }
     }
 }
@@ -461,7 +466,9 @@ impl Store {
 
     /// A sealed setting, opened with the data key (needs the tablet unlocked).
     async fn sealed_setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let Some(sealed) = self.setting::<SealedRecord>(key).await? else { return Ok(None) };
+        let Some(sealed) = self.setting::<SealedRecord>(key).await? else {
+            return Ok(None);
+        };
         self.open_record(&sealed).await.map(Some)
     }
 
@@ -639,9 +646,34 @@ impl Store {
         self.sealed_setting(SESSION_KEY).await
     }
 
-    /// Ends the session on this tablet: its context and the child's first name are deleted.
+    /// Ends the session on this tablet: its context, the child's first name and what the
+    /// child said this session (`said`) are deleted, together.
     pub async fn end_session(&self) -> Result<(), StoreError> {
-        self.delete_setting(SESSION_KEY).await
+        self.write(&[SETTINGS], |tx| {
+            let settings = tx.object_store(SETTINGS)?;
+            settings.delete(&JsValue::from_str(SESSION_KEY))?;
+            settings.delete(&JsValue::from_str(SAID_KEY)).map(drop)
+        })
+        .await
+    }
+
+    /// Keeps, sealed, a form the child finished this session, as they gave it (words not yet
+    /// scrubbed, and whether or not they agreed to share them), for the practitioner to read
+    /// until the session ends. Finishing the same response again replaces it.
+    pub async fn add_said(&self, response: &Response) -> Result<(), StoreError> {
+        let mut said: Vec<StoredResponse> = self.sealed_setting(SAID_KEY).await?.unwrap_or_default();
+        let record = StoredResponse::from(response);
+        match said.iter_mut().find(|r| r.id == record.id) {
+            Some(kept) => *kept = record,
+            None => said.push(record),
+        }
+        self.put_sealed_setting(SAID_KEY, &said).await
+    }
+
+    /// What the children finished this session, oldest first (needs the tablet unlocked).
+    pub async fn said(&self) -> Result<Vec<Response>, StoreError> {
+        let said: Vec<StoredResponse> = self.sealed_setting(SAID_KEY).await?.unwrap_or_default();
+        said.into_iter().map(Response::try_from).collect()
     }
 
     /// Keeps, sealed, a child's finished response whose follow-up signals the practitioner has
@@ -663,7 +695,9 @@ impl Store {
     /// The partnership's own forms kept on this tablet (readable while locked: a form holds
     /// questions, never answers).
     pub async fn partnership_forms(&self) -> Result<Vec<heard_domain::Form>, StoreError> {
-        let Some(json) = self.setting::<String>(FORMS_KEY).await? else { return Ok(Vec::new()) };
+        let Some(json) = self.setting::<String>(FORMS_KEY).await? else {
+            return Ok(Vec::new());
+        };
         crate::json::from_str(&json).map_err(StoreError::Corrupt)
     }
 

@@ -176,7 +176,9 @@ async fn send_page(
         }
         store.remove_confirmed(&confirmed).await?;
         let today = crate::device::today();
-        sent.extend(page.iter().filter(|p| confirmed.contains(&p.id)).map(|p| crate::store::SentItem::of(p, today)));
+        let catalogue = crate::forms::catalogue();
+        let stopped_early = |p: &heard_domain::Response| catalogue.get(&p.form_id, p.form_version).is_some_and(|f| p.tally(f).stopped_early());
+        sent.extend(page.iter().filter(|p| confirmed.contains(&p.id)).map(|p| crate::store::SentItem::of(p, today, stopped_early(p))));
         // Only the last few are remembered: memory stays bounded however many are sent.
         sent.drain(..sent.len().saturating_sub(crate::store::SENT_KEPT));
         answered(reply.results.len());

@@ -48,6 +48,12 @@ impl AgeBand {
         matches!(self, AgeBand::EarlyYears | AgeBand::Symbols)
     }
 
+    /// "Next" waits for an answer (or "I don't want to answer"): the youngest children and
+    /// those answering with symbols never move past a question unseen by a stray tap.
+    pub fn next_waits_for_an_answer(self) -> bool {
+        matches!(self, AgeBand::EarlyYears | AgeBand::Symbols)
+    }
+
     /// Read-aloud is on unless the practitioner turns it off.
     pub fn reads_aloud_by_default(self) -> bool {
         matches!(self, AgeBand::EarlyYears | AgeBand::Symbols)
@@ -170,14 +176,41 @@ impl Form {
             .collect()
     }
 
-    /// The questions with a follow-up signal that the child chose not to answer ("I don't want
-    /// to answer"), in the form's order: no signal was met, and none could be.
-    pub fn declined_signals(&self, response: &crate::Response) -> Vec<&Question> {
-        self.questions
+    /// Whether the form watches this question for a follow-up signal: a question about the
+    /// child's safety or wellbeing, whose every answer that is not a plain one is followed up.
+    pub fn is_safety_question(&self, question_id: &str) -> bool {
+        self.follow_up.iter().any(|f| f.question == question_id)
+    }
+
+    /// Every safety question the practitioner must look at, with why: an answer meeting a
+    /// signal, then (in the form's order) "not sure", "I don't want to answer", moved past with
+    /// no answer, and not reached because the form ended first. A draft's questions are all
+    /// "not reached" until answered: its callers leave those out.
+    pub fn safety_follow_ups(&self, response: &crate::Response) -> Vec<SafetyFollowUp<'_>> {
+        use crate::AnswerValue as A;
+        let signalled: Vec<&str> = self.follow_ups(response).iter().map(|f| f.question.as_str()).collect();
+        let mut out: Vec<SafetyFollowUp<'_>> = self
+            .questions
             .iter()
-            .filter(|q| self.follow_up.iter().any(|f| f.question == q.id))
-            .filter(|q| response.answer(&q.id) == Some(&crate::AnswerValue::Declined))
-            .collect()
+            .filter(|q| self.is_safety_question(&q.id))
+            .filter_map(|q| {
+                let concern = if signalled.contains(&q.id.as_str()) {
+                    Concern::Signal
+                } else {
+                    match response.answer(&q.id) {
+                        Some(A::YesNo(crate::YesNo::NotSure)) => Concern::NotSure,
+                        Some(A::Declined) => Concern::Declined,
+                        Some(A::Skipped) => Concern::Skipped,
+                        None => Concern::NotReached,
+                        Some(_) => return None,
+                    }
+                };
+                Some(SafetyFollowUp { question: q, concern })
+            })
+            .collect();
+        // Signals first, each group in the form's order (the sort is stable).
+        out.sort_by_key(|f| f.concern);
+        out
     }
 
     /// The questions the child answered in words or a drawing, in the form's order: Heard
@@ -194,6 +227,28 @@ impl Form {
             })
             .collect()
     }
+}
+
+/// Why a safety question is put before the practitioner, most pressing first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Concern {
+    /// The answer is one the form marks as a sign the child may not be safe.
+    Signal,
+    /// The child answered "not sure".
+    NotSure,
+    /// The child chose "I don't want to answer" (their right; they may be asked gently).
+    Declined,
+    /// The child moved past it with "Next" and gave no answer.
+    Skipped,
+    /// The form ended ("Stop here") before the child reached it.
+    NotReached,
+}
+
+/// A safety question the practitioner must look at, and why.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SafetyFollowUp<'a> {
+    pub question: &'a Question,
+    pub concern: Concern,
 }
 
 /// The forms a device or server knows, by id and version.

@@ -28,5 +28,5 @@ pub use day::Day;
 pub use drawing::Drawing;
 pub use form::{AgeBand, Catalogue, Form, FormId, Purpose, Question, QuestionKind};
 pub use i18n::{Lang, Text, UiStrings};
-pub use response::{Answer, AnswerValue, Helper, House, Houses, Response, YesNo};
+pub use response::{Answer, AnswerValue, Helper, House, Houses, Response, Tally, YesNo};
 pub use validate::ValidationError;

@@ -53,6 +53,16 @@ pub enum AnswerValue {
     Blank,
     /// "I don't want to answer": always offered, always respected.
     Declined,
+    /// The child moved past the question with "Next" and gave no answer: not an answer, but
+    /// known, so a skipped safety question is followed up and never taken for one answered.
+    Skipped,
+}
+
+impl AnswerValue {
+    /// Whether this is something the child said (not "I don't want to answer", not skipped).
+    pub fn is_given(&self) -> bool {
+        !matches!(self, AnswerValue::Declined | AnswerValue::Skipped)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -104,7 +114,42 @@ impl House {
     }
 }
 
+/// How a response's questions were left, for the practitioner's lists (the outbox, "sent
+/// lately", the unfinished forms).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Answered (a blank page and "who helped" included).
+    pub given: usize,
+    /// "I don't want to answer".
+    pub declined: usize,
+    /// Moved past with "Next", nothing given.
+    pub skipped: usize,
+    /// Never reached: the form was stopped (or, for a form not finished, not yet come to).
+    pub not_reached: usize,
+}
+
+impl Tally {
+    /// A finished form that was ended before its last question ("Stop here", or sent as it was).
+    pub fn stopped_early(&self) -> bool {
+        self.not_reached > 0
+    }
+}
+
 impl Response {
+    /// How each of `form`'s questions was left in this response.
+    pub fn tally(&self, form: &crate::Form) -> Tally {
+        let mut t = Tally::default();
+        for q in &form.questions {
+            match self.answer(&q.id) {
+                None => t.not_reached += 1,
+                Some(AnswerValue::Declined) => t.declined += 1,
+                Some(AnswerValue::Skipped) => t.skipped += 1,
+                Some(_) => t.given += 1,
+            }
+        }
+        t
+    }
+
     /// Records `value` for `question_id`, replacing an earlier answer to it: a child who goes
     /// back and changes their mind leaves one answer, the last.
     pub fn set_answer(&mut self, question_id: &str, value: AnswerValue) {
@@ -133,6 +178,18 @@ impl Response {
         }
     }
 
+    /// The child moves on from `question_id` with "Next". With no answer given, the question is
+    /// recorded as skipped, so it is known to be unanswered (and a skipped safety question is
+    /// followed up); an answer given, declined included, stays as it is. Returns whether the
+    /// response changed.
+    pub fn move_past(&mut self, question_id: &str) -> bool {
+        if self.answer(question_id).is_some() {
+            return false;
+        }
+        self.set_answer(question_id, AnswerValue::Skipped);
+        true
+    }
+
     /// Takes back the answer to `question_id` (e.g. the child cleared their drawing).
     pub fn clear_answer(&mut self, question_id: &str) {
         self.answers.retain(|a| a.question_id != question_id);
@@ -142,10 +199,10 @@ impl Response {
         self.answers.iter().find(|a| a.question_id == question_id).map(|a| &a.value)
     }
 
-    /// Whether the child said something: at least one answer given (not declined) to a
-    /// question other than "who helped me answer".
+    /// Whether the child said something: at least one answer given (not declined, not
+    /// skipped) to a question other than "who helped me answer".
     pub fn heard(&self, form: &crate::Form) -> bool {
-        self.answers.iter().any(|a| a.value != AnswerValue::Declined && form.question(&a.question_id).is_some_and(|q| q.kind != crate::QuestionKind::WhoHelped))
+        self.answers.iter().any(|a| a.value.is_given() && form.question(&a.question_id).is_some_and(|q| q.kind != crate::QuestionKind::WhoHelped))
     }
 
     /// The child's own rating of how things are, 0 (worst) to 10 (best): the mean of their
@@ -216,9 +273,35 @@ mod tests {
     }
 
     #[test]
+    fn moving_past_a_question_records_a_skip_only_when_nothing_was_given() {
+        let (mut r, _) = answered("middle-check", &[("home", AnswerValue::Face(2)), ("safe", AnswerValue::Declined)]);
+        assert!(!r.move_past("home") && !r.move_past("safe"), "an answer, a decline too, is kept as given");
+        assert_eq!(r.answer("home"), Some(&AnswerValue::Face(2)));
+        assert!(r.move_past("feelings"));
+        assert_eq!(r.answer("feelings"), Some(&AnswerValue::Skipped));
+        assert!(!r.move_past("feelings"), "skipped once is skipped");
+        // Coming back and answering replaces the skip.
+        r.set_answer("feelings", AnswerValue::Choices(vec!["happy".into()]));
+        assert_eq!(r.answer("feelings"), Some(&AnswerValue::Choices(vec!["happy".into()])));
+    }
+
+    #[test]
+    fn a_tally_tells_answered_declined_skipped_and_not_reached_apart() {
+        let (r, form) = answered("middle-check", &[("home", AnswerValue::Face(2)), ("feelings", AnswerValue::Skipped), ("safe", AnswerValue::Declined)]);
+        let t = r.tally(&form);
+        assert_eq!(t, Tally { given: 1, declined: 1, skipped: 1, not_reached: form.questions.len() - 3 });
+        assert!(t.stopped_early());
+        let all: Vec<(&str, AnswerValue)> = form.questions.iter().map(|q| (q.id.as_str(), AnswerValue::Skipped)).collect();
+        let (r, form) = answered("middle-check", &all);
+        assert!(!r.tally(&form).stopped_early(), "moved through to the end is not stopped early");
+    }
+
+    #[test]
     fn a_child_who_only_declined_or_said_who_helped_was_not_heard() {
         let (r, form) = answered("middle-check", &[("home", AnswerValue::Declined), ("who_helped", AnswerValue::WhoHelped(Helper::Alone))]);
         assert!(!r.heard(&form));
+        let (r, form) = answered("middle-check", &[("home", AnswerValue::Skipped), ("safe", AnswerValue::Declined)]);
+        assert!(!r.heard(&form), "moving past questions is not being heard");
         let (r, form) = answered("middle-check", &[("home", AnswerValue::Declined), ("safe", AnswerValue::YesNo(YesNo::No))]);
         assert!(r.heard(&form));
     }

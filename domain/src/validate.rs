@@ -162,7 +162,7 @@ fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), String> 
     use AnswerValue as A;
     use QuestionKind as Q;
     match (kind, value) {
-        (_, A::Declined) => Ok(()),
+        (_, A::Declined | A::Skipped) => Ok(()),
         (Q::Faces { points }, A::Face(n)) if (1..=*points).contains(n) => Ok(()),
         (Q::Faces { points }, A::Face(n)) => Err(format!("face must be 1 to {points}, got {n}")),
         (Q::EmojiPick { options, multiple }, A::Choices(ids)) => {
@@ -227,6 +227,7 @@ fn value_name(v: &AnswerValue) -> &'static str {
         AnswerValue::WhoHelped(_) => "who helped",
         AnswerValue::Blank => "blank page",
         AnswerValue::Declined => "declined",
+        AnswerValue::Skipped => "skipped",
     }
 }
 
@@ -409,13 +410,17 @@ mod tests {
     }
 
     #[test]
-    fn a_declined_safety_question_and_words_are_told_apart_from_nothing_to_follow_up() {
+    fn a_safety_question_not_answered_plainly_is_followed_up_and_told_apart_from_words() {
+        use crate::form::Concern;
         let c = catalogue();
         let teen = c.latest("teen-check").unwrap();
-        // No signal met, yet the child skipped "safe" and wrote something: not "nothing".
+        let concerns = |r: &Response| -> Vec<(String, Concern)> { teen.safety_follow_ups(r).iter().map(|f| (f.question.id.clone(), f.concern)).collect() };
+        // No signal met, yet the child declined "safe" and wrote something: not "nothing".
         let r = response(
             "teen-check",
             vec![
+                ("overall", AnswerValue::Scale(8)),
+                ("home", AnswerValue::Face(4)),
                 ("safe", AnswerValue::Declined),
                 ("listened", AnswerValue::Declined),
                 ("not_working", AnswerValue::Text("My stepdad hits me".into())),
@@ -423,12 +428,29 @@ mod tests {
             ],
         );
         assert!(teen.follow_ups(&r).is_empty());
-        let declined: Vec<&str> = teen.declined_signals(&r).iter().map(|q| q.id.as_str()).collect();
-        assert_eq!(declined, ["safe"], "only questions with a signal; not the one that has none");
+        assert_eq!(concerns(&r), [("safe".to_string(), Concern::Declined)], "only questions with a signal; not the one that has none");
         let words: Vec<&str> = teen.in_own_words(&r).iter().map(|q| q.id.as_str()).collect();
         assert_eq!(words, ["not_working"], "blank words are no words");
-        let calm = response("teen-check", vec![("safe", AnswerValue::YesNo(YesNo::Yes))]);
-        assert!(teen.declined_signals(&calm).is_empty() && teen.in_own_words(&calm).is_empty());
+        // Moved past with Next, "not sure", and never reached (the child stopped first): each
+        // is a follow-up, after the signals met.
+        let r = response("teen-check", vec![("overall", AnswerValue::Skipped), ("home", AnswerValue::Face(1)), ("safe", AnswerValue::YesNo(YesNo::NotSure))]);
+        assert_eq!(concerns(&r), [("home".to_string(), Concern::Signal), ("safe".to_string(), Concern::NotSure), ("overall".to_string(), Concern::Skipped)]);
+        let stopped = response("teen-check", vec![("overall", AnswerValue::Scale(7))]);
+        assert!(concerns(&stopped).iter().all(|(q, c)| *c == Concern::NotReached && q != "overall"));
+        assert!(!concerns(&stopped).is_empty());
+        let calm = response("teen-check", vec![("overall", AnswerValue::Scale(9)), ("home", AnswerValue::Face(5)), ("safe", AnswerValue::YesNo(YesNo::Yes))]);
+        assert!(concerns(&calm).is_empty() && teen.in_own_words(&calm).is_empty());
+    }
+
+    #[test]
+    fn a_skipped_question_is_accepted_for_every_kind_and_counts_as_not_heard() {
+        let c = catalogue();
+        for form in c.forms() {
+            let answers = form.questions.iter().map(|q| (q.id.as_str(), AnswerValue::Skipped)).collect();
+            let r = response(&form.id.0, answers);
+            assert_eq!(check_response(&c, &r), Ok(()), "{}", form.id);
+            assert!(!r.heard(form), "{}: a form moved through with Next is not a child heard", form.id);
+        }
     }
 
     #[test]

@@ -34,16 +34,20 @@ enum Gate {
 }
 
 /// Set while a child is answering (`FormRun`): the practitioner's Lock button is hidden, so a
-/// child cannot lock themselves out mid-form by a stray tap.
+/// child cannot lock themselves out mid-form by a stray tap; and while the child has paused,
+/// the idle lock waits, so a paused child's screen is never turned into the adult's PIN screen.
 #[derive(Clone, Copy)]
-pub struct ChildMode(pub RwSignal<bool>);
+pub struct ChildMode {
+    pub on: RwSignal<bool>,
+    pub paused: RwSignal<bool>,
+}
 
 /// Shows `children` only on an enrolled, unlocked tablet; otherwise the way there.
 #[component]
 pub fn Guarded(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
-    let child_mode = RwSignal::new(false);
-    provide_context(ChildMode(child_mode));
+    let child_mode = ChildMode { on: RwSignal::new(false), paused: RwSignal::new(false) };
+    provide_context(child_mode);
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let gate = RwSignal::new(Gate::Checking);
     let current = crate::session::use_session();
@@ -74,7 +78,8 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
         });
     };
     idle_lock(move || {
-        if gate.get_untracked() == Gate::Open {
+        // A paused child keeps their screen; the wait starts again at their next touch.
+        if gate.get_untracked() == Gate::Open && !child_mode.paused.get_untracked() {
             lock();
         }
     });
@@ -114,6 +119,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
         {move || match gate.get() {
             Gate::Checking => ().into_any(),
             Gate::NotEnrolled => view! {
+                <h1>{move || i18n.t("gate.title")}</h1>
                 <p class="notice">{move || i18n.t("gate.not_enrolled")}</p>
                 <p><Link href="/enrol".to_string()>{move || i18n.t("nav.enrol")}</Link></p>
             }
@@ -125,7 +131,7 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
                 None => ().into_any(),
             },
             Gate::Open => view! {
-                <Show when=move || !child_mode.get()>
+                <Show when=move || !child_mode.on.get()>
                     // The practitioner's way between screens (an installed app has no Back button).
                     <div class="lock-bar">
                         <nav aria-label=move || i18n.t("nav.label")>
@@ -160,7 +166,9 @@ fn focus_now_if_lost(selector: &str) {
     if document.active_element().is_some_and(|e| e.tag_name() != "BODY") {
         return;
     }
-    let Some(heading) = document.query_selector(selector).ok().flatten() else { return };
+    let Some(heading) = document.query_selector(selector).ok().flatten() else {
+        return;
+    };
     if !heading.has_attribute("tabindex") {
         let _ = heading.set_attribute("tabindex", "-1");
     }
@@ -171,7 +179,9 @@ fn focus_now_if_lost(selector: &str) {
 
 /// Calls `on_idle` after the idle-lock minutes with no pointer or key activity.
 fn idle_lock(on_idle: impl Fn() + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let timer = std::rc::Rc::new(std::cell::RefCell::new(JsValue::UNDEFINED));
     let fire = Closure::<dyn FnMut()>::new(on_idle);
     let rearm = {
@@ -203,6 +213,15 @@ fn idle_lock(on_idle: impl Fn() + 'static) {
             let _ = window.remove_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
         }
     });
+}
+
+/// "Please wait n seconds", said for one second too ("1 second", not "1 seconds").
+pub fn wait_message(i18n: &crate::i18n::I18n, wait_secs: u32) -> String {
+    if wait_secs == 1 {
+        i18n.t("unlock.wait_one")
+    } else {
+        i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())])
+    }
 }
 
 /// The PIN prompt, with a way out for a forgotten PIN that says plainly what it costs.
@@ -250,9 +269,9 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                 Ok(()) => on_unlocked.run(()),
                 Err(UnlockError::WrongPin { wait_secs: 0 }) => message.set(Some(i18n.t("unlock.wrong"))),
                 Err(UnlockError::WrongPin { wait_secs }) => {
-                    message.set(Some(format!("{} {}", i18n.t("unlock.wrong"), i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))))
+                    message.set(Some(format!("{} {}", i18n.t("unlock.wrong"), crate::components::wait_message(&i18n, wait_secs))))
                 }
-                Err(UnlockError::TooSoon { wait_secs }) => message.set(Some(i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))),
+                Err(UnlockError::TooSoon { wait_secs }) => message.set(Some(crate::components::wait_message(&i18n, wait_secs))),
                 Err(UnlockError::NoPin | UnlockError::Storage(_)) => message.set(Some(i18n.t("store.unavailable"))),
             }
         });

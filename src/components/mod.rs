@@ -1,6 +1,8 @@
 //! Reusable pieces of the child and practitioner screens.
 
+mod child_said;
 mod choice;
+mod drawing_image;
 mod drawing_pad;
 mod face;
 mod field_problem;
@@ -10,10 +12,12 @@ pub mod questions;
 mod scanner;
 mod speak;
 
+pub use child_said::{ChildSaid, SaidThisSession};
 pub use choice::Choice;
+pub use drawing_image::DrawingImage;
 pub use drawing_pad::DrawingPad;
 pub use face::FaceIcon;
 pub use field_problem::FieldProblem;
-pub use guard::{focus_heading_if_lost, focus_if_lost, use_idle_minutes, ChildMode, Guarded, Unlock};
+pub use guard::{focus_heading_if_lost, focus_if_lost, use_idle_minutes, wait_message, ChildMode, Guarded, Unlock};
 pub use scanner::Scanner;
 pub use speak::{speaker, SpeakButton};

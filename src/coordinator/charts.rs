@@ -6,7 +6,6 @@
 
 use crate::i18n::use_i18n;
 use heard_domain::dashboard::{Label, Table};
-use heard_domain::drawing::{Drawing, BRUSH_WIDTHS, ERASER_MARGIN, PALETTE};
 use heard_domain::suppress::Cell;
 use leptos::prelude::*;
 
@@ -108,29 +107,4 @@ pub fn StackedBars(table: Table, title: String, words: Callback<String, String>)
             <ul class="legend" aria-label=i18n.t("dash.chart.legend")>{legend}{hidden_key}</ul>
         </figure>
     }
-}
-
-/// A drawing a child shared, redrawn from its strokes.
-#[component]
-pub fn SharedDrawing(strokes: String, label: String) -> impl IntoView {
-    let Ok(d) = Drawing::decode(&strokes) else {
-        return ().into_any();
-    };
-    let lines = d
-        .strokes
-        .iter()
-        .map(|s| {
-            let points: String = s.points.iter().map(|p| format!("{},{} ", p.x, p.y)).collect();
-            let colour = if s.eraser { "#ffffff" } else { PALETTE.get(usize::from(s.colour)).copied().unwrap_or("#1f1f1f") };
-            let width = f64::from(BRUSH_WIDTHS.get(usize::from(s.brush)).copied().unwrap_or(12)) + if s.eraser { ERASER_MARGIN } else { 0.0 };
-            view! { <polyline points=points fill="none" stroke=colour stroke-width=width stroke-linecap="round" stroke-linejoin="round" /> }
-        })
-        .collect_view();
-    view! {
-        <svg class="shared-drawing" viewBox=format!("0 0 {} {}", d.width, d.height) role="img" aria-label=label>
-            <rect width=d.width height=d.height fill="#ffffff" />
-            {lines}
-        </svg>
-    }
-    .into_any()
 }

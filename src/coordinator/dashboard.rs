@@ -1,8 +1,9 @@
 //! The dashboard: filters, then each of the audit's questions as a chart and a table (with a
 //! CSV download of the same suppressed table), then what children agreed to share.
 
-use super::charts::{SharedDrawing, StackedBars};
+use super::charts::StackedBars;
 use super::problem_text;
+use crate::components::DrawingImage;
 use crate::i18n::{use_i18n, I18n};
 use crate::sync;
 use heard_domain::dashboard::{Dashboard, Figure, Filter, Flag, Shared, Table, EXPORT_PATH};
@@ -249,7 +250,7 @@ fn SharedWords(shared: Vec<Shared>) -> impl IntoView {
                 <li class="shared">
                     <p class="prompt">{prompt.clone()}{part.map(|p| format!(" · {p}"))}</p>
                     {s.words.map(|w| view! { <blockquote>{w}</blockquote> })}
-                    {s.drawing.map(|d| view! { <SharedDrawing strokes=d label /> })}
+                    {s.drawing.and_then(|d| heard_domain::Drawing::decode(&d).ok()).map(|drawing| view! { <DrawingImage drawing label /> })}
                     <p class="context">{context}</p>
                 </li>
             }

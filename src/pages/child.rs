@@ -3,7 +3,7 @@
 //! for the child's age band first.
 
 use crate::components::follow_up::{Finished, FollowUpPrompt};
-use crate::components::FieldProblem;
+use crate::components::{FieldProblem, SaidThisSession};
 use crate::i18n::use_i18n;
 use crate::route::{Link, Route};
 use crate::session::{pseudonymise, use_session, Session};
@@ -90,17 +90,27 @@ fn Unfinished() -> impl IntoView {
         })
     };
     load(false);
-    // The answers of a draft just sent as it was that the form marks for following up: shown
-    // to the practitioner here, as when a child hands the tablet back.
+    // A draft just sent as it was: its follow-ups and what the child said are shown to the
+    // practitioner here, as when a child hands the tablet back.
     let follow = RwSignal::new(None::<Finished>);
-    let send = move |mut draft: heard_domain::Response| {
+    let send = move |draft: heard_domain::Response| {
         // The child's name went with the tablet's memory; contact details are still scrubbed.
-        draft.redact_free_text(None);
+        let mut queued = draft.clone();
+        queued.redact_free_text(None);
         spawn_local(async move {
-            let sent = async { Store::open(&store_name).await?.finish(&draft).await }.await;
+            let sent = async {
+                let store = Store::open(&store_name).await?;
+                store.finish(&queued).await?;
+                // The session's child: readable with the rest of the session, until it ends.
+                if session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.context.case == draft.context.case)) {
+                    let _ = store.add_said(&draft).await;
+                }
+                Ok::<(), crate::store::StoreError>(())
+            }
+            .await;
             if sent.is_ok() {
                 let form = crate::forms::catalogue().get(&draft.form_id, draft.form_version).cloned();
-                follow.set(form.filter(|f| worth_a_look(f, &draft)).map(|form| Finished { form, response: draft }));
+                follow.set(form.map(|form| Finished { form, response: draft }));
             }
             message.set(Some(i18n.t(sent.map_or_else(|e| e.message_key(), |()| "drafts.sent"))));
             load(true);
@@ -143,7 +153,13 @@ fn Unfinished() -> impl IntoView {
                     // Signals among what was answered are not left until it is sent or carried on.
                     let lang = i18n.lang.get_untracked();
                     let signals: Vec<String> = form
-                        .map(|f| f.follow_ups(&d).iter().filter_map(|s| f.question(&s.question)).map(|q| q.prompt.get(&lang).to_string()).collect())
+                        .map(|f| {
+                            f.safety_follow_ups(&d)
+                                .iter()
+                                .filter(|s| s.concern != heard_domain::form::Concern::NotReached)
+                                .map(|s| s.question.prompt.get(&lang).to_string())
+                                .collect()
+                        })
                         .unwrap_or_default();
                     let signals = (!signals.is_empty()).then(|| {
                         view! { <p class="notice">{i18n.fill("drafts.follow_up", &[("questions", &signals.join(" · "))])}</p> }
@@ -180,12 +196,6 @@ fn Unfinished() -> impl IntoView {
         {shown}
         <p role="status">{move || message.get()}</p>
     }
-}
-
-/// Whether the practitioner should see the follow-up screen for `response`: a signal met, a
-/// safety question declined, or words or a drawing Heard cannot read for signals.
-fn worth_a_look(form: &heard_domain::Form, response: &heard_domain::Response) -> bool {
-    !form.follow_ups(response).is_empty() || !form.declined_signals(response).is_empty() || !form.in_own_words(response).is_empty()
 }
 
 const FLAGS: [&str; 5] = ["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"];
@@ -316,19 +326,40 @@ fn FormPicker(session: Session) -> impl IntoView {
     let scan = RwSignal::new(None::<u32>);
     let scan_pace = RwSignal::new(2500u32);
     let case = session.context.case.clone();
+    let ending = RwSignal::new(false);
+    let keep_session = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(keep) = keep_session.get() {
+            let _ = keep.focus();
+        }
+    });
     view! {
         <p class="notice">{summary}</p>
-        // The button goes with the session: the focus goes to the next one's form.
-        <button type="button" on:click=move |_| {
-            crate::session::set_session(store_name, current, None);
-            crate::components::focus_heading_if_lost();
-        }>{move || i18n.t("session.end")}</button>
+        // Ending asks first: it deletes what the child said this session from the tablet. The
+        // question stands where "End the session" was, so a double tap lands on words.
+        <Show
+            when=move || ending.get()
+            fallback=move || view! { <button type="button" on:click=move |_| ending.set(true)>{move || i18n.t("session.end")}</button> }
+        >
+            <div class="confirm" role="group" aria-labelledby="end-confirm">
+                <p id="end-confirm">{move || i18n.t("session.end_confirm")}</p>
+                <button type="button" class="primary" node_ref=keep_session on:click=move |_| ending.set(false)>{move || i18n.t("session.end_no")}</button>
+                // The button goes with the session: the focus goes to the next one's form.
+                <p class="own-line">
+                    <button type="button" class="danger" on:click=move |_| {
+                        crate::session::set_session(store_name, current, None);
+                        crate::components::focus_heading_if_lost();
+                    }>{move || i18n.t("session.end_yes")}</button>
+                </p>
+            </div>
+        </Show>
+        <SaidThisSession case=case.clone() />
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="child-lang">{move || i18n.t("lang.child")}</label>
         <LanguageSelect id="child-lang" chosen=lang on_choose=Callback::new(move |l: Lang| chosen.0.set(Some((child.clone(), l)))) />
         <p role="status" class="notice">
-            {move || (!speech.can_speak(&lang.get())).then(|| i18n.t("speech.unavailable"))}
+            {move || speech.known_silent(&lang.get()).then(|| i18n.t("speech.unavailable"))}
         </p>
         {bands
             .into_iter()

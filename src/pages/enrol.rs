@@ -117,6 +117,8 @@ pub fn EnrolPage() -> impl IntoView {
                     // Said anew even when enrolled again for the same team: the line is taken
                     // away, then put back with words of its own, so a screen reader hears it.
                     current.set(None);
+                    // The code is used up: the box is emptied for the next one, if ever.
+                    text.set(String::new());
                     let now = enrolled_for("enrol.done_now", &e);
                     request_animation_frame(move || current.set(Some(now)));
                     said.clear();
@@ -188,13 +190,15 @@ pub fn EnrolPage() -> impl IntoView {
             <p role="status" class="problem">{move || said.message.get()}</p>
         }
     };
-    view! {
-        <h1>{move || i18n.t("enrol.title")}</h1>
-        {move || match before.get() {
-            Before::Checking => ().into_any(),
-            Before::Locked => view! { <Unlock on_unlocked /> }.into_any(),
-            Before::NoPin | Before::Unlocked => form().into_any(),
-        }}
+    // One screen at a time, each with one first-level heading: the PIN prompt has its own.
+    move || match before.get() {
+        Before::Checking => ().into_any(),
+        Before::Locked => view! { <Unlock on_unlocked /> }.into_any(),
+        Before::NoPin | Before::Unlocked => view! {
+            <h1>{move || i18n.t("enrol.title")}</h1>
+            {form()}
+        }
+        .into_any(),
     }
 }
 

@@ -5,7 +5,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::store::{OutboxOverview, SentItem, Store, StoreName, UnlockError};
 use crate::sync::{send_pending_with, SendError, CONFLICT};
 use heard_domain::wire::codes;
-use heard_domain::{AnswerValue, Catalogue, Response};
+use heard_domain::{Catalogue, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,24 +20,34 @@ enum Pending {
     Unavailable,
 }
 
-/// One line per pending response: date, form, and how many questions were answered.
+/// One line per pending response: date, form, how its questions were left, and whether it
+/// was stopped early.
 fn describe(r: &Response, catalogue: &Catalogue, i18n: &I18n) -> String {
     let lang = i18n.lang.get_untracked();
     let title = crate::forms::title_of(catalogue, &r.form_id, r.form_version, &lang);
-    let declined = r.answers.iter().filter(|a| a.value == AnswerValue::Declined).count();
-    let answered = r.answers.len() - declined;
-    let counts = i18n.fill("outbox.item.counts", &[("answered", &answered.to_string()), ("declined", &declined.to_string())]);
-    format!("{} · {title} · {counts}", r.date)
+    let Some(form) = catalogue.get(&r.form_id, r.form_version) else {
+        return format!("{} · {title}", r.date);
+    };
+    let t = r.tally(form);
+    let counts =
+        i18n.fill("outbox.item.counts", &[("answered", &t.given.to_string()), ("declined", &t.declined.to_string()), ("skipped", &t.skipped.to_string())]);
+    let stopped = t.stopped_early().then(|| format!(" · {}", i18n.fill("outbox.item.stopped", &[("n", &t.not_reached.to_string())])));
+    format!("{} · {title} · {counts}{}", r.date, stopped.unwrap_or_default())
 }
 
 /// One line per response sent lately: form, which child (band and stage), when.
 fn describe_sent(s: &SentItem, catalogue: &Catalogue, i18n: &I18n) -> String {
     let title = crate::forms::title_of(catalogue, &s.form_id, s.form_version, &i18n.lang.get_untracked());
     let (band, stage) = i18n.band_and_stage(s.band, s.stage);
-    i18n.fill(
+    let line = i18n.fill(
         "outbox.sent_list.item",
         &[("form", &title), ("band", &band), ("stage", &stage), ("date", &s.answered.to_string()), ("sent", &s.sent.to_string())],
-    )
+    );
+    if s.stopped_early {
+        format!("{line} · {}", i18n.t("outbox.sent_list.stopped"))
+    } else {
+        line
+    }
 }
 
 /// Why the server refused a response, in words a practitioner understands.
@@ -358,7 +368,7 @@ fn FailedItem(id: uuid::Uuid, line: String, why: String, on_deleted: Callback<()
                     Err(e) => problem.set(Some(i18n.t(e.message_key()))),
                 },
                 Err(UnlockError::WrongPin { .. }) => problem.set(Some(i18n.t("outbox.delete.wrong_pin"))),
-                Err(UnlockError::TooSoon { wait_secs }) => problem.set(Some(i18n.fill("unlock.wait", &[("n", &wait_secs.to_string())]))),
+                Err(UnlockError::TooSoon { wait_secs }) => problem.set(Some(crate::components::wait_message(&i18n, wait_secs))),
                 Err(_) => problem.set(Some(i18n.t("store.unavailable"))),
             }
         });

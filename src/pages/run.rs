@@ -122,6 +122,7 @@ pub fn FormRun(
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let total = form.questions.len();
     let form = StoredValue::new(form);
+    let resuming = draft.is_some();
     // Carrying on: from the first question with no answer (the last when all have one).
     let first_step =
         draft.as_ref().map_or(0, |d| form.with_value(|f| f.questions.iter().position(|q| d.answer(&q.id).is_none()).unwrap_or(total.saturating_sub(1))));
@@ -147,11 +148,17 @@ pub fn FormRun(
             nav.replace_quietly(&Route::run_href(&form, lang.as_deref(), scan, Some(&response_id)));
         }
     }
-    // Child mode: the practitioner's Lock is not among the child's buttons.
+    // 0..total are questions; total is the end screen.
+    let step = RwSignal::new(first_step);
+    let paused = RwSignal::new(false);
+    // Child mode: the practitioner's Lock is not among the child's buttons, and while the child
+    // has paused, the idle lock leaves their screen as it is.
     if let Some(mode) = use_context::<crate::components::ChildMode>() {
-        mode.0.set(true);
+        mode.on.set(true);
+        Effect::new(move |_| mode.paused.set(paused.get()));
         on_cleanup(move || {
-            mode.0.try_set(false);
+            mode.on.try_set(false);
+            mode.paused.try_set(false);
         });
     }
     // Child mode: full screen where the browser allows it, and whichever way the child leaves
@@ -164,9 +171,9 @@ pub fn FormRun(
         // The PIN and the follow-ups are the practitioner's, in their own language.
         i18n.to_own();
     });
-    // 0..total are questions; total is the end screen.
-    let step = RwSignal::new(first_step);
-    let paused = RwSignal::new(false);
+    // A new form starts by telling the child who will read their answers, and the honest limit
+    // of confidentiality; a form carried on has told them already.
+    let told = RwSignal::new(resuming);
     // "Stop here" asks first: a stray tap (or a switch pressed a moment late while scanning)
     // must not end a child's form with no way back.
     let stopping = RwSignal::new(false);
@@ -204,6 +211,12 @@ pub fn FormRun(
         });
         save(false);
     };
+    // "Next" with nothing given records the question as skipped (kept like any answer).
+    let move_past = move |question_id: &str| {
+        if response.try_update(|r| r.move_past(question_id)).unwrap_or(false) {
+            save(false);
+        }
+    };
     // The practitioner sees the follow-ups after the PIN however the tablet next locks (handed
     // back, the idle lock), and a reload from here starts no form again.
     let after_child = crate::components::follow_up::use_after_child();
@@ -219,8 +232,8 @@ pub fn FormRun(
         }
     };
 
-    // "Hello, Sam!" on the first question, when the practitioner gave a first name.
-    let greeting = move |s: usize| first_name.get_value().filter(|_| s == 0).map(|name| i18n.fill("child.greeting", &[("name", &name)]));
+    // "Hello, Sam!" on the first screen, when the practitioner gave a first name.
+    let greeting = move || first_name.get_value().map(|name| i18n.fill("child.greeting", &[("name", &name)]));
     // Whether the child gave words or drawings, the only answers ever shared.
     let gave_words = move || {
         response.with_untracked(|r| r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_))))
@@ -230,17 +243,18 @@ pub fn FormRun(
     // confirmation, the thanks and the question about sharing.
     let lang_for_reading = lang.clone();
     Effect::new(move |_| {
-        let (s, stop) = (step.get(), stopping.get());
+        let (s, stop, told) = (step.get(), stopping.get(), told.get());
         if !band.reads_aloud_by_default() || !speech.can_speak(&lang_for_reading) {
             return;
         }
         let lines = if paused.get() {
             vec![i18n.t("child.paused")]
+        } else if !told {
+            greeting().into_iter().chain([i18n.t("child.intro.title"), i18n.t("child.intro.text")]).collect()
         } else if stop && s < total {
             vec![i18n.t("child.stop.confirm")]
         } else if s < total {
-            let prompt = form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string());
-            greeting(s).into_iter().chain([prompt]).collect()
+            vec![form.with_value(|f| f.questions[s].prompt.get(&lang_for_reading).to_string())]
         } else if gave_words() {
             vec![i18n.t("child.end.thanks"), i18n.t("child.end.share_question")]
         } else {
@@ -265,20 +279,39 @@ pub fn FormRun(
             let qid = qid.clone();
             move |v: Option<AnswerValue>| answer(qid.clone(), v)
         });
+        // "I don't want to answer" is chosen like any answer; Next moves on.
         let decline = {
             let qid = qid.clone();
+            move |_| answer(qid.clone(), Some(AnswerValue::Declined))
+        };
+        let next = {
+            let qid = qid.clone();
             move |_| {
-                answer(qid.clone(), Some(AnswerValue::Declined));
+                move_past(&qid);
                 go(s + 1);
             }
         };
+        // The youngest and those answering with symbols are offered Next once they have answered.
+        let next_offered = move || !band.next_waits_for_an_answer() || value.with(|v| v.as_ref().is_some_and(|v| *v != AnswerValue::Skipped));
+        let dots: Vec<Dot> = response.with_untracked(|r| {
+            form.with_value(|f| {
+                f.questions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| match r.answer(&q.id) {
+                        _ if i == s => Dot::Current,
+                        None => Dot::Ahead,
+                        Some(AnswerValue::Skipped) => Dot::Skipped,
+                        Some(_) => Dot::Answered,
+                    })
+                    .collect()
+            })
+        });
         let label_id = format!("prompt-{qid}");
         // Move focus to the new question so a screen reader announces it.
         let heading = focused_heading();
-        let greeting = greeting(s);
         view! {
-            <p class="greeting">{greeting}</p>
-            <Progress step=s total dots=band.one_question_per_screen() />
+            <Progress step=s total dots=band.one_question_per_screen().then_some(dots) />
             <div class="prompt">
                 <h1 id=label_id.clone() tabindex="-1" node_ref=heading>{prompt.clone()}</h1>
                 <SpeakButton text=prompt lang=lang_q.clone() />
@@ -296,7 +329,9 @@ pub fn FormRun(
             </div>
             <div class="steps">
                 <button type="button" on:click=move |_| go(s.saturating_sub(1)) disabled=s == 0>{i18n.t("child.back")}</button>
-                <button type="button" class="primary" on:click=move |_| go(s + 1)>{i18n.t("child.next")}</button>
+                <Show when=next_offered>
+                    <button type="button" class="primary" on:click=next.clone()>{i18n.t("child.next")}</button>
+                </Show>
             </div>
         }
         .into_any()
@@ -314,6 +349,31 @@ pub fn FormRun(
             // A new screen behind the lock: nothing of this child stays on screen.
             nav.go("/child");
         });
+    };
+    // Before the first question: their worker will read what they say, and when they may need
+    // to tell someone whose job is keeping children safe. Read aloud where the band expects it.
+    let intro_screen = move || {
+        let heading = focused_heading();
+        let title = i18n.t("child.intro.title");
+        let text = i18n.t("child.intro.text");
+        view! {
+            <p class="greeting">{greeting()}</p>
+            <div class="prompt">
+                <h1 tabindex="-1" node_ref=heading>{title.clone()}</h1>
+                <SpeakButton text=title lang=lang_q.get_value() />
+            </div>
+            <div class="prompt intro-text">
+                <p>{text.clone()}</p>
+                <SpeakButton text lang=lang_q.get_value() />
+            </div>
+            <div class="steps intro-steps">
+                <span class="with-speaker">
+                    <button type="button" class="primary" on:click=move |_| told.set(true)>{i18n.t("child.intro.start")}</button>
+                    {speaker("child.intro.start")}
+                </span>
+            </div>
+        }
+        .into_any()
     };
     let stop_screen = move || {
         let heading = focused_heading();
@@ -426,10 +486,11 @@ pub fn FormRun(
                     </div>
                 }
             >
-                {move || match (step.get() < total, stopping.get()) {
-                    (true, false) => question_screen(),
-                    (true, true) => stop_screen(),
-                    (false, _) => end_screen(),
+                {move || match (told.get(), step.get() < total, stopping.get()) {
+                    (false, _, _) => intro_screen(),
+                    (true, true, false) => question_screen(),
+                    (true, true, true) => stop_screen(),
+                    (true, false, _) => end_screen(),
                 }}
             </Show>
             <p class="save-failed" role="alert">
@@ -448,7 +509,9 @@ pub fn FormRun(
 fn set_fullscreen(on: bool) {
     use js_sys::{Function, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let call = |target: &JsValue, name: &str| {
         if let Some(f) = Reflect::get(target, &name.into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) {
             // A refusal comes back as a rejected promise: caught here so it is not reported.
@@ -467,20 +530,37 @@ fn set_fullscreen(on: bool) {
     }
 }
 
+/// One question's dot in the progress row.
+#[derive(Clone, Copy, PartialEq)]
+enum Dot {
+    Answered,
+    /// Moved past with Next and nothing given: a hollow dot with a dash, not a filled one.
+    Skipped,
+    Current,
+    Ahead,
+}
+
 /// Where the child is in the form: dots for the youngest (and Symbols), words for others.
 /// Screen readers always hear "Question n of total".
 #[component]
-fn Progress(step: usize, total: usize, dots: bool) -> impl IntoView {
+fn Progress(step: usize, total: usize, dots: Option<Vec<Dot>>) -> impl IntoView {
     let i18n = use_i18n();
     let text = i18n.fill("child.progress", &[("n", &(step + 1).to_string()), ("total", &total.to_string())]);
+    let shown = dots.is_some();
+    let dots = dots.map(|dots| {
+        view! {
+            <ol class="dots" aria-hidden="true">
+                {dots
+                    .into_iter()
+                    .map(|d| view! { <li class:done={d == Dot::Answered} class:skipped={d == Dot::Skipped} class:current={d == Dot::Current}></li> })
+                    .collect_view()}
+            </ol>
+        }
+    });
     view! {
         <div class="progress">
-            <p class:visually-hidden=dots>{text}</p>
-            <Show when=move || dots>
-                <ol class="dots" aria-hidden="true">
-                    {(0..total).map(|i| view! { <li class:done=i < step class:current=i == step></li> }).collect_view()}
-                </ol>
-            </Show>
+            <p class:visually-hidden=shown>{text}</p>
+            {dots}
         </div>
     }
 }

@@ -339,7 +339,16 @@ const symbolsCheck = JSON.parse(readFileSync(join(root, "domain/forms/symbols-ch
  */
 export async function completeSymbolsCheck(page) {
   await visit(page, "/child/symbols-check?lang=en");
+  await begin(page);
   await answerYesThroughout(page, symbolsCheck);
+}
+
+/**
+ * A new form first tells the child who will read their answers (and the limit of
+ * confidentiality); the child goes on with "Start" (`start`, in the form's language).
+ */
+export async function begin(page, start = "Start") {
+  await page.getByRole("button", { name: start, exact: true }).click();
 }
 
 /**
@@ -353,6 +362,12 @@ export async function answerYesThroughout(page, form) {
     await page.getByRole("button", { name: "Next" }).click();
   }
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+}
+
+/** Ends the practitioner's session, confirming when asked (it deletes what the child said). */
+export async function endSession(page) {
+  await page.getByRole("button", { name: "End the session" }).click();
+  await page.getByRole("button", { name: "Yes, end the session" }).click();
 }
 
 /** Draws a line with the mouse on the `nth` drawing pad named `name`. */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, answerYesThroughout, axeViolations, enrol, heldOnServer, rawRecords, startSession, unlock, until, visit } from "./harness.mjs";
+import { serverAndBrowser, answerYesThroughout, begin, axeViolations, enrol, heldOnServer, rawRecords, startSession, unlock, until, visit } from "./harness.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const symbols = JSON.parse(readFileSync(join(root, "domain/forms/symbols-check.json"), "utf8"));
@@ -38,6 +38,7 @@ test("a partnership's own form is downloaded, kept for offline use, answered wit
   await link.waitFor();
   assert.deepEqual(await axeViolations(page), [], "axe on the picker with the partnership's form");
   await link.click();
+  await begin(page);
   await answerYesThroughout(page, north);
 
   // Back online, the tablet sends by itself; the server checks the answers against the

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serverAndBrowser, axeViolations, draw, enrol, startSession, unlock, until, visit } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, begin, draw, enrol, startSession, unlock, until, visit } from "./harness.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const form = (id) => JSON.parse(readFileSync(join(root, `domain/forms/${id}.json`), "utf8"));
@@ -74,14 +74,21 @@ test("a child who cannot read can hear every answer, the stop question and the e
   const { context, page } = await childWithVoices(5, "Sam");
   const early = form("early-years-check");
   await visit(page, `/child/${early.id}?lang=en`);
-  await page.getByRole("heading", { name: early.questions[0].prompt.en, exact: true }).waitFor();
-  // The greeting is read before the first question.
+  // The greeting, then who will read the child's answers, are read before the first question.
+  await page.getByRole("heading", { name: "Before we start", exact: true }).waitFor();
   await heard(page, "Hello, Sam!");
+  await heard(page, "Before we start");
+  await heard(page, "Your worker will read what you choose, write and draw, so they can help you. If you tell us someone is hurting you, or you are not safe, your worker may need to tell someone whose job is keeping children safe.");
+  assert.deepEqual(await withoutSpeaker(page), [], "the introduction and Start have speakers");
+  await begin(page);
+  await page.getByRole("heading", { name: early.questions[0].prompt.en, exact: true }).waitFor();
   await heard(page, early.questions[0].prompt.en);
   assert.deepEqual(await withoutSpeaker(page), [], "faces and \"I don't want to answer\" have speakers");
-  const next = await page.getByRole("button", { name: "Next", exact: true }).boundingBox();
   await page.getByRole("button", { name: "Listen: I don't want to answer" }).click();
   await heard(page, "I don't want to answer");
+  // Next is offered once the child has answered ("I don't want to answer" is an answer).
+  await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+  const next = await page.getByRole("button", { name: "Next", exact: true }).boundingBox();
 
   // Stopping asks first, out loud for the youngest; both answers can be heard.
   await page.getByRole("button", { name: "Stop here" }).click();
@@ -130,6 +137,7 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
   const { context, page } = await childWithVoices(14);
   const middle = form("middle-check");
   await visit(page, `/child/${middle.id}?lang=en`);
+  await begin(page);
   for (const q of middle.questions) {
     await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
     assert.deepEqual(await withoutSpeaker(page), [], `every answer to "${q.prompt.en}" can be heard`);
@@ -150,12 +158,14 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
       break;
     }
     await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+    await page.getByRole("button", { name: "Next", exact: true }).click();
   }
 
   const teen = form("teen-check");
   // Leaving a form locks the tablet: the practitioner's PIN opens the next one.
   await visit(page, `/child/${teen.id}?lang=en`);
   await unlock(page);
+  await begin(page);
   await page.getByRole("heading", { name: teen.questions[0].prompt.en, exact: true }).waitFor();
   assert.deepEqual(await withoutSpeaker(page), []);
   await page.getByRole("button", { name: "Listen: 0, Really bad" }).click();
@@ -176,10 +186,12 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
   const early = form("early-years-check");
   await visit(page, `/child/${early.id}?lang=en`);
   await unlock(page);
+  await begin(page);
   const drawing = early.questions.findIndex((q) => q.kind === "drawing");
   for (let i = 0; i < drawing; i++) {
     await page.getByRole("heading", { name: early.questions[i].prompt.en, exact: true }).waitFor();
     await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
+    await page.getByRole("button", { name: "Next", exact: true }).click();
   }
   await page.getByRole("heading", { name: early.questions[drawing].prompt.en, exact: true }).waitFor();
   assert.deepEqual(await withoutSpeaker(page), []);
@@ -200,6 +212,7 @@ test("with switch scanning, each answer is said as the highlight reaches it, aft
   const symbols = form("symbols-check");
   // A slow pace: the test presses after hearing "No", while the highlight is still on it.
   await visit(page, `/child/${symbols.id}?lang=en&scan=2500`);
+  await begin(page);
   const question = symbols.questions[0].prompt.en;
   await page.getByRole("heading", { name: question, exact: true }).waitFor();
   const prompt = await heard(page, question);
@@ -230,6 +243,7 @@ test("a child hears every prompt of the Early years form read aloud, and every s
 
   const early = form("early-years-check");
   await visit(page, `/child/${early.id}?lang=en`);
+  await begin(page);
   for (const [i, q] of early.questions.entries()) {
     await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
     // On by default for Early years: each prompt is read as its screen appears.
@@ -271,12 +285,53 @@ test("a network voice is never used: with only one for Polish, a Polish form has
   await page.getByRole("combobox", { name: "The child's language" }).selectOption("pl");
   await page.getByRole("status").getByText("Read-aloud is not available on this device").waitFor();
   await visit(page, `/child/${early.id}?lang=pl`);
+  await begin(page, "Zaczynamy");
   await page.getByRole("heading", { name: early.questions[0].prompt.pl, exact: true }).waitFor();
   assert.equal(await page.getByRole("button", { name: /^Posłuchaj|^Listen/ }).count(), 0, "no speaker that would use the network voice");
   await page.waitForTimeout(1000);
   assert.deepEqual(await page.evaluate(() => globalThis.spoken), [], "nothing read, not even the greeting with the child's name");
   await context.close();
 });
+
+test("while the browser is still loading its voices, the practitioner is not told read-aloud is unavailable", async () => {
+  const { context, page } = await listeningPage();
+  // The voices arrive late, as in some browsers: none at first, then all of them at once.
+  await context.addInitScript(() => {
+    const real = speechSynthesis.getVoices.bind(speechSynthesis);
+    let ready = false;
+    speechSynthesis.getVoices = () => (ready ? real() : []);
+    // The browser's own news of its voices is held back too, until they are released.
+    speechSynthesis.addEventListener("voiceschanged", (e) => {
+      if (!ready) e.stopImmediatePropagation();
+    });
+    globalThis.releaseVoices = () => {
+      ready = true;
+      speechSynthesis.dispatchEvent(new Event("voiceschanged"));
+    };
+    globalThis.toldUnavailable = false;
+    new MutationObserver(() => {
+      if (document.body?.textContent.includes("Read-aloud is not available")) globalThis.toldUnavailable = true;
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await enrol(page, env.server);
+  await startSession(page, { age: 6 });
+  // The app starts afresh (a reload locks the tablet) with no voices yet.
+  await page.reload();
+  await unlock(page);
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
+  await page.waitForTimeout(1000);
+  await until(async () => (await real(page)) > 0);
+  await page.evaluate(() => globalThis.releaseVoices());
+  await visit(page, `/child/${form("early-years-check").id}?lang=en`);
+  await page.getByRole("button", { name: "Listen: Start" }).waitFor();
+  assert.equal(await page.evaluate(() => globalThis.toldUnavailable), false, "never said while the voices were loading");
+  await context.close();
+});
+
+/** How many voices the browser really has, under a test's stand-in for `getVoices`. */
+async function real(page) {
+  return page.evaluate(() => Object.getPrototypeOf(speechSynthesis).getVoices.call(speechSynthesis).length);
+}
 
 test("Polish and Arabic prompts are read in a Polish and an Arabic voice", async () => {
   const symbols = form("symbols-check");
@@ -285,6 +340,7 @@ test("Polish and Arabic prompts are read in a Polish and an Arabic voice", async
     await enrol(page, env.server);
     await startSession(page, { age: 9 });
     await visit(page, `/child/${symbols.id}?lang=${lang}`);
+    await begin(page, { pl: "Zaczynamy", ar: "لنبدأ" }[lang]);
     const first = symbols.questions[0].prompt[lang];
     await page.getByRole("heading", { name: first, exact: true }).waitFor();
     const said = await heard(page, first);

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import {
-  serverAndBrowser, axeViolations, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, until, visit, heldOnServer as held, DEMO_LOGIN, PIN,
+  serverAndBrowser, axeViolations, begin, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, until, visit, heldOnServer as held, DEMO_LOGIN, PIN,
 } from "./harness.mjs";
 
 const env = serverAndBrowser();
@@ -68,7 +68,10 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
   assert.deepEqual(await axeViolations(page), [], "enrolment screen");
-  // A code already used is refused in words, and the tablet still says what it is enrolled for.
+  // The code is used up: its box is emptied. Pasted again, it is refused in words, and the
+  // tablet still says what it is enrolled for.
+  assert.equal(await code.inputValue(), "", "the used code is cleared");
+  await code.fill(env.server.enrolmentText);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("The server did not accept this code: it may be mistyped, already used or expired. Ask your coordinator for a new one.").waitFor();
   await page.getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
@@ -115,9 +118,12 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   await page.getByRole("region", { name: "Early years (4–7)" }).getByRole("link", { name: "How are things?" }).click();
 
-  // The child: greeted by name, one question per screen, three large named faces.
-  await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
+  // The child: greeted by name, told who reads their answers, then one question per screen,
+  // three large named faces.
   await page.getByText("Hello, Sam!").waitFor();
+  await page.getByRole("heading", { name: "Before we start" }).waitFor();
+  await begin(page);
+  await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
   for (const name of ["Sad", "Okay", "Happy"]) {
     const box = await page.getByRole("button", { name, exact: true }).boundingBox();
     assert.ok(box.width >= 48 && box.height >= 48, `${name} is at least 48px square (${box.width}x${box.height})`);
@@ -182,8 +188,10 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   const prompt = page.getByRole("region", { name: "Before anything else" });
   const followUps = await prompt.getByRole("list", { name: /may mean the child is not safe/ }).getByRole("listitem").allTextContents();
   assert.deepEqual(followUps, ["Do you feel safe at home?Answer: No"]);
-  // The drawing is named as something Heard does not read for signals.
-  assert.deepEqual(await prompt.getByRole("list", { name: /own words or with a drawing/ }).getByRole("listitem").allTextContents(), ["Draw something that makes you happy or worried."]);
+  // Then what the child said: the drawing itself, named, which Heard does not read for signals.
+  const said = prompt.getByRole("region", { name: "What the child said" });
+  await said.getByText("Heard does not read these for signs").waitFor();
+  await said.getByRole("img", { name: "The child's drawing for: Draw something that makes you happy or worried." }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "follow-up prompt");
   await page.getByRole("button", { name: "I have read these and will follow them up" }).click();
   await expectFocused(page.getByRole("heading", { name: "Choose a form" }));

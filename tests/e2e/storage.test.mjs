@@ -3,7 +3,7 @@
 // and the practitioner is told what happened in words they can act on.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serverAndBrowser, decryptedRecords, pendingOnTablet, enrol, visit, startSession, unlock, until, watchConsole } from "./harness.mjs";
+import { serverAndBrowser, begin, decryptedRecords, pendingOnTablet, enrol, visit, startSession, unlock, until, watchConsole } from "./harness.mjs";
 
 const env = serverAndBrowser();
 
@@ -28,6 +28,7 @@ async function firstAnswerGiven(context, page) {
   // No signal, as on a visit: what waits to be sent stays on the tablet for the test to read.
   await context.setOffline(true);
   await visit(page, SYMBOLS);
+  await begin(page);
   await answerAndKeep(page, 0);
   await page.getByRole("button", { name: "Next", exact: true }).click();
 }

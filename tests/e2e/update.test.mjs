@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIST, Server, axeViolations, launchBrowser, launchWithProfile, completeSymbolsCheck, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet, until, pastFollowUps } from "./harness.mjs";
+import { DIST, Server, axeViolations, launchBrowser, launchWithProfile, completeSymbolsCheck, enrol, startSession, visit, unlock, decryptedRecords, pendingOnTablet, until, pastFollowUps, begin } from "./harness.mjs";
 
 const heardCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith("heard-")));
 
@@ -29,6 +29,7 @@ test("an app update keeps every answer waiting, every unfinished form and every 
     await visit(page, "/child/middle-check?lang=en");
     await unlock(page);
     await pastFollowUps(page);
+    await begin(page);
     await page.getByRole("heading", { name: "How are things at home?" }).waitFor();
     await page.getByRole("button", { name: "Happy", exact: true }).click();
     await until(async () => (await decryptedRecords(page, "drafts")).length > 0);

@@ -24,7 +24,7 @@ function sources(dir) {
   });
 }
 
-const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "drafts", "dash", "setup", "import", "create", "offline"];
+const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "drafts", "dash", "setup", "import", "create", "offline", "said"];
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
 // The dashboard's headings are keys the server sends, and the import's problems keys the
 // domain crate gives the coordinator's app: named there.
