@@ -18,6 +18,12 @@ async function openForm(page) {
   await enrol(page, server);
   await startSession(page, { age: 6 });
   await visit(page, "/child/early-years-check?lang=en");
+  await begin(page);
+}
+
+/** Past the screen that tells the child who reads their answers, to the first question. */
+async function begin(page) {
+  await page.getByRole("button", { name: "Start", exact: true }).click();
   await page.getByRole("button", { name: "Happy", exact: true }).waitFor();
 }
 
@@ -70,7 +76,15 @@ console.log(`first usable screen, warm (from the service worker's cache): median
       steps.push(
         await page.evaluate(async () => {
           const before = document.querySelector("h1").textContent;
-          const next = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Next");
+          const named = (name) => [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === name);
+          // Early years offers Next once the child has answered: "I don't want to answer" first,
+          // outside the time measured.
+          named("I don't want to answer").click();
+          await new Promise((done) => {
+            const check = () => (named("Next") ? done() : requestAnimationFrame(check));
+            check();
+          });
+          const next = named("Next");
           const t0 = performance.now();
           next.click();
           await new Promise((done) => {
@@ -86,7 +100,7 @@ console.log(`first usable screen, warm (from the service worker's cache): median
       await visit(page, "/child");
       await unlock(page);
       await visit(page, "/child/early-years-check?lang=en");
-      await page.getByRole("button", { name: "Happy", exact: true }).waitFor();
+      await begin(page);
     }
   }
   console.log(`next question shown: median ${ms(median(steps))}, p95 ${ms(pct(steps, 0.95))} over ${steps.length} moves (target 100 ms)`);

@@ -16,6 +16,12 @@ pub fn new_id() -> Uuid {
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
+/// Whether the browser believes it has a network (it can be wrong the other way: a Wi-Fi
+/// login page counts as online; sending finds that out).
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
 /// Today's date on the device's own calendar. Only the date is kept, never the time.
 pub fn today() -> Day {
     let now = js_sys::Date::new_0();

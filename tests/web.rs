@@ -280,6 +280,8 @@ async fn a_child_answers_declines_and_stops_and_everything_given_is_kept() {
     let told = host.text_content().unwrap();
     assert!(told.contains("Your worker will read what you choose, write and draw"), "{told}");
     assert!(told.contains("may need to tell someone whose job is keeping children safe"), "{told}");
+    let names = buttons(&host).iter().map(|b| name_of(b)).collect::<Vec<_>>();
+    assert!(!names.iter().any(|n| n == "Stop here" || n == "Pause"), "nothing to stop or pause before the form starts: {names:?}");
     button_named(&host, "Start").click();
     wait_until("question 1", || host.query_selector("h1").unwrap().unwrap().text_content().unwrap() == "How are things at home?").await;
     let has_next = || buttons(&host).iter().any(|b| name_of(b) == "Next");
@@ -335,7 +337,8 @@ async fn a_child_answers_declines_and_stops_and_everything_given_is_kept() {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].answer("home"), Some(&AnswerValue::Face(3)));
     assert_eq!(pending[0].answer("safe"), Some(&AnswerValue::Declined));
-    assert_eq!(pending[0].answer("school"), None, "questions after stopping are simply not answered");
+    assert_eq!(pending[0].answer("school"), Some(&AnswerValue::Skipped), "the question stopped on was seen and left");
+    assert_eq!(pending[0].answer("draw"), None, "questions after stopping are simply not reached");
     assert!(!pending[0].share, "never shared unless the child says so");
     assert_eq!(pending[0].context, heard_domain::case::CaseContext::example(2), "the session's case context is recorded");
     host.remove();
@@ -378,6 +381,34 @@ async fn next_with_nothing_given_records_a_skip_that_the_dots_show_apart() {
     let dots = host.query_selector_all(".dots li").unwrap();
     let classes: Vec<String> = (0..dots.length()).map(|i| dots.item(i).unwrap().unchecked_into::<web_sys::Element>().class_name()).collect();
     assert_eq!(classes, ["done", "skipped", "current", "", ""]);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn declining_a_drawing_takes_it_off_the_page_so_what_is_shown_is_what_is_kept() {
+    let db = unique_db();
+    let store = unlocked(&db).await;
+    let form = Catalogue::built_in().latest("early-years-check").unwrap().clone();
+    let mut draft = response(3);
+    draft.set_answer("safe", AnswerValue::YesNo(YesNo::Yes));
+    draft.set_answer("school", AnswerValue::Face(2));
+    let session = heard::session::Session { context: draft.context.clone(), first_name: None };
+    let host = mount(&db, move || view! { <FormRun form lang=Lang::en() session draft /> }.into_any());
+    wait_until("the drawing question", || host.text_content().unwrap().contains("Draw something")).await;
+    let canvas = host.query_selector("canvas").unwrap().unwrap();
+    stroke(&canvas);
+    wait_until("undo to be offered", || !button_named(&host, "Undo").has_attribute("disabled")).await;
+    button_named(&host, "I don't want to answer").click();
+    wait_until("a fresh page", || button_named(&host, "Undo").has_attribute("disabled")).await;
+    let mut kept = None;
+    for _ in 0..40 {
+        kept = store.drafts().await.unwrap().first().and_then(|d| d.answer("draw").cloned());
+        if kept == Some(AnswerValue::Declined) {
+            break;
+        }
+        sleep(50).await;
+    }
+    assert_eq!(kept, Some(AnswerValue::Declined));
     host.remove();
 }
 
@@ -663,7 +694,6 @@ async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
     button_named(&host, "Rubber").click();
     stroke(&canvas);
     assert_eq!(value.get_untracked(), None, "a rubbed blank page is no drawing");
-    assert!(enabled("Leave the page blank"), "the page can still be left blank");
     assert!(!enabled("Undo"), "nothing to undo");
 
     button_named(&host, "Red").click();
@@ -688,20 +718,16 @@ async fn rubbing_a_blank_page_draws_nothing_and_clearing_gives_back_the_pen() {
 }
 
 #[wasm_bindgen_test]
-async fn a_drawing_question_is_left_blank_only_by_the_childs_choice() {
+async fn a_drawing_question_offers_one_way_to_decline_and_never_keeps_an_empty_page() {
     let (value, host, canvas) = drawing_question();
     assert_eq!(value.get_untracked(), None, "an untouched page is no answer");
-    button_named(&host, "Leave the page blank").click();
-    assert_eq!(value.get_untracked(), Some(AnswerValue::Blank));
-    wait_until("the choice to be shown", || host.text_content().unwrap().contains("The page is left blank.")).await;
-    assert_eq!(button_named(&host, "Leave the page blank").get_attribute("aria-pressed").as_deref(), Some("true"));
-
-    // Drawing after all replaces the blank page with the drawing.
+    // "I don't want to answer" (the form's) is the one way to decline: no second, near-same
+    // "Leave the page blank" for a young child to tell apart.
+    assert!(buttons(&host).iter().all(|b| !name_of(b).to_lowercase().contains("blank")), "{:?}", buttons(&host).iter().map(|b| name_of(b)).collect::<Vec<_>>());
     pointer("pointerdown", &canvas, 0.2, 0.2);
     pointer("pointermove", &canvas, 0.4, 0.3);
     pointer("pointerup", &canvas, 0.4, 0.3);
     assert!(matches!(value.get_untracked(), Some(AnswerValue::Drawing(_))));
-    wait_until("blank to be withdrawn", || button_named(&host, "Leave the page blank").has_attribute("disabled")).await;
     host.remove();
 }
 

@@ -84,6 +84,10 @@ pub struct Form {
     /// Answers that the practitioner must be shown to follow up (SPEC §3). Never shown to the child.
     #[serde(default)]
     pub follow_up: Vec<FollowUp>,
+    /// For whoever writes or reviews forms (never shown to a child): why the form is as it is,
+    /// e.g. why it has no three houses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -236,7 +236,7 @@ mod tests {
     use super::*;
     use crate::i18n::shipped_langs;
     use crate::response::{House, Houses, YesNo};
-    use crate::{Answer, Day, FormId};
+    use crate::{AgeBand, Answer, Day, FormId};
     use uuid::Uuid;
 
     fn catalogue() -> Catalogue {
@@ -450,6 +450,20 @@ mod tests {
             let r = response(&form.id.0, answers);
             assert_eq!(check_response(&c, &r), Ok(()), "{}", form.id);
             assert!(!r.heard(form), "{}: a form moved through with Next is not a child heard", form.id);
+        }
+    }
+
+    #[test]
+    fn every_band_has_a_check_with_the_three_houses_or_says_why_not() {
+        for band in [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols] {
+            let c = catalogue();
+            let checks: Vec<&Form> = c.for_band(band).into_iter().filter(|f| f.purpose == crate::Purpose::Check).collect();
+            assert!(!checks.is_empty(), "{band:?} has a check");
+            for f in checks {
+                let houses = f.questions.iter().any(|q| q.kind == QuestionKind::ThreeHouses);
+                let why = f.notes.as_deref().is_some_and(|n| n.contains("three houses"));
+                assert!(houses || why, "{}: no three houses and no note saying why", f.id);
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 
 use crate::components::{DrawingImage, FaceIcon};
 use crate::i18n::{use_i18n, I18n};
+use crate::session::CurrentSession;
 use crate::store::{Store, StoreName};
 use heard_domain::case::Pseudonym;
 use heard_domain::form::QuestionKind;
@@ -117,23 +118,49 @@ fn house_view(i18n: &I18n, key: &str, house: &House, child_lang: &Lang) -> AnyVi
     .into_any()
 }
 
+/// Keeps what the session's child said in `response` for the practitioner to read again until
+/// the session ends (`SaidThisSession`); another child's (a form carried on for them) is not
+/// kept. `refresh` is bumped once it is written, so a list on screen shows it.
+pub fn keep_said(store_name: StoreName, current: CurrentSession, response: Response, refresh: Option<RwSignal<u32>>) {
+    if !current.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.context.case == response.context.case)) {
+        return;
+    }
+    spawn_local(async move {
+        if let Ok(store) = Store::open(&store_name).await {
+            if store.add_said(&response).await.is_ok() {
+                if let Some(refresh) = refresh {
+                    refresh.try_update(|n| *n += 1);
+                }
+            }
+        }
+    });
+}
+
 /// Everything the session's child finished this session, newest first, for the practitioner
 /// to read again until the session ends (kept sealed on the tablet, `Store::said`). Hidden
 /// until asked for, so a glance at the picker shows no child's words.
 #[component]
-pub fn SaidThisSession(case: Pseudonym) -> impl IntoView {
+pub fn SaidThisSession(
+    case: Pseudonym,
+    /// Read again from the tablet each time this changes (a form just kept, `keep_said`).
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let store_name = use_context::<StoreName>().unwrap_or_default();
     let said = RwSignal::new(Vec::<Response>::new());
     let open = RwSignal::new(false);
-    spawn_local(async move {
-        if let Ok(store) = Store::open(&store_name).await {
-            if let Ok(mut found) = store.said().await {
-                found.retain(|r| r.context.case == case);
-                found.reverse();
-                said.try_set(found);
+    Effect::new(move |_| {
+        refresh.track();
+        let case = case.clone();
+        spawn_local(async move {
+            if let Ok(store) = Store::open(&store_name).await {
+                if let Ok(mut found) = store.said().await {
+                    found.retain(|r| r.context.case == case);
+                    found.reverse();
+                    said.try_set(found);
+                }
             }
-        }
+        });
     });
     let forms = move || {
         let catalogue = crate::forms::catalogue();

@@ -25,15 +25,13 @@ pub struct Finished {
 pub struct AfterChild(pub RwSignal<Option<Finished>>);
 
 impl AfterChild {
-    /// A child has finished: the practitioner sees the follow-ups after the next PIN, and what
-    /// the child said stays readable until the session ends.
+    /// A child has finished: the practitioner sees the follow-ups after the next PIN.
     pub fn finished(self, store_name: StoreName, finished: Finished) {
         let response = finished.response.clone();
         self.0.set(Some(finished));
         spawn_local(async move {
             if let Ok(store) = Store::open(&store_name).await {
                 let _ = store.save_after_child(&response).await;
-                let _ = store.add_said(&response).await;
             }
         });
     }

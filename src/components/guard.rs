@@ -25,6 +25,9 @@ pub fn use_idle_minutes(minutes: u32) {
     REARM.with_borrow(|f| f.as_ref().map(|f| f.call0(&wasm_bindgen::JsValue::NULL)));
 }
 
+/// How long a paused child's screen is kept with no touch before the tablet locks after all.
+const PAUSED_LOCK_MS: u32 = 30 * 60_000;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Gate {
     Checking,
@@ -77,11 +80,17 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
             gate.set(Gate::Locked);
         });
     };
-    idle_lock(move || {
-        // A paused child keeps their screen; the wait starts again at their next touch.
-        if gate.get_untracked() == Gate::Open && !child_mode.paused.get_untracked() {
-            lock();
+    idle_lock(move |idle_ms| {
+        if gate.get_untracked() != Gate::Open {
+            return None;
         }
+        // A paused child keeps their screen for a good while (the pause screen says that a
+        // tablet left alone for long locks, and how they carry on); then it locks, as any.
+        if child_mode.paused.get_untracked() && idle_ms < PAUSED_LOCK_MS {
+            return Some(PAUSED_LOCK_MS - idle_ms);
+        }
+        lock();
+        None
     });
     let after_child = use_after_child();
     // The follow-up prompt shows only here, after the PIN: never to whoever holds the tablet.
@@ -177,18 +186,35 @@ fn focus_now_if_lost(selector: &str) {
     }
 }
 
-/// Calls `on_idle` after the idle-lock minutes with no pointer or key activity.
-fn idle_lock(on_idle: impl Fn() + 'static) {
+/// Calls `on_idle` with the milliseconds since the last pointer or key activity once the
+/// idle-lock minutes have passed with none; when it answers `Some(ms)`, calls it again after
+/// `ms` more with no activity.
+fn idle_lock(on_idle: impl Fn(u32) -> Option<u32> + 'static) {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
     let Some(window) = web_sys::window() else {
         return;
     };
-    let timer = std::rc::Rc::new(std::cell::RefCell::new(JsValue::UNDEFINED));
-    let fire = Closure::<dyn FnMut()>::new(on_idle);
+    let timer = Rc::new(RefCell::new(JsValue::UNDEFINED));
+    let armed_at = Rc::new(Cell::new(js_sys::Date::now()));
+    // The function `fire` is, for it to set itself again.
+    let fire_again: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let fire = {
+        let (timer, armed_at, fire_again) = (timer.clone(), armed_at.clone(), fire_again.clone());
+        Closure::<dyn FnMut()>::new(move || {
+            let idle_ms = (js_sys::Date::now() - armed_at.get()).max(0.0) as u32;
+            if let (Some(more), Some(f)) = (on_idle(idle_ms), fire_again.borrow().as_ref()) {
+                *timer.borrow_mut() = crate::timer::set_timeout(f, more);
+            }
+        })
+    };
+    *fire_again.borrow_mut() = Some(fire.as_ref().unchecked_ref::<js_sys::Function>().clone());
     let rearm = {
         let timer = timer.clone();
         let fire_ref: js_sys::Function = fire.as_ref().unchecked_ref::<js_sys::Function>().clone();
         Closure::<dyn FnMut()>::new(move || {
             crate::timer::clear_timeout(&timer.borrow());
+            armed_at.set(js_sys::Date::now());
             let ms = IDLE_MINUTES.with(|m| m.get()).saturating_mul(60_000);
             *timer.borrow_mut() = crate::timer::set_timeout(&fire_ref, ms);
         })

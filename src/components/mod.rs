@@ -11,8 +11,9 @@ mod guard;
 pub mod questions;
 mod scanner;
 mod speak;
+mod step_icon;
 
-pub use child_said::{ChildSaid, SaidThisSession};
+pub use child_said::{keep_said, ChildSaid, SaidThisSession};
 pub use choice::Choice;
 pub use drawing_image::DrawingImage;
 pub use drawing_pad::DrawingPad;
@@ -21,3 +22,4 @@ pub use field_problem::FieldProblem;
 pub use guard::{focus_heading_if_lost, focus_if_lost, use_idle_minutes, wait_message, ChildMode, Guarded, Unlock};
 pub use scanner::Scanner;
 pub use speak::{speaker, SpeakButton};
+pub use step_icon::{Step, StepIcon};

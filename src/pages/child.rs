@@ -9,7 +9,7 @@ use crate::route::{Link, Route};
 use crate::session::{pseudonymise, use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreName};
-use heard_domain::case::{CaseContext, ContextFlags, Stage};
+use heard_domain::case::{normalise_case_ref, CaseContext, ContextFlags, Stage};
 use heard_domain::{AgeBand, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,12 +17,14 @@ use leptos::task::spawn_local;
 #[component]
 pub fn ChildPage() -> impl IntoView {
     let session = use_session();
+    // Bumped when a form is kept among what the child said this session, so its list refreshes.
+    let said_kept = RwSignal::new(0u32);
     view! {
         <OwnLanguage />
-        <Unfinished />
+        <Unfinished said_kept />
         {move || match session.0.get() {
             None => view! { <SessionForm /> }.into_any(),
-            Some(s) => view! { <FormPicker session=s /> }.into_any(),
+            Some(s) => view! { <FormPicker session=s said_kept /> }.into_any(),
         }}
     }
 }
@@ -68,7 +70,10 @@ pub(crate) fn LanguageSelect(id: &'static str, chosen: Signal<Lang>, on_choose: 
 /// Every answer given is kept; the practitioner carries on with the child, or sends what was
 /// answered as it is.
 #[component]
-fn Unfinished() -> impl IntoView {
+fn Unfinished(
+    /// Bumped once a form sent as it was is kept among what the child said this session.
+    said_kept: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
@@ -98,17 +103,10 @@ fn Unfinished() -> impl IntoView {
         let mut queued = draft.clone();
         queued.redact_free_text(None);
         spawn_local(async move {
-            let sent = async {
-                let store = Store::open(&store_name).await?;
-                store.finish(&queued).await?;
-                // The session's child: readable with the rest of the session, until it ends.
-                if session.0.with_untracked(|s| s.as_ref().is_some_and(|s| s.context.case == draft.context.case)) {
-                    let _ = store.add_said(&draft).await;
-                }
-                Ok::<(), crate::store::StoreError>(())
-            }
-            .await;
+            let sent = async { Store::open(&store_name).await?.finish(&queued).await }.await;
             if sent.is_ok() {
+                // The session's child: readable with the rest of the session, until it ends.
+                crate::components::keep_said(store_name, session, draft.clone(), Some(said_kept));
                 let form = crate::forms::catalogue().get(&draft.form_id, draft.form_version).cloned();
                 follow.set(form.map(|form| Finished { form, response: draft }));
             }
@@ -215,16 +213,24 @@ fn SessionForm() -> impl IntoView {
     let problem = FieldProblem::<&'static str>::new();
     let age_input = NodeRef::<leptos::html::Input>::new();
     let reference_input = NodeRef::<leptos::html::Input>::new();
-    let fault = move |field: &'static str, input: NodeRef<leptos::html::Input>, key: &str| {
-        problem.at(field, input.try_get_untracked().flatten().map(Into::into), i18n.t(key));
-    };
     let marked = move |field: &'static str| problem.marked(field);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(age_band) = age.get_untracked().trim().parse::<u8>().ok().and_then(AgeBand::for_age) else {
-            fault("age", age_input, "session.error.age");
+        // Every mistake at once, in the order of the fields, each said beside its field.
+        let element = |input: NodeRef<leptos::html::Input>| input.get_untracked().map(Into::into);
+        let age_band = age.get_untracked().trim().parse::<u8>().ok().and_then(AgeBand::for_age);
+        let mut problems = Vec::new();
+        if normalise_case_ref(&reference.get_untracked()).is_err() {
+            problems.push(("case-ref", element(reference_input), i18n.t("session.error.case_ref")));
+        }
+        if age_band.is_none() {
+            problems.push(("age", element(age_input), i18n.t("session.error.age")));
+        }
+        let Some(age_band) = age_band.filter(|_| problems.is_empty()) else {
+            problem.all(problems);
             return;
         };
+        problem.clear();
         let raw = reference.get_untracked();
         reference.set(String::new());
         spawn_local(async move {
@@ -232,11 +238,12 @@ fn SessionForm() -> impl IntoView {
                 Ok(store) => store.enrolment().await.ok().flatten().map(|e| e.partnership_key),
                 Err(_) => None,
             };
+            // The reference was checked above: only the tablet's key can fail here.
             let Some(case) = (match key {
                 Some(k) => pseudonymise(&k, &raw).await,
                 None => None,
             }) else {
-                fault("case-ref", reference_input, "session.error.case_ref");
+                problem.say(i18n.t("store.unavailable"));
                 return;
             };
             let f = flags.get_untracked();
@@ -255,11 +262,13 @@ fn SessionForm() -> impl IntoView {
         <p id="session-intro">{i18n.t("session.intro")}</p>
         <form novalidate on:submit=submit>
             <label for="case-ref">{i18n.t("session.case_ref")}</label>
-            <input id="case-ref" node_ref=reference_input type="text" autocomplete="off" spellcheck="false" aria-describedby="session-intro" required
+            <input id="case-ref" node_ref=reference_input type="text" autocomplete="off" spellcheck="false" aria-describedby="session-intro case-ref-problem" required
                 aria-invalid=marked("case-ref") prop:value=move || reference.get() on:input=move |ev| reference.set(event_target_value(&ev)) />
+            <p id="case-ref-problem" class="problem field-problem" role="status">{problem.about("case-ref")}</p>
             <label for="age">{i18n.t("session.age")}</label>
-            <input id="age" node_ref=age_input type="number" min="4" max="18" inputmode="numeric" required
+            <input id="age" node_ref=age_input type="number" min="4" max="18" inputmode="numeric" required aria-describedby="age-problem"
                 aria-invalid=marked("age") on:input=move |ev| age.set(event_target_value(&ev)) />
+            <p id="age-problem" class="problem field-problem" role="status">{problem.about("age")}</p>
             <label for="first-name">{i18n.t("session.first_name")}</label>
             <input id="first-name" type="text" autocomplete="off" on:input=move |ev| first_name.set(event_target_value(&ev)) />
             <fieldset>
@@ -297,7 +306,11 @@ fn SessionForm() -> impl IntoView {
 }
 
 #[component]
-fn FormPicker(session: Session) -> impl IntoView {
+fn FormPicker(
+    session: Session,
+    /// Bumped when a form is kept among what the child said this session.
+    said_kept: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let current = use_session();
     let store_name = use_context::<StoreName>().unwrap_or_default();
@@ -326,6 +339,24 @@ fn FormPicker(session: Session) -> impl IntoView {
     let scan = RwSignal::new(None::<u32>);
     let scan_pace = RwSignal::new(2500u32);
     let case = session.context.case.clone();
+    // This child's unfinished forms: (form id, draft id, questions done, questions in all).
+    let started = RwSignal::new(Vec::<(String, String, usize, usize)>::new());
+    {
+        let case = case.clone();
+        spawn_local(async move {
+            let Ok(drafts) = async { Store::open(&store_name).await?.drafts().await }.await else { return };
+            let catalogue = crate::forms::catalogue();
+            let mine = drafts
+                .into_iter()
+                .filter(|d| d.context.case == case)
+                .map(|d| {
+                    let total = catalogue.get(&d.form_id, d.form_version).map_or(d.answers.len(), |f| f.questions.len());
+                    (d.form_id.0.clone(), d.id.to_string(), d.answers.len(), total)
+                })
+                .collect();
+            started.try_set(mine);
+        });
+    }
     let ending = RwSignal::new(false);
     let keep_session = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -339,11 +370,14 @@ fn FormPicker(session: Session) -> impl IntoView {
         // question stands where "End the session" was, so a double tap lands on words.
         <Show
             when=move || ending.get()
-            fallback=move || view! { <button type="button" on:click=move |_| ending.set(true)>{move || i18n.t("session.end")}</button> }
+            fallback=move || view! { <button type="button" id="end-session" on:click=move |_| ending.set(true)>{move || i18n.t("session.end")}</button> }
         >
             <div class="confirm" role="group" aria-labelledby="end-confirm">
                 <p id="end-confirm">{move || i18n.t("session.end_confirm")}</p>
-                <button type="button" class="primary" node_ref=keep_session on:click=move |_| ending.set(false)>{move || i18n.t("session.end_no")}</button>
+                <button type="button" class="primary" node_ref=keep_session on:click=move |_| {
+                    ending.set(false);
+                    crate::components::focus_if_lost("#end-session");
+                }>{move || i18n.t("session.end_no")}</button>
                 // The button goes with the session: the focus goes to the next one's form.
                 <p class="own-line">
                     <button type="button" class="danger" on:click=move |_| {
@@ -353,7 +387,7 @@ fn FormPicker(session: Session) -> impl IntoView {
                 </p>
             </div>
         </Show>
-        <SaidThisSession case=case.clone() />
+        <SaidThisSession case=case.clone() refresh=said_kept />
         <OutcomeForm case />
         <h1>{move || i18n.t("forms.title")}</h1>
         <label for="child-lang">{move || i18n.t("lang.child")}</label>
@@ -377,11 +411,26 @@ fn FormPicker(session: Session) -> impl IntoView {
                             {move || forms()
                                 .into_iter()
                                 .map(|(id, title)| {
+                                    // This child's unfinished copy of the form, if any: the tile
+                                    // carries on with it rather than starting a second one.
+                                    let id = StoredValue::new(id);
+                                    let unfinished = move || started.with(|d| d.iter().find(|(form, ..)| id.with_value(|id| form == id)).cloned());
                                     let href = move || {
                                         let scan = scan.get().filter(|_| band == AgeBand::Symbols);
-                                        Route::run_href(&id, Some(lang.get().as_str()), scan, None)
+                                        let resume = unfinished().map(|(_, draft, ..)| draft);
+                                        id.with_value(|id| Route::run_href(id, Some(lang.get().as_str()), scan, resume.as_deref()))
                                     };
-                                    view! { <li><Link href=Signal::derive(href)>{move || title.get(&i18n.lang.get()).to_string()}</Link></li> }
+                                    let name = move || {
+                                        let title = title.get(&i18n.lang.get()).to_string();
+                                        match unfinished() {
+                                            Some((_, _, n, total)) => i18n.fill(
+                                                "forms.carry_on",
+                                                &[("form", &title), ("n", &n.to_string()), ("total", &total.to_string())],
+                                            ),
+                                            None => title,
+                                        }
+                                    };
+                                    view! { <li><Link href=Signal::derive(href)>{name}</Link></li> }
                                 })
                                 .collect_view()}
                         </ul>

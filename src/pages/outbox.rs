@@ -94,13 +94,36 @@ pub fn OutboxPage() -> impl IntoView {
         })
     };
     reload();
+    // "Could not reach the server" after a Send is true only until the tablet is back online
+    // (it then sends by itself): it goes when the connection comes back or something is sent.
+    let unreachable_said = RwSignal::new(false);
+    let forget_unreachable = move || {
+        if unreachable_said.get_untracked() {
+            unreachable_said.set(false);
+            set_message.set(String::new());
+        }
+    };
     // What was sent by itself while this screen is open leaves it at once.
-    let listener = window_event_listener_untyped(crate::sync::OUTBOX_CHANGED, move |_| reload());
-    on_cleanup(move || listener.remove());
+    let listener = window_event_listener_untyped(crate::sync::OUTBOX_CHANGED, move |_| {
+        forget_unreachable();
+        reload();
+    });
+    let online = RwSignal::new(crate::device::online());
+    let went_online = window_event_listener_untyped("online", move |_| {
+        online.set(true);
+        forget_unreachable();
+    });
+    let went_offline = window_event_listener_untyped("offline", move |_| online.set(false));
+    on_cleanup(move || {
+        listener.remove();
+        went_online.remove();
+        went_offline.remove();
+    });
 
     let send = move |_| {
         set_sending.set(true);
         set_message.set(String::new());
+        unreachable_said.set(false);
         progress.set(None);
         spawn_local(async move {
             let outcome = match Store::open(&store_name).await {
@@ -130,7 +153,10 @@ pub fn OutboxPage() -> impl IntoView {
                     }
                     note.trim_start().to_string()
                 }
-                Err(SendError::Unreachable) => i18n.t("outbox.unreachable"),
+                Err(SendError::Unreachable) => {
+                    unreachable_said.set(true);
+                    i18n.t("outbox.unreachable")
+                }
                 // The refusals a practitioner may meet, in their language; others with the
                 // server's own words.
                 Err(e) if e.code() == codes::DEVICE_REVOKED => i18n.t("outbox.revoked"),
@@ -169,6 +195,10 @@ pub fn OutboxPage() -> impl IntoView {
             }}
         </p>
         <p>{move || (outcomes.get() > 0).then(|| i18n.fill("outbox.outcomes_waiting", &[("n", &outcomes.get().to_string())]))}</p>
+        // Offline with answers waiting: nothing to do but come back online.
+        <p class="notice">
+            {move || (!online.get() && (count().unwrap_or(0) > 0 || outcomes.get() > 0)).then(|| i18n.t("outbox.offline"))}
+        </p>
         {move || match pending.get() {
             Pending::Loaded(OutboxOverview { failed, .. }) if !failed.is_empty() => view! {
                 <h2 id="failed-title">{i18n.t("outbox.failed.title")}</h2>

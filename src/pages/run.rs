@@ -4,15 +4,14 @@
 //! shared without their name. No timers, no scores, no nudges.
 
 use crate::components::questions::QuestionBody;
-use crate::components::questions::YesNoIcon;
-use crate::components::{speaker, Choice, Scanner, SpeakButton};
+use crate::components::{speaker, Choice, Scanner, SpeakButton, Step, StepIcon};
 use crate::device;
 use crate::i18n::use_i18n;
 use crate::route::{Link, Route};
 use crate::session::{use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreError, StoreName};
-use heard_domain::{AnswerValue, Form, Lang, Response, YesNo};
+use heard_domain::{AnswerValue, Form, Lang, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -211,21 +210,25 @@ pub fn FormRun(
         });
         save(false);
     };
-    // "Next" with nothing given records the question as skipped (kept like any answer).
-    let move_past = move |question_id: &str| {
-        if response.try_update(|r| r.move_past(question_id)).unwrap_or(false) {
+    // "Next" with nothing given records the question as skipped (kept like any answer). On the
+    // last question (or stopping on one) the form's end writes it: a draft written too could
+    // land after the finished response has taken the draft's place.
+    let move_past = move |question_id: &str, ends_form: bool| {
+        if response.try_update(|r| r.move_past(question_id)).unwrap_or(false) && !ends_form {
             save(false);
         }
     };
     // The practitioner sees the follow-ups after the PIN however the tablet next locks (handed
     // back, the idle lock), and a reload from here starts no form again.
     let after_child = crate::components::follow_up::use_after_child();
+    let current_session = use_session();
     let go = move |to: usize| {
         speech.stop();
         step.set(to);
         if to == total {
             save(true);
             after_child.finished(store_name, crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() });
+            crate::components::keep_said(store_name, current_session, response.get_untracked(), None);
             if matches!(nav.route.get_untracked(), Route::Run { .. }) {
                 nav.replace_quietly("/child");
             }
@@ -248,7 +251,7 @@ pub fn FormRun(
             return;
         }
         let lines = if paused.get() {
-            vec![i18n.t("child.paused")]
+            vec![i18n.t("child.paused"), i18n.t("child.paused.long")]
         } else if !told {
             greeting().into_iter().chain([i18n.t("child.intro.title"), i18n.t("child.intro.text")]).collect()
         } else if stop && s < total {
@@ -279,15 +282,21 @@ pub fn FormRun(
             let qid = qid.clone();
             move |v: Option<AnswerValue>| answer(qid.clone(), v)
         });
-        // "I don't want to answer" is chosen like any answer; Next moves on.
+        // "I don't want to answer" is chosen like any answer; Next moves on. What the child had
+        // drawn or written goes from the screen with it (the answers are drawn afresh), so what
+        // is shown is what is kept.
+        let declines = RwSignal::new(0u32);
         let decline = {
             let qid = qid.clone();
-            move |_| answer(qid.clone(), Some(AnswerValue::Declined))
+            move |_| {
+                answer(qid.clone(), Some(AnswerValue::Declined));
+                declines.update(|n| *n += 1);
+            }
         };
         let next = {
             let qid = qid.clone();
             move |_| {
-                move_past(&qid);
+                move_past(&qid, s + 1 == total);
                 go(s + 1);
             }
         };
@@ -316,21 +325,37 @@ pub fn FormRun(
                 <h1 id=label_id.clone() tabindex="-1" node_ref=heading>{prompt.clone()}</h1>
                 <SpeakButton text=prompt lang=lang_q.clone() />
             </div>
-            <QuestionBody question=q lang=lang_q.clone() value on_answer />
+            {move || {
+                declines.track();
+                view! { <QuestionBody question=q.clone() lang=lang_q.clone() value on_answer /> }
+            }}
             <div class="with-speaker">
                 <p class="declined-note" role="status">{move || declined.get().then(|| i18n.t("child.declined"))}</p>
                 <Show when=move || declined.get()>{speaker("child.declined")}</Show>
             </div>
             <div class="decline-row">
                 <button type="button" class="decline" aria-pressed=move || if declined.get() { "true" } else { "false" } on:click=decline>
+                    <StepIcon step=Step::Decline />
                     {i18n.t("child.decline")}
                 </button>
                 {speaker("child.decline")}
             </div>
             <div class="steps">
-                <button type="button" on:click=move |_| go(s.saturating_sub(1)) disabled=s == 0>{i18n.t("child.back")}</button>
+                <span class="with-speaker">
+                    <button type="button" on:click=move |_| go(s.saturating_sub(1)) disabled=s == 0>
+                        <StepIcon step=Step::Back />
+                        {i18n.t("child.back")}
+                    </button>
+                    {(s > 0).then(|| speaker("child.back"))}
+                </span>
                 <Show when=next_offered>
-                    <button type="button" class="primary" on:click=next.clone()>{i18n.t("child.next")}</button>
+                    <span class="with-speaker">
+                        <button type="button" class="primary" on:click=next.clone()>
+                            <StepIcon step=Step::Next />
+                            {i18n.t("child.next")}
+                        </button>
+                        {speaker("child.next")}
+                    </span>
                 </Show>
             </div>
         }
@@ -368,7 +393,10 @@ pub fn FormRun(
             </div>
             <div class="steps intro-steps">
                 <span class="with-speaker">
-                    <button type="button" class="primary" on:click=move |_| told.set(true)>{i18n.t("child.intro.start")}</button>
+                    <button type="button" class="primary" on:click=move |_| told.set(true)>
+                        <StepIcon step=Step::Go />
+                        {i18n.t("child.intro.start")}
+                    </button>
                     {speaker("child.intro.start")}
                 </span>
             </div>
@@ -388,14 +416,25 @@ pub fn FormRun(
             // habit ends the form.
             <div class="steps stop-steps">
                 <span class="with-speaker">
-                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>{i18n.t("child.stop.no")}</button>
+                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>
+                        <StepIcon step=Step::Go />
+                        {i18n.t("child.stop.no")}
+                    </button>
                     {speaker("child.stop.no")}
                 </span>
                 <span class="with-speaker">
                     <button type="button" on:click=move |_| {
                         stopping.set(false);
+                        // The question the child stopped on was seen and left unanswered.
+                        let on_screen = form.with_value(|f| f.questions.get(step.get_untracked()).map(|q| q.id.clone()));
+                        if let Some(qid) = on_screen {
+                            move_past(&qid, true);
+                        }
                         go(total);
-                    }>{i18n.t("child.stop.yes")}</button>
+                    }>
+                        <StepIcon step=Step::Stop />
+                        {i18n.t("child.stop.yes")}
+                    </button>
                     {speaker("child.stop.yes")}
                 </span>
             </div>
@@ -417,10 +456,10 @@ pub fn FormRun(
         // its answers are read aloud and pictured like any other, for children who cannot read.
         let share = gave_words().then(|| {
             let question = i18n.t("child.end.share_question");
-            let answer = move |share: bool, key: &str, symbol: YesNo| {
+            let answer = move |share: bool, key: &str, symbol: Step| {
                 let on_press = Callback::new(move |()| choose(share));
                 let pressed = Signal::derive(move || share_chosen.get() == Some(share));
-                view! { <Choice label=i18n.t(key) pressed on_press lang=lang_q.get_value()><YesNoIcon answer=symbol /></Choice> }
+                view! { <Choice label=i18n.t(key) pressed on_press lang=lang_q.get_value()><StepIcon step=symbol /></Choice> }
             };
             view! {
                 <div class="prompt">
@@ -428,8 +467,8 @@ pub fn FormRun(
                     <SpeakButton text=question lang=lang_q.get_value() />
                 </div>
                 <div class="choices share" role="group" aria-labelledby="share-question">
-                    {answer(true, "child.end.share_yes", YesNo::Yes)}
-                    {answer(false, "child.end.share_no", YesNo::No)}
+                    {answer(true, "child.end.share_yes", Step::Share)}
+                    {answer(false, "child.end.share_no", Step::KeepPrivate)}
                 </div>
             }
         });
@@ -456,19 +495,31 @@ pub fn FormRun(
     view! {
         <div class="run" class:paused=move || paused.get() node_ref=area>
             {scan.map(|pace_ms| view! { <Scanner area pace_ms lang=lang_q.get_value() /> })}
-            // Nothing to pause or stop on the end screen, nor while paused.
+            // Nothing to pause or stop on the introduction or the end screen, nor while paused.
             <div class="run-bar">
-                <Show when=move || step.get() < total && !paused.get()>
-                    <button type="button" on:click=move |_| {
-                        speech.stop();
-                        paused.set(true);
-                    }>{i18n.t("child.pause")}</button>
+                <Show when=move || told.get() && step.get() < total && !paused.get()>
+                    <span class="with-speaker">
+                        <button type="button" on:click=move |_| {
+                            speech.stop();
+                            paused.set(true);
+                        }>
+                            <StepIcon step=Step::Pause />
+                            {i18n.t("child.pause")}
+                        </button>
+                        {speaker("child.pause")}
+                    </span>
                 </Show>
-                <Show when=move || step.get() < total && !stopping.get() && !paused.get()>
-                    <button type="button" on:click=move |_| {
-                        speech.stop();
-                        stopping.set(true);
-                    }>{i18n.t("child.stop")}</button>
+                <Show when=move || told.get() && step.get() < total && !stopping.get() && !paused.get()>
+                    <span class="with-speaker">
+                        <button type="button" on:click=move |_| {
+                            speech.stop();
+                            stopping.set(true);
+                        }>
+                            <StepIcon step=Step::Stop />
+                            {i18n.t("child.stop")}
+                        </button>
+                        {speaker("child.stop")}
+                    </span>
                 </Show>
             </div>
             <Show
@@ -479,8 +530,15 @@ pub fn FormRun(
                             <h1 class="pause-message" tabindex="-1" node_ref=focused_heading()>{i18n.t("child.paused")}</h1>
                             {speaker("child.paused")}
                         </div>
+                        <div class="with-speaker">
+                            <p>{i18n.t("child.paused.long")}</p>
+                            {speaker("child.paused.long")}
+                        </div>
                         <span class="with-speaker">
-                            <button type="button" class="primary" on:click=move |_| paused.set(false)>{i18n.t("child.resume")}</button>
+                            <button type="button" class="primary" on:click=move |_| paused.set(false)>
+                                <StepIcon step=Step::Go />
+                                {i18n.t("child.resume")}
+                            </button>
                             {speaker("child.resume")}
                         </span>
                     </div>

@@ -77,7 +77,7 @@ test("every built-in form can be completed by role and name, and the server acce
       await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
       if (i === 0) assert.deepEqual(await axeViolations(page), [], `${form.id}: first screen`);
       expected[q.id] = await answer(page, q);
-      await page.getByRole("button", { name: "Next" }).click();
+      await page.getByRole("button", { name: "Next", exact: true }).click();
     }
     await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
     // Asked about sharing only where the child gave words or drawings (not the Symbols forms).
@@ -304,7 +304,7 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
   await page.getByRole("button", { name: "No", exact: true }).and(highlighted).waitFor();
   await page.keyboard.press("z"); // any key
   await page.getByRole("button", { name: "No", exact: true, pressed: true }).waitFor();
-  await page.getByRole("button", { name: "Next" }).and(highlighted).waitFor();
+  await page.getByRole("button", { name: "Next", exact: true }).and(highlighted).waitFor();
   await page.mouse.click(900, 700); // a tap anywhere
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
   const draft = await decryptedRecords(page, "drafts");
@@ -342,13 +342,19 @@ test("after the first visit the app starts and a form can be answered with no ne
   await pastFollowUps(page);
   await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
   assert.equal(await heldOnServer(env.server), before, "nothing could be sent offline");
+  // Offline, the outbox says what will happen; a Send tried anyway says it could not reach.
+  await page.getByText("This tablet is offline. What is waiting here will be sent by itself when the tablet is back online").waitFor();
+  await page.getByRole("button", { name: "Send" }).click();
+  const unreachable = page.getByText("Could not reach the Heard server, so nothing was sent.", { exact: false });
+  await unreachable.waitFor();
 
+  // Back online: the stale error goes, and the tablet sends by itself at once, with the
+  // outbox on screen (no need to leave it and come back).
   await context.setOffline(false);
-  for (let i = 0; i < 50 && (await heldOnServer(env.server)) === before; i++) await page.waitForTimeout(100);
-  assert.equal(await heldOnServer(env.server), before + 1, "back online, the tablet sent it by itself");
-  await visit(page, "/");
-  await visit(page, "/outbox");
+  await unreachable.waitFor({ state: "detached" });
   await page.getByText("Nothing is waiting to send.", { exact: true }).waitFor();
+  assert.equal(await heldOnServer(env.server), before + 1, "back online, the tablet sent it by itself");
+  assert.equal(await page.getByText("This tablet is offline.", { exact: false }).count(), 0);
   await context.close();
 });
 
@@ -389,8 +395,8 @@ test("a child's answers survive the app being closed mid-form, and the form carr
     await page.getByRole("button", { name: "Next", exact: true }).click();
     const next = form.questions[closedAfter];
     given.push(await answer(page, next));
-    await page.getByRole("button", { name: "Stop here" }).click();
-    await page.getByRole("button", { name: "Yes, stop now" }).click();
+    await page.getByRole("button", { name: "Stop here", exact: true }).click();
+    await page.getByRole("button", { name: "Yes, stop now", exact: true }).click();
     if (given.some((v) => v === "drawing" || v === "houses" || v?.text)) await page.getByRole("button", { name: "No, keep them private" }).click();
     await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
     const [sent] = await pendingOnTablet(page);
@@ -449,8 +455,8 @@ test("on a landscape tablet, Next is on screen on every question of every form w
       });
       assert.ok(onTop, `Next is on screen for "${q.prompt.en}" (${form.id})`);
       // What follows a drawing pad is in view too, not behind Back and Next (the tools stand
-      // beside the pad): "Leave the page blank", a house's words.
-      const after = q.kind === "drawing" ? page.getByRole("button", { name: "Leave the page blank" }) : q.kind === "three_houses" ? page.getByRole("textbox", { name: "Words for this house" }) : null;
+      // beside the pad): "I don't want to answer" under a drawing, a house's words.
+      const after = q.kind === "drawing" ? page.getByRole("button", { name: "I don't want to answer", exact: true }) : q.kind === "three_houses" ? page.getByRole("textbox", { name: "Words for this house" }) : null;
       if (after) {
         const seen = await after.evaluate((e) => e.getBoundingClientRect().bottom <= document.querySelector(".run .steps").getBoundingClientRect().top);
         assert.ok(seen, `what follows the pad is above Back and Next for "${q.prompt.en}" (${form.id})`);
@@ -504,8 +510,8 @@ test("carrying on with another child's unfinished form keeps the session with th
   await item.waitFor();
   await page.getByRole("button", { name: "Carry on with the child" }).click();
   await page.getByRole("heading", { name: teen.questions[1].prompt.en, exact: true }).waitFor();
-  await page.getByRole("button", { name: "Stop here" }).click();
-  await page.getByRole("button", { name: "Yes, stop now" }).click();
+  await page.getByRole("button", { name: "Stop here", exact: true }).click();
+  await page.getByRole("button", { name: "Yes, stop now", exact: true }).click();
   await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
   await unlock(page);
   // Whatever it holds, the practitioner is told it is not the answers of the child with them.
@@ -547,6 +553,12 @@ test("the unfinished list marks a child's own forms as soon as the practitioner 
   await page.getByRole("spinbutton", { name: "Child's age in years" }).fill("10");
   await page.getByRole("button", { name: "Start the session" }).click();
   await item(true).waitFor();
+  // Its tile carries on with that copy rather than starting a second one.
+  const tile = page.getByRole("link", { name: `${middle.title.en}: carry on where the child stopped (1 of ${middle.questions.length} done)` });
+  assert.deepEqual(await axeViolations(page), [], "axe on the picker with a form to carry on");
+  await tile.click();
+  await page.getByRole("heading", { name: middle.questions[1].prompt.en, exact: true }).waitFor();
+  assert.equal((await decryptedRecords(page, "drafts")).length, 1, "no second copy started");
   await context.close();
 });
 
@@ -679,26 +691,37 @@ test("when the tablet locks mid-form, the PIN brings the child back to the same 
   await page.getByRole("heading", { name: "Are you happy at home?" }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Lock" }).count(), 0, "no Lock among the child's buttons");
   await page.getByRole("button", { name: "Yes", exact: true }).click();
-  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
   await page.getByRole("button", { name: "No", exact: true }).click();
   await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.length === 2);
 
-  // The child pauses and the tablet is left alone: the paused screen stays theirs however
-  // long it waits (it never becomes the adult's PIN screen under a child's eyes).
-  await page.getByRole("button", { name: "Pause" }).click();
+  // The child pauses and the tablet is left alone: the paused screen stays theirs well past
+  // the idle lock's five minutes (it does not turn into the adult's PIN screen under a
+  // child's eyes), and says that a tablet left for long locks, and how they carry on.
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
   await page.getByRole("heading", { name: "Paused. Take your time." }).waitFor();
+  await page.getByText("If the tablet is left alone for a long time, it locks. Your worker can open it again, and you carry on from here.").waitFor();
   await page.clock.runFor(20 * 60_000);
   assert.equal(await page.getByRole("heading", { name: "Enter your PIN" }).count(), 0, "a paused child's screen is not locked");
   assert.ok(await page.getByRole("heading", { name: "Paused. Take your time." }).isVisible());
-  // Carrying on and leaving the tablet on a question: after five minutes it locks itself.
-  await page.getByRole("button", { name: "Carry on" }).click();
+  // A touch starts the wait again; carrying on, then leaving the tablet on a question: after
+  // five minutes it locks itself.
+  await page.getByRole("button", { name: "Carry on", exact: true }).click();
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
   await page.clock.runFor(5 * 60_000 + 1000);
   await unlock(page);
+  // Left paused for good, it locks after half an hour, and the PIN brings the child back.
+  await page.getByRole("heading", { name: "Do you like school?" }).waitFor();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await page.getByRole("heading", { name: "Paused. Take your time." }).waitFor();
+  await page.clock.runFor(29 * 60_000);
+  assert.equal(await page.getByRole("heading", { name: "Enter your PIN" }).count(), 0, "not yet after 29 minutes");
+  await page.clock.runFor(2 * 60_000);
+  await unlock(page);
   // Back where the child was: the first question not yet answered, the answers still given.
   await page.getByRole("heading", { name: "Do you like school?" }).waitFor();
-  await page.getByRole("button", { name: "Back" }).click();
+  await page.getByRole("button", { name: "Back", exact: true }).click();
   await page.getByRole("button", { name: "No", exact: true, pressed: true }).waitFor();
   // A reload (which locks too) brings back the same form as well.
   await page.reload();
@@ -708,11 +731,11 @@ test("when the tablet locks mid-form, the PIN brings the child back to the same 
 
   // Stopping asks first. Once stopped, the tablet left on the end screen locks itself; after
   // the PIN the practitioner sees the answer given before the first lock, to follow up.
-  await page.getByRole("button", { name: "Stop here" }).click();
-  await page.getByRole("button", { name: "No, carry on" }).click();
+  await page.getByRole("button", { name: "Stop here", exact: true }).click();
+  await page.getByRole("button", { name: "No, carry on", exact: true }).click();
   await page.getByRole("heading", { name: "Do you like school?" }).waitFor();
-  await page.getByRole("button", { name: "Stop here" }).click();
-  await page.getByRole("button", { name: "Yes, stop now" }).click();
+  await page.getByRole("button", { name: "Stop here", exact: true }).click();
+  await page.getByRole("button", { name: "Yes, stop now", exact: true }).click();
   await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();
   await page.clock.runFor(5 * 60_000 + 1000);
   await unlock(page);
@@ -740,7 +763,7 @@ test("answers to follow up are shown when the practitioner sends an unfinished f
   await visit(page, "/child/symbols-check?lang=en");
   await begin(page);
   await page.getByRole("button", { name: "Yes", exact: true }).click();
-  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
   await page.getByRole("button", { name: "No", exact: true }).click();
   await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.length === 2);
@@ -748,7 +771,7 @@ test("answers to follow up are shown when the practitioner sends an unfinished f
   await visit(page, "/child");
   await unlock(page);
   // Said in the unfinished list at once, not only once it is sent or carried on.
-  await page.getByText("Among these answers are some to follow up: Do you feel safe at home?", { exact: true }).waitFor();
+  await page.getByText("To follow up among these answers: Do you feel safe at home?", { exact: true }).waitFor();
   await page.getByRole("button", { name: "Send what was answered" }).click();
   const followUp = page.getByRole("region", { name: "Before anything else" });
   const signals = followUp.getByRole("list", { name: /may mean the child is not safe/ });
@@ -766,6 +789,8 @@ test("the worker reads what the child wrote, and every safety question moved pas
   const teen = forms.find((f) => f.id === "teen-check");
   const prompt = (id) => teen.questions.find((q) => q.id === id).prompt.en;
   const { context, page } = await withSession(env, { age: 15 });
+  // No signal: the form stays in the outbox, to be read there.
+  await page.route("**/api/v1/responses", (route) => route.abort("internetdisconnected"));
   await visit(page, "/child/teen-check?lang=en");
   // Before the first question the child is told who reads their answers, and when they may be passed on.
   await page.getByRole("heading", { name: "Before we start" }).waitFor();
@@ -790,8 +815,8 @@ test("the worker reads what the child wrote, and every safety question moved pas
     // "overall" and "working": moved past with nothing given.
     await next();
   }
-  await page.getByRole("button", { name: "Stop here" }).click();
-  await page.getByRole("button", { name: "Yes, stop now" }).click();
+  await page.getByRole("button", { name: "Stop here", exact: true }).click();
+  await page.getByRole("button", { name: "Yes, stop now", exact: true }).click();
   await page.getByRole("button", { name: "No, keep them private" }).click();
   await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
   await unlock(page);
@@ -809,14 +834,16 @@ test("the worker reads what the child wrote, and every safety question moved pas
   const items = await said.getByRole("listitem").allTextContents();
   assert.equal(items.length, teen.questions.length);
   assert.ok(items[teen.questions.findIndex((q) => q.id === "working")].endsWith("Moved on without answering"));
-  assert.ok(items[teen.questions.findIndex((q) => q.id === "listened")].endsWith("Not reached: the form ended before this question"));
+  // The question the child stopped on was seen and left; the one after it never reached.
+  assert.ok(items[teen.questions.findIndex((q) => q.id === "listened")].endsWith("Moved on without answering"));
+  assert.ok(items[teen.questions.findIndex((q) => q.id === "who_helped")].endsWith("Not reached: the form ended before this question"));
   assert.deepEqual(await axeViolations(page), [], "axe on the follow-up with the child's words");
   await followUp.getByRole("button", { name: "I have read these and will follow them up" }).click();
   await followUp.waitFor({ state: "detached" });
 
-  // The outbox tells how the form was left (waiting: each kind of answer; sent: stopped early).
+  // The outbox tells how the form was left.
   await visit(page, "/outbox");
-  await page.getByText(/How things are · (2 answered, 1 chose not to answer, 3 moved past · stopped early, 2 not reached|.* · stopped early)$/).waitFor();
+  await page.getByText(/How things are · 2 answered, 1 chose not to answer, 4 moved past · stopped early, 1 not reached$/).waitFor();
   await visit(page, "/child");
   // Still there after "I have read these", and after a reload (sealed on the tablet), until the session ends.
   const session = page.getByRole("region", { name: "What the child said this session" });
@@ -831,6 +858,10 @@ test("the worker reads what the child wrote, and every safety question moved pas
     await session.getByRole("button", { name: "Hide what the child said" }).click();
     assert.equal(await session.getByText("My stepdad shouts").isVisible(), false, "hidden again, for the next hand-over");
   }
+  // Sealed on the tablet: nothing of the child's words readable in the browser's storage.
+  const kept = (await rawRecords(page, "settings")).find((r) => r.key === "said");
+  assert.ok(kept, "kept on the tablet");
+  assert.ok(!JSON.stringify(kept).includes("stepdad"), "sealed, not readable");
   // Ending asks first, since it deletes what the child said; keeping is where the focus is.
   await page.getByRole("button", { name: "End the session" }).click();
   const confirm = page.getByRole("group", { name: /End this session\?/ });
@@ -839,10 +870,15 @@ test("the worker reads what the child wrote, and every safety question moved pas
   assert.deepEqual(await axeViolations(page), [], "axe on ending a session");
   await confirm.getByRole("button", { name: "No, keep the session" }).click();
   await session.getByRole("button", { name: "Show what the child said" }).waitFor();
+  await until(async () => page.getByRole("button", { name: "End the session" }).evaluate((b) => b === document.activeElement));
+  assert.ok(await page.getByRole("button", { name: "End the session" }).evaluate((b) => b === document.activeElement), "the focus goes back to End the session");
   await endSession(page);
   await page.getByRole("heading", { name: "Start a session" }).waitFor();
-  assert.equal(await session.count(), 0);
+  // Deleted from the tablet with the session, even for the same child's next session.
+  await until(async () => !(await rawRecords(page, "settings")).some((r) => r.key === "said"));
+  assert.ok(!(await rawRecords(page, "settings")).some((r) => r.key === "said"), "what the child said is deleted");
   await startSession(page, { age: 15 });
+  await page.getByRole("heading", { name: "Choose a form" }).waitFor();
   assert.equal(await session.count(), 0, "a new session starts with nothing said");
   await context.close();
 });

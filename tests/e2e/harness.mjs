@@ -359,7 +359,7 @@ export async function answerYesThroughout(page, form) {
   for (const q of form.questions) {
     await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
     await page.getByRole("button", { name: q.kind === "who_helped" ? "On my own" : "Yes", exact: true }).click();
-    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Next", exact: true }).click();
   }
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
 }

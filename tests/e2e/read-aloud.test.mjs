@@ -44,19 +44,19 @@ async function heard(page, text) {
 
 /**
  * What a child would need read on this screen and cannot have read: the headings, every
- * answer and every line of the end screen without a speaker button for its words. Moving
- * between questions (Back, Next, Pause, Stop here) and the drawing tools (the colours say
- * their names as they are picked) are the practitioner's to show; the numbers of a scale
- * need no reading.
+ * answer, every button that moves between questions (Back, Next, Pause, Stop here) and every
+ * line of the end screen without a speaker button for its words. The drawing tools (the
+ * colours say their names as they are picked) and a disabled Back are left out; the numbers
+ * of a scale need no reading.
  */
 async function withoutSpeaker(page) {
   return page.evaluate(() => {
     const shown = (e) => e.getClientRects().length > 0;
     const spoken = new Set([...document.querySelectorAll("button.speak")].filter(shown).map((b) => b.getAttribute("aria-label").replace(/^Listen: /, "")));
-    return [...document.querySelectorAll(".run h1, .run h2, #share-question, .run button:not(.speak):not(.handback):not(.scale-number), .run .with-speaker [role=status]")]
-      .filter((e) => shown(e) && !e.closest(".run-bar, .drawing-pad"))
+    return [...document.querySelectorAll(".run h1, .run h2, #share-question, .run button:not(.speak):not(.handback):not(.scale-number):not(:disabled), .run .with-speaker [role=status]")]
+      .filter((e) => shown(e) && !e.closest(".drawing-pad"))
       .map((e) => (e.querySelector(".choice-label") ?? e).textContent.trim())
-      .filter((words) => words && !["Back", "Next"].includes(words) && !spoken.has(words));
+      .filter((words) => words && !spoken.has(words));
   });
 }
 
@@ -89,9 +89,14 @@ test("a child who cannot read can hear every answer, the stop question and the e
   // Next is offered once the child has answered ("I don't want to answer" is an answer).
   await page.getByRole("button", { name: "I don't want to answer", exact: true }).click();
   const next = await page.getByRole("button", { name: "Next", exact: true }).boundingBox();
+  // Each button that moves the child on carries a picture as well as words, and a speaker.
+  for (const name of ["I don't want to answer", "Next", "Pause", "Stop here"]) {
+    assert.equal(await page.getByRole("button", { name, exact: true }).locator("svg").count(), 1, `"${name}" has a symbol`);
+  }
+  assert.deepEqual(await withoutSpeaker(page), [], "Next, Pause and Stop here can be heard too");
 
   // Stopping asks first, out loud for the youngest; both answers can be heard.
-  await page.getByRole("button", { name: "Stop here" }).click();
+  await page.getByRole("button", { name: "Stop here", exact: true }).click();
   await heard(page, "Stop now? Everything you have answered so far is kept.");
   assert.deepEqual(await withoutSpeaker(page), []);
   // "No, carry on" stands where Next was: a tap from habit does not end the form.
@@ -119,6 +124,7 @@ test("a child who cannot read can hear every answer, the stop question and the e
   for (const name of ["Yes, you can show them", "No, keep them private"]) {
     assert.equal(await share.getByRole("button", { name, exact: true }).locator("svg").count(), 1, `"${name}" has a symbol`);
   }
+  assert.equal(await share.locator(".symbol-no").count(), 0, "keeping them private is a padlock, never the cross of a wrong answer");
   await page.getByRole("button", { name: "Listen: Yes, you can show them" }).click();
   await heard(page, "Yes, you can show them");
   const other = page.getByRole("button", { name: "Yes, you can show them", exact: true });
@@ -133,7 +139,7 @@ test("a child who cannot read can hear every answer, the stop question and the e
   await context.close();
 });
 
-test("the houses, the ends of a scale, leaving a page blank and the pause screen can all be heard", async () => {
+test("the houses, the ends of a scale, the drawing question and the pause screen can all be heard", async () => {
   const { context, page } = await childWithVoices(14);
   const middle = form("middle-check");
   await visit(page, `/child/${middle.id}?lang=en`);
@@ -173,7 +179,7 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
   await page.getByRole("button", { name: "Listen: 10, Really good" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "axe on a scale with its speakers");
 
-  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
   const paused = page.getByRole("heading", { name: "Paused. Take your time." });
   await paused.waitFor();
   assert.ok(await paused.evaluate((h) => document.activeElement === h), "the pause screen's heading has the focus");
@@ -195,8 +201,8 @@ test("the houses, the ends of a scale, leaving a page blank and the pause screen
   }
   await page.getByRole("heading", { name: early.questions[drawing].prompt.en, exact: true }).waitFor();
   assert.deepEqual(await withoutSpeaker(page), []);
-  await page.getByRole("button", { name: "Listen: Leave the page blank" }).click();
-  await heard(page, "Leave the page blank");
+  await page.getByRole("button", { name: "Listen: Back" }).click();
+  await heard(page, "Back");
   await context.close();
 });
 
@@ -255,11 +261,11 @@ test("a child hears every prompt of the Early years form read aloud, and every s
       assert.match((await heard(page, "Happy")).voice, /^en/);
     }
     const kind = typeof q.kind === "string" ? q.kind : Object.keys(q.kind)[0];
-    const choice = { faces: "Happy", yes_no_not_sure: "Yes", drawing: "Leave the page blank", who_helped: "On my own" }[kind];
+    const choice = { faces: "Happy", yes_no_not_sure: "Yes", drawing: "I don't want to answer", who_helped: "On my own" }[kind];
     await page.getByRole("button", { name: choice, exact: true }).click();
     await page.getByRole("button", { name: "Next", exact: true }).click();
   }
-  // The page left blank: no words or drawings, so nothing to ask about sharing.
+  // No drawing: no words or drawings, so nothing to ask about sharing.
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
   await context.close();
 });

@@ -81,16 +81,24 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("link", { name: "Child screen" }).click();
   await page.getByRole("heading", { name: "Start a session" }).waitFor();
   assert.deepEqual(await axeViolations(page), [], "session screen");
-  // Mistakes are said in the app's words (not the browser's), at the field concerned.
+  // Mistakes are said in the app's words (not the browser's), all at once, each beside its
+  // field (where an on-screen keyboard does not hide it), the first field focused.
   const age = page.getByRole("spinbutton", { name: "Child's age in years" });
+  const reference = page.getByRole("textbox", { name: "Case reference" });
   await age.fill("3");
   await page.getByRole("button", { name: "Start the session" }).click();
-  await page.getByRole("status").getByText("Enter the child's age: Heard's forms are for ages 4 to 18.").waitFor();
-  await expectAtFault(age);
+  await expectAtFault(reference);
+  assert.equal(await age.getAttribute("aria-invalid"), "true", "the age is marked too");
+  const fieldProblems = await page.locator(".field-problem").allTextContents();
+  assert.deepEqual(fieldProblems.filter(Boolean), ["Enter the case reference (up to 64 characters).", "Enter the child's age: Heard's forms are for ages 4 to 18."]);
+  // Each problem is part of its field's description, for a screen reader.
+  assert.match(await reference.evaluate((e) => e.getAttribute("aria-describedby")), /case-ref-problem/);
+  assert.deepEqual(await axeViolations(page), [], "session screen with its mistakes");
   await age.fill("6");
   await page.getByRole("button", { name: "Start the session" }).click();
-  await page.getByRole("status").getByText("Enter the case reference (up to 64 characters).").waitFor();
-  await expectAtFault(page.getByRole("textbox", { name: "Case reference" }));
+  await page.getByText("Enter the case reference (up to 64 characters).").waitFor();
+  assert.equal(await page.getByText("Enter the child's age", { exact: false }).count(), 0, "a mended field is no longer at fault");
+  await expectAtFault(reference);
   await page.getByRole("textbox", { name: "Case reference" }).fill("eh-2024 00123");
   // The bar's link to the screen on show is marked so, and leaves what is typed as it is.
   const here = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Child screen" });
@@ -131,12 +139,12 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.deepEqual(await axeViolations(page), [], "child question screen");
   await page.getByRole("button", { name: "Happy", exact: true }).click();
   await page.getByRole("button", { name: "Happy", exact: true, pressed: true }).waitFor();
-  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
   await page.getByRole("button", { name: "No", exact: true }).click();
-  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
   await page.getByRole("button", { name: "Okay", exact: true }).click();
-  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
 
   // Drawing with pointer events (a mouse here).
   await page.getByRole("heading", { name: "Draw something that makes you happy or worried." }).waitFor();
@@ -149,9 +157,9 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   for (let i = 1; i <= 30; i++) await page.mouse.move(box.x + 40 + i * 8, box.y + 40 + Math.sin(i / 4) * 30);
   await page.mouse.up();
   assert.deepEqual(await axeViolations(page), [], "drawing screen");
-  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
   await page.getByRole("button", { name: "With my worker" }).click();
-  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
 
   // The end: thanks, and the question about sharing.
   await page.getByRole("heading", { name: "Thank you for telling us." }).waitFor();

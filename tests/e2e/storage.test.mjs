@@ -62,8 +62,8 @@ test("when the browser closes the storage connection, the app opens a new one an
   assert.deepEqual(await draftAnswers(page), ["yes", "not_sure"]);
 
   await closeConnections();
-  await page.getByRole("button", { name: "Stop here" }).click();
-  await page.getByRole("button", { name: "Yes, stop now" }).click();
+  await page.getByRole("button", { name: "Stop here", exact: true }).click();
+  await page.getByRole("button", { name: "Yes, stop now", exact: true }).click();
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
   const [finished] = await pendingOnTablet(page);
   assert.deepEqual(finished.answers.map((a) => a.value.yes_no), ["yes", "not_sure"], "both answers reached the outbox");

@@ -22,7 +22,7 @@ pub use symbols::YesNoIcon;
 pub use who_helped::WhoHelpedQuestion;
 pub use yes_no::YesNoQuestion;
 
-use crate::components::{DrawingPad, SpeakButton};
+use crate::components::DrawingPad;
 use heard_domain::{AnswerValue, Lang, Question, QuestionKind};
 use leptos::prelude::*;
 
@@ -44,34 +44,16 @@ pub fn QuestionBody(
                 .into_any()
         }
         QuestionKind::FreeText { max_chars } => view! { <TextQuestion max_chars value on_answer /> }.into_any(),
+        // One way to decline a drawing, as for every question: "I don't want to answer" (a
+        // blank page beside it meant nearly the same to a young child). An empty page is never
+        // saved as a drawing.
         QuestionKind::Drawing => {
             let drawing = Signal::derive(move || match value.get() {
                 Some(AnswerValue::Drawing(d)) => Some(d),
                 _ => None,
             });
             let on_change = Callback::new(move |d: Option<heard_domain::Drawing>| on_answer.run(d.map(AnswerValue::Drawing)));
-            // An empty page is never saved as a drawing; leaving it blank is the child's choice,
-            // kept as one (drawing on afterwards replaces it).
-            let i18n = crate::i18n::use_i18n();
-            let blank = move || value.get() == Some(AnswerValue::Blank);
-            let drawn = move || matches!(value.get(), Some(AnswerValue::Drawing(_)));
-            view! {
-                <DrawingPad drawing on_change label_id />
-                <div class="with-speaker">
-                    <button
-                        type="button"
-                        class="leave-blank"
-                        aria-pressed=move || if blank() { "true" } else { "false" }
-                        disabled=drawn
-                        on:click=move |_| on_answer.run(Some(AnswerValue::Blank))
-                    >
-                        {i18n.t("draw.leave_blank")}
-                    </button>
-                    <SpeakButton text=i18n.t("draw.leave_blank") lang />
-                </div>
-                <p role="status">{move || blank().then(|| i18n.t("draw.left_blank"))}</p>
-            }
-            .into_any()
+            view! { <DrawingPad drawing on_change label_id /> }.into_any()
         }
         QuestionKind::ThreeHouses => view! { <HousesQuestion lang label_id value on_answer /> }.into_any(),
         QuestionKind::WhoHelped => view! { <WhoHelpedQuestion lang value on_answer /> }.into_any(),
