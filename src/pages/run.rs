@@ -302,25 +302,10 @@ pub fn FormRun(
         };
         // The youngest and those answering with symbols are offered Next once they have answered.
         let next_offered = move || !band.next_waits_for_an_answer() || value.with(|v| v.as_ref().is_some_and(|v| *v != AnswerValue::Skipped));
-        let dots: Vec<Dot> = response.with_untracked(|r| {
-            form.with_value(|f| {
-                f.questions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, q)| match r.answer(&q.id) {
-                        _ if i == s => Dot::Current,
-                        None => Dot::Ahead,
-                        Some(AnswerValue::Skipped) => Dot::Skipped,
-                        Some(_) => Dot::Answered,
-                    })
-                    .collect()
-            })
-        });
         let label_id = format!("prompt-{qid}");
         // Move focus to the new question so a screen reader announces it.
         let heading = focused_heading();
         view! {
-            <Progress step=s total dots=band.one_question_per_screen().then_some(dots) />
             <div class="prompt">
                 <h1 id=label_id.clone() tabindex="-1" node_ref=heading>{prompt.clone()}</h1>
                 <SpeakButton text=prompt lang=lang_q.clone() />
@@ -474,6 +459,15 @@ pub fn FormRun(
         });
         let asked = share.is_some();
         let finished = move || (!asked || share_chosen.get().is_some()) && saving.get() == Saving::Saved;
+        // "All done" and the practitioner's button brought on screen (a phone showed neither).
+        let handback = NodeRef::<leptos::html::Button>::new();
+        Effect::new(move |_| {
+            if finished() {
+                if let Some(b) = handback.get_untracked() {
+                    b.scroll_into_view_with_bool(false);
+                }
+            }
+        });
         view! {
             <div class="prompt">
                 <h1 tabindex="-1" node_ref=heading>{thanks.clone()}</h1>
@@ -487,7 +481,7 @@ pub fn FormRun(
                 </Show>
             </div>
             // The practitioner's, in their own language.
-            <button type="button" class="handback" lang=i18n.own().to_string() on:click=move |_| hand_back()>{i18n.t_own("child.handback")}</button>
+            <button type="button" class="handback" node_ref=handback lang=i18n.own().to_string() on:click=move |_| hand_back()>{i18n.t_own("child.handback")}</button>
         }
         .into_any()
     };
@@ -496,7 +490,9 @@ pub fn FormRun(
         <div class="run" class:paused=move || paused.get() node_ref=area>
             {scan.map(|pace_ms| view! { <Scanner area pace_ms lang=lang_q.get_value() /> })}
             // Nothing to pause or stop on the introduction or the end screen, nor while paused.
+            // Pause, where the child is in the form, and Stop: one line, each in its place.
             <div class="run-bar">
+                <div class="bar-start">
                 <Show when=move || told.get() && step.get() < total && !paused.get()>
                     <span class="with-speaker">
                         <button type="button" on:click=move |_| {
@@ -509,6 +505,32 @@ pub fn FormRun(
                         {speaker("child.pause")}
                     </span>
                 </Show>
+                </div>
+                <div class="bar-middle">
+                    {move || {
+                        let s = step.get();
+                        (told.get() && s < total && !stopping.get() && !paused.get()).then(|| {
+                            let dots = band.one_question_per_screen().then(|| {
+                                response.with_untracked(|r| {
+                                    form.with_value(|f| {
+                                        f.questions
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, q)| match r.answer(&q.id) {
+                                                _ if i == s => Dot::Current,
+                                                None => Dot::Ahead,
+                                                Some(AnswerValue::Skipped) => Dot::Skipped,
+                                                Some(_) => Dot::Answered,
+                                            })
+                                            .collect()
+                                    })
+                                })
+                            });
+                            view! { <Progress step=s total dots /> }
+                        })
+                    }}
+                </div>
+                <div class="bar-end">
                 <Show when=move || told.get() && step.get() < total && !stopping.get() && !paused.get()>
                     <span class="with-speaker">
                         <button type="button" on:click=move |_| {
@@ -521,6 +543,7 @@ pub fn FormRun(
                         {speaker("child.stop")}
                     </span>
                 </Show>
+                </div>
             </div>
             <Show
                 when=move || !paused.get()
