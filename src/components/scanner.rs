@@ -63,6 +63,10 @@ pub fn Scanner(
     let Some(window) = web_sys::window() else { return };
     let speech = use_speech();
     let mut waited_ms = 0;
+    // "I don't want to answer" was just pressed: the highlight goes next to Next, which moves
+    // on (as after an answer), not round by Back, Pause and Stop first.
+    let declined = std::rc::Rc::new(std::cell::Cell::new(false));
+    let declined_in_step = declined.clone();
     let step = Closure::<dyn FnMut()>::new(move || {
         let Some(area) = area.get_untracked() else { return };
         let area: HtmlElement = area.into();
@@ -77,7 +81,12 @@ pub fn Scanner(
         }
         waited_ms = 0;
         let now = highlighted(&area);
-        let next = now.as_ref().and_then(|h| all.iter().position(|b| b == h)).map_or(0, |i| (i + 1) % all.len());
+        let mut next = now.as_ref().and_then(|h| all.iter().position(|b| b == h)).map_or(0, |i| (i + 1) % all.len());
+        if declined_in_step.replace(false) {
+            if let Some(i) = all.iter().position(|b| b.closest(".steps").ok().flatten().is_some() && b.class_list().contains("primary")) {
+                next = i;
+            }
+        }
         // One button only (the pause screen's "Carry on"): it stays highlighted, said once.
         if now.as_ref() == Some(&all[next]) {
             return;
@@ -107,6 +116,7 @@ pub fn Scanner(
         if let Some(h) = highlighted(&area.into()) {
             ev.prevent_default();
             ev.stop_propagation();
+            declined.set(h.class_list().contains("decline"));
             // After this listener returns: clicking from inside it would run it again while it
             // runs (and a click that ends the form would remove it mid-call), which the browser
             // reports as an error on every press.

@@ -242,7 +242,9 @@ test("after a child answers in Arabic, the PIN, the follow-ups and the picker ar
 
 test("a switch held down presses once: the highlight moving on under it chooses nothing more", async () => {
   const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
-  await visit(page, "/child/symbols-check?lang=en&scan=500");
+  // The practitioner's fastest pace (1.5 s): the key is held for 2.5 s, so the highlight moves
+  // on under it; a quicker pace could move on before the test presses.
+  await visit(page, "/child/symbols-check?lang=en&scan=1500");
   await begin(page);
   await page.getByRole("heading", { name: "Are you happy at home?" }).waitFor();
   await page.getByRole("button", { name: "Yes", exact: true }).and(page.locator("button.scanned")).waitFor();
@@ -310,6 +312,13 @@ test("Symbols forms can be answered with one switch: a highlight steps through, 
   await page.getByRole("heading", { name: "Do you feel safe at home?" }).waitFor();
   const draft = await decryptedRecords(page, "drafts");
   assert.deepEqual(draft.at(-1).answers, [{ question_id: "happy_home", value: { yes_no: "no" } }]);
+  // "I don't want to answer" chosen by switch: the highlight goes next to Next, as after an
+  // answer (not round by Back, Pause and Stop first).
+  await page.getByRole("button", { name: "I don't want to answer", exact: true }).and(highlighted).waitFor({ timeout: 20_000 });
+  await page.keyboard.press("z");
+  await page.getByRole("button", { name: "I don't want to answer", exact: true, pressed: true }).waitFor();
+  await page.waitForFunction(() => !document.querySelector("button.scanned")?.classList.contains("decline"));
+  assert.equal(await highlighted.evaluate((b) => b.textContent.trim()), "Next", "after declining, Next comes next");
   assert.deepEqual(problems, [], "choosing by switch raises no error in the page");
   await context.close();
 });
