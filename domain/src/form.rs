@@ -225,7 +225,7 @@ impl Form {
             .iter()
             .filter(|q| match response.answer(&q.id) {
                 Some(A::Text(t)) => !t.trim().is_empty(),
-                Some(A::Drawing(_)) => true,
+                Some(A::Drawing(_) | A::OwnWords) => true,
                 Some(A::Houses(h)) => [&h.worries, &h.good_things, &h.dreams].iter().any(|house| !house.is_empty()),
                 _ => false,
             })

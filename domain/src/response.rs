@@ -56,6 +56,10 @@ pub enum AnswerValue {
     /// The child moved past the question with "Next" and gave no answer: not an answer, but
     /// known, so a skipped safety question is followed up and never taken for one answered.
     Skipped,
+    /// The child answered in their own words or with a drawing and did not agree to share them:
+    /// what they said stays on the tablet, and the server learns only that they answered
+    /// (`Response::minimised`).
+    OwnWords,
 }
 
 impl AnswerValue {
@@ -63,6 +67,11 @@ impl AnswerValue {
     pub fn is_given(&self) -> bool {
         !matches!(self, AnswerValue::Declined | AnswerValue::Skipped)
     }
+}
+
+/// Whether an answer holds the child's own words or a drawing.
+pub(crate) fn holds_words(value: &AnswerValue) -> bool {
+    matches!(value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -136,6 +145,21 @@ impl Tally {
 }
 
 impl Response {
+    /// What may leave the tablet (SPEC §5, "minimised"): when the child did not agree to share
+    /// their words and drawings, each answer in words or a drawing (a house's too) becomes
+    /// `OwnWords`. The same response always gives the same result, so a resend is recognised.
+    pub fn minimised(&self) -> Response {
+        let mut r = self.clone();
+        if !r.share {
+            for a in &mut r.answers {
+                if holds_words(&a.value) {
+                    a.value = AnswerValue::OwnWords;
+                }
+            }
+        }
+        r
+    }
+
     /// How each of `form`'s questions was left in this response.
     pub fn tally(&self, form: &crate::Form) -> Tally {
         let mut t = Tally::default();
@@ -270,6 +294,24 @@ mod tests {
         // "Help we got" forms ask about change directly: no rating to compare.
         let (r, form) = answered("middle-help-we-got", &[("better", AnswerValue::Face(5))]);
         assert_eq!(r.rating(&form), None);
+    }
+
+    #[test]
+    fn words_and_drawings_not_shared_never_leave_the_tablet_only_that_the_child_answered() {
+        let houses = Houses { worries: House { drawing: None, words: Some("dad shouts".into()) }, ..Houses::default() };
+        let (mut r, form) = answered(
+            "middle-check",
+            &[("home", AnswerValue::Face(2)), ("houses", AnswerValue::Houses(houses)), ("words", AnswerValue::Text("I am scared".into()))],
+        );
+        let kept = r.minimised();
+        assert_eq!(kept.answer("houses"), Some(&AnswerValue::OwnWords));
+        assert_eq!(kept.answer("words"), Some(&AnswerValue::OwnWords));
+        assert_eq!(kept.answer("home"), Some(&AnswerValue::Face(2)), "choices and ratings are sent as they are");
+        assert!(kept.heard(&form), "a child who answered in their own words was heard");
+        assert_eq!(kept.tally(&form).given, 3);
+        assert_eq!(r.minimised(), kept, "the same every time: a resend is recognised");
+        r.share = true;
+        assert_eq!(r.minimised(), r, "shared: sent as given");
     }
 
     #[test]

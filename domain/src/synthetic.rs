@@ -225,7 +225,8 @@ pub fn generate(seed: u64, cases: usize, agencies: usize, today: Day) -> impl It
             for (q, v) in answer(rng, &catalogue, form, rating, heard || stage != Stage::Start) {
                 r.set_answer(&q, v);
             }
-            items.push(Item::Response(agency, r));
+            // As a tablet sends it: unshared words and drawings stay on the tablet.
+            items.push(Item::Response(agency, r.minimised()));
         };
         visit(start, Stage::Start, Purpose::Check, first, &mut rng);
         if close - start > 30 && rng.chance(60) {

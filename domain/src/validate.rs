@@ -136,6 +136,12 @@ pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), Validat
     let mut seen = BTreeSet::new();
     for (i, a) in r.answers.iter().enumerate() {
         let at = format!("answers[{i}]");
+        if !r.share && crate::response::holds_words(&a.value) {
+            return Err(ValidationError::new(
+                format!("{at}.value"),
+                "the child did not agree to share their words and drawings, so they never leave the tablet: send \"own_words\"",
+            ));
+        }
         let Some(q) = form.question(&a.question_id) else {
             return Err(ValidationError::new(format!("{at}.question_id"), format!("form {} has no question \"{}\"", form.id, a.question_id)));
         };
@@ -163,6 +169,7 @@ fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), String> 
     use QuestionKind as Q;
     match (kind, value) {
         (_, A::Declined | A::Skipped) => Ok(()),
+        (Q::FreeText { .. } | Q::Drawing | Q::ThreeHouses, A::OwnWords) => Ok(()),
         (Q::Faces { points }, A::Face(n)) if (1..=*points).contains(n) => Ok(()),
         (Q::Faces { points }, A::Face(n)) => Err(format!("face must be 1 to {points}, got {n}")),
         (Q::EmojiPick { options, multiple }, A::Choices(ids)) => {
@@ -228,6 +235,7 @@ fn value_name(v: &AnswerValue) -> &'static str {
         AnswerValue::Blank => "blank page",
         AnswerValue::Declined => "declined",
         AnswerValue::Skipped => "skipped",
+        AnswerValue::OwnWords => "own words",
     }
 }
 
@@ -252,7 +260,8 @@ mod tests {
             lang: Lang::en(),
             date: "2026-11-25".parse::<Day>().unwrap(),
             answers: answers.into_iter().map(|(q, value)| Answer { question_id: q.into(), value }).collect(),
-            share: false,
+            // Shared, so that words and drawings may be checked here (see the test below).
+            share: true,
             context: crate::case::CaseContext::example(1),
         }
     }
@@ -465,6 +474,19 @@ mod tests {
                 assert!(houses || why, "{}: no three houses and no note saying why", f.id);
             }
         }
+    }
+
+    #[test]
+    fn words_and_drawings_the_child_did_not_share_are_refused_and_own_words_accepted() {
+        let c = catalogue();
+        let mut r = response("middle-check", vec![("home", AnswerValue::Face(2)), ("words", AnswerValue::Text("my dad hits me".into()))]);
+        r.share = false;
+        let e = check_response(&c, &r).unwrap_err();
+        assert_eq!(e.field, "answers[1].value");
+        assert!(e.rule.contains("never leave the tablet"), "{e}");
+        assert_eq!(check_response(&c, &r.minimised()), Ok(()));
+        let own = response("early-years-check", vec![("home", AnswerValue::OwnWords)]);
+        assert!(check_response(&c, &own).unwrap_err().rule.contains("does not fit"), "own words only for words and drawings");
     }
 
     #[test]

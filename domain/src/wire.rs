@@ -140,7 +140,9 @@ pub fn batches(key_fingerprint: &str, responses: &[Response]) -> Vec<SubmitBatch
     let mut current = empty();
     let mut bytes = 0;
     for r in responses {
-        let wire = ResponseV1::from(r);
+        // Only what may leave the tablet: words and drawings the child did not agree to share
+        // stay on it.
+        let wire = ResponseV1::from(&r.minimised());
         let size = serde_json::to_vec(&wire).map(|v| v.len()).unwrap_or(0) + 1;
         let full = current.responses.len() == MAX_BATCH_RESPONSES || (bytes + size > MAX_BATCH_BYTES && !current.responses.is_empty());
         if full {
@@ -361,6 +363,20 @@ mod tests {
     }
 
     #[test]
+    fn what_leaves_the_tablet_holds_no_unshared_words_and_keeps_skips() {
+        let mut r = Response { answers: vec![], ..base() };
+        r.form_id = FormId("teen-check".into());
+        r.share = false;
+        r.set_answer("not_working", crate::AnswerValue::Text("my stepdad shouts".into()));
+        r.set_answer("overall", crate::AnswerValue::Skipped);
+        let json = serde_json::to_string(&batches("ab", &[r])[0]).unwrap();
+        assert!(!json.contains("stepdad"), "{json}");
+        assert!(json.contains(r#""value":"own_words""#) && json.contains(r#""value":"skipped""#), "{json}");
+        let back = serde_json::from_str::<IncomingBatch>(&json).unwrap().check(&Catalogue::built_in()).unwrap();
+        assert!(matches!(&back[0], Checked::Valid(r) if r.answer("overall") == Some(&crate::AnswerValue::Skipped)), "{back:?}");
+    }
+
+    #[test]
     fn batches_are_bounded_by_count_and_bytes_and_keep_order() {
         let base = base();
         let many: Vec<Response> = (0..450u128).map(|i| Response { id: Uuid::from_u128(i), ..base.clone() }).collect();
@@ -371,6 +387,7 @@ mod tests {
             .map(|i| Response { id: Uuid::from_u128(i), answers: vec![], ..base.clone() })
             .map(|mut r| {
                 r.form_id = FormId("teen-check".into());
+                r.share = true;
                 r.set_answer("working", crate::AnswerValue::Text(words.clone()));
                 r
             })

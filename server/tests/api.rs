@@ -200,3 +200,60 @@ async fn an_id_twice_in_one_batch_is_stored_once(w: &World) {
     assert_eq!(w.held().await, 2);
     assert_eq!(w.db.count_conflicts().await.unwrap(), 1);
 }
+
+/// A teen's words, as a tablet sends them, shared or not.
+fn words_json(id: &str, share: bool, value: &str) -> String {
+    let context = serde_json::to_string(&heard_domain::case::CaseContext::example(3)).unwrap();
+    format!(
+        r#"{{"id":"{id}","form_id":"teen-check","form_version":1,"lang":"en","date":"2026-11-25","answers":[{{"question_id":"not_working","value":{value}}}],"share":{share},"context":{context}}}"#
+    )
+}
+
+/// Words a child did not agree to share never stay on the server: a tablet sending them is
+/// refused by name, "own_words" is accepted, and those stored before tablets kept them back
+/// are rewritten when the server next starts (and only once).
+async fn words_a_child_did_not_share_never_stay_on_the_server(backend: common::Backend) {
+    let t = common::TestDb::new(backend).await;
+    let w = World::new(&t.db).await;
+    let secret = r#"{"text":"my stepdad shouts at me"}"#;
+    let (status, json) = w.post_batch(&w.batch(&[words_json(ID_A, false, secret)])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(rejected(&json, 0).starts_with("responses[0].answers[0].value: the child did not agree to share"), "{json}");
+    assert_eq!(w.held().await, 0);
+    let (_, json) = w.post_batch(&w.batch(&[words_json(ID_A, false, r#""own_words""#)])).await;
+    assert_eq!(json["results"][0]["status"], "accepted", "{json}");
+
+    // A body stored before: shared words made unshared, as an older server held them.
+    w.post_batch(&w.batch(&[words_json(ID_B, true, secret)])).await;
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    let held = |raw: sqlx::AnyPool| async move {
+        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM responses").fetch_all(&raw).await.unwrap();
+        bodies.join("\n")
+    };
+    sqlx::query("UPDATE responses SET body = REPLACE(body, '\"share\":true', '\"share\":false')").execute(&raw).await.unwrap();
+    sqlx::query("DELETE FROM scrubs").execute(&raw).await.unwrap();
+    assert!(held(raw.clone()).await.contains("stepdad"), "the old body holds the words");
+    let restarted = heard_server::Db::connect(&t.url).await.unwrap();
+    let bodies = held(raw.clone()).await;
+    assert!(!bodies.contains("stepdad"), "{bodies}");
+    assert_eq!(bodies.matches(r#""own_words""#).count(), 2, "{bodies}");
+    assert_eq!(restarted.scrub_unshared_words().await.unwrap(), 0, "done once: a later start does not scan again");
+    restarted.close().await;
+    raw.close().await;
+    t.finish().await;
+}
+
+mod scrub {
+    mod sqlite {
+        #[tokio::test]
+        async fn words_a_child_did_not_share_never_stay_on_the_server() {
+            super::super::words_a_child_did_not_share_never_stay_on_the_server(crate::common::Backend::Sqlite).await;
+        }
+    }
+    mod postgres {
+        #[tokio::test]
+        async fn words_a_child_did_not_share_never_stay_on_the_server() {
+            super::super::words_a_child_did_not_share_never_stay_on_the_server(crate::common::Backend::Postgres).await;
+        }
+    }
+}

@@ -48,6 +48,7 @@ fn answer_view(i18n: &I18n, q: &Question, value: Option<&AnswerValue>, prompt: &
         (_, Some(AnswerValue::Declined)) => not_given("said.declined"),
         (_, Some(AnswerValue::Skipped)) => not_given("said.skipped"),
         (_, Some(AnswerValue::Blank)) => not_given("said.blank"),
+        (_, Some(AnswerValue::OwnWords)) => not_given("said.own_words"),
         (QuestionKind::Faces { points }, Some(AnswerValue::Face(n))) => {
             let (points, n) = (*points, *n);
             view! {

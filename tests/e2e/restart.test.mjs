@@ -15,7 +15,8 @@ function response(id, n) {
     date: "2026-11-20",
     answers: [
       { question_id: "home", value: { face: 1 + (n % 5) } },
-      { question_id: "words", value: { text: `Answer number ${n}, with enough words to make the batch take a moment to store.` } },
+      // Words the child kept private reach the server only as "own_words", as a tablet sends them.
+      { question_id: "words", value: n % 2 === 0 ? { text: `Answer number ${n}, with enough words to make the batch take a moment to store.` } : "own_words" },
     ],
     share: n % 2 === 0,
     context: {

@@ -96,8 +96,48 @@ impl Db {
         }
         let known = forms::remember(&pool, catalogue).await?;
         let db = Db { pool, backend, queued: Default::default(), catalogue: std::sync::Arc::new(known.catalogue), offered: std::sync::Arc::new(known.offered) };
+        db.scrub_unshared_words().await?;
         db.rebuild_summaries_if_missing().await?;
         Ok(db)
+    }
+
+    /// Words and drawings a child did not agree to share never stay on the server (SPEC §5):
+    /// responses, and conflicting copies, stored before tablets kept them back are rewritten
+    /// once to say only that the child answered in their own words (`Response::minimised`).
+    /// Returns how many bodies it rewrote.
+    pub async fn scrub_unshared_words(&self) -> Result<u64, sqlx::Error> {
+        const NAME: &str = "unshared_words";
+        let done: Option<String> = sqlx::query_scalar("SELECT name FROM scrubs WHERE name = $1").bind(NAME).fetch_optional(&self.pool).await?;
+        if done.is_some() {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut changed = 0;
+        for table in ["responses", "response_conflicts"] {
+            // Only bodies that say they were not shared and hold words, a drawing or houses.
+            let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+                "SELECT id, body FROM {table} WHERE body LIKE '%\"share\":false%' \
+                 AND (body LIKE '%{{\"text\":%' OR body LIKE '%{{\"drawing\":%' OR body LIKE '%{{\"houses\":%')"
+            ))
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id, body) in rows {
+                let Ok(wire) = serde_json::from_str::<ResponseV1>(&body) else { continue };
+                let kept = serde_json::to_string(&ResponseV1::from(&Response::from(wire).minimised())).expect("wire types always serialise");
+                if kept != body {
+                    sqlx::query(&format!("UPDATE {table} SET body = $1 WHERE id = $2 AND body = $3"))
+                        .bind(&kept)
+                        .bind(&id)
+                        .bind(&body)
+                        .execute(&mut *tx)
+                        .await?;
+                    changed += 1;
+                }
+            }
+        }
+        sqlx::query("INSERT INTO scrubs (name, done_on) VALUES ($1, $2)").bind(NAME).bind(today_utc().to_string()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// The forms this server knows: responses are checked and summarised by them.
