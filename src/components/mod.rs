@@ -22,4 +22,4 @@ pub use field_problem::FieldProblem;
 pub use guard::{focus_heading_if_lost, focus_if_lost, use_idle_minutes, wait_message, ChildMode, Guarded, Unlock};
 pub use scanner::Scanner;
 pub use speak::{speaker, SpeakButton};
-pub use step_icon::{Step, StepIcon};
+pub use step_icon::{Step, StepButton, StepIcon};

@@ -50,3 +50,30 @@ pub fn StepIcon(step: Step) -> impl IntoView {
         </svg>
     }
 }
+
+/// A button that moves the child on (Next, Back, Pause, Stop, Carry on, Start): its picture, its
+/// words (the button's name) and its speaker, as one piece.
+#[component]
+pub fn StepButton(
+    step: Step,
+    /// The key of its wording: the button's words, and what its speaker reads.
+    words: &'static str,
+    /// The main way on, drawn filled (and where switch scanning goes after an answer).
+    #[prop(optional)]
+    primary: bool,
+    /// Not offered here (Back on the first question): greyed, and with no speaker.
+    #[prop(optional)]
+    disabled: bool,
+    on_press: Callback<()>,
+) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    view! {
+        <span class="with-speaker">
+            <button type="button" class:primary=primary disabled=disabled on:click=move |_| on_press.run(())>
+                <StepIcon step />
+                {i18n.t(words)}
+            </button>
+            {(!disabled).then(|| crate::components::speaker(words))}
+        </span>
+    }
+}

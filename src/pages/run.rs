@@ -4,7 +4,7 @@
 //! shared without their name. No timers, no scores, no nudges.
 
 use crate::components::questions::QuestionBody;
-use crate::components::{speaker, Choice, Scanner, SpeakButton, Step, StepIcon};
+use crate::components::{speaker, Choice, Scanner, SpeakButton, Step, StepButton, StepIcon};
 use crate::device;
 use crate::i18n::use_i18n;
 use crate::route::{Link, Route};
@@ -295,10 +295,10 @@ pub fn FormRun(
         };
         let next = {
             let qid = qid.clone();
-            move |_| {
+            Callback::new(move |()| {
                 move_past(&qid, s + 1 == total);
                 go(s + 1);
-            }
+            })
         };
         // The youngest and those answering with symbols are offered Next once they have answered.
         let next_offered = move || !band.next_waits_for_an_answer() || value.with(|v| v.as_ref().is_some_and(|v| *v != AnswerValue::Skipped));
@@ -326,21 +326,9 @@ pub fn FormRun(
                 {speaker("child.decline")}
             </div>
             <div class="steps">
-                <span class="with-speaker">
-                    <button type="button" on:click=move |_| go(s.saturating_sub(1)) disabled=s == 0>
-                        <StepIcon step=Step::Back />
-                        {i18n.t("child.back")}
-                    </button>
-                    {(s > 0).then(|| speaker("child.back"))}
-                </span>
+                <StepButton step=Step::Back words="child.back" disabled=s == 0 on_press=Callback::new(move |()| go(s.saturating_sub(1))) />
                 <Show when=next_offered>
-                    <span class="with-speaker">
-                        <button type="button" class="primary" on:click=next.clone()>
-                            <StepIcon step=Step::Next />
-                            {i18n.t("child.next")}
-                        </button>
-                        {speaker("child.next")}
-                    </span>
+                    <StepButton step=Step::Next words="child.next" primary=true on_press=next />
                 </Show>
             </div>
         }
@@ -377,13 +365,7 @@ pub fn FormRun(
                 <SpeakButton text lang=lang_q.get_value() />
             </div>
             <div class="steps intro-steps">
-                <span class="with-speaker">
-                    <button type="button" class="primary" on:click=move |_| told.set(true)>
-                        <StepIcon step=Step::Go />
-                        {i18n.t("child.intro.start")}
-                    </button>
-                    {speaker("child.intro.start")}
-                </span>
+                <StepButton step=Step::Go words="child.intro.start" primary=true on_press=Callback::new(move |()| told.set(true)) />
             </div>
         }
         .into_any()
@@ -400,28 +382,16 @@ pub fn FormRun(
             // always is (`.stop-steps` reverses the row), so neither a late press nor a tap from
             // habit ends the form.
             <div class="steps stop-steps">
-                <span class="with-speaker">
-                    <button type="button" class="primary" on:click=move |_| stopping.set(false)>
-                        <StepIcon step=Step::Go />
-                        {i18n.t("child.stop.no")}
-                    </button>
-                    {speaker("child.stop.no")}
-                </span>
-                <span class="with-speaker">
-                    <button type="button" on:click=move |_| {
-                        stopping.set(false);
-                        // The question the child stopped on was seen and left unanswered.
-                        let on_screen = form.with_value(|f| f.questions.get(step.get_untracked()).map(|q| q.id.clone()));
-                        if let Some(qid) = on_screen {
-                            move_past(&qid, true);
-                        }
-                        go(total);
-                    }>
-                        <StepIcon step=Step::Stop />
-                        {i18n.t("child.stop.yes")}
-                    </button>
-                    {speaker("child.stop.yes")}
-                </span>
+                <StepButton step=Step::Go words="child.stop.no" primary=true on_press=Callback::new(move |()| stopping.set(false)) />
+                <StepButton step=Step::Stop words="child.stop.yes" on_press=Callback::new(move |()| {
+                    stopping.set(false);
+                    // The question the child stopped on was seen and left unanswered.
+                    let on_screen = form.with_value(|f| f.questions.get(step.get_untracked()).map(|q| q.id.clone()));
+                    if let Some(qid) = on_screen {
+                        move_past(&qid, true);
+                    }
+                    go(total);
+                }) />
             </div>
         }
         .into_any()
@@ -494,16 +464,10 @@ pub fn FormRun(
             <div class="run-bar">
                 <div class="bar-start">
                 <Show when=move || told.get() && step.get() < total && !paused.get()>
-                    <span class="with-speaker">
-                        <button type="button" on:click=move |_| {
-                            speech.stop();
-                            paused.set(true);
-                        }>
-                            <StepIcon step=Step::Pause />
-                            {i18n.t("child.pause")}
-                        </button>
-                        {speaker("child.pause")}
-                    </span>
+                    <StepButton step=Step::Pause words="child.pause" on_press=Callback::new(move |()| {
+                        speech.stop();
+                        paused.set(true);
+                    }) />
                 </Show>
                 </div>
                 <div class="bar-middle">
@@ -532,16 +496,10 @@ pub fn FormRun(
                 </div>
                 <div class="bar-end">
                 <Show when=move || told.get() && step.get() < total && !stopping.get() && !paused.get()>
-                    <span class="with-speaker">
-                        <button type="button" on:click=move |_| {
-                            speech.stop();
-                            stopping.set(true);
-                        }>
-                            <StepIcon step=Step::Stop />
-                            {i18n.t("child.stop")}
-                        </button>
-                        {speaker("child.stop")}
-                    </span>
+                    <StepButton step=Step::Stop words="child.stop" on_press=Callback::new(move |()| {
+                        speech.stop();
+                        stopping.set(true);
+                    }) />
                 </Show>
                 </div>
             </div>
@@ -557,13 +515,7 @@ pub fn FormRun(
                             <p>{i18n.t("child.paused.long")}</p>
                             {speaker("child.paused.long")}
                         </div>
-                        <span class="with-speaker">
-                            <button type="button" class="primary" on:click=move |_| paused.set(false)>
-                                <StepIcon step=Step::Go />
-                                {i18n.t("child.resume")}
-                            </button>
-                            {speaker("child.resume")}
-                        </span>
+                        <StepButton step=Step::Go words="child.resume" primary=true on_press=Callback::new(move |()| paused.set(false)) />
                     </div>
                 }
             >
