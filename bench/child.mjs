@@ -48,7 +48,7 @@ const url = `${base}/child/early-years-check?lang=en`;
   await page.waitForTimeout(1000);
   const total = rows.reduce((sum, r) => sum + r.bytes, 0);
   // KB as the budget counts them: 1,000 bytes.
-  console.log(`first visit downloads: ${(total / 1000).toFixed(1)} KB (${total} bytes) in ${rows.filter((r) => r.bytes > 0).length} downloads (target 150 KB)`);
+  console.log(`first visit downloads: ${(total / 1000).toFixed(1)} KB (${total} bytes) in ${rows.filter((r) => r.bytes > 0).length} downloads (budget 330 KB)`);
   for (const r of rows) console.log(`  ${(r.bytes / 1000).toFixed(1).padStart(7)} KB  ${r.encoding.padEnd(5)} ${r.by.padEnd(6)} ${r.path}`);
   await context.close();
 }

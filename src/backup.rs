@@ -58,8 +58,10 @@ pub async fn export(store: &Store) -> Result<(String, String, Counts), BackupErr
     let enrolment = store.enrolment().await?.ok_or(BackupError::NotEnrolled)?;
     let contents = Contents {
         // With why the server refused any it refused: taken over, they stay marked, so
-        // automatic sending passes them over there too, and the outbox says why.
-        responses: store.pending_outgoing().await?.iter().map(|o| StoredResponse::with_failure(&o.response, o.failure.clone())).collect(),
+        // automatic sending passes them over there too, and the outbox says why. Finished ones
+        // only as they would be sent: words the child did not agree to share stay here. (An
+        // unfinished form keeps its words: the child has not been asked yet, and carries on.)
+        responses: store.pending_outgoing().await?.iter().map(|o| StoredResponse::with_failure(&o.response.minimised(), o.failure.clone())).collect(),
         drafts: store.drafts().await?.iter().map(StoredResponse::from).collect(),
         outcomes: store.pending_outcomes().await?,
     };

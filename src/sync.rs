@@ -85,6 +85,23 @@ impl SendReport {
     }
 }
 
+thread_local! {
+    /// Responses finished on the child's screen that is still showing: the child may yet
+    /// answer whether their words may be shared, which changes what is sent.
+    static HELD: std::cell::RefCell<std::collections::HashSet<Uuid>> = std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+/// Keeps `id` back from sending while the child's end screen shows (`release` when it goes):
+/// sent before the child said yes to sharing, the resend with their consent would be a
+/// different response under the same id, refused as a conflict, and the consent lost.
+pub fn hold(id: Uuid) {
+    HELD.with_borrow_mut(|h| h.insert(id));
+}
+
+pub fn release(id: Uuid) {
+    HELD.with_borrow_mut(|h| h.remove(&id));
+}
+
 /// Sends what `waiting` chooses, adding to `report` as it goes (so it tells what was done
 /// even when the send breaks off).
 async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), report: &mut SendReport) -> Result<(), SendError> {
@@ -102,7 +119,8 @@ async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), 
             let page = store.pending_page(after.as_deref(), crate::store::OUTBOX_PAGE, waiting).await?;
             let Some(next) = page.next else { break };
             after = Some(next);
-            send_page(&enrolment, &page.responses, report, &mut sent, store, &mut |n| {
+            let ready: Vec<heard_domain::Response> = page.responses.into_iter().filter(|r| !HELD.with_borrow(|h| h.contains(&r.id))).collect();
+            send_page(&enrolment, &ready, report, &mut sent, store, &mut |n| {
                 done += n;
                 progress(done, total.max(done));
             })

@@ -211,6 +211,35 @@ async fn a_send_the_server_does_not_confirm_keeps_everything_pending() {
 }
 
 #[wasm_bindgen_test]
+async fn a_backup_holds_no_words_a_child_kept_private_in_its_finished_answers() {
+    let enrolment = heard::store::Enrolment {
+        device_token: "token".into(),
+        partnership_key: heard_domain::b64::base64url_encode(&[9u8; 32]),
+        key_fingerprint: "ab".into(),
+        agency: "Agency".into(),
+        partnership: "Partnership".into(),
+    };
+    let form = Catalogue::built_in().latest("middle-check").unwrap().clone();
+    let with_words = |n: u8| {
+        let mut r = response(n);
+        r.form_id = form.id.clone();
+        r.answers.clear();
+        r.set_answer("words", AnswerValue::Text("my secret".into()));
+        r
+    };
+    let a = unlocked(&unique_db()).await;
+    a.save_enrolment(&enrolment).await.unwrap();
+    a.save_pending(&with_words(1)).await.unwrap();
+    a.save_draft(&with_words(2)).await.unwrap();
+    let (_, file, _) = heard::backup::export(&a).await.unwrap();
+    let b = unlocked(&unique_db()).await;
+    b.save_enrolment(&enrolment).await.unwrap();
+    heard::backup::import(&b, &file).await.unwrap();
+    assert_eq!(b.pending().await.unwrap()[0].answer("words"), Some(&AnswerValue::OwnWords), "finished, not shared: only that the child answered");
+    assert_eq!(b.drafts().await.unwrap()[0].answer("words"), Some(&AnswerValue::Text("my secret".into())), "unfinished: carried on with the child");
+}
+
+#[wasm_bindgen_test]
 async fn a_backup_taken_over_keeps_which_answers_the_server_refused_and_why() {
     let enrolment = heard::store::Enrolment {
         device_token: "token".into(),

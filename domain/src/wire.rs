@@ -416,6 +416,8 @@ mod tests {
         };
         let mut r = base();
         r.form_id = FormId("middle-check".into());
+        // Shared: words and drawings of a response not shared are refused before any is read.
+        r.share = true;
         r.answers.clear();
         r.set_answer("words", AnswerValue::Text("hello".into()));
         r.set_answer("houses", AnswerValue::Houses(crate::Houses { worries: crate::House { drawing: Some(drawing), words: None }, ..Default::default() }));

@@ -32,10 +32,15 @@ impl<F: Copy + PartialEq + Send + Sync + 'static> FieldProblem<F> {
     /// (`about`) and marked; the first field focused. None: all is well.
     pub fn all(&self, problems: Vec<(F, Option<web_sys::HtmlElement>, String)>) {
         self.message.try_set(None);
-        if let Some(element) = problems.first().and_then(|(_, e, _)| e.clone()) {
-            let _ = element.focus();
-        }
+        let first = problems.first().and_then(|(_, e, _)| e.clone());
         self.fields.try_set(problems.into_iter().map(|(f, _, text)| (f, text)).collect());
+        // Once the problems are on the page, so a screen reader reads the field with its own.
+        if let Some(element) = first {
+            let element = send_wrapper::SendWrapper::new(element);
+            request_animation_frame(move || {
+                let _ = element.focus();
+            });
+        }
     }
 
     /// `text` is about no one field (the server could not be reached, say).

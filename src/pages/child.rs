@@ -339,8 +339,8 @@ fn FormPicker(
     let scan = RwSignal::new(None::<u32>);
     let scan_pace = RwSignal::new(2500u32);
     let case = session.context.case.clone();
-    // This child's unfinished forms: (form id, draft id, questions done, questions in all).
-    let started = RwSignal::new(Vec::<(String, String, usize, usize)>::new());
+    // This child's unfinished forms: (form id, draft id, its language, questions done, in all).
+    let started = RwSignal::new(Vec::<(String, String, Lang, usize, usize)>::new());
     {
         let case = case.clone();
         spawn_local(async move {
@@ -351,7 +351,7 @@ fn FormPicker(
                 .filter(|d| d.context.case == case)
                 .map(|d| {
                     let total = catalogue.get(&d.form_id, d.form_version).map_or(d.answers.len(), |f| f.questions.len());
-                    (d.form_id.0.clone(), d.id.to_string(), d.answers.len(), total)
+                    (d.form_id.0.clone(), d.id.to_string(), d.lang.clone(), d.answers.len(), total)
                 })
                 .collect();
             started.try_set(mine);
@@ -417,13 +417,16 @@ fn FormPicker(
                                     let unfinished = move || started.with(|d| d.iter().find(|(form, ..)| id.with_value(|id| form == id)).cloned());
                                     let href = move || {
                                         let scan = scan.get().filter(|_| band == AgeBand::Symbols);
-                                        let resume = unfinished().map(|(_, draft, ..)| draft);
-                                        id.with_value(|id| Route::run_href(id, Some(lang.get().as_str()), scan, resume.as_deref()))
+                                        // Carried on in the language the child began in.
+                                        match unfinished() {
+                                            Some((_, draft, draft_lang, ..)) => id.with_value(|id| Route::run_href(id, Some(draft_lang.as_str()), scan, Some(&draft))),
+                                            None => id.with_value(|id| Route::run_href(id, Some(lang.get().as_str()), scan, None)),
+                                        }
                                     };
                                     let name = move || {
                                         let title = title.get(&i18n.lang.get()).to_string();
                                         match unfinished() {
-                                            Some((_, _, n, total)) => i18n.fill(
+                                            Some((_, _, _, n, total)) => i18n.fill(
                                                 "forms.carry_on",
                                                 &[("form", &title), ("n", &n.to_string()), ("total", &total.to_string())],
                                             ),

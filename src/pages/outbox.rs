@@ -179,6 +179,7 @@ pub fn OutboxPage() -> impl IntoView {
         _ => None,
     };
     let on_deleted = Callback::new(move |_: ()| {
+        unreachable_said.set(false);
         set_message.set(i18n.t("outbox.delete.done"));
         reload();
     });

@@ -164,7 +164,9 @@ pub fn FormRun(
     // this screen (the back button, a link, an address typed), the tablet locks, so the next
     // screen asks for the PIN.
     set_fullscreen(true);
+    let held_id = response.with_untracked(|r| r.id);
     on_cleanup(move || {
+        crate::sync::release(held_id);
         Store::lock_now(&store_name);
         set_fullscreen(false);
         // The PIN and the follow-ups are the practitioner's, in their own language.
@@ -226,6 +228,8 @@ pub fn FormRun(
         speech.stop();
         step.set(to);
         if to == total {
+            // Not sent while the child may still answer the question about sharing.
+            crate::sync::hold(response.with_untracked(|r| r.id));
             save(true);
             after_child.finished(store_name, crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() });
             crate::components::keep_said(store_name, current_session, response.get_untracked(), None);

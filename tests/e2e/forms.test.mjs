@@ -914,6 +914,44 @@ test("the worker reads what the child wrote, and every safety question moved pas
   await context.close();
 });
 
+test("nothing is sent while the child may still say whether their words may be shared", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install();
+  await enrol(page, env.server);
+  await startSession(page, { reference: "EH-CONSENT-1", age: 15 });
+  const before = await heldOnServer(env.server);
+  await visit(page, "/child/teen-help-we-got?lang=en");
+  await begin(page);
+  await page.getByRole("button", { name: "7", exact: true }).click();
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+  await page.getByRole("textbox").fill("More time with my worker");
+  await page.getByRole("button", { name: "Stop here", exact: true }).click();
+  await page.getByRole("button", { name: "Yes, stop now", exact: true }).click();
+  await page.getByRole("group", { name: /Can we show your words/ }).waitFor();
+  // Automatic sending comes round (once a minute) while the question waits: it keeps this one
+  // back. (Each round asks for the partnership's forms: that it came round is seen there.)
+  let rounds = 0;
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/v1/forms")) rounds++;
+  });
+  await page.clock.runFor(130_000);
+  await until(async () => rounds > 0);
+  await page.waitForTimeout(500);
+  assert.ok(rounds > 0, "automatic sending came round");
+  assert.equal(await heldOnServer(env.server), before, "not sent before the child has answered");
+  await page.getByRole("button", { name: "Yes, you can show them", exact: true }).click();
+  await page.getByText("All done.", { exact: false }).waitFor();
+  await page.getByRole("button", { name: "Practitioner: take the tablet back" }).click();
+  await unlock(page);
+  await pastFollowUps(page);
+  await page.clock.runFor(70_000);
+  await until(async () => (await heldOnServer(env.server)) === before + 1, 10_000);
+  assert.equal(await heldOnServer(env.server), before + 1, "sent once the child has answered, with their consent");
+  assert.deepEqual(await pendingOnTablet(page), [], "and nothing stuck as a conflict");
+  await context.close();
+});
+
 test("a tablet not enrolled says so under a heading; a reload on the enrol page shows the PIN prompt alone", async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();

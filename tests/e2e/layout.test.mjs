@@ -30,6 +30,8 @@ for (const [shape, [width, height]] of Object.entries(SIZES)) {
     assert.equal(faces.length, 3);
     for (const f of faces) assert.ok(f.gap >= 12, `a face's speaker stands at least 12px clear of it (${f.gap}px)`);
     if (shape !== "phone") for (const f of faces) assert.ok(f.width >= 180 && f.height >= 180, `faces grow on a tablet (${f.width}x${f.height})`);
+    // Nothing runs off the side: Pause, the progress and Stop fit (on a phone, on two lines).
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), "no sideways scrolling");
     await page.getByRole("button", { name: "Happy", exact: true }).click();
     await page.getByRole("button", { name: "Next", exact: true }).click();
     await page.getByRole("button", { name: "Listen: Not sure" }).waitFor();
@@ -74,3 +76,21 @@ for (const [shape, [width, height]] of Object.entries(SIZES)) {
     await context.close();
   });
 }
+
+test("a phone on its side and a teen's longer progress, in Arabic: nothing runs off the side, and the pad can be drawn on", async () => {
+  for (const [width, height] of [[390, 844], [844, 390]]) {
+    const { context, page } = await withSession(env, { age: 14 }, { viewport: { width, height } });
+    await visit(page, "/child/teen-check?lang=ar");
+    await begin(page, "لنبدأ");
+    await page.locator(".run .prompt h1").waitFor();
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `no sideways scrolling at ${width}x${height}`);
+    await context.close();
+  }
+  const { context, page } = await withSession(env, { age: 6 }, { viewport: { width: 844, height: 390 } });
+  await visit(page, "/child/early-years-check?lang=en");
+  await begin(page);
+  for (const name of ["Happy", "Next", "Yes", "Next", "Happy", "Next"]) await page.getByRole("button", { name, exact: true }).click();
+  const pad = await page.getByRole("img", { name: "Drawing space" }).boundingBox();
+  assert.ok(pad.width >= 250 && pad.height >= 185, `a short screen still has a pad to draw on (${Math.round(pad.width)}x${Math.round(pad.height)})`);
+  await context.close();
+});

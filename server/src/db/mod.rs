@@ -112,7 +112,7 @@ impl Db {
             return Ok(0);
         }
         let mut tx = self.pool.begin().await?;
-        let mut changed = 0;
+        let (mut changed, mut unreadable) = (0, 0);
         for table in ["responses", "response_conflicts"] {
             // Only bodies that say they were not shared and hold words, a drawing or houses.
             let rows: Vec<(String, String)> = sqlx::query_as(&format!(
@@ -122,7 +122,10 @@ impl Db {
             .fetch_all(&mut *tx)
             .await?;
             for (id, body) in rows {
-                let Ok(wire) = serde_json::from_str::<ResponseV1>(&body) else { continue };
+                let Ok(wire) = serde_json::from_str::<ResponseV1>(&body) else {
+                    unreadable += 1;
+                    continue;
+                };
                 let kept = serde_json::to_string(&ResponseV1::from(&Response::from(wire).minimised())).expect("wire types always serialise");
                 if kept != body {
                     sqlx::query(&format!("UPDATE {table} SET body = $1 WHERE id = $2 AND body = $3"))
@@ -135,7 +138,15 @@ impl Db {
                 }
             }
         }
-        sqlx::query("INSERT INTO scrubs (name, done_on) VALUES ($1, $2)").bind(NAME).bind(today_utc().to_string()).execute(&mut *tx).await?;
+        // Not done while a body could not be read (tried again at the next start); two servers
+        // starting at once both finish, the second changing nothing.
+        if unreadable == 0 {
+            sqlx::query("INSERT INTO scrubs (name, done_on) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                .bind(NAME)
+                .bind(today_utc().to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(changed)
     }
