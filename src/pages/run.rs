@@ -166,6 +166,7 @@ pub fn FormRun(
     set_fullscreen(true);
     let held_id = response.with_untracked(|r| r.id);
     on_cleanup(move || {
+        // However the child's screen goes (handed back, locked), the child can answer no more.
         crate::sync::release(held_id);
         Store::lock_now(&store_name);
         set_fullscreen(false);
@@ -183,6 +184,13 @@ pub fn FormRun(
 
     // Writes the response as it stands; the draft until the end, then the outbox, with free
     // text scrubbed of contact details and the child's first name first.
+    // Whether the child gave words or drawings, the only answers ever shared.
+    let gave_words = move || {
+        response.with_untracked(|r| r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_))))
+    };
+    // The child has answered whether their words may be shared (or was not asked): until then
+    // the finished response is held back from sending (`sync::hold`).
+    let share_answered = RwSignal::new(false);
     let save = move |finished: bool| {
         let mut snapshot = response.get_untracked();
         if finished {
@@ -198,6 +206,9 @@ pub fn FormRun(
                 }
             }
             .await;
+            if result.is_ok() && finished && (!gave_words() || share_answered.get_untracked()) {
+                crate::sync::release(held_id);
+            }
             saving.set(match result {
                 Ok(()) => Saving::Saved,
                 Err(StoreError::Full) => Saving::Full,
@@ -229,7 +240,9 @@ pub fn FormRun(
         step.set(to);
         if to == total {
             // Not sent while the child may still answer the question about sharing.
-            crate::sync::hold(response.with_untracked(|r| r.id));
+            if gave_words() {
+                crate::sync::hold(held_id);
+            }
             save(true);
             after_child.finished(store_name, crate::components::follow_up::Finished { form: form.get_value(), response: response.get_untracked() });
             crate::components::keep_said(store_name, current_session, response.get_untracked(), None);
@@ -241,10 +254,6 @@ pub fn FormRun(
 
     // "Hello, Sam!" on the first screen, when the practitioner gave a first name.
     let greeting = move || first_name.get_value().map(|name| i18n.fill("child.greeting", &[("name", &name)]));
-    // Whether the child gave words or drawings, the only answers ever shared.
-    let gave_words = move || {
-        response.with_untracked(|r| r.answers.iter().any(|a| matches!(a.value, AnswerValue::Text(_) | AnswerValue::Drawing(_) | AnswerValue::Houses(_))))
-    };
 
     // Read each new screen aloud where the band expects it: the question, the stop
     // confirmation, the thanks and the question about sharing.
@@ -405,6 +414,7 @@ pub fn FormRun(
         let share_chosen = RwSignal::new(None::<bool>);
         let choose = move |share: bool| {
             share_chosen.set(Some(share));
+            share_answered.set(true);
             response.update(|r| r.share = share);
             save(true);
         };
