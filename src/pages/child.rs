@@ -342,19 +342,24 @@ fn FormPicker(
     // This child's unfinished forms: (form id, draft id, its language, questions done, in all).
     let started = RwSignal::new(Vec::<(String, String, Lang, usize, usize)>::new());
     {
+        // Read again when one of them is sent as it was (it is then kept among what was said).
         let case = case.clone();
-        spawn_local(async move {
-            let Ok(drafts) = async { Store::open(&store_name).await?.drafts().await }.await else { return };
-            let catalogue = crate::forms::catalogue();
-            let mine = drafts
-                .into_iter()
-                .filter(|d| d.context.case == case)
-                .map(|d| {
-                    let total = catalogue.get(&d.form_id, d.form_version).map_or(d.answers.len(), |f| f.questions.len());
-                    (d.form_id.0.clone(), d.id.to_string(), d.lang.clone(), d.answers.len(), total)
-                })
-                .collect();
-            started.try_set(mine);
+        Effect::new(move |_| {
+            said_kept.track();
+            let case = case.clone();
+            spawn_local(async move {
+                let Ok(drafts) = async { Store::open(&store_name).await?.drafts().await }.await else { return };
+                let catalogue = crate::forms::catalogue();
+                let mine = drafts
+                    .into_iter()
+                    .filter(|d| d.context.case == case)
+                    .map(|d| {
+                        let total = catalogue.get(&d.form_id, d.form_version).map_or(d.answers.len(), |f| f.questions.len());
+                        (d.form_id.0.clone(), d.id.to_string(), d.lang.clone(), d.answers.len(), total)
+                    })
+                    .collect();
+                started.try_set(mine);
+            });
         });
     }
     let ending = RwSignal::new(false);

@@ -801,6 +801,7 @@ test("answers to follow up are shown when the practitioner sends an unfinished f
   // The practitioner takes the tablet mid-form (leaving the form locks it).
   await visit(page, "/child");
   await unlock(page);
+  await page.getByRole("link", { name: /^Yes or no: carry on where the child stopped/ }).waitFor();
   // Said in the unfinished list at once, not only once it is sent or carried on.
   await page.getByText("To follow up among these answers: Do you feel safe at home?", { exact: true }).waitFor();
   await page.getByRole("button", { name: "Send what was answered" }).click();
@@ -813,6 +814,9 @@ test("answers to follow up are shown when the practitioner sends an unfinished f
   await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
   assert.equal(await followUp.count(), 0);
   assert.equal((await pendingOnTablet(page)).length, 1);
+  // Nothing left to carry on with: the form's tile starts it afresh again.
+  await page.getByRole("link", { name: "Yes or no", exact: true }).waitFor();
+  assert.equal(await page.getByRole("link", { name: /carry on where the child stopped/ }).count(), 0);
   await context.close();
 });
 
