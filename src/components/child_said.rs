@@ -37,9 +37,39 @@ pub fn ChildSaid(form: Form, response: Response) -> impl IntoView {
     view! { <ol class="child-said">{items}</ol> }
 }
 
+/// A chosen answer in the practitioner's words (a face's name, the options picked, yes / no /
+/// not sure, a point on the scale with its ends, who helped); `None` for words, drawings and
+/// answers not given, which are shown otherwise.
+pub(crate) fn answer_words(i18n: &I18n, q: &Question, value: &AnswerValue) -> Option<String> {
+    let lang = i18n.lang.get_untracked();
+    Some(match (&q.kind, value) {
+        (QuestionKind::Faces { points }, AnswerValue::Face(n)) => i18n.t(&format!("faces.{points}.{n}")),
+        (QuestionKind::EmojiPick { options, .. }, AnswerValue::Choices(ids)) => ids
+            .iter()
+            .filter_map(|id| options.iter().find(|o| &o.id == id))
+            .map(|o| format!("{} {}", o.emoji, o.label.get(&lang)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (_, AnswerValue::YesNo(a)) => i18n.t(match a {
+            YesNo::Yes => "yesno.yes",
+            YesNo::No => "yesno.no",
+            YesNo::NotSure => "yesno.not_sure",
+        }),
+        (QuestionKind::Scale { min, max, low, high }, AnswerValue::Scale(n)) => i18n.fill(
+            "said.scale",
+            &[("n", &n.to_string()), ("min", &min.to_string()), ("max", &max.to_string()), ("low", low.get(&lang)), ("high", high.get(&lang))],
+        ),
+        (_, AnswerValue::WhoHelped(h)) => i18n.t(match h {
+            Helper::Alone => "helper.alone",
+            Helper::Worker => "helper.worker",
+            Helper::ParentOrCarer => "helper.parent_or_carer",
+        }),
+        _ => return None,
+    })
+}
+
 /// The answer to `q` as the practitioner reads it; words in the child's language, `child_lang`.
 fn answer_view(i18n: &I18n, q: &Question, value: Option<&AnswerValue>, prompt: &str, child_lang: &Lang) -> AnyView {
-    let lang = i18n.lang.get_untracked();
     let plain = |text: String| view! { <p class="said-answer">{text}</p> }.into_any();
     let not_given = |key: &str| view! { <p class="said-answer said-none">{i18n.t(key)}</p> }.into_any();
     let drawing_label = i18n.fill("said.drawing", &[("question", prompt)]);
@@ -56,18 +86,6 @@ fn answer_view(i18n: &I18n, q: &Question, value: Option<&AnswerValue>, prompt: &
             }
             .into_any()
         }
-        (QuestionKind::EmojiPick { options, .. }, Some(AnswerValue::Choices(ids))) => plain(
-            ids.iter()
-                .filter_map(|id| options.iter().find(|o| &o.id == id))
-                .map(|o| format!("{} {}", o.emoji, o.label.get(&lang)))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-        (_, Some(AnswerValue::YesNo(a))) => plain(yes_no(i18n, *a)),
-        (QuestionKind::Scale { min, max, low, high }, Some(AnswerValue::Scale(n))) => plain(i18n.fill(
-            "said.scale",
-            &[("n", &n.to_string()), ("min", &min.to_string()), ("max", &max.to_string()), ("low", low.get(&lang)), ("high", high.get(&lang))],
-        )),
         (_, Some(AnswerValue::Text(words))) => words_view(words, child_lang),
         (_, Some(AnswerValue::Drawing(d))) => view! { <DrawingImage drawing=d.clone() label=drawing_label /> }.into_any(),
         (_, Some(AnswerValue::Houses(h))) => {
@@ -77,23 +95,13 @@ fn answer_view(i18n: &I18n, q: &Question, value: Option<&AnswerValue>, prompt: &
                 .collect_view();
             view! { <ul class="said-houses">{houses}</ul> }.into_any()
         }
-        (_, Some(AnswerValue::WhoHelped(h))) => plain(i18n.t(match h {
-            Helper::Alone => "helper.alone",
-            Helper::Worker => "helper.worker",
-            Helper::ParentOrCarer => "helper.parent_or_carer",
-        })),
-        // An answer that does not fit its question (the server refuses these; a tablet never
-        // makes one): said as not given rather than guessed at.
-        (_, Some(_)) => not_given("said.not_reached"),
+        (_, Some(v)) => match answer_words(i18n, q, v) {
+            Some(words) => plain(words),
+            // An answer that does not fit its question (the server refuses these; a tablet
+            // never makes one): said as not given rather than guessed at.
+            None => not_given("said.not_reached"),
+        },
     }
-}
-
-fn yes_no(i18n: &I18n, a: YesNo) -> String {
-    i18n.t(match a {
-        YesNo::Yes => "yesno.yes",
-        YesNo::No => "yesno.no",
-        YesNo::NotSure => "yesno.not_sure",
-    })
 }
 
 fn words_view(words: &str, child_lang: &Lang) -> AnyView {

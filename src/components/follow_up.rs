@@ -5,10 +5,10 @@
 //! The child never sees this screen; it is shown only after the PIN.
 
 use crate::components::ChildSaid;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::use_i18n;
 use crate::store::{Store, StoreName};
-use heard_domain::form::{Concern, QuestionKind, SafetyFollowUp};
-use heard_domain::{AnswerValue, Form, Response, YesNo};
+use heard_domain::form::{Concern, SafetyFollowUp};
+use heard_domain::{Form, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -69,28 +69,6 @@ pub fn use_after_child() -> AfterChild {
     })
 }
 
-/// The child's answer in words, in the practitioner's language.
-fn describe(i18n: &I18n, form: &Form, question_id: &str, value: &AnswerValue) -> String {
-    let lang = i18n.lang.get_untracked();
-    let kind = form.question(question_id).map(|q| &q.kind);
-    match (kind, value) {
-        (Some(QuestionKind::Faces { points }), AnswerValue::Face(n)) => i18n.t(&format!("faces.{points}.{n}")),
-        (_, AnswerValue::YesNo(a)) => i18n.t(match a {
-            YesNo::Yes => "yesno.yes",
-            YesNo::No => "yesno.no",
-            YesNo::NotSure => "yesno.not_sure",
-        }),
-        (_, AnswerValue::Scale(n)) => n.to_string(),
-        (Some(QuestionKind::EmojiPick { options, .. }), AnswerValue::Choices(ids)) => ids
-            .iter()
-            .filter_map(|id| options.iter().find(|o| &o.id == id))
-            .map(|o| format!("{} {}", o.emoji, o.label.get(&lang)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => String::new(),
-    }
-}
-
 /// Why a safety question is listed, in the practitioner's words.
 fn concern_key(concern: Concern) -> &'static str {
     match concern {
@@ -114,7 +92,7 @@ pub fn FollowUpPrompt(finished: Finished, on_done: Callback<()>) -> impl IntoVie
     let signals: Vec<(String, String)> = signals
         .into_iter()
         .map(|f| {
-            let answer = response.answer(&f.question.id).map(|v| describe(&i18n, &form, &f.question.id, v)).unwrap_or_default();
+            let answer = response.answer(&f.question.id).and_then(|v| crate::components::child_said::answer_words(&i18n, f.question, v)).unwrap_or_default();
             (f.question.prompt.get(&lang).to_string(), answer)
         })
         .collect();
