@@ -197,5 +197,16 @@ pub fn is_fingerprint(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// Longest email address the server accepts anywhere (RFC 5321's limit on a path).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest password the server reads: far past any passphrase, short of a hashing flood.
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// Whether `text` could be an id the server gave out (an agency, device or account: a UUID),
+/// checked before any lookup so a hostile value never reaches the database.
+pub fn is_id(text: &str) -> bool {
+    (1..=64).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// Shortest password a coordinator may set for a staff account.
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -129,7 +129,7 @@ impl Filter {
                     }
                 }
                 "agency" => {
-                    if value.len() > 64 {
+                    if !crate::access::is_id(&value) {
                         return Err("agency: is not an agency id".into());
                     }
                     f.agency = Some(value);
@@ -890,7 +890,7 @@ mod tests {
         let f = Filter {
             from: "2026-01-01".parse().ok(),
             to: "2026-03-31".parse().ok(),
-            agency: Some("a b/1".into()),
+            agency: Some("0f8e2c1a-5b7d-4e3f-9a10-2b3c4d5e6f70".into()),
             band: Some(AgeBand::Teen),
             flag: Some(Flag::Homeless),
         };
@@ -903,6 +903,10 @@ mod tests {
         assert!(Filter::parse_query("case=123").unwrap_err().starts_with("case:"));
         assert!(Filter::parse_query("from=2026-02-01&to=2026-01-01").unwrap_err().starts_with("to:"));
         assert!(Filter::parse_query("agency=%ZZ").unwrap_err().starts_with("agency:"));
+        // Only what could be an agency's id reaches the database: no NUL, nothing long.
+        assert!(Filter::parse_query("agency=a%00b").unwrap_err().starts_with("agency:"));
+        assert!(Filter::parse_query("agency=a%20b%2F1").unwrap_err().starts_with("agency:"));
+        assert!(Filter::parse_query(&format!("agency={}", "a".repeat(65))).unwrap_err().starts_with("agency:"));
     }
 
     #[test]

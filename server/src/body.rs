@@ -1,5 +1,6 @@
 //! `JsonBody<T>`: the one way API handlers read a JSON body. It enforces the body limit,
-//! asks for `Content-Type: application/json`, and names the field that failed to decode.
+//! asks for `Content-Type: application/json`, refuses text no database can store (U+0000),
+//! and names the field that failed to decode.
 
 use crate::AppError;
 use axum::body::Bytes;
@@ -8,6 +9,26 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 pub struct JsonBody<T>(pub T);
+
+/// Every API request passes here before its handler: an address holding U+0000 (`%00`, in the
+/// path or the query) is refused with a 400, like a body holding it, and so is a body sent
+/// with a `Content-Encoding` the server does not decode (415): a gzip body read as plain
+/// JSON would be refused as garbage at best, and never decoded past the size limit.
+pub async fn screen(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let address = request.uri().path_and_query().map_or("", |p| p.as_str());
+    if address.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+        let part = if request.uri().path().contains("%00") { "path" } else { "query" };
+        return AppError::BadRequest(format!("the address's {part} holds %00 (the character U+0000), which Heard does not accept")).into_response();
+    }
+    for coding in request.headers().get_all(header::CONTENT_ENCODING) {
+        let plain = coding.to_str().is_ok_and(|c| c.split(',').all(|c| c.trim().is_empty() || c.trim().eq_ignore_ascii_case("identity")));
+        if !plain {
+            return AppError::UnsupportedEncoding(String::from_utf8_lossy(coding.as_bytes()).chars().take(40).collect()).into_response();
+        }
+    }
+    next.run(request).await
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = AppError;
@@ -28,6 +49,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 AppError::UnreadableBody(e.body_text())
             }
         })?;
+        if let Some(field) = field_with_nul(&bytes) {
+            return Err(AppError::BadBody(format!("{field}: holds the character U+0000 (NUL), which Heard does not accept in any text")));
+        }
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
@@ -42,4 +66,44 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         de.end().map_err(|e| AppError::MalformedJson(e.to_string()))?;
         Ok(JsonBody(value))
     }
+}
+
+/// The path of the first string (value or key) in a JSON body that holds U+0000, which
+/// PostgreSQL cannot store in text (SQLite can; both refuse it the same way, here). JSON can
+/// only carry it escaped, so bodies without `u0000` are passed over without a second parse.
+fn field_with_nul(bytes: &[u8]) -> Option<String> {
+    let escaped = bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"u0000"));
+    if !escaped {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    fn walk(v: &serde_json::Value, path: &mut String) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.contains('\0'),
+            serde_json::Value::Array(items) => items.iter().enumerate().any(|(n, item)| {
+                let len = path.len();
+                path.push_str(&format!("[{n}]"));
+                let found = walk(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            serde_json::Value::Object(fields) => fields.iter().any(|(key, item)| {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&key.replace('\0', "\\u0000"));
+                let found = key.contains('\0') || walk(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    let mut path = String::new();
+    walk(&value, &mut path).then(|| if path.is_empty() { ".".to_string() } else { path })
 }

@@ -19,6 +19,8 @@ pub enum AppError {
     UnreadableBody(String),
     #[error("send the body as JSON with the header Content-Type: application/json")]
     NotJson,
+    #[error("the body is sent with Content-Encoding {0:?}, which this server does not decode; send it uncompressed")]
+    UnsupportedEncoding(String),
     #[error("no such endpoint: {0}")]
     NotFound(String),
     #[error("this endpoint does not accept that method")]
@@ -65,6 +67,7 @@ impl AppError {
             AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             AppError::UnreadableBody(_) => (StatusCode::BAD_REQUEST, "unreadable_body"),
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
+            AppError::UnsupportedEncoding(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),

@@ -54,6 +54,12 @@ async fn same_id_with_different_content_is_a_conflict_and_keeps_the_first(w: &Wo
     assert_eq!(json["results"][0]["status"], "conflict");
     assert_eq!(w.held().await, 1);
     assert_eq!(w.db.count_conflicts().await.unwrap(), 1, "the second version is kept aside for a coordinator");
+    // Sent again and again (a tablet retrying), and changed once more: still one copy kept.
+    for face in [3, 3, 2] {
+        let (_, json) = w.post_batch(&w.batch(&[response_json(ID_A, face)])).await;
+        assert_eq!(json["results"][0]["status"], "conflict");
+    }
+    assert_eq!(w.db.count_conflicts().await.unwrap(), 1, "one conflicting copy per item, however often it is re-sent");
     // The first version is still the one held: sending it again is recognised as the same.
     let (_, json) = w.post_batch(&first).await;
     assert_eq!(json["results"][0]["status"], "already_had");

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{call, response_json, Auth, World};
+use common::{call, call_with, response_json, Auth, World};
 
 on_both_backends!(every_bad_request_gets_a_clear_4xx_and_stores_nothing);
 
@@ -37,6 +37,13 @@ fn device_corpus(w: &World) -> Vec<(String, &'static str, &'static str, &'static
     ] {
         add(what, body.to_string());
     }
+    // U+0000, which PostgreSQL cannot store in text: refused at the door by field, on both.
+    add(
+        "NUL in a shared answer's words",
+        format!(r#"{{"key_fingerprint":"{fp}","responses":[{}]}}"#, good.replacen(r#"{"face":2}"#, r#"{"text":"a\u0000b"}"#, 1)),
+    );
+    add("NUL in the fingerprint", r#"{"key_fingerprint":"\u0000","responses":[]}"#.to_string());
+    add("NUL in a field's name", format!(r#"{{"key_fingerprint":"{fp}","responses":[],"\u0000":1}}"#));
     add("another partnership's fingerprint", format!(r#"{{"key_fingerprint":"{}","responses":[]}}"#, w.them.fingerprint));
     add("too many responses", format!(r#"{{"key_fingerprint":"{fp}","responses":[{}]}}"#, vec![good.clone(); 201].join(",")));
     // Wrong content types, outcome batches and enrolment requests.
@@ -54,6 +61,8 @@ fn device_corpus(w: &World) -> Vec<(String, &'static str, &'static str, &'static
         ("enrol: unknown code", "/api/v1/enrol", "application/json", r#"{"code":"ABCDE-FGHJK"}"#.to_string()),
         ("enrol: malformed code", "/api/v1/enrol", "application/json", r#"{"code":"0000"}"#.to_string()),
         ("enrol: extra field", "/api/v1/enrol", "application/json", r#"{"code":"ABCDE-FGHJK","key":"secret"}"#.to_string()),
+        ("enrol: NUL in the code", "/api/v1/enrol", "application/json", r#"{"code":"ABCDE\u0000FGHJK"}"#.to_string()),
+        ("outcomes: NUL in the case", "/api/v1/outcomes", "application/json", format!(r#"{{"key_fingerprint":"{fp}","outcomes":[{{"case":"\u0000"}}]}}"#)),
     ] {
         corpus.push((what.to_string(), "POST", path, ct, body));
     }
@@ -79,6 +88,29 @@ fn staff_corpus() -> Vec<(&'static str, &'static str, &'static str, &'static str
         ("user: unknown role", "POST", "/api/v1/users", r#"{"email":"x@y.z","password":"long enough password","role":"root"}"#),
         ("user: no role", "POST", "/api/v1/users", r#"{"email":"x@y.z","password":"long enough password"}"#),
         ("revoke: unknown device", "POST", "/api/v1/devices/not-a-device/revoke", ""),
+        // Characters and lengths no backend should see: the same 4xx on SQLite and PostgreSQL.
+        ("agency: NUL in the name", "POST", "/api/v1/agencies", r#"{"name":"North\u0000School","kind":"school"}"#),
+        ("agency: a control character in the name", "POST", "/api/v1/agencies", r#"{"name":"North\u0007School","kind":"school"}"#),
+        ("code: NUL in the agency id", "POST", "/api/v1/enrolment-codes", r#"{"agency_id":"a\u0000b"}"#),
+        ("code: agency id of 3 KB", "POST", "/api/v1/enrolment-codes", "LONG_AGENCY_ID"),
+        ("user: NUL in the email", "POST", "/api/v1/users", r#"{"email":"x\u0000@y.z","password":"long enough password","role":"analyst"}"#),
+        ("user: email of 3 KB", "POST", "/api/v1/users", "LONG_USER_EMAIL"),
+        ("user: password of 2 KB", "POST", "/api/v1/users", "LONG_USER_PASSWORD"),
+        ("login: NUL in the email", "POST", "/api/v1/login", r#"{"email":"a\u0000@b.c","password":"x"}"#),
+        ("login: email of 8 KB", "POST", "/api/v1/login", "LONG_LOGIN_EMAIL"),
+        (
+            "partnership: NUL in the name",
+            "POST",
+            "/api/v1/partnerships",
+            r#"{"setup_code":"ABCDE-FGHJK","name":"a\u0000","key_fingerprint":"x","email":"a@b.c","password":"long enough password"}"#,
+        ),
+        ("dashboard: NUL in the agency filter", "GET", "/api/v1/dashboard?agency=%00", ""),
+        ("dashboard: agency filter of 3 KB", "GET", "/api/v1/dashboard?agency=LONG_QUERY", ""),
+        ("dashboard: NUL in the band", "GET", "/api/v1/dashboard?band=teen%00", ""),
+        ("export: NUL in the table", "GET", "/api/v1/dashboard/export/a%00.csv", ""),
+        ("revoke: NUL in the id", "POST", "/api/v1/devices/a%00b/revoke", ""),
+        ("remove: NUL in the id", "POST", "/api/v1/users/a%00b/remove", ""),
+        ("remove: id of 3 KB", "POST", "/api/v1/users/LONG_QUERY/remove", ""),
         ("unknown endpoint", "GET", "/api/v1/responses/all", ""),
         ("wrong method", "DELETE", "/api/v1/agencies", ""),
     ]
@@ -175,10 +207,19 @@ async fn every_bad_request_gets_a_clear_4xx_and_stores_nothing(w: &World) {
         checked += 1;
     }
     let coordinator = Auth::Staff(&w.us.coordinator, true);
+    let long = "x".repeat(3000);
+    // Random, so PostgreSQL cannot compress it under its index's limit (about 2.7 KB).
+    let random: String = (0..250).map(|_| uuid::Uuid::new_v4().simple().to_string()).collect();
     for (what, method, path, body) in staff_corpus() {
-        let body = body.replace("LONG_NAME", &format!(r#"{{"name":"{}","kind":"school"}}"#, "x".repeat(200)));
-        let body = (!body.is_empty()).then(|| ("application/json", body));
-        let (status, json) = call(&w.db, method, path, coordinator, body).await;
+        let path = path.replace("LONG_QUERY", &long);
+        let body = body
+            .replace("LONG_NAME", &format!(r#"{{"name":"{}","kind":"school"}}"#, "x".repeat(200)))
+            .replace("LONG_AGENCY_ID", &format!(r#"{{"agency_id":"{long}"}}"#))
+            .replace("LONG_USER_EMAIL", &format!(r#"{{"email":"{long}@y.z","password":"long enough password","role":"analyst"}}"#))
+            .replace("LONG_USER_PASSWORD", &format!(r#"{{"email":"x@y.z","password":"{}","role":"analyst"}}"#, "p".repeat(2000)))
+            .replace("LONG_LOGIN_EMAIL", &format!(r#"{{"email":"{random}@b.c","password":"x"}}"#));
+        let body = (!body.is_empty()).then_some(("application/json", body));
+        let (status, json) = call(&w.db, method, &path, coordinator, body).await;
         let clear = json["error"].as_str().is_some_and(|e| !e.is_empty()) && json["detail"].as_str().is_some_and(|d| d.len() > 10);
         if !status.is_client_error() || !clear {
             wrong.push(format!("{what}: {status} {json}"));
@@ -186,6 +227,22 @@ async fn every_bad_request_gets_a_clear_4xx_and_stores_nothing(w: &World) {
         checked += 1;
     }
     let fp = &w.us.fingerprint;
+    // A body labelled with a coding the server does not decode is refused as such (415),
+    // never read as plain JSON, whether or not it really is compressed.
+    let plain = format!(r#"{{"key_fingerprint":"{fp}","responses":[{}]}}"#, response_json(ID, 2));
+    for coding in ["gzip", "deflate", "br", "x-made-up", "gzip, identity", "identity, gzip"] {
+        let (status, json) =
+            call_with(&w.db, "POST", "/api/v1/responses", device, Some(("application/json", plain.clone())), &[("content-encoding", coding)]).await;
+        if status != StatusCode::UNSUPPORTED_MEDIA_TYPE || json["error"] != "unsupported_encoding" {
+            wrong.push(format!("Content-Encoding {coding}: {status} {json}"));
+        }
+        checked += 1;
+    }
+    let (status, json) =
+        call_with(&w.db, "POST", "/api/v1/login", Auth::Anonymous, Some(("application/json", "{}".into())), &[("content-encoding", "gzip")]).await;
+    if status != StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        wrong.push(format!("Content-Encoding gzip on login: {status} {json}"));
+    }
     for (what, item) in broken_responses() {
         let (status, json) =
             call(&w.db, "POST", "/api/v1/responses", device, Some(("application/json", format!(r#"{{"key_fingerprint":"{fp}","responses":[{item}]}}"#)))).await;

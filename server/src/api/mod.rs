@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed });
     // Unknown paths under /api get a JSON 404, never the app's index.html.
     let api_fallback = Router::new().route("/api/{*rest}", axum::routing::any(api_not_found));
-    api.merge(api_fallback)
+    api.merge(api_fallback).layer(axum::middleware::from_fn(crate::body::screen))
 }
 
 async fn api_not_found(uri: Uri) -> AppError {

@@ -13,8 +13,8 @@ use axum::response::{AppendHeaders, IntoResponse};
 use axum::Extension;
 use axum::Json;
 use heard_domain::access::{
-    is_fingerprint, AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, UserV1,
-    MIN_PASSWORD_CHARS, SESSION_COOKIE,
+    is_fingerprint, is_id, AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, UserV1,
+    MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_COOKIE,
 };
 use heard_domain::enrolment::{display_code, normalise_code};
 use heard_domain::wire::Stats;
@@ -82,6 +82,10 @@ pub async fn login(
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<impl IntoResponse, AppError> {
     let email = normalise_email(&req.email);
+    // Nothing longer than any account's could match one; refused before the database sees it.
+    if email.chars().count() > MAX_EMAIL_CHARS || req.password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::Unauthorized("that email and password do not match an account".into()));
+    }
     let source = login_source(&state, &headers, connection);
     let t = now();
     // Five wrong passwords from one place make that place wait; fifty from anywhere (many
@@ -146,11 +150,14 @@ async fn start_session(
 /// Checks a staff account's email and password as typed; the normalised email.
 fn check_account(email: &str, password: &str) -> Result<String, AppError> {
     let email = normalise_email(email);
-    if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+    if !email.contains('@') || email.chars().count() > MAX_EMAIL_CHARS || email.contains(|c: char| c.is_whitespace() || c.is_control()) {
         return Err(AppError::BadRequest("email: that is not an email address".into()));
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::BadRequest(format!("password: at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::BadRequest(format!("password: at most {MAX_PASSWORD_CHARS} characters")));
     }
     Ok(email)
 }
@@ -159,8 +166,8 @@ fn check_account(email: &str, password: &str) -> Result<String, AppError> {
 /// The partnership key was made in the browser; only its fingerprint arrives.
 pub async fn create_partnership(State(state): State<AppState>, JsonBody(req): JsonBody<NewPartnership>) -> Result<impl IntoResponse, AppError> {
     let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::BadRequest("name: a partnership's name is 1 to 120 characters".into()));
+    if name.is_empty() || name.chars().count() > 120 || name.contains(char::is_control) {
+        return Err(AppError::BadRequest("name: a partnership's name is 1 to 120 characters, with no control characters".into()));
     }
     if !is_fingerprint(&req.key_fingerprint) {
         return Err(AppError::BadRequest("key_fingerprint: the SHA-256 of the partnership key, 64 lower-case hex digits".into()));
@@ -206,8 +213,8 @@ pub async fn agencies(State(state): State<AppState>, Staff(staff): Staff) -> Res
 pub async fn create_agency(State(state): State<AppState>, staff: Staff, JsonBody(req): JsonBody<NewAgency>) -> Result<Json<AgencyV1>, AppError> {
     let staff = staff.coordinator()?;
     let name = req.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::BadRequest("name: an agency's name is 1 to 120 characters".into()));
+    if name.is_empty() || name.chars().count() > 120 || name.contains(char::is_control) {
+        return Err(AppError::BadRequest("name: an agency's name is 1 to 120 characters, with no control characters".into()));
     }
     // Two agencies of one name would split its tablets and its rows on the dashboard.
     let taken = state.db.agencies(&staff.partnership_id).await?.iter().any(|a| a.name.trim().to_lowercase() == name.to_lowercase());
@@ -225,6 +232,9 @@ pub async fn create_enrolment_code(
     JsonBody(req): JsonBody<NewEnrolmentCode>,
 ) -> Result<Json<EnrolmentCodeV1>, AppError> {
     let staff = staff.coordinator()?;
+    if !is_id(&req.agency_id) {
+        return Err(AppError::BadRequest("agency_id: is not an agency id".into()));
+    }
     let agency = state
         .db
         .agency_in(&staff.partnership_id, &req.agency_id)
@@ -243,6 +253,9 @@ pub async fn devices(State(state): State<AppState>, Staff(staff): Staff) -> Resu
 
 pub async fn revoke_device(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
     let staff = staff.coordinator()?;
+    if !is_id(&id) {
+        return Err(AppError::BadRequest("the address does not end in a device id".into()));
+    }
     if !state.db.revoke_device(&staff.partnership_id, &id, now()).await? {
         return Err(AppError::Missing(format!("no device {id:?} to revoke in your partnership (or it is already revoked)")));
     }
@@ -272,6 +285,9 @@ pub async fn users(State(state): State<AppState>, staff: Staff) -> Result<Json<V
 /// partnership always keeps a coordinator.
 pub async fn remove_user(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
     let staff = staff.coordinator()?;
+    if !is_id(&id) {
+        return Err(AppError::BadRequest("the address does not end in an account id".into()));
+    }
     if id == staff.user_id {
         return Err(AppError::Conflict("you cannot remove your own account; another coordinator can".into()));
     }

@@ -344,8 +344,8 @@ async fn insert_and_settle(
 
 /// What an `INSERT ... ON CONFLICT (id) DO NOTHING` into `table` (one of ours) meant for the
 /// item: a new row is accepted; an id already held with the same body is already had; with a
-/// different body it is a conflict, kept aside in `response_conflicts` for a coordinator to
-/// see and never written over the first.
+/// different body it is a conflict, kept aside in `response_conflicts` (one copy per item, the
+/// latest) for a coordinator to see and never written over the first.
 async fn settle(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     table: &'static str,
@@ -361,7 +361,16 @@ async fn settle(
     if held == body {
         return Ok(ItemStatus::AlreadyHad);
     }
-    sqlx::query("INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3)").bind(id).bind(body).bind(today).execute(&mut **tx).await?;
+    // One copy per item, the latest: the same conflict re-sent does not grow the table.
+    sqlx::query(
+        "INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET body = excluded.body, received_on = excluded.received_on",
+    )
+    .bind(id)
+    .bind(body)
+    .bind(today)
+    .execute(&mut **tx)
+    .await?;
     Ok(ItemStatus::Conflict)
 }
 

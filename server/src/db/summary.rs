@@ -600,9 +600,58 @@ impl Db {
             items.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
         }
         items.sort();
-        summarise_items(&mut tx, &self.catalogue, &items).await?;
-        tx.commit().await?;
-        Ok(Some((items.len() as u64, items.last().map_or(after, |i| i.0))))
+        let taken = items.last().map_or(after, |i| i.0);
+        match summarise_items(&mut tx, &self.catalogue, &items).await {
+            Ok(unreadable) => {
+                set_aside(&mut tx, &unreadable, "its stored body could not be read").await?;
+                tx.commit().await?;
+            }
+            // One item the database will not take (PostgreSQL refuses U+0000 in text) must not
+            // stop every partnership's dashboard: the page again, one item at a time.
+            Err(e) if refused_by_database(self.backend, &e) => {
+                tx.rollback().await?;
+                self.summarise_one_by_one(&items, &e).await?;
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(Some((items.len() as u64, taken)))
+    }
+
+    /// Summarises `items` (a page the whole of which the database refused), each under a
+    /// savepoint of one transaction: those it takes are counted, each it refuses is set aside
+    /// (`set_aside`) and the queue goes on.
+    async fn summarise_one_by_one(&self, items: &[(i64, String, String)], first: &sqlx::Error) -> Result<(), sqlx::Error> {
+        eprintln!("heard-server: the database refused a page of {} queued items ({first}); summarising them one by one", items.len());
+        let mut tx = self.pool.begin().await?;
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
+        }
+        let seqs: Vec<i64> = items.iter().map(|i| i.0).collect();
+        for chunk in seqs.chunks(CHUNK) {
+            let list = (1..=chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+            let sql = format!("DELETE FROM summary_queue WHERE seq IN ({list})");
+            let mut q = sqlx::query(&sql);
+            for seq in chunk {
+                q = q.bind(*seq);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        for item in items {
+            let mut one = sqlx::Acquire::begin(&mut *tx).await?;
+            match summarise_items(&mut one, &self.catalogue, std::slice::from_ref(item)).await {
+                Ok(unreadable) => {
+                    set_aside(&mut one, &unreadable, "its stored body could not be read").await?;
+                    one.commit().await?;
+                }
+                Err(e) if refused_by_database(self.backend, &e) => {
+                    one.rollback().await?;
+                    eprintln!("heard-server: {} {} set aside: the database refused to summarise it ({e})", item.1, item.2);
+                    set_aside(&mut tx, &[(item.1.clone(), item.2.clone())], "the database refused to add it to the figures").await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await
     }
 
     /// Every dashboard table for a partnership, suppressed, and the latest shared words.
@@ -798,10 +847,69 @@ impl Db {
     }
 }
 
+/// Whether the database refused a statement for what it was given (a value it cannot store, a
+/// constraint), rather than being out of reach, busy or short of room: only the first is one
+/// item's doing, to be set aside; the rest are tried again.
+fn refused_by_database(backend: super::Backend, e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let transient = match backend {
+                // SQLSTATE classes: connection (08), serialisation and deadlock (40), resources
+                // (53), operator intervention (57), system (58).
+                super::Backend::Postgres => ["08", "40", "53", "57", "58"].iter().any(|class| code.starts_with(class)),
+                // Result codes, extended ones by their low byte: busy (5), locked (6), I/O (10),
+                // full (13).
+                super::Backend::Sqlite => code.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13)),
+            };
+            !transient
+        }
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => true,
+        _ => false,
+    }
+}
+
+/// Records queued items (kind code, id) that cannot be added to the figures, once each, and
+/// names each to its partnership's coordinators in the audit log. The items stay stored.
+async fn set_aside(tx: &mut Tx<'_>, items: &[(String, String)], reason: &str) -> Result<(), sqlx::Error> {
+    let at = crate::auth::now();
+    for (kind, id) in items {
+        let (table, what) = if kind == Kind::Outcome.code() { (Kind::Outcome.table(), "outcome") } else { (Kind::Response.table(), "response") };
+        let partnership: Option<String> =
+            sqlx::query_scalar(&format!("SELECT partnership_id FROM {table} WHERE id = $1")).bind(id).fetch_optional(&mut **tx).await?.flatten();
+        let new =
+            sqlx::query("INSERT INTO set_aside (kind, item_id, partnership_id, reason, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, item_id) DO NOTHING")
+                .bind(kind)
+                .bind(id)
+                .bind(&partnership)
+                .bind(reason)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        if let (1, Some(p)) = (new, &partnership) {
+            let detail = format!(
+                "{what} {id} is not in the dashboard's figures: {reason}. It is kept; the others were counted. Ask whoever runs the server to look at it."
+            );
+            sqlx::query("INSERT INTO audit_log (partnership_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)")
+                .bind(p)
+                .bind(at)
+                .bind("(server)")
+                .bind("item_set_aside")
+                .bind(detail)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds queued items (stored, never summarised) to their cases, cubes and shared words. Per
 /// partnership the cases' cube keys are read once before and once after, so a case that got
 /// a response and an outcome in the same page moves between cube cells once.
-async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, items: &[(i64, String, String)]) -> Result<(), sqlx::Error> {
+/// Returns the items (kind code, id) whose stored body could not be read, which it leaves out.
+async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, items: &[(i64, String, String)]) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let mut unreadable = Vec::new();
     // partnership -> (agency of the sending device, its responses, its outcomes), in queue order.
     type ByAgency = Vec<(Option<String>, Vec<Response>, Vec<OutcomeV1>)>;
     let mut groups: Vec<(String, ByAgency)> = Vec::new();
@@ -839,9 +947,12 @@ async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, items: &[(i64, 
                         agencies.len() - 1
                     }
                 };
-                match kind {
-                    Kind::Response => agencies[a].1.extend(serde_json::from_str::<ResponseV1>(&body).ok().map(Response::from)),
-                    Kind::Outcome => agencies[a].2.extend(serde_json::from_str::<OutcomeV1>(&body).ok()),
+                let read = match kind {
+                    Kind::Response => serde_json::from_str::<ResponseV1>(&body).map(|r| agencies[a].1.push(Response::from(r))),
+                    Kind::Outcome => serde_json::from_str::<OutcomeV1>(&body).map(|o| agencies[a].2.push(o)),
+                };
+                if read.is_err() {
+                    unreadable.push((kind.code().to_string(), id.to_string()));
                 }
             }
         }
@@ -864,7 +975,7 @@ async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, items: &[(i64, 
         let after = case_keys(tx, partnership, &cases).await?;
         move_in_cubes(tx, partnership, &before, &after).await?;
     }
-    Ok(())
+    Ok(unreadable)
 }
 
 #[cfg(test)]

@@ -240,7 +240,15 @@ pub async fn enrol_new_device(db: &Db, coordinator: &Session, agency_id: &str) -
 
 /// Sends one request through the whole app and returns the status and the JSON body.
 pub async fn call(db: &Db, method: &str, uri: &str, auth: Auth<'_>, body: Option<(&str, String)>) -> (StatusCode, Value) {
+    call_with(db, method, uri, auth, body, &[]).await
+}
+
+/// The same, with extra headers (`Content-Encoding`, say).
+pub async fn call_with(db: &Db, method: &str, uri: &str, auth: Auth<'_>, body: Option<(&str, String)>, headers: &[(&str, &str)]) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
     match auth {
         Auth::Anonymous => {}
         Auth::Device(token) => req = req.header("authorization", format!("Bearer {token}")),
