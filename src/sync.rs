@@ -48,14 +48,17 @@ pub enum SendError {
 /// Sends everything pending. Each batch that the server confirms is removed at once, so an
 /// interruption part-way leaves only unconfirmed responses pending.
 pub async fn send_pending(store: &Store) -> Result<SendReport, SendError> {
-    send_pending_with(store, &|_, _| {}).await
+    let (report, sent) = send_pending_with(store, &|_, _| {}).await;
+    sent.map(|()| report)
 }
 
 /// The same, telling `progress(done, total)` after each batch the server answered: the
-/// practitioner's Send, which offers the server again what it refused before.
-pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -> Result<SendReport, SendError> {
+/// practitioner's Send, which offers the server again what it refused before. What was done
+/// comes back even when the send then broke off (200 sent, then the signal went).
+pub async fn send_pending_with(store: &Store, progress: &dyn Fn(usize, usize)) -> (SendReport, Result<(), SendError>) {
     let mut report = SendReport::default();
-    send(store, Waiting::All, progress, &mut report).await.map(|()| report)
+    let sent = send(store, Waiting::All, progress, &mut report).await;
+    (report, sent)
 }
 
 /// What automatic sending sends: the responses the server has not refused (it would only
@@ -314,9 +317,22 @@ pub async fn fetch_stats() -> Result<Stats, SendError> {
     exchange(Request::get(STATS_PATH).build()).await
 }
 
+thread_local! {
+    /// Made at random for one enrolment and sent with each of its tries: when the server
+    /// enrolled the tablet but its reply was lost, trying the same code again gets the same
+    /// enrolment back (`heard_domain::access::ENROL_RETRY_SECS`) instead of "already used".
+    /// A new one after each enrolment that arrives, so a used code typed again is refused.
+    static ENROLMENT_ID: std::cell::RefCell<String> = std::cell::RefCell::new(crate::device::new_id().simple().to_string());
+}
+
 /// Exchanges the one-time part of an enrolment code for a device token.
 pub async fn enrol(code: &str) -> Result<EnrolReply, SendError> {
-    exchange(Request::post(ENROL_PATH).json(&EnrolRequest { code: code.to_string() })).await
+    let enrolment_id = Some(ENROLMENT_ID.with_borrow(String::clone));
+    let reply = exchange(Request::post(ENROL_PATH).json(&EnrolRequest { code: code.to_string(), enrolment_id })).await;
+    if reply.is_ok() {
+        ENROLMENT_ID.set(crate::device::new_id().simple().to_string());
+    }
+    reply
 }
 
 /// Who is logged in on this browser, if anyone.
@@ -357,6 +373,12 @@ pub async fn devices() -> Result<Vec<heard_domain::access::DeviceV1>, SendError>
 
 pub async fn revoke_device(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
     let path = format!("{}/{id}/revoke", heard_domain::access::DEVICES_PATH);
+    exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
+}
+
+/// Removes a tablet that never sent anything from the partnership's list.
+pub async fn remove_device(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
+    let path = format!("{}/{id}/remove", heard_domain::access::DEVICES_PATH);
     exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
 }
 

@@ -24,7 +24,15 @@ pub const SESSION_COOKIE: &str = "heard_session";
 #[serde(deny_unknown_fields)]
 pub struct EnrolRequest {
     pub code: String,
+    /// Random, made by the tablet once and sent with every try of one enrolment: if the reply
+    /// is lost, the same code and id enrol the same device again (`ENROL_RETRY_SECS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolment_id: Option<String>,
 }
+
+/// How long after a code is spent the tablet that spent it may ask again, with the same
+/// enrolment id, while its device has not been used.
+pub const ENROL_RETRY_SECS: i64 = 15 * 60;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolReply {

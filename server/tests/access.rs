@@ -6,10 +6,13 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{enrol_new_device, login, login_from, response_json, Auth, World, PASSWORD};
+use heard_server::auth::sha256_hex;
 
 on_both_backends!(
     every_endpoint_answers_each_kind_of_caller_as_it_should,
     an_enrolment_code_works_once,
+    a_lost_enrolment_reply_is_asked_for_again_by_the_same_tablet_only,
+    a_coordinator_removes_a_tablet_that_never_sent_anything,
     a_revoked_device_is_refused_and_told_why,
     a_batch_with_another_partnerships_key_is_refused,
     each_partnership_sees_only_its_own_responses,
@@ -39,6 +42,7 @@ fn endpoints(w: &World, device_id: &str) -> Vec<(&'static str, String, Option<St
         ("POST", "/api/v1/enrolment-codes".into(), Some(format!(r#"{{"agency_id":"{}"}}"#, w.us.agency_id))),
         ("GET", "/api/v1/devices".into(), None),
         ("POST", format!("/api/v1/devices/{device_id}/revoke"), None),
+        ("POST", format!("/api/v1/devices/{device_id}/remove"), None),
         ("POST", "/api/v1/users".into(), Some(r#"{"email":"new@north.test","password":"a long enough password","role":"analyst"}"#.into())),
         ("GET", "/api/v1/users".into(), None),
         ("GET", "/api/v1/audit".into(), None),
@@ -65,7 +69,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         ("other partnership's coordinator", Auth::Staff(&w.them.coordinator, true)),
     ];
     // Expected status per endpoint, in the order of `callers`.
-    let expected: [[S; 6]; 15] = [
+    let expected: [[S; 6]; 16] = [
         // anonymous, device, revoked, coordinator, analyst, other coordinator
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST responses
         [S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED], // POST outcomes
@@ -76,6 +80,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],    // POST enrolment code (our agency)
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::OK, S::OK],                  // GET devices
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],    // revoke our device
+        [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::NOT_FOUND],    // remove it (never used)
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::CONFLICT],     // POST users (same email twice)
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],           // GET users
         [S::UNAUTHORIZED, S::UNAUTHORIZED, S::UNAUTHORIZED, S::OK, S::FORBIDDEN, S::OK],           // GET audit
@@ -99,6 +104,85 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A code for our agency, as the coordinator issues it.
+async fn new_code(w: &World) -> String {
+    let body = format!(r#"{{"agency_id":"{}"}}"#, w.us.agency_id);
+    let (_, code) = w.call("POST", "/api/v1/enrolment-codes", Auth::Staff(&w.us.coordinator, true), Some(&body)).await;
+    code["code"].as_str().unwrap().to_string()
+}
+
+async fn devices(w: &World) -> Vec<serde_json::Value> {
+    w.call("GET", "/api/v1/devices", Auth::Staff(&w.us.coordinator, false), None).await.1.as_array().unwrap().clone()
+}
+
+async fn a_lost_enrolment_reply_is_asked_for_again_by_the_same_tablet_only(w: &World) {
+    let enrol = |code: &str, id: Option<&str>| {
+        let body = match id {
+            Some(id) => serde_json::json!({"code": code, "enrolment_id": id}),
+            None => serde_json::json!({"code": code}),
+        }
+        .to_string();
+        async move { w.call("POST", "/api/v1/enrol", Auth::Anonymous, Some(&body)).await }
+    };
+    let before = devices(w).await.len();
+    let code = new_code(w).await;
+    let tablet = "5b0c1f6e2d3a4c7b8e9f0a1b2c3d4e5f";
+    let (status, first) = enrol(&code, Some(tablet)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    // The reply was lost on the way back: the same tablet asks again with the same code.
+    let (status, again) = enrol(&code, Some(tablet)).await;
+    assert_eq!(status, StatusCode::OK, "the same enrolment is answered again: {again}");
+    assert_ne!(again["device_token"], first["device_token"], "with a new token");
+    assert_eq!(devices(w).await.len(), before + 1, "one device, not a second one nobody holds");
+    let token = again["device_token"].as_str().unwrap();
+    let (status, _) = w.call("POST", "/api/v1/responses", Auth::Device(token), Some(&w.batch(&[response_json(ID, 2)]))).await;
+    assert_eq!(status, StatusCode::OK, "the token it got works");
+    let (status, _) = w.call("POST", "/api/v1/responses", Auth::Device(first["device_token"].as_str().unwrap()), Some(&w.batch(&[]))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the lost one no longer does");
+    // Once the tablet has sent, the code is spent for good, even for it.
+    assert_eq!(enrol(&code, Some(tablet)).await.0, StatusCode::BAD_REQUEST);
+
+    // Never to another tablet, nor to one that sends no enrolment id.
+    let code = new_code(w).await;
+    assert_eq!(enrol(&code, Some(tablet)).await.0, StatusCode::OK);
+    let (status, other) = enrol(&code, Some("0123456789abcdef0123456789abcdef")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{other}");
+    assert!(other["detail"].as_str().unwrap().contains("already used"), "{other}");
+    assert_eq!(enrol(&code, None).await.0, StatusCode::BAD_REQUEST);
+    let (status, short) = enrol(&new_code(w).await, Some("guessable")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an enrolment id is long and random: {short}");
+    // And not after the short window.
+    let code = new_code(w).await;
+    assert_eq!(enrol(&code, Some(tablet)).await.0, StatusCode::OK);
+    let normalised = heard_domain::enrolment::normalise_code(&code).unwrap();
+    let (code_hash, id_hash) = (sha256_hex(normalised.as_bytes()), sha256_hex(tablet.as_bytes()));
+    let later = heard_server::auth::now() + heard_domain::access::ENROL_RETRY_SECS + 60;
+    let late = w.db.enrol(&code_hash, Some(&id_hash), &sha256_hex(b"late token"), later, heard_domain::access::ENROL_RETRY_SECS).await.unwrap();
+    assert!(late.is_none(), "a retry after the window is refused");
+    let (_, log) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert!(log.to_string().contains("asked again: the first reply did not reach the tablet"), "{log}");
+}
+
+async fn a_coordinator_removes_a_tablet_that_never_sent_anything(w: &World) {
+    let used = devices(w).await[0]["id"].as_str().unwrap().to_string();
+    w.post_batch(&w.batch(&[response_json(ID, 2)])).await;
+    enrol_new_device(&w.db, &w.us.coordinator, &w.us.agency_id).await;
+    let listed = devices(w).await;
+    let unused = listed.iter().find(|d| d["last_sync_at"].is_null()).expect("the new tablet shows as never used")["id"].as_str().unwrap().to_string();
+    let remove = |id: &str| {
+        let path = format!("/api/v1/devices/{id}/remove");
+        async move { w.call("POST", &path, Auth::Staff(&w.us.coordinator, true), None).await }
+    };
+    let (status, json) = remove(&used).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a tablet that sent answers can only be revoked: {json}");
+    let (status, json) = remove(&unused).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(devices(w).await.len(), listed.len() - 1);
+    assert_eq!(remove(&unused).await.0, StatusCode::NOT_FOUND);
+    let (_, log) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert!(log.to_string().contains(&format!("device {unused} removed")), "{log}");
 }
 
 async fn an_enrolment_code_works_once(w: &World) {

@@ -272,6 +272,22 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
             }
         });
     };
+    // A tablet that never sent anything (its enrolment reply was lost, say) can leave the list.
+    let remove = move |id: String| {
+        let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t("setup.device.remove_confirm")).ok()).unwrap_or(false);
+        if !sure {
+            return;
+        }
+        spawn_local(async move {
+            match sync::remove_device(&csrf.get_value(), &id).await {
+                Ok(_) => {
+                    status.set(Some(i18n.t("setup.device.removed")));
+                    on_change.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
     view! {
         <section class="setup-part">
             <h2 id="h-devices">{move || i18n.t("setup.device.title")}</h2>
@@ -281,6 +297,9 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
                     // Told apart by the start of their id, as the audit log names them.
                     let short: String = d.id.chars().take(8).collect();
                     let label = i18n.fill("setup.device.revoke_named", &[("n", &short), ("agency", &d.agency)]);
+                    let remove_label = i18n.fill("setup.device.remove_named", &[("n", &short), ("agency", &d.agency)]);
+                    let unused = coordinator && d.last_sync_at.is_none();
+                    let remove_id = d.id.clone();
                     view! {
                         <tr>
                             <th scope="row">{short}</th>
@@ -295,6 +314,10 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
                                 } else {
                                     i18n.t("setup.device.active").into_any()
                                 }}
+                                {unused.then(|| view! {
+                                    " "
+                                    <button type="button" aria-label=remove_label on:click=move |_| remove(remove_id.clone())>{i18n.t("setup.device.remove")}</button>
+                                })}
                             </td>
                         </tr>
                     }

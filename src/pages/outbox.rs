@@ -126,32 +126,43 @@ pub fn OutboxPage() -> impl IntoView {
         unreachable_said.set(false);
         progress.set(None);
         spawn_local(async move {
-            let outcome = match Store::open(&store_name).await {
-                Ok(store) => send_pending_with(&store, &|done, total| progress.set(Some((done, total)))).await,
-                Err(e) => Err(SendError::Store(e)),
+            let (report, outcome, waiting) = match Store::open(&store_name).await {
+                Ok(store) => {
+                    let (report, outcome) = send_pending_with(&store, &|done, total| progress.set(Some((done, total)))).await;
+                    let waiting = if outcome.is_err() { store.count_pending().await.unwrap_or_default() } else { 0 };
+                    (report, outcome, waiting)
+                }
+                Err(e) => (Default::default(), Err(SendError::Store(e)), 0),
             };
-            let note = match outcome {
-                Ok(report) => {
-                    // Sent automatically a moment before: say so, not "Sent 0 answers".
-                    let mut note = match (report.confirmed, report.rejected + report.conflicts) {
-                        (0, 0) => i18n.t("outbox.sent.none"),
-                        (0, _) => String::new(),
-                        (n, _) => sent(&i18n, n),
-                    };
-                    if report.conflicts > 0 {
-                        note = format!("{note} {}", i18n.fill("outbox.conflicts", &[("n", &report.conflicts.to_string())]));
-                    }
-                    if report.outcomes_confirmed > 0 {
-                        note = format!("{note} {}", i18n.fill("outbox.sent_outcomes", &[("n", &report.outcomes_confirmed.to_string())]));
-                    }
-                    for problem in &report.forms_refused {
-                        note = format!("{note} {}", i18n.fill("outbox.form_refused", &[("problem", problem)]));
-                    }
-                    if report.rejected > 0 {
-                        let reason = report.first_reason.unwrap_or_default();
-                        note = format!("{note} {}", i18n.fill("outbox.rejected", &[("n", &report.rejected.to_string()), ("reason", &reason)]));
-                    }
-                    note.trim_start().to_string()
+            // What reached the server, said first even when the send then broke off.
+            let done = {
+                // Sent automatically a moment before: say so, not "Sent 0 answers".
+                let mut note = match (report.confirmed, report.rejected + report.conflicts, &outcome) {
+                    (0, 0, Ok(())) => i18n.t("outbox.sent.none"),
+                    (0, _, _) => String::new(),
+                    (n, _, _) => sent(&i18n, n),
+                };
+                if report.conflicts > 0 {
+                    note = format!("{note} {}", i18n.fill("outbox.conflicts", &[("n", &report.conflicts.to_string())]));
+                }
+                if report.outcomes_confirmed > 0 {
+                    note = format!("{note} {}", i18n.fill("outbox.sent_outcomes", &[("n", &report.outcomes_confirmed.to_string())]));
+                }
+                for problem in &report.forms_refused {
+                    note = format!("{note} {}", i18n.fill("outbox.form_refused", &[("problem", problem)]));
+                }
+                if report.rejected > 0 {
+                    let reason = report.first_reason.clone().unwrap_or_default();
+                    note = format!("{note} {}", i18n.fill("outbox.rejected", &[("n", &report.rejected.to_string()), ("reason", &reason)]));
+                }
+                note.trim_start().to_string()
+            };
+            let problem = match outcome {
+                Ok(()) => String::new(),
+                // Some reached the server, then the signal went: what was sent, and what waits.
+                Err(SendError::Unreachable) if report.changed_outbox() => {
+                    unreachable_said.set(true);
+                    i18n.fill("outbox.unreachable_rest", &[("n", &waiting.to_string())])
                 }
                 Err(SendError::Unreachable) => {
                     unreachable_said.set(true);
@@ -168,6 +179,7 @@ pub fn OutboxPage() -> impl IntoView {
                 Err(SendError::NotEnrolled) => i18n.t("outbox.not_enrolled"),
                 Err(SendError::NotAllowed { detail, .. }) => i18n.fill("outbox.not_allowed", &[("detail", &detail)]),
             };
+            let note = format!("{done} {problem}").trim().to_string();
             set_message.set(note);
             set_sending.set(false);
             reload();

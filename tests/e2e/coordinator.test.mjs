@@ -165,6 +165,12 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   const tabletsHeading = page.getByRole("heading", { name: "Tablets" });
   await until(() => tabletsHeading.evaluate((e) => e === document.activeElement));
   assert.ok(await tabletsHeading.evaluate((e) => e === document.activeElement), "the focus is on the Tablets heading");
+  // Never used, it can also leave the list (a tablet whose enrolment reply was lost, say).
+  page.once("dialog", (d) => d.accept());
+  await devices.getByRole("button", { name: `Remove tablet ${tablet} (Riverside Youth Club), never used` }).click();
+  await page.getByRole("status").getByText("The tablet is removed from the list.").waitFor();
+  await devices.getByRole("rowheader", { name: tablet }).waitFor({ state: "detached" });
+  assert.deepEqual(await axeViolations(page), [], "setup with a tablet removed");
 
   // An analyst account.
   await page.getByRole("textbox", { name: "Email" }).fill("analyst@demo.heard");

@@ -665,6 +665,38 @@ test("a response the server refuses is shown as failed with its reason, and dele
   await context.close();
 });
 
+test("a send that breaks off part-way says what reached the server and what still waits", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  const flags = { send: false, homeless: false, early_help_assessment: false, child_protection_plan: false, young_carer: false };
+  const base = { form_id: "middle-check", form_version: 1, lang: "en", date: "2026-11-20", share: false, context: { case: "cd".repeat(32), age_band: "middle", flags, stage: "start" } };
+  const id = (n) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+  const many = Array.from({ length: 251 }, (_, n) => ({ ...base, id: id(1000 + n), answers: [{ question_id: "home", value: { face: 1 + (n % 5) } }] }));
+  await sealRecords(page, "pending_responses", many);
+  const before = await heldOnServer(env.server);
+  // The first batch of 200 arrives; then the signal goes.
+  let posts = 0;
+  await page.route("**/api/v1/responses", (route) => (posts++ === 0 ? route.continue() : route.abort("internetdisconnected")));
+  await visit(page, "/outbox");
+  await page.getByText("251 answers waiting to send.").waitFor();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page
+    .getByRole("status")
+    .getByText("Sent 200 answers. The server has them. Then the connection to the Heard server was lost. Still saved on this tablet, waiting to be sent when you try again: 51.", { exact: true })
+    .waitFor();
+  await page.getByText("51 answers waiting to send.").waitFor();
+  assert.equal((await heldOnServer(env.server)) - before, 200, "the first batch arrived");
+  assert.equal((await pendingOnTablet(page)).length, 51, "the rest wait on the tablet");
+  assert.deepEqual(await axeViolations(page), [], "axe on the outbox after a broken-off send");
+  // Back online, Send sends the rest.
+  await page.unroute("**/api/v1/responses");
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByRole("status").getByText("Sent 51 answers. The server has them.", { exact: true }).waitFor();
+  assert.equal((await heldOnServer(env.server)) - before, 251);
+  await context.close();
+});
+
 test("the practitioner chooses how soon an unused tablet locks itself, and the choice is kept", async () => {
   const context = await env.browser.newContext();
   let page = await context.newPage();

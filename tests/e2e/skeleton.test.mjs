@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import {
-  serverAndBrowser, axeViolations, begin, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, until, visit, heldOnServer as held, DEMO_LOGIN, PIN,
+  serverAndBrowser, axeViolations, begin, watchConsole, pendingOnTablet, rawRecords, decryptedRecords, unlock, until, visit, heldOnServer as held, staffCookie, DEMO_LOGIN, PIN,
 } from "./harness.mjs";
 
 const env = serverAndBrowser();
@@ -65,8 +65,23 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("status").getByText("The Heard server could not store anything just now, so the tablet is not enrolled yet; the code is still good. Try again later.").waitFor();
   assert.equal(await code.getAttribute("aria-invalid"), null, "the code is not marked wrong");
   await page.unroute("**/api/v1/enrol", noDatabase);
+  // The server enrols the tablet, but its reply is lost on the way back (a Wi-Fi drop): the
+  // same code, tried again, enrols the same tablet once, not "already used".
+  const cookie = await staffCookie(env.server);
+  const tablets = async () => (await (await fetch(`${env.server.url}/api/v1/devices`, { headers: { cookie } })).json()).length;
+  const tabletsBefore = await tablets();
+  const lostReply = async (route) => {
+    await route.fetch();
+    await route.abort("connectionreset");
+  };
+  await page.route("**/api/v1/enrol", lostReply);
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("Could not reach the Heard server. Enrolling needs a connection once; try again when you are online.").waitFor();
+  assert.equal(await tablets(), tabletsBefore + 1, "the server enrolled it");
+  await page.unroute("**/api/v1/enrol", lostReply);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();
+  assert.equal(await tablets(), tabletsBefore + 1, "one tablet, not a second that nobody holds");
   assert.deepEqual(await axeViolations(page), [], "enrolment screen");
   // The code is used up: its box is emptied. Pasted again, it is refused in words, and the
   // tablet still says what it is enrolled for.

@@ -6,22 +6,36 @@ use crate::body::JsonBody;
 use crate::{AppError, AppState};
 use axum::extract::State;
 use axum::Json;
-use heard_domain::access::{EnrolReply, EnrolRequest};
+use heard_domain::access::{is_id, EnrolReply, EnrolRequest, ENROL_RETRY_SECS};
 use heard_domain::enrolment::normalise_code;
 use heard_domain::wire::{BatchReply, Checked, FormsReply, IncomingBatch, IncomingOutcomes, ItemResult, ItemStatus};
 
 /// Exchanges a one-time enrolment code for a device token. The partnership key never comes
-/// here: the device keeps it, and checks it against the fingerprint in the reply.
+/// here: the device keeps it, and checks it against the fingerprint in the reply. Asked again
+/// with the same code and enrolment id (the reply was lost on the way), it answers again for
+/// the same device, with a new token; never for another enrolment id.
 pub async fn enrol(State(state): State<AppState>, JsonBody(req): JsonBody<EnrolRequest>) -> Result<Json<EnrolReply>, AppError> {
     let invalid =
         || AppError::BadRequest("that enrolment code is not valid: it may be mistyped, already used or expired; ask the coordinator for a new one".into());
     let code = normalise_code(&req.code).ok_or_else(invalid)?;
+    let enrolment_id = match &req.enrolment_id {
+        Some(id) if id.len() < 16 || !is_id(id) => {
+            return Err(AppError::BadRequest("enrolment_id: 16 to 64 letters, digits or hyphens, made at random by the tablet".into()))
+        }
+        id => id.as_deref().map(|id| sha256_hex(id.as_bytes())),
+    };
     let token = random_token();
-    let enrolled = state.db.enrol(&sha256_hex(code.as_bytes()), &sha256_hex(token.as_bytes()), now()).await?.ok_or_else(invalid)?;
-    state
+    let enrolled = state
         .db
-        .audit(&enrolled.partnership_id, "device", "device_enrolled", &format!("device {} enrolled for {}", enrolled.device_id, enrolled.agency), now())
-        .await?;
+        .enrol(&sha256_hex(code.as_bytes()), enrolment_id.as_deref(), &sha256_hex(token.as_bytes()), now(), ENROL_RETRY_SECS)
+        .await?
+        .ok_or_else(invalid)?;
+    let detail = if enrolled.again {
+        format!("device {} enrolled for {} (asked again: the first reply did not reach the tablet)", enrolled.device_id, enrolled.agency)
+    } else {
+        format!("device {} enrolled for {}", enrolled.device_id, enrolled.agency)
+    };
+    state.db.audit(&enrolled.partnership_id, "device", "device_enrolled", &detail, now()).await?;
     Ok(Json(EnrolReply { device_token: token, agency: enrolled.agency, partnership: enrolled.partnership, key_fingerprint: enrolled.key_fingerprint }))
 }
 

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route(ENROLMENT_CODES_PATH, post(staff::create_enrolment_code))
         .route(DEVICES_PATH, get(staff::devices))
         .route(&format!("{DEVICES_PATH}/{{id}}/revoke"), post(staff::revoke_device))
+        .route(&format!("{DEVICES_PATH}/{{id}}/remove"), post(staff::remove_device))
         .route(USERS_PATH, get(staff::users).post(staff::create_user))
         .route(&format!("{USERS_PATH}/{{id}}/remove"), post(staff::remove_user))
         .route(AUDIT_PATH, get(staff::audit))

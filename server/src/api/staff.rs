@@ -263,6 +263,22 @@ pub async fn revoke_device(State(state): State<AppState>, staff: Staff, Path(id)
     Ok(Json(serde_json::json!({"revoked": id})))
 }
 
+/// Removes a tablet that never sent anything (say, one whose enrolment reply was lost and
+/// that enrolled again with a new code). One that has sent answers can only be revoked.
+pub async fn remove_device(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
+    let staff = staff.coordinator()?;
+    if !is_id(&id) {
+        return Err(AppError::BadRequest("the address does not end in a device id".into()));
+    }
+    match state.db.remove_unused_device(&staff.partnership_id, &id).await? {
+        None => return Err(AppError::Missing(format!("no device {id:?} to remove in your partnership"))),
+        Some(false) => return Err(AppError::Conflict("that tablet has sent answers, so it stays in the list; revoke it instead".into())),
+        Some(true) => {}
+    }
+    state.db.audit(&staff.partnership_id, &staff.email, "device_removed", &format!("device {id} removed (it had never sent anything)"), now()).await?;
+    Ok(Json(serde_json::json!({"removed": id})))
+}
+
 pub async fn create_user(State(state): State<AppState>, staff: Staff, JsonBody(req): JsonBody<NewUser>) -> Result<Json<serde_json::Value>, AppError> {
     let staff = staff.coordinator()?;
     let email = check_account(&req.email, &req.password)?;

@@ -36,6 +36,9 @@ pub enum SetupRefused {
 
 pub struct Enrolled {
     pub device_id: String,
+    /// The same enrolment asked for again (its first reply was lost): the device is the one
+    /// made then, with a new token.
+    pub again: bool,
     pub agency: String,
     pub partnership_id: String,
     pub partnership: String,
@@ -185,37 +188,66 @@ impl Db {
     }
 
     /// Spends a one-time code and registers a device with `token_hash`, in one transaction.
-    /// `None` when the code is unknown, spent or expired.
-    pub async fn enrol(&self, code_hash: &str, token_hash: &str, now: i64) -> Result<Option<Enrolled>, sqlx::Error> {
+    /// The same code with the same `enrolment_id_hash` again (the tablet retrying after the
+    /// reply was lost), no later than `retry_until_after_use` seconds after it was spent and
+    /// while the device it made has never been used, gives that device `token_hash` instead.
+    /// `None` when the code is unknown, expired, or spent by another enrolment.
+    pub async fn enrol(
+        &self,
+        code_hash: &str,
+        enrolment_id_hash: Option<&str>,
+        token_hash: &str,
+        now: i64,
+        retry_secs: i64,
+    ) -> Result<Option<Enrolled>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let spent = sqlx::query("UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1")
+        let spent = sqlx::query("UPDATE enrolment_codes SET used_at = $1, enrolment_id_hash = $3 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1")
             .bind(now)
             .bind(code_hash)
+            .bind(enrolment_id_hash)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if spent != 1 {
-            return Ok(None);
-        }
+        let device_id = if spent == 1 {
+            let device_id = new_id();
+            sqlx::query("INSERT INTO devices (id, agency_id, token_hash, enrolled_at) SELECT $1, agency_id, $2, $3 FROM enrolment_codes WHERE code_hash = $4")
+                .bind(&device_id)
+                .bind(token_hash)
+                .bind(now)
+                .bind(code_hash)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE enrolment_codes SET device_id = $1 WHERE code_hash = $2").bind(&device_id).bind(code_hash).execute(&mut *tx).await?;
+            device_id
+        } else {
+            let Some(id_hash) = enrolment_id_hash else { return Ok(None) };
+            // The same tablet asking again: its device, if it has never been used or revoked.
+            let again: Option<String> = sqlx::query_scalar(
+                "SELECT c.device_id FROM enrolment_codes c JOIN devices d ON d.id = c.device_id \
+                 WHERE c.code_hash = $1 AND c.enrolment_id_hash = $2 AND c.used_at >= $3 \
+                 AND d.last_sync_at IS NULL AND d.revoked_at IS NULL",
+            )
+            .bind(code_hash)
+            .bind(id_hash)
+            .bind(now - retry_secs)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(device_id) = again else { return Ok(None) };
+            sqlx::query("UPDATE devices SET token_hash = $1 WHERE id = $2").bind(token_hash).bind(&device_id).execute(&mut *tx).await?;
+            device_id
+        };
         let row = sqlx::query(
-            "SELECT a.id AS agency_id, a.name AS agency, p.id AS partnership_id, p.name AS partnership, p.key_fingerprint \
-             FROM enrolment_codes c JOIN agencies a ON a.id = c.agency_id JOIN partnerships p ON p.id = a.partnership_id \
-             WHERE c.code_hash = $1",
+            "SELECT a.name AS agency, p.id AS partnership_id, p.name AS partnership, p.key_fingerprint \
+             FROM devices d JOIN agencies a ON a.id = d.agency_id JOIN partnerships p ON p.id = a.partnership_id \
+             WHERE d.id = $1",
         )
-        .bind(code_hash)
+        .bind(&device_id)
         .fetch_one(&mut *tx)
         .await?;
-        let device_id = new_id();
-        sqlx::query("INSERT INTO devices (id, agency_id, token_hash, enrolled_at) VALUES ($1, $2, $3, $4)")
-            .bind(&device_id)
-            .bind(row.get::<String, _>("agency_id"))
-            .bind(token_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
         tx.commit().await?;
         Ok(Some(Enrolled {
             device_id,
+            again: spent != 1,
             agency: row.get("agency"),
             partnership_id: row.get("partnership_id"),
             partnership: row.get("partnership"),
@@ -293,6 +325,33 @@ impl Db {
         .await?
         .rows_affected();
         Ok(n == 1)
+    }
+
+    /// Removes a device of `partnership_id` that never sent anything (a tablet whose enrolment
+    /// reply was lost, or that was never used): `None` when there is no such device there,
+    /// `Some(false)` when it has sent answers (it can only be revoked).
+    pub async fn remove_unused_device(&self, partnership_id: &str, device_id: &str) -> Result<Option<bool>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let used: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT d.last_sync_at FROM devices d JOIN agencies a ON a.id = d.agency_id WHERE d.id = $1 AND a.partnership_id = $2")
+                .bind(device_id)
+                .bind(partnership_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(last_sync) = used else { return Ok(None) };
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM responses WHERE device_id = $1) OR EXISTS (SELECT 1 FROM outcomes WHERE device_id = $1) THEN 1 ELSE 0 END",
+        )
+        .bind(device_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if last_sync.is_some() || sent == 1 {
+            return Ok(Some(false));
+        }
+        sqlx::query("UPDATE enrolment_codes SET device_id = NULL WHERE device_id = $1").bind(device_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM devices WHERE id = $1").bind(device_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(true))
     }
 
     /// Creates a staff account; `None` when the email is taken.
