@@ -10,8 +10,11 @@ pub const LINK: &str = "[link]";
 pub const NAME: &str = "[name]";
 
 /// Redacts `text`. `given_name` is the child's first name when the practitioner entered one.
+/// Control characters other than line breaks and tabs go first: pasted in, they mean nothing
+/// to a reader, and U+0000 is text no database on the server can store (it refuses it).
 pub fn redact(text: &str, given_name: Option<&str>) -> String {
-    let text = tokens_pass(text);
+    let text: String = text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+    let text = tokens_pass(&text);
     let text = phones(&text);
     let text = postcodes(&text);
     match given_name.map(str::trim).filter(|n| n.chars().count() >= 2) {
@@ -274,6 +277,9 @@ mod tests {
         ("I feel worried when mum and dad argue", "I feel worried when mum and dad argue"),
         ("", ""),
         ("   spaces   kept  ", "   spaces   kept  "),
+        // Control characters pasted in (U+0000 is refused by the server's database)
+        ("my\u{0} dog\u{7} is called Rex", "my dog is called Rex"),
+        ("line one\nline two\tand a tab", "line one\nline two\tand a tab"),
     ];
 
     #[test]

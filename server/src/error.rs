@@ -21,6 +21,8 @@ pub enum AppError {
     NotJson,
     #[error("the body is sent with Content-Encoding {0:?}, which this server does not decode; send it uncompressed")]
     UnsupportedEncoding(String),
+    #[error("the request did not arrive whole within {0} seconds; send it again")]
+    TooSlow(u64),
     #[error("no such endpoint: {0}")]
     NotFound(String),
     #[error("this endpoint does not accept that method")]
@@ -68,6 +70,7 @@ impl AppError {
             AppError::UnreadableBody(_) => (StatusCode::BAD_REQUEST, "unreadable_body"),
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
             AppError::UnsupportedEncoding(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding"),
+            AppError::TooSlow(_) => (StatusCode::REQUEST_TIMEOUT, "too_slow"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod forms;
+pub mod serve;
 pub use heard_domain::synthetic;
 
 use axum::Router;

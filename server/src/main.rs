@@ -119,22 +119,12 @@ async fn main() -> ExitCode {
     state.secure_cookies = config.secure_cookies;
     state.behind_proxy = config.behind_proxy;
     let app = app_with_static(state, config.dist);
-    // With each connection's address: failed logins are limited per account and per address.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(stop_requested()).await;
+    heard_server::serve::serve(listener, app, heard_server::serve::Limits::default(), stop_requested()).await;
     summariser.abort();
     forgetter.abort();
     db.close().await;
-    match served {
-        Ok(()) => {
-            println!("heard-server: stopped");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("heard-server: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    println!("heard-server: stopped");
+    ExitCode::SUCCESS
 }
 
 /// Resolves on Ctrl-C (SIGINT) or, where there are Unix signals, SIGTERM from a service manager.
