@@ -60,6 +60,62 @@ pub fn verify_nothing(password: &str) {
     let _ = verify_password(password, phc);
 }
 
+/// Password hashes computed at once: each takes tens of milliseconds of a core and 19 MiB, so a
+/// flood of logins must not take every core (tablets' uploads and the dashboard share them) or
+/// the memory. One fewer than the cores, at least one; on threads of their own, always the
+/// same few (hashing on tokio's blocking pool spread the 19 MiB over many threads' memory,
+/// about 400 MB kept under a flood).
+fn password_threads() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+        rayon::ThreadPoolBuilder::new().num_threads(n).thread_name(|i| format!("heard-password-{i}")).build().expect("threads for password hashing")
+    })
+}
+
+/// Password hashes waiting or running at once; a login beyond them is told the server is busy
+/// (429) at once instead of queueing without end.
+const PASSWORD_QUEUE: usize = 64;
+
+/// Runs `work` (argon2) on the password threads, with at most `PASSWORD_QUEUE` waiting or
+/// running; beyond that the caller is told the server is busy.
+async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    static QUEUED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    use std::sync::atomic::Ordering::SeqCst;
+    if QUEUED.fetch_add(1, SeqCst) >= PASSWORD_QUEUE {
+        QUEUED.fetch_sub(1, SeqCst);
+        return Err(AppError::Busy);
+    }
+    let (done, result) = tokio::sync::oneshot::channel();
+    password_threads().spawn(move || {
+        // Counted down here, not by the caller: a login whose client went away still holds
+        // its place until its hash is done.
+        let _ = done.send(work());
+        QUEUED.fetch_sub(1, SeqCst);
+    });
+    Ok(result.await.expect("password hashing does not panic"))
+}
+
+/// Whether `password` matches `phc`, or (with no account) the same work for nothing, so a wrong
+/// email cannot be told from a wrong password; off the async workers (`password_work`).
+pub async fn check_password(password: &str, phc: Option<&str>) -> Result<bool, AppError> {
+    let (password, phc) = (password.to_string(), phc.map(str::to_string));
+    password_work(move || match phc {
+        Some(phc) => verify_password(&password, &phc),
+        None => {
+            verify_nothing(&password);
+            false
+        }
+    })
+    .await
+}
+
+/// `hash_password`, off the async workers (`password_work`).
+pub async fn hash_password_off(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    password_work(move || hash_password(&password)).await
+}
+
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

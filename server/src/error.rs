@@ -23,6 +23,8 @@ pub enum AppError {
     UnsupportedEncoding(String),
     #[error("the request did not arrive whole within {0} seconds; send it again")]
     TooSlow(u64),
+    #[error("the server is busy checking other logins; try again in a moment")]
+    Busy,
     #[error("no such endpoint: {0}")]
     NotFound(String),
     #[error("this endpoint does not accept that method")]
@@ -71,6 +73,7 @@ impl AppError {
             AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
             AppError::UnsupportedEncoding(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding"),
             AppError::TooSlow(_) => (StatusCode::REQUEST_TIMEOUT, "too_slow"),
+            AppError::Busy => (StatusCode::TOO_MANY_REQUESTS, "busy"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),

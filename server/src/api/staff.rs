@@ -2,7 +2,7 @@
 //! set up agencies, enrolment codes, devices and analyst accounts. Everything that changes
 //! the partnership's setup, and every login, is written to the audit log.
 
-use crate::auth::{hash_password, new_enrolment_code, now, random_token, session_token, sha256_hex, verify_nothing, verify_password, Staff, LOCKOUT_SECS};
+use crate::auth::{check_password, hash_password_off, new_enrolment_code, now, random_token, session_token, sha256_hex, Staff, LOCKOUT_SECS};
 use crate::body::JsonBody;
 use crate::db::SetupRefused;
 use crate::{AppError, AppState};
@@ -98,13 +98,7 @@ pub async fn login(
         return Err(AppError::AccountWaits);
     }
     let user = state.db.user_login(&email).await?;
-    let ok = match &user {
-        Some(u) => verify_password(&req.password, &u.password_hash),
-        None => {
-            verify_nothing(&req.password);
-            false
-        }
-    };
+    let ok = check_password(&req.password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
     match user {
         Some(user) if ok => {
             state.db.clear_login_failures(&email, &source).await?;
@@ -175,8 +169,10 @@ pub async fn create_partnership(State(state): State<AppState>, JsonBody(req): Js
     let email = check_account(&req.email, &req.password)?;
     let invalid_code = || AppError::BadRequest("setup_code: that setup code is not valid: it may be mistyped, already used or expired".into());
     let code = normalise_code(&req.setup_code).ok_or_else(invalid_code)?;
-    let created =
-        state.db.create_partnership_with_code(&sha256_hex(code.as_bytes()), name, &req.key_fingerprint, &email, &hash_password(&req.password), now()).await?;
+    let created = state
+        .db
+        .create_partnership_with_code(&sha256_hex(code.as_bytes()), name, &req.key_fingerprint, &email, &hash_password_off(&req.password).await?, now())
+        .await?;
     let user_id = match created {
         Ok(id) => id,
         Err(SetupRefused::Code) => return Err(invalid_code()),
@@ -284,7 +280,7 @@ pub async fn create_user(State(state): State<AppState>, staff: Staff, JsonBody(r
     let email = check_account(&req.email, &req.password)?;
     let id = state
         .db
-        .create_user(&staff.partnership_id, &email, &hash_password(&req.password), req.role, now())
+        .create_user(&staff.partnership_id, &email, &hash_password_off(&req.password).await?, req.role, now())
         .await?
         .ok_or_else(|| AppError::Conflict(format!("email: {email} already has an account")))?;
     state.db.audit(&staff.partnership_id, &staff.email, "user_created", &format!("{email} ({})", req.role.as_str()), now()).await?;

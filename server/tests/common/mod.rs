@@ -80,6 +80,7 @@ impl TestDb {
 
 /// Writes each listed test once and runs it on SQLite and on PostgreSQL, each time on a
 /// fresh database set up as a `World`.
+#[allow(unused_macros)] // a test binary may run its backends its own way (login_flood.rs)
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
