@@ -27,7 +27,7 @@ const DEMO = { email: "coordinator@demo.heard", password: "demo-coordinator" };
 const dist = mkdtempSync(join(tmpdir(), "heard-soak-dist-"));
 const server = spawn(bin, ["--addr", "127.0.0.1:0", "--database-url", database, "--dist", dist, "--demo", "--demo-cases", "0"], { stdio: ["ignore", "pipe", "pipe"] });
 let serverErr = "";
-server.stderr.on("data", (d) => (serverErr += d));
+server.stderr.on("data", (d) => (serverErr = (serverErr + d).slice(-1_000_000)));
 const port = await new Promise((ok, fail) => {
   let out = "";
   server.stdout.on("data", (d) => {
@@ -147,11 +147,13 @@ async function logins() {
 
 // The coordinator reads the dashboard every two seconds.
 const dashboardMs = [];
+let stillCounting = 0;
 async function dashboard() {
   while (Date.now() < deadline) {
     const t = performance.now();
     const r = await call("dashboard", "/api/v1/dashboard", { headers: { cookie } });
     if (r.status === 200) dashboardMs.push(performance.now() - t);
+    if (r.status === 200) stillCounting = Math.max(stillCounting, r.json.still_counting);
     await new Promise((ok) => setTimeout(ok, 2000));
   }
 }
@@ -165,8 +167,15 @@ console.log(`soak: ${SECS} s, ${TABLETS} tablets, ${SLOW} slow clients, ${LOGINS
 const [, , loginsSent] = await Promise.all([Promise.all(tablets.map(tablet)), Promise.all(Array.from({ length: SLOW }, slowClient)), logins(), dashboard()]);
 clearInterval(sampler);
 
+// The load over, how long until the dashboard counts everything (the summariser catching up).
+const stopped = Date.now();
+let final;
+do {
+  final = await call("dashboard", "/api/v1/dashboard", { headers: { cookie } });
+} while (final.status === 200 && final.json.still_counting > 0 && Date.now() - stopped < 30 * 60_000);
+const caughtUp = (Date.now() - stopped) / 1000;
+
 // Every response the tablets were told is held, read back from the database.
-const final = await call("dashboard", "/api/v1/dashboard", { headers: { cookie } });
 const stored = execSync(idsCommand, { encoding: "utf8", maxBuffer: 1 << 30 }).split("\n").filter(Boolean);
 const storedSet = new Set(stored);
 const missing = [...confirmed].filter((id) => !storedSet.has(id)).length;
@@ -187,10 +196,15 @@ console.log(`answers: ${[...statuses].map(([k, v]) => `${k}: ${v}`).sort().join(
 console.log(`5xx answers: ${fiveXX()}`);
 console.log(`logins tried: ${loginsSent} (${(loginsSent / SECS).toFixed(0)} a second)`);
 console.log(`slow clients cut off: ${slowCuts.length}, after a median ${(median(slowCuts) / 1000).toFixed(1)} s (longest ${(max(slowCuts) / 1000).toFixed(1)} s)`);
-console.log(`dashboard: ${dashboardMs.length} reads answered, median ${median(dashboardMs).toFixed(0)} ms, slowest ${max(dashboardMs).toFixed(0)} ms; after the soak: HTTP ${final.status}`);
+console.log(`dashboard: ${dashboardMs.length} reads answered, median ${median(dashboardMs).toFixed(0)} ms, slowest ${max(dashboardMs).toFixed(0)} ms, at most ${stillCounting} items still being counted`);
+console.log(`after the load: every item counted ${caughtUp.toFixed(0)} s later (dashboard HTTP ${final.status}, ${final.json?.still_counting ?? "?"} still being counted)`);
+// What the server said on its error stream (never personal data), each line once with a count.
+const said = new Map();
+for (const line of serverErr.split("\n").filter(Boolean)) said.set(line, (said.get(line) ?? 0) + 1);
+for (const [line, n] of said) console.log(`server said ${n}×: ${line.slice(0, 200)}`);
 console.log(`server memory (RSS): first minute ${mean(firstMinute).toFixed(1)} MB, last minute ${mean(lastMinute).toFixed(1)} MB (${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%), peak ${max(rss).toFixed(1)} MB`);
 
-const ok = missing === 0 && extra === 0 && duplicates === 0 && fiveXX() === 0 && final.status === 200 && growth < 20;
+const ok = missing === 0 && extra === 0 && duplicates === 0 && fiveXX() === 0 && final.status === 200 && final.json.still_counting === 0 && growth < 20;
 console.log(ok ? "soak: no loss, no duplicate, no 5xx, memory flat" : "soak: FAILED");
 server.kill("SIGINT");
 await new Promise((done) => server.on("exit", done));

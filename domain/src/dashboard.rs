@@ -437,6 +437,11 @@ pub struct Dashboard {
     pub agencies: Vec<AgencyName>,
     pub tables: Vec<Table>,
     pub shared: Vec<Shared>,
+    /// Answers and outcomes that reached the server before this read and are not in these
+    /// figures yet: 0 unless they arrive faster than they can be counted (the read waits only
+    /// a few seconds for them, then answers with what is counted and says how many wait).
+    #[serde(default)]
+    pub still_counting: u64,
 }
 
 /// The rows a breakdown may have: which groups belong to each.
@@ -540,7 +545,7 @@ fn median(hist: &std::collections::BTreeMap<i64, u64>) -> Option<f64> {
 /// through `suppress`.
 pub fn build(filter: Filter, agencies: Vec<AgencyName>, groups: &[CaseGroup], drift: &[DriftGroup], shared: Vec<Shared>) -> Dashboard {
     let tables = tables(&agencies, groups, drift);
-    Dashboard { filter, agencies, tables, shared }
+    Dashboard { filter, agencies, tables, shared, still_counting: 0 }
 }
 
 fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -> Vec<Table> {

@@ -18,6 +18,7 @@ on_both_backends!(
     the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters,
     each_stored_item_is_summarised_once_however_many_summarisers_run,
     summarising_for_a_read_stops_at_the_item_newest_when_it_began,
+    a_read_that_cannot_wait_for_every_item_says_how_many_are_still_being_counted,
     imported_outcomes_are_kept_once_and_counted_with_the_cases,
 );
 
@@ -401,4 +402,24 @@ async fn imported_outcomes_are_kept_once_and_counted_with_the_cases(w: &World) {
 
 fn outcomes_one() -> Value {
     json!({"id": "00000000-0000-4000-8000-000000000001", "case": pseudonym(1), "outcome": "other", "date": "2026-01-01"})
+}
+
+/// Items arriving faster than they are summarised must not make a coordinator's read wait
+/// without end: it waits a few seconds (here: not at all), answers with what is counted, and
+/// says how many are still being added, on screen and in an export.
+async fn a_read_that_cannot_wait_for_every_item_says_how_many_are_still_being_counted(w: &World) {
+    ten_heard_seven_not(w).await;
+    let impatient = w.db.clone().with_read_wait(std::time::Duration::ZERO);
+    let (status, d) = common::call(&impatient, "GET", "/api/v1/dashboard", Auth::Staff(&w.us.analyst, false), None).await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    let waiting = d["still_counting"].as_u64().unwrap();
+    assert!((1..=37).contains(&waiting), "the 37 items stored are not all counted yet: {waiting}");
+    let (status, _, csv) = get_text(&impatient, "/api/v1/dashboard/export/voice_by_band.csv", Auth::Staff(&w.us.analyst, false)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains("are still being added to these figures"), "{csv}");
+    // A read that may wait counts them all, and says nothing is waiting.
+    let d = dashboard(w, "").await;
+    assert_eq!(d["still_counting"], 0, "{}", d["still_counting"]);
+    let (_, _, csv) = get_text(&w.db, "/api/v1/dashboard/export/voice_by_band.csv", Auth::Staff(&w.us.analyst, false)).await;
+    assert!(!csv.contains("still being added"), "{csv}");
 }

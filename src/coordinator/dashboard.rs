@@ -151,7 +151,10 @@ fn Views(dashboard: Dashboard) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <div class="dashboard">{sections}</div> }
+    // Answers arriving faster than they are counted: the figures say they are not final yet.
+    let still = (dashboard.still_counting > 0)
+        .then(|| view! { <p role="status" class="notice">{i18n.fill("dash.still_counting", &[("n", &dashboard.still_counting.to_string())])}</p> });
+    view! { <div class="dashboard">{still}{sections}</div> }
 }
 
 fn figure_text(i18n: &I18n, figure: Figure, value: Option<f64>) -> String {

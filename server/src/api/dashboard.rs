@@ -40,7 +40,11 @@ pub async fn export(
     // as another encoding.
     // Then which cases it counts: a table in a board report must say it is, say, teenagers only.
     let words = |key: &str| english.get(key).to_string();
-    let csv = format!("\u{feff}{}{}", table.to_csv(&words), dashboard.filter.to_csv(&dashboard.agencies, &words));
+    let mut csv = format!("\u{feff}{}{}", table.to_csv(&words), dashboard.filter.to_csv(&dashboard.agencies, &words));
+    if dashboard.still_counting > 0 {
+        let note = words("dash.still_counting").replace("{n}", &dashboard.still_counting.to_string());
+        csv.push_str(&format!("\r\n{}\r\n", heard_domain::dashboard::csv_field(&note)));
+    }
     state.db.audit(&staff.partnership_id, &staff.email, "export", &format!("table {code} ({described})"), now()).await?;
     let name = format!("attachment; filename=\"heard-{code}.csv\"");
     Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, name), (CACHE_CONTROL, "no-store".to_string())], csv))

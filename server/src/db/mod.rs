@@ -16,6 +16,9 @@ use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// How long a dashboard read waits for items stored before it to be added to the figures.
+pub const READ_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -34,6 +37,8 @@ pub struct Db {
     catalogue: std::sync::Arc<Catalogue>,
     /// The partnership's forms offered to tablets: those in the forms folder now.
     offered: std::sync::Arc<Vec<Form>>,
+    /// How long a dashboard read waits for items stored before it to be summarised.
+    read_wait: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,11 +78,12 @@ impl Db {
             return Err(ConnectError::UnknownScheme(scheme));
         };
         // Each new connection's settings. SQLite: WAL lets the coordinator read while a device
-        // writes. PostgreSQL: sqlx prepares each statement once per connection, and a generic
+        // writes; a write waits up to 30 s for another's (the summariser's pages take seconds
+        // when thousands of responses arrive a second; 5 s let a tablet's batch fail, in a soak). PostgreSQL: sqlx prepares each statement once per connection, and a generic
         // plan chosen while a table is still small would be kept as it grows (a case looked up
         // by scanning every case); planning with each call's values follows the table as it is.
         let setup = match backend {
-            Backend::Sqlite => "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;",
+            Backend::Sqlite => "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 30000;",
             Backend::Postgres => "SET plan_cache_mode = force_custom_plan",
         };
         let pool = AnyPoolOptions::new()
@@ -95,7 +101,14 @@ impl Db {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
         let known = forms::remember(&pool, catalogue).await?;
-        let db = Db { pool, backend, queued: Default::default(), catalogue: std::sync::Arc::new(known.catalogue), offered: std::sync::Arc::new(known.offered) };
+        let db = Db {
+            pool,
+            backend,
+            queued: Default::default(),
+            catalogue: std::sync::Arc::new(known.catalogue),
+            offered: std::sync::Arc::new(known.offered),
+            read_wait: READ_WAIT,
+        };
         db.scrub_unshared_words().await?;
         db.rebuild_summaries_if_missing().await?;
         Ok(db)
@@ -163,6 +176,12 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The same database, whose dashboard reads wait `wait` for what was stored before them
+    /// (`READ_WAIT` unless changed; a test shortens it).
+    pub fn with_read_wait(self, wait: std::time::Duration) -> Db {
+        Db { read_wait: wait, ..self }
     }
 
     /// Stores checked responses in one transaction: all of the batch or none of it.

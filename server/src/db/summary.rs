@@ -670,8 +670,15 @@ impl Db {
     }
 
     async fn dashboard_from(&self, partnership_id: &str, filter: Filter, sources: Vec<Source>) -> Result<Dashboard, sqlx::Error> {
+        // What was stored before the read is counted first, for a few seconds at most: items
+        // arriving faster than they are summarised must not make the read wait without end. A
+        // page cut off is rolled back whole and left for the summariser.
+        let mut still_counting = 0;
         if let Some(last) = self.last_queued().await? {
-            self.summarise_through(last).await?;
+            if tokio::time::timeout(self.read_wait, self.summarise_through(last)).await.is_err() {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM summary_queue WHERE seq <= $1").bind(last).fetch_one(&self.pool).await?;
+                still_counting = n.max(0) as u64;
+            }
         }
         let counts = async {
             let (mut groups, mut drift) = (Vec::new(), Vec::new());
@@ -686,7 +693,7 @@ impl Db {
         // PostgreSQL both let readers run side by side).
         let (agencies, (groups, drift), shared) = tokio::try_join!(self.agencies(partnership_id), counts, self.shared_words(partnership_id, &filter))?;
         let agencies: Vec<AgencyName> = agencies.into_iter().map(|a| AgencyName { id: a.id, name: a.name }).collect();
-        Ok(dashboard::build(filter, agencies, &groups, &drift, shared))
+        Ok(Dashboard { still_counting, ..dashboard::build(filter, agencies, &groups, &drift, shared) })
     }
 
     /// The case groups and drift groups one source holds for the filter (its dates apart).
