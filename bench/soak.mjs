@@ -11,7 +11,7 @@
 import { spawn, execSync } from "node:child_process";
 import { connect } from "node:net";
 import { randomUUID, randomBytes } from "node:crypto";
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -25,6 +25,7 @@ const idsCommand = process.env.HEARD_SOAK_IDS;
 const DEMO = { email: "coordinator@demo.heard", password: "demo-coordinator" };
 
 const dist = mkdtempSync(join(tmpdir(), "heard-soak-dist-"));
+writeFileSync(join(dist, "index.html"), "<!doctype html><title>Heard soak</title>");
 const server = spawn(bin, ["--addr", "127.0.0.1:0", "--database-url", database, "--dist", dist, "--demo", "--demo-cases", "0"], { stdio: ["ignore", "pipe", "pipe"] });
 let serverErr = "";
 server.stderr.on("data", (d) => (serverErr = (serverErr + d).slice(-1_000_000)));
