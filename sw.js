@@ -4,7 +4,7 @@
 // Children's answers are never here: they live, encrypted, in IndexedDB, which an update
 // does not touch. API calls always go to the network.
 const CACHE = "heard-@BUILD@";
-const FILES = ["/", "/@JS@", "/@WASM@", "/@CSS@", "/favicon.svg", "/manifest.webmanifest"];
+const FILES = ["/", "/@START@", "/@JS@", "/@WASM@", "/@CSS@", "/favicon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

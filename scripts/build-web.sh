@@ -27,9 +27,11 @@ cp style/coordinator.css "$new/$coordinator_css"
 cp -r public/. "$new/"
 
 # One bundle per app: the tablet's (index.html, kept offline by the service worker) and the
-# coordinator's (coordinator.html, online only). Sets $wasm and $js to the hashed names.
+# coordinator's (coordinator.html, online only), each started by its own script file (the
+# server's Content-Security-Policy runs no inline script). Sets $wasm, $js and $start to the
+# hashed names.
 bundle() {
-  local name=$1 page=$2
+  local name=$1 page=$2 starter=$3
   wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name "$name" \
     "$target_dir/wasm32-unknown-unknown/$out_dir/$name.wasm"
   if [ "$profile" != dev ]; then
@@ -49,17 +51,20 @@ bundle() {
   js="$name-$(hash8 "$stage/$name.js").js"
   cp "$stage/${name}_bg.wasm" "$new/$wasm"
   cp "$stage/$name.js" "$new/$js"
-  sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" -e "s|@COORDINATOR_CSS@|$coordinator_css|g" "$page" > "$new/$page"
+  sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" "$starter" > "$stage/$starter"
+  start="${starter%.js}-$(hash8 "$stage/$starter").js"
+  cp "$stage/$starter" "$new/$start"
+  sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@START@|$start|g" -e "s|@CSS@|$css|g" -e "s|@COORDINATOR_CSS@|$coordinator_css|g" "$page" > "$new/$page"
 }
 
-bundle coordinator coordinator.html
-coordinator_files="$wasm $js $coordinator_css coordinator.html"
-bundle heard index.html
-build=$(cat "$new/$wasm" "$new/$js" "$new/$css" "$new/index.html" | sha256sum | cut -c1-12)
-sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@CSS@|$css|g" -e "s|@BUILD@|$build|g" sw.js > "$new/sw.js"
+bundle coordinator coordinator.html coordinator-start.js
+coordinator_files="$wasm $js $start $coordinator_css coordinator.html"
+bundle heard index.html start.js
+build=$(cat "$new/$wasm" "$new/$js" "$new/$start" "$new/$css" "$new/index.html" | sha256sum | cut -c1-12)
+sed -e "s|@JS@|$js|g" -e "s|@WASM@|$wasm|g" -e "s|@START@|$start|g" -e "s|@CSS@|$css|g" -e "s|@BUILD@|$build|g" sw.js > "$new/sw.js"
 
 # Pre-compressed copies: the server sends these as they are (Content-Encoding br / gzip).
-for f in $wasm $js $css index.html $coordinator_files; do
+for f in $wasm $js $start $css index.html $coordinator_files; do
   gzip -9 -k -n "$new/$f"
   if command -v brotli >/dev/null; then brotli -q 11 -k "$new/$f"; fi
 done
@@ -78,6 +83,6 @@ report() {
   done
   printf '%-32s %10s %10s %10s\n' "total (bytes)" "$total_raw" "$total_gz" "$total_br"
 }
-report "Tablet app, first visit" "$wasm" "$js" "$css" index.html
+report "Tablet app, first visit" "$wasm" "$js" "$start" "$css" index.html
 # shellcheck disable=SC2086
 report "Coordinator's app" $coordinator_files "$css"

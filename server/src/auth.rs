@@ -141,14 +141,29 @@ impl FromRequestParts<AppState> for Device {
     }
 }
 
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The session cookie's name: over HTTPS (`--secure-cookies`) with the `__Host-` prefix, which a
+/// browser accepts only from this host, over HTTPS, for the whole site, so neither a sibling
+/// subdomain nor a plain-HTTP page can plant or overwrite it.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+const SECURE_SESSION_COOKIE: &str = "__Host-heard_session";
+
+/// The session token from the request's cookie of that name (and no other).
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = session_cookie(secure);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 
@@ -160,7 +175,7 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = session_token(&parts.headers).ok_or_else(|| AppError::Unauthorized("log in first".into()))?;
+        let token = session_token(&parts.headers, state.secure_cookies).ok_or_else(|| AppError::Unauthorized("log in first".into()))?;
         let staff = state
             .db
             .session(&sha256_hex(token.as_bytes()), now())

@@ -40,13 +40,37 @@ impl AppState {
 
 /// The API alone, for tests and for a server with no built app to serve.
 pub fn app(state: AppState) -> Router {
-    api::routes().with_state(state)
+    let secure = state.secure_cookies;
+    api::routes().with_state(state).layer(axum::middleware::from_fn(move |request, next| security_headers(secure, request, next)))
+}
+
+/// What every answer tells the browser, the app's pages, files and API alike (SPEC §5: a
+/// child's answers and the partnership key are in these pages). Scripts and WebAssembly only
+/// from this server, never inline or injected; nothing fetched from anywhere else; never in a
+/// frame; no referrer; no sniffing a type. Over HTTPS, browsers keep to HTTPS for a year.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+     img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
+
+async fn security_headers(secure: bool, request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if secure {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    response
 }
 
 /// The API plus the built app from `dist`. Any path that is not the API or a file in
 /// `dist` gets `index.html`, so the app's own routes (`/child`, `/outbox`) load on reload;
 /// `/coordinator` is the coordinator's own page (`coordinator.html`, a separate bundle).
 pub fn app_with_static(state: AppState, dist: PathBuf) -> Router {
+    let secure = state.secure_cookies;
     let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
     let coordinator = ServeFile::new(dist.join("coordinator.html")).precompressed_br().precompressed_gzip();
     let files = ServeDir::new(&dist).precompressed_br().precompressed_gzip().fallback(index);
@@ -54,7 +78,8 @@ pub fn app_with_static(state: AppState, dist: PathBuf) -> Router {
         .route_service("/coordinator", coordinator.clone())
         .route_service("/coordinator/{*rest}", coordinator)
         .fallback_service(files)
-        .layer(axum::middleware::from_fn(cache_policy));
+        .layer(axum::middleware::from_fn(cache_policy))
+        .layer(axum::middleware::from_fn(move |request, next| security_headers(secure, request, next)));
     app(state).fallback_service(built_app)
 }
 

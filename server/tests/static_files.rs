@@ -55,6 +55,56 @@ async fn hashed_files_are_kept_for_a_year_and_everything_else_is_checked_each_ti
     t.finish().await;
 }
 
+/// Every answer, page, file or API, carries the security headers; over HTTPS the session
+/// cookie is `__Host-` prefixed and only that one is accepted, and browsers are told to keep to
+/// HTTPS. Before, an injected or inline script ran, and a cookie planted as `heard_session` by a
+/// sibling site or a plain-HTTP page would have been taken as a session.
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_secure_sessions_are_host_only() {
+    let t = TestDb::new(Backend::Sqlite).await;
+    let dist = tempfile_dir();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Heard</title>").unwrap();
+    std::fs::write(dist.join("heard-0123456789ab.wasm"), "\0asm").unwrap();
+    for secure in [false, true] {
+        let mut state = AppState::new(t.db.clone());
+        state.secure_cookies = secure;
+        for uri in ["/", "/child", "/heard-0123456789ab.wasm", "/api/v1/me", "/api/v1/nothing-here"] {
+            let r = app_with_static(state.clone(), dist.clone()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+            let h = |name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+            let csp = h("content-security-policy").unwrap_or_else(|| panic!("{uri}: no Content-Security-Policy"));
+            for part in ["script-src 'self' 'wasm-unsafe-eval';", "default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"] {
+                assert!(csp.contains(part), "{uri}: {csp}");
+            }
+            assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");
+            assert_eq!(h("x-content-type-options").as_deref(), Some("nosniff"), "{uri}");
+            assert_eq!(h("referrer-policy").as_deref(), Some("no-referrer"), "{uri}");
+            assert_eq!(h("strict-transport-security").is_some(), secure, "{uri}");
+        }
+    }
+    // Over HTTPS: the session cookie is __Host- prefixed, Secure, and the only one taken.
+    let user = t.db.create_partnership("Secure", &"a".repeat(64), 1).await.unwrap();
+    t.db.create_user(&user, "c@secure.test", &heard_server::auth::hash_password(common::PASSWORD), heard_domain::access::Role::Coordinator, 1).await.unwrap();
+    let mut state = AppState::new(t.db.clone());
+    state.secure_cookies = true;
+    let login = Request::post("/api/v1/login")
+        .header("content-type", "application/json")
+        .body(Body::from(format!(r#"{{"email":"c@secure.test","password":"{}"}}"#, common::PASSWORD)))
+        .unwrap();
+    let r = heard_server::app(state.clone()).oneshot(login).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(cookie.starts_with("__Host-heard_session=") && cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
+    let token = cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
+    let me = |cookie: String| {
+        let app = heard_server::app(state.clone());
+        async move { app.oneshot(Request::get("/api/v1/me").header("cookie", cookie).body(Body::empty()).unwrap()).await.unwrap().status() }
+    };
+    assert_eq!(me(format!("__Host-heard_session={token}")).await, StatusCode::OK);
+    assert_eq!(me(format!("heard_session={token}")).await, StatusCode::UNAUTHORIZED, "an unprefixed cookie is not a session over HTTPS");
+    std::fs::remove_dir_all(&dist).unwrap();
+    t.finish().await;
+}
+
 fn tempfile_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("heard-dist-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();

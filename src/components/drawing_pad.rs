@@ -262,7 +262,7 @@ pub fn DrawingPad(
                                 <button
                                     type="button"
                                     class="swatch"
-                                    style=format!("--swatch: {hex}")
+                                    style:--swatch=*hex
                                     aria-label=name
                                     aria-pressed=move || if colour.get() == i && !eraser.get() { "true" } else { "false" }
                                     on:click=move |_| {

@@ -489,6 +489,10 @@ test("on a landscape tablet, the question before clearing a drawing comes into v
     await page.getByRole("button", { name: "Next", exact: true }).click();
   }
   await draw(page);
+  // Each colour shows its own colour (set through the style object: the page's policy allows no
+  // inline style attribute).
+  const swatches = await page.locator("button.swatch").evaluateAll((bs) => bs.map((b) => getComputedStyle(b).getPropertyValue("--swatch").trim()));
+  assert.ok(swatches.length >= 4 && swatches.every((c) => /^#[0-9a-f]{6}$/i.test(c)) && new Set(swatches).size === swatches.length, `swatches: ${swatches}`);
   await page.getByRole("button", { name: "Clear the page" }).click();
   const keep = page.getByRole("alertdialog", { name: "Clear everything you drew?" }).getByRole("button", { name: "No, keep it" });
   await keep.waitFor();

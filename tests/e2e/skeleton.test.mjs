@@ -346,3 +346,33 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   assert.deepEqual(problems, [], "no errors in the page's console");
   await context.close();
 });
+
+test("a script the server did not serve does not run in the tablet's or the coordinator's pages", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const refused = [];
+  page.on("console", (m) => m.type() === "error" && /Content Security Policy/.test(m.text()) && refused.push(m.text()));
+  for (const path of ["/", "/coordinator"]) {
+    const reply = await page.goto(`${env.server.url}${path}`);
+    assert.match(reply.headers()["content-security-policy"], /script-src 'self' 'wasm-unsafe-eval'/, path);
+    // The app itself starts (its start script is a file the server serves).
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    // What an injected comment or a hostile form text would try: an inline script, and an
+    // inline event handler.
+    const ran = await page.evaluate(async () => {
+      window.injected = false;
+      const script = document.createElement("script");
+      script.textContent = "window.injected = true";
+      document.body.append(script);
+      const img = document.createElement("img");
+      img.setAttribute("onerror", "window.injected = true");
+      img.src = "/nothing-here.png";
+      document.body.append(img);
+      await new Promise((ok) => setTimeout(ok, 300));
+      return window.injected;
+    });
+    assert.equal(ran, false, `${path}: an injected script ran`);
+  }
+  assert.ok(refused.length >= 2, `the browser reported the refusals: ${refused.join("\n")}`);
+  await context.close();
+});

@@ -14,7 +14,7 @@ use axum::Extension;
 use axum::Json;
 use heard_domain::access::{
     is_fingerprint, is_id, AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, UserV1,
-    MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_COOKIE,
+    MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
 };
 use heard_domain::enrolment::{display_code, normalise_code};
 use heard_domain::wire::Stats;
@@ -37,7 +37,8 @@ fn normalise_email(email: &str) -> String {
 
 fn cookie(state: &AppState, value: &str, max_age: i64) -> String {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
+    let name = crate::auth::session_cookie(state.secure_cookies);
+    format!("{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
 }
 
 fn me_of(staff: &crate::db::StaffRow) -> Me {
@@ -182,7 +183,7 @@ pub async fn create_partnership(State(state): State<AppState>, JsonBody(req): Js
 }
 
 pub async fn logout(State(state): State<AppState>, Staff(staff): Staff, headers: HeaderMap) -> Result<impl IntoResponse, AppError> {
-    if let Some(token) = session_token(&headers) {
+    if let Some(token) = session_token(&headers, state.secure_cookies) {
         state.db.delete_session(&sha256_hex(token.as_bytes())).await?;
     }
     state.db.audit(&staff.partnership_id, &staff.email, "logout", "logged out", now()).await?;
