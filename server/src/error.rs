@@ -49,6 +49,8 @@ pub enum AppError {
     TooManyAttempts,
     #[error("too many failed logins for this account; wait 15 minutes and try again")]
     AccountWaits,
+    #[error("too many failed attempts from here; wait 15 minutes and try again")]
+    SourceWaits,
     #[error("these outcomes were pseudonymised with another partnership's key; restore your partnership's key from its backup file and import again")]
     WrongPartnershipImport,
     #[error("these responses were prepared with another partnership's key; enrol this tablet again with a code from your coordinator")]
@@ -84,7 +86,7 @@ impl AppError {
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            AppError::TooManyAttempts | AppError::AccountWaits => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
+            AppError::TooManyAttempts | AppError::AccountWaits | AppError::SourceWaits => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
             AppError::WrongPartnership => (StatusCode::FORBIDDEN, codes::WRONG_PARTNERSHIP),
             AppError::WrongPartnershipImport => (StatusCode::BAD_REQUEST, codes::WRONG_PARTNERSHIP),
             AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, codes::STORAGE_UNAVAILABLE),

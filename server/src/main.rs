@@ -102,15 +102,20 @@ async fn main() -> ExitCode {
         let db = db.clone();
         async move { db.run_summariser().await }
     });
-    // Failed logins' addresses are kept only while they count towards a wait.
+    // Failed logins' addresses are kept only while they count towards a wait; sessions and codes
+    // only while they can be used.
     let forgetter = tokio::spawn({
         let db = db.clone();
         async move {
             let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 every_minute.tick().await;
-                if let Err(e) = db.forget_login_failures(heard_server::auth::now() - heard_server::auth::LOCKOUT_SECS).await {
+                let t = heard_server::auth::now();
+                if let Err(e) = db.forget_login_failures(t - heard_server::auth::LOCKOUT_SECS).await {
                     eprintln!("heard-server: forgetting old failed logins failed, will retry: {e}");
+                }
+                if let Err(e) = db.forget_expired(t).await {
+                    eprintln!("heard-server: deleting expired sessions and codes failed, will retry: {e}");
                 }
             }
         }

@@ -17,6 +17,9 @@ on_both_backends!(
     a_batch_with_another_partnerships_key_is_refused,
     each_partnership_sees_only_its_own_responses,
     logins_are_rate_limited_per_account_and_address,
+    twenty_wrong_passwords_sent_at_once_count_as_twenty,
+    one_place_trying_many_accounts_or_codes_waits,
+    a_wrong_setup_code_is_refused_before_any_password_is_hashed,
     many_places_guessing_together_make_the_account_wait,
     behind_a_proxy_the_client_address_it_appends_is_the_place,
     failed_logins_are_forgotten_once_they_no_longer_count,
@@ -242,6 +245,103 @@ async fn each_partnership_sees_only_its_own_responses(w: &World) {
     assert_eq!(stats["responses"], 1);
     let (_, devices) = w.call("GET", "/api/v1/devices", Auth::Staff(&w.them.coordinator, false), None).await;
     assert_eq!(devices.as_array().unwrap().len(), 1, "they see their own device only");
+}
+
+/// Before, each login read the count of failures and then checked the password: twenty sent
+/// at once all read "none yet", and all twenty were checked.
+async fn twenty_wrong_passwords_sent_at_once_count_as_twenty(w: &World) {
+    const AWAY: &str = "203.0.113.20";
+    let guesses = (0..20).map(|n| login_from(&w.db, "coordinator@north.test", if n == 19 { PASSWORD } else { "wrong password" }, AWAY));
+    let answers = futures::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|a| matches!(a, Err((StatusCode::UNAUTHORIZED, _)) | Ok(_))).count();
+    let waited = answers.iter().filter(|a| matches!(a, Err((StatusCode::TOO_MANY_REQUESTS, _)))).count();
+    assert!(checked <= 5, "at most five passwords checked from one place, as if sent one by one: {checked} checked, {waited} told to wait");
+    assert_eq!(checked + waited, 20);
+    let (status, _) = login_from(&w.db, "coordinator@north.test", PASSWORD, AWAY).await.unwrap_err();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "that place waits now");
+}
+
+/// One place trying many accounts, or many enrolment codes, waits after a hundred failures in
+/// all, whatever they were for; other places do not.
+async fn one_place_trying_many_accounts_or_codes_waits(w: &World) {
+    const AWAY: &str = "203.0.113.30";
+    let enrol_from = |ip: &'static str| async move {
+        let mut req = axum::http::Request::post("/api/v1/enrol")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(r#"{"code":"ABCDE-FGHJK"}"#))
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(ip.parse().unwrap(), 4000)));
+        let r = tower::ServiceExt::oneshot(heard_server::app(heard_server::AppState::new(w.db.clone())), req).await.unwrap();
+        r.status()
+    };
+    for n in 0..95 {
+        assert_eq!(enrol_from(AWAY).await, StatusCode::BAD_REQUEST, "wrong code {n}");
+    }
+    for n in 0..5 {
+        let (status, _) = login_from(&w.db, &format!("guess-{n}@north.test"), "wrong password", AWAY).await.unwrap_err();
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(enrol_from(AWAY).await, StatusCode::TOO_MANY_REQUESTS, "the hundred-and-first wrong code waits");
+    let (status, json) = login_from(&w.db, "coordinator@north.test", PASSWORD, AWAY).await.unwrap_err();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{json}");
+    assert_eq!(json["detail"], "too many failed attempts from here; wait 15 minutes and try again");
+    assert_eq!(enrol_from("203.0.113.31").await, StatusCode::BAD_REQUEST, "another place is not affected");
+    assert!(login_from(&w.db, "coordinator@north.test", PASSWORD, "203.0.113.31").await.is_ok());
+}
+
+/// A wrong setup code is answered without hashing the password (tens of milliseconds of a core
+/// and 19 MiB each): before, every try with any code cost a hash.
+async fn a_wrong_setup_code_is_refused_before_any_password_is_hashed(w: &World) {
+    let started = std::time::Instant::now();
+    heard_server::auth::hash_password(PASSWORD);
+    let one_hash = started.elapsed();
+    let body =
+        serde_json::json!({"setup_code": "ABCDE-FGHJK", "name": "Nowhere", "key_fingerprint": "b".repeat(64), "email": "x@nowhere.test", "password": PASSWORD})
+            .to_string();
+    let started = std::time::Instant::now();
+    for _ in 0..10 {
+        let (status, json) = w.call("POST", "/api/v1/partnerships", Auth::Anonymous, Some(&body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
+        assert!(json["detail"].as_str().unwrap().starts_with("setup_code:"), "{json}");
+    }
+    assert!(started.elapsed() < one_hash * 4, "ten wrong codes took {:?}; one hash takes {one_hash:?}", started.elapsed());
+}
+
+async fn expired_sessions_and_spent_codes_are_deleted(backend: common::Backend) {
+    let t = common::TestDb::new(backend).await;
+    let w = World::new(&t.db).await;
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    let count = |sql: &'static str| {
+        let raw = raw.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&raw).await.unwrap() }
+    };
+    assert!(count("SELECT COUNT(*) FROM sessions").await >= 4, "the world's logins");
+    assert!(count("SELECT COUNT(*) FROM enrolment_codes").await >= 2, "the world's enrolments");
+    // Now: nothing still usable is deleted.
+    w.db.forget_expired(heard_server::auth::now()).await.unwrap();
+    let (status, _) = w.call("GET", "/api/v1/me", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert_eq!(status, StatusCode::OK, "a live session stays");
+    // A day later every session has expired and every code is spent or expired: all gone.
+    w.db.forget_expired(heard_server::auth::now() + 24 * 60 * 60).await.unwrap();
+    assert_eq!(count("SELECT COUNT(*) FROM sessions").await, 0);
+    assert_eq!(count("SELECT COUNT(*) FROM enrolment_codes").await, 0);
+    raw.close().await;
+    t.finish().await;
+}
+
+mod expiry {
+    mod sqlite {
+        #[tokio::test]
+        async fn expired_sessions_and_spent_codes_are_deleted() {
+            super::super::expired_sessions_and_spent_codes_are_deleted(crate::common::Backend::Sqlite).await;
+        }
+    }
+    mod postgres {
+        #[tokio::test]
+        async fn expired_sessions_and_spent_codes_are_deleted() {
+            super::super::expired_sessions_and_spent_codes_are_deleted(crate::common::Backend::Postgres).await;
+        }
+    }
 }
 
 async fn logins_are_rate_limited_per_account_and_address(w: &World) {

@@ -1,23 +1,42 @@
 //! What a tablet does: enrol with a one-time code, fetch its partnership's own forms, then post
 //! batches of responses and outcomes.
 
-use crate::auth::{now, random_token, sha256_hex, Device};
+use crate::api::staff::{login_source, ENROLMENT_ATTEMPT, MAX_SOURCE_FAILURES};
+use crate::auth::{now, random_token, sha256_hex, Device, LOCKOUT_SECS};
 use crate::body::JsonBody;
 use crate::{AppError, AppState};
+use axum::extract::ConnectInfo;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Extension;
 use axum::Json;
 use heard_domain::access::{is_id, EnrolReply, EnrolRequest, ENROL_RETRY_SECS};
 use heard_domain::enrolment::normalise_code;
 use heard_domain::wire::{BatchReply, Checked, FormsReply, IncomingBatch, IncomingOutcomes, ItemResult, ItemStatus};
+use std::net::SocketAddr;
 
 /// Exchanges a one-time enrolment code for a device token. The partnership key never comes
 /// here: the device keeps it, and checks it against the fingerprint in the reply. Asked again
 /// with the same code and enrolment id (the reply was lost on the way), it answers again for
 /// the same device, with a new token; never for another enrolment id.
-pub async fn enrol(State(state): State<AppState>, JsonBody(req): JsonBody<EnrolRequest>) -> Result<Json<EnrolReply>, AppError> {
+pub async fn enrol(
+    State(state): State<AppState>,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<EnrolRequest>,
+) -> Result<Json<EnrolReply>, AppError> {
     let invalid =
         || AppError::BadRequest("that enrolment code is not valid: it may be mistyped, already used or expired; ask the coordinator for a new one".into());
-    let code = normalise_code(&req.code).ok_or_else(invalid)?;
+    // Wrong codes count towards the place's limit of failed attempts (staff.rs).
+    let source = login_source(&state, &headers, connection);
+    let t = now();
+    if state.db.failures_from_since(&source, t - LOCKOUT_SECS).await? >= MAX_SOURCE_FAILURES {
+        return Err(AppError::SourceWaits);
+    }
+    let Some(code) = normalise_code(&req.code) else {
+        state.db.record_login_failure(ENROLMENT_ATTEMPT, &source, t).await?;
+        return Err(invalid());
+    };
     let enrolment_id = match &req.enrolment_id {
         Some(id) if id.len() < 16 || !is_id(id) => {
             return Err(AppError::BadRequest("enrolment_id: 16 to 64 letters, digits or hyphens, made at random by the tablet".into()))
@@ -25,11 +44,11 @@ pub async fn enrol(State(state): State<AppState>, JsonBody(req): JsonBody<EnrolR
         id => id.as_deref().map(|id| sha256_hex(id.as_bytes())),
     };
     let token = random_token();
-    let enrolled = state
-        .db
-        .enrol(&sha256_hex(code.as_bytes()), enrolment_id.as_deref(), &sha256_hex(token.as_bytes()), now(), ENROL_RETRY_SECS)
-        .await?
-        .ok_or_else(invalid)?;
+    let enrolled = state.db.enrol(&sha256_hex(code.as_bytes()), enrolment_id.as_deref(), &sha256_hex(token.as_bytes()), t, ENROL_RETRY_SECS).await?;
+    let Some(enrolled) = enrolled else {
+        state.db.record_login_failure(ENROLMENT_ATTEMPT, &source, t).await?;
+        return Err(invalid());
+    };
     let detail = if enrolled.again {
         format!("device {} enrolled for {} (asked again: the first reply did not reach the tablet)", enrolled.device_id, enrolled.agency)
     } else {

@@ -26,6 +26,12 @@ const SESSION_SECS: i64 = 8 * 60 * 60;
 const MAX_FAILURES: i64 = 5;
 /// Failed logins allowed for one email from all addresses together within `LOCKOUT_SECS`.
 const MAX_ACCOUNT_FAILURES: i64 = 50;
+/// Failed logins, enrolments and setups allowed from one address, whatever they were for,
+/// within `LOCKOUT_SECS`.
+pub const MAX_SOURCE_FAILURES: i64 = 100;
+/// The pseudo-accounts under which wrong enrolment and setup codes are counted per address.
+pub const ENROLMENT_ATTEMPT: &str = "(enrolment)";
+const SETUP_ATTEMPT: &str = "(setup)";
 /// Who the audit log names for a failed login: whoever typed it is not known.
 const LOGIN_ATTEMPT: &str = "(login attempt)";
 /// How long an enrolment code stays usable.
@@ -55,9 +61,9 @@ fn me_of(staff: &crate::db::StaffRow) -> Me {
 /// a reverse proxy (`--behind-proxy`), the address the proxy appended last to
 /// `X-Forwarded-For` (the ones before it are whatever the client sent). An IPv6 address counts
 /// by its /64, the block one household or server is given.
-fn login_source(state: &AppState, headers: &HeaderMap, connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
+pub(crate) fn login_source(state: &AppState, headers: &HeaderMap, connection: Option<Extension<ConnectInfo<SocketAddr>>>) -> String {
     let forwarded = || {
-        let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?.rsplit(',').next()?.trim();
+        let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?.rsplit(',').next()?.trim();
         // An address, or one with a port (`203.0.113.5:4711`, `[2001:db8::1]:80`) as some
         // proxies write it.
         last.parse::<IpAddr>()
@@ -89,14 +95,22 @@ pub async fn login(
     }
     let source = login_source(&state, &headers, connection);
     let t = now();
-    // Five wrong passwords from one place make that place wait; fifty from anywhere (many
-    // places guessing together) make the account wait.
+    // Each attempt is counted as a failure before the password is checked (and forgiven if it
+    // was right), so guesses sent together are counted as they come: the fifth of twenty sent
+    // at once sees at least five, exactly as if they had been sent one after another. Five
+    // wrong passwords from one place make that place wait; fifty from anywhere (many places
+    // guessing together) make the account wait; a hundred from one place, for any accounts
+    // and codes, make that place wait.
+    state.db.record_login_failure(&email, &source, t).await?;
     let (here, anywhere) = state.db.login_failures_since(&email, &source, t - LOCKOUT_SECS).await?;
-    if here >= MAX_FAILURES {
+    if here > MAX_FAILURES {
         return Err(AppError::TooManyAttempts);
     }
-    if anywhere >= MAX_ACCOUNT_FAILURES {
+    if anywhere > MAX_ACCOUNT_FAILURES {
         return Err(AppError::AccountWaits);
+    }
+    if state.db.failures_from_since(&source, t - LOCKOUT_SECS).await? > MAX_SOURCE_FAILURES {
+        return Err(AppError::SourceWaits);
     }
     let user = state.db.user_login(&email).await?;
     let ok = check_password(&req.password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
@@ -106,15 +120,14 @@ pub async fn login(
             start_session(&state, &user.id, "login", "logged in").await
         }
         _ => {
-            state.db.record_login_failure(&email, &source, t).await?;
             // The account's partnership hears of wrong passwords: the first of a run, and when a
             // place or the account is made to wait (not each one: a flood would push everything
             // else out of the log's latest entries). Nobody is named as having typed them.
-            let detail = if anywhere + 1 >= MAX_ACCOUNT_FAILURES {
+            let detail = if anywhere == MAX_ACCOUNT_FAILURES {
                 Some(format!("{MAX_ACCOUNT_FAILURES} wrong passwords for {email} in 15 minutes, from several places: every login to it waits 15 minutes"))
-            } else if here + 1 >= MAX_FAILURES {
+            } else if here == MAX_FAILURES {
                 Some(format!("{MAX_FAILURES} wrong passwords in a row for {email} from one place: logins from there wait 15 minutes"))
-            } else if anywhere == 0 {
+            } else if anywhere == 1 {
                 Some(format!("a wrong password for {email}"))
             } else {
                 None
@@ -159,7 +172,12 @@ fn check_account(email: &str, password: &str) -> Result<String, AppError> {
 
 /// Creates a partnership with a one-time setup code, and logs its first coordinator in.
 /// The partnership key was made in the browser; only its fingerprint arrives.
-pub async fn create_partnership(State(state): State<AppState>, JsonBody(req): JsonBody<NewPartnership>) -> Result<impl IntoResponse, AppError> {
+pub async fn create_partnership(
+    State(state): State<AppState>,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<NewPartnership>,
+) -> Result<impl IntoResponse, AppError> {
     let name = req.name.trim();
     if name.is_empty() || name.chars().count() > 120 || name.contains(char::is_control) {
         return Err(AppError::BadRequest("name: a partnership's name is 1 to 120 characters, with no control characters".into()));
@@ -169,11 +187,22 @@ pub async fn create_partnership(State(state): State<AppState>, JsonBody(req): Js
     }
     let email = check_account(&req.email, &req.password)?;
     let invalid_code = || AppError::BadRequest("setup_code: that setup code is not valid: it may be mistyped, already used or expired".into());
-    let code = normalise_code(&req.setup_code).ok_or_else(invalid_code)?;
-    let created = state
-        .db
-        .create_partnership_with_code(&sha256_hex(code.as_bytes()), name, &req.key_fingerprint, &email, &hash_password_off(&req.password).await?, now())
-        .await?;
+    // Wrong codes count towards the place's limit; the code is checked before any hash.
+    let source = login_source(&state, &headers, connection);
+    let t = now();
+    if state.db.failures_from_since(&source, t - LOCKOUT_SECS).await? >= MAX_SOURCE_FAILURES {
+        return Err(AppError::SourceWaits);
+    }
+    let code_hash = normalise_code(&req.setup_code).map(|code| sha256_hex(code.as_bytes()));
+    let usable = match &code_hash {
+        Some(hash) => state.db.setup_code_usable(hash, t).await?,
+        None => false,
+    };
+    let (Some(code_hash), true) = (code_hash, usable) else {
+        state.db.record_login_failure(SETUP_ATTEMPT, &source, t).await?;
+        return Err(invalid_code());
+    };
+    let created = state.db.create_partnership_with_code(&code_hash, name, &req.key_fingerprint, &email, &hash_password_off(&req.password).await?, t).await?;
     let user_id = match created {
         Ok(id) => id,
         Err(SetupRefused::Code) => return Err(invalid_code()),

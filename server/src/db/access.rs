@@ -421,6 +421,34 @@ impl Db {
         Ok((row.try_get::<i64, _>("here")?, row.try_get::<i64, _>("anywhere")?))
     }
 
+    /// Failed attempts from `source` since `since`, whatever account or code they were for.
+    pub async fn failures_from_since(&self, source: &str, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE source = $1 AND at > $2").bind(source).bind(since).fetch_one(&self.pool).await
+    }
+
+    /// Whether a setup code can still be used (checked before any password is hashed).
+    pub async fn setup_code_usable(&self, code_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            .bind(code_hash)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Deletes what can no longer be used: expired sessions, and enrolment and setup codes that
+    /// are expired, or used and past the enrolment retry window.
+    pub async fn forget_expired(&self, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM enrolment_codes WHERE expires_at <= $1 OR used_at < $2")
+            .bind(now)
+            .bind(now - heard_domain::access::ENROL_RETRY_SECS)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM setup_codes WHERE expires_at <= $1 OR used_at IS NOT NULL").bind(now).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn record_login_failure(&self, email: &str, source: &str, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query("INSERT INTO login_failures (email, source, at) VALUES ($1, $2, $3)").bind(email).bind(source).bind(now).execute(&self.pool).await?;
         Ok(())
