@@ -345,6 +345,15 @@ pub struct Store {
     /// a call is writing it (`note_sent`).
     sent_queue: RefCell<Vec<SentItem>>,
     noting_sent: Cell<bool>,
+    /// When the wait after the last wrong PIN began, on this page's own clock
+    /// (`performance.now()`), which moving the tablet's date and time does not change. A new
+    /// page (a reload) starts the whole wait again.
+    wait_began: Cell<Option<f64>>,
+}
+
+/// Milliseconds on this page's monotonic clock.
+fn page_clock_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 impl Store {
@@ -375,6 +384,7 @@ impl Store {
             key: RefCell::new(None),
             sent_queue: RefCell::new(Vec::new()),
             noting_sent: Cell::new(false),
+            wait_began: Cell::new(None),
         })
     }
 
@@ -524,18 +534,25 @@ impl Store {
         Ok(())
     }
 
-    /// Unlocks with the PIN. Wrong PINs are counted and slow the next try; nothing is wiped.
+    /// Unlocks with the PIN. Wrong PINs are counted (across reloads) and slow the next try;
+    /// nothing is wiped. The wait is timed on the page's own clock, never the tablet's date and
+    /// time, which anyone holding it can move forward.
     pub async fn unlock(&self, pin: &str) -> Result<(), UnlockError> {
         let storage = |e: StoreError| UnlockError::Storage(e.to_string());
         let mut record = self.keyring_record().await.map_err(storage)?.ok_or(UnlockError::NoPin)?;
-        let now = js_sys::Date::now();
+        let now = page_clock_ms();
         let wait_ms = f64::from(wait_after(record.failures)) * 1000.0;
-        let since = now - record.last_failure_ms;
-        if since < wait_ms {
-            return Err(UnlockError::TooSoon { wait_secs: ((wait_ms - since) / 1000.0).ceil() as u32 });
+        if wait_ms > 0.0 {
+            let began = *self.wait_began.get().get_or_insert(now);
+            self.wait_began.set(Some(began));
+            let waited = now - began;
+            if waited < wait_ms {
+                return Err(UnlockError::TooSoon { wait_secs: ((wait_ms - waited) / 1000.0).ceil() as u32 });
+            }
         }
         match crypto::unlock(&record.keyring, pin).await {
             Ok(key) => {
+                self.wait_began.set(None);
                 if record.failures > 0 {
                     record.failures = 0;
                     self.put_setting(KEYRING_KEY, &record).await.map_err(storage)?;
@@ -545,7 +562,7 @@ impl Store {
             }
             Err(CryptoError::WrongPin) => {
                 record.failures += 1;
-                record.last_failure_ms = now;
+                self.wait_began.set(Some(now));
                 self.put_setting(KEYRING_KEY, &record).await.map_err(storage)?;
                 Err(UnlockError::WrongPin { wait_secs: wait_after(record.failures) })
             }
@@ -811,6 +828,11 @@ impl Store {
     /// How many case outcomes wait to be sent (readable while locked: it counts records only).
     pub async fn count_outcomes(&self) -> Result<u32, StoreError> {
         self.count(OUTCOMES).await
+    }
+
+    /// Unfinished forms held (sealed; counted without the PIN, to say what a wipe loses).
+    pub async fn count_drafts(&self) -> Result<u32, StoreError> {
+        self.count(DRAFTS).await
     }
 
     /// Drops the outcomes the server confirmed it holds.

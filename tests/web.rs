@@ -1069,6 +1069,22 @@ async fn wrong_pins_are_counted_across_reloads_and_a_wipe_forgets_everything() {
     assert!(!store.is_enrolled().await.unwrap());
 }
 
+/// Before, the wait was measured from the tablet's date and time: moving the clock forward a
+/// day let the next guess in at once.
+#[wasm_bindgen_test]
+async fn moving_the_tablets_clock_forward_does_not_skip_the_wait_after_wrong_pins() {
+    let name = unique_db();
+    drop(unlocked(&name).await);
+    let store = Store::open_named(&name).await.unwrap();
+    for _ in 0..3 {
+        assert!(matches!(store.unlock("0000").await, Err(heard::store::UnlockError::WrongPin { .. })));
+    }
+    js_sys::eval("window.realDateNow = Date.now; Date.now = () => window.realDateNow() + 86400000").unwrap();
+    let tried = store.unlock(PIN).await;
+    js_sys::eval("Date.now = window.realDateNow").unwrap();
+    assert!(matches!(tried, Err(heard::store::UnlockError::TooSoon { wait_secs: 1..=5 })), "a day on the clock is not a wait: {tried:?}");
+}
+
 #[wasm_bindgen_test]
 async fn case_references_become_hmac_pseudonyms_under_the_partnership_key() {
     // RFC 4231 test case 2.

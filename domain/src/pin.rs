@@ -1,7 +1,10 @@
 //! Rules for the practitioner's PIN, which unlocks practitioner mode and the tablet's data.
 
-/// Fewest and most characters a PIN may have.
-pub const MIN_PIN: usize = 4;
+/// Fewest and most characters a PIN may have. Six at least: anyone who copies a tablet's
+/// storage can try every 4-digit PIN against it (PBKDF2, 600,000 rounds) in under a second;
+/// 6 digits take minutes to hours, 8 or more days. Tablets that chose a shorter PIN before
+/// still open with it.
+pub const MIN_PIN: usize = 6;
 pub const MAX_PIN: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,10 +54,11 @@ mod tests {
 
     #[test]
     fn new_pins_are_checked() {
-        assert_eq!(check_new_pin(" 2468 ", "2468"), Ok("2468".into()));
-        assert_eq!(check_new_pin("246", "246"), Err(PinError::Length));
-        assert_eq!(check_new_pin("24a8", "24a8"), Err(PinError::NotDigits));
-        assert_eq!(check_new_pin("2468", "2486"), Err(PinError::Mismatch));
+        assert_eq!(check_new_pin(" 246813 ", "246813"), Ok("246813".into()));
+        assert_eq!(check_new_pin("2468", "2468"), Err(PinError::Length), "four digits fall to a copied tablet in a second");
+        assert_eq!(check_new_pin("24681", "24681"), Err(PinError::Length));
+        assert_eq!(check_new_pin("24a813", "24a813"), Err(PinError::NotDigits));
+        assert_eq!(check_new_pin("246813", "246831"), Err(PinError::Mismatch));
         assert_eq!(check_new_pin(&"1".repeat(13), &"1".repeat(13)), Err(PinError::Length));
     }
 }

@@ -73,7 +73,7 @@ async fn run() -> Result<serde_json::Value, String> {
     let tablet = param("mode").as_deref() == Some("tablet");
     let name = if tablet { heard::store::DB_NAME.to_string() } else { format!("heard-bench-{}", device::new_id()) };
     let store = Store::open_named(&name).await.map_err(|e| e.to_string())?;
-    store.set_pin("2468").await.map_err(|e| e.to_string())?;
+    store.set_pin("246813").await.map_err(|e| e.to_string())?;
     let enrolment = Enrolment {
         device_token: reply.device_token,
         partnership_key: base64url_encode(&parsed.key),

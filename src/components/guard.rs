@@ -261,6 +261,22 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
     let forgot = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let wiped = RwSignal::new(false);
+    // What a wipe would lose, counted (records can be counted without the PIN), and the word
+    // the practitioner types to wipe: nothing a child tapping about would do by chance.
+    let losing = RwSignal::new(None::<(u32, u32, u32)>);
+    let typed = RwSignal::new(String::new());
+    let word_typed = move || typed.with(|t| t.trim().to_lowercase() == i18n.t("unlock.wipe_word").to_lowercase());
+    Effect::new(move |_| {
+        if confirming.get() {
+            typed.set(String::new());
+            spawn_local(async move {
+                if let Ok(store) = Store::open(&store_name).await {
+                    let (a, d, o) = (store.count_pending().await, store.count_drafts().await, store.count_outcomes().await);
+                    losing.set(Some((a.unwrap_or_default(), d.unwrap_or_default(), o.unwrap_or_default())));
+                }
+            });
+        }
+    });
     let pin_input = NodeRef::<leptos::html::Input>::new();
     let keep_button = NodeRef::<leptos::html::Button>::new();
     let forgot_button = NodeRef::<leptos::html::Button>::new();
@@ -303,6 +319,9 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
         });
     };
     let wipe = move |_| {
+        if !word_typed() {
+            return;
+        }
         spawn_local(async move {
             if let Ok(store) = Store::open(&store_name).await {
                 if store.wipe().await.is_ok() {
@@ -329,7 +348,7 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                     id="pin"
                     type="password"
                     inputmode="numeric"
-                    autocomplete="current-password"
+                    autocomplete="off"
                     required
                     prop:value=move || pin.get()
                     on:input=move |ev| pin.set(event_target_value(&ev))
@@ -359,8 +378,27 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                                 let _ = b.focus();
                             }
                         }>{i18n.t("unlock.keep")}</button>
+                        <p>
+                            {move || losing.get().map(|(answers, drafts, outcomes)| {
+                                i18n.fill(
+                                    "unlock.wipe_losing",
+                                    &[("answers", &answers.to_string()), ("drafts", &drafts.to_string()), ("outcomes", &outcomes.to_string())],
+                                )
+                            })}
+                        </p>
                         <p class="own-line">
-                            <button type="button" class="danger" on:click=wipe>{i18n.t("unlock.wipe_confirm")}</button>
+                            <label for="wipe-word">{move || i18n.fill("unlock.wipe_type", &[("word", &i18n.t("unlock.wipe_word"))])}</label>
+                            <input
+                                id="wipe-word"
+                                type="text"
+                                autocomplete="off"
+                                spellcheck="false"
+                                prop:value=move || typed.get()
+                                on:input=move |ev| typed.set(event_target_value(&ev))
+                            />
+                        </p>
+                        <p class="own-line">
+                            <button type="button" class="danger" disabled=move || !word_typed() on:click=wipe>{i18n.t("unlock.wipe_confirm")}</button>
                         </p>
                     </Show>
                 </div>

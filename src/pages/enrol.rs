@@ -168,7 +168,7 @@ pub fn EnrolPage() -> impl IntoView {
                         aria-invalid=marked(Field::Pin)
                         type="password"
                         inputmode="numeric"
-                        autocomplete="new-password"
+                        autocomplete="off"
                         aria-describedby="pin-hint"
                         on:input=move |ev| pin.set(event_target_value(&ev))
                     />
@@ -179,7 +179,7 @@ pub fn EnrolPage() -> impl IntoView {
                         aria-invalid=marked(Field::PinAgain)
                         type="password"
                         inputmode="numeric"
-                        autocomplete="new-password"
+                        autocomplete="off"
                         on:input=move |ev| pin_again.set(event_target_value(&ev))
                     />
                 </Show>

@@ -430,7 +430,7 @@ fn FailedItem(id: uuid::Uuid, line: String, why: String, on_deleted: Callback<()
                 <form class="confirm-delete" on:submit=confirm>
                     <p>{i18n.t("outbox.delete.explain")}</p>
                     <label for=pin_id.clone()>{i18n.t("outbox.delete.pin")}</label>
-                    <input id=pin_id.clone() type="password" inputmode="numeric" autocomplete="current-password" required
+                    <input id=pin_id.clone() type="password" inputmode="numeric" autocomplete="off" required
                         prop:value=move || pin.get() on:input=move |ev| pin.set(event_target_value(&ev)) />
                     <button type="submit" class="danger">{i18n.t("outbox.delete.confirm")}</button>
                     <button type="button" on:click=move |_| {

@@ -879,6 +879,8 @@ test("the worker reads what the child wrote, and every safety question moved pas
     } else if (q.id === "safe") {
       await page.getByRole("button", { name: "Not sure", exact: true }).click();
     } else if (q.id === "not_working") {
+      // No spellcheck or suggestions: a browser's cloud spellcheck would send the words away.
+      assert.deepEqual(await page.getByRole("textbox").evaluate((t) => [t.spellcheck, t.autocomplete]), [false, "off"]);
       await page.getByRole("textbox").fill("My stepdad shouts and I am scared to go home");
     } else if (q.id === "listened") {
       break;
@@ -1059,8 +1061,16 @@ test("a wrong PIN is cleared for the next try; a forgotten PIN wipes the tablet 
   await keep.waitFor();
   await until(() => keep.evaluate((e) => e === document.activeElement));
   assert.ok(await keep.evaluate((e) => e === document.activeElement), "the question opens on keeping");
+  // It says what would be lost, and wipes only once a word is typed that no child tapping
+  // about would type.
+  await page.getByText("A wipe deletes for good: answers not yet sent: 1; unfinished forms: 0; case outcomes: 0.").waitFor();
+  const yes = page.getByRole("button", { name: "Yes, wipe everything on this tablet" });
+  assert.ok(await yes.isDisabled(), "not without the word");
+  await yes.click({ force: true });
+  assert.equal((await rawRecords(page, "pending_responses")).length, 1, "a tap on it wipes nothing");
   assert.deepEqual(await axeViolations(page), [], "axe on the wipe question");
-  await page.getByRole("button", { name: "Yes, wipe everything on this tablet" }).click();
+  await page.getByRole("textbox", { name: "To wipe, type WIPE" }).fill("wipe");
+  await yes.click();
   await page.getByRole("status").getByText("This tablet has been wiped. Enrol it again to use it.").waitFor();
   assert.deepEqual(await rawRecords(page, "pending_responses"), []);
   await context.close();

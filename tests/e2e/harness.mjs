@@ -262,7 +262,7 @@ export async function pendingOnTablet(page) {
 
 export const DEMO_LOGIN = { email: "coordinator@demo.heard", password: "demo-coordinator" };
 
-export const PIN = "2468";
+export const PIN = "246813";
 
 /** A fresh one-time enrolment text for the demo agency, issued as the coordinator would. */
 export async function freshEnrolmentText(server) {
@@ -284,7 +284,7 @@ export async function freshEnrolmentText(server) {
 export async function enrol(page, server) {
   await page.goto(`${server.url}/enrol`);
   await page.getByRole("textbox", { name: "Enrolment code" }).fill(await freshEnrolmentText(server));
-  await page.getByLabel("Choose a PIN (4 to 12 digits)").fill(PIN);
+  await page.getByLabel("Choose a PIN (6 to 12 digits)").fill(PIN);
   await page.getByLabel("The same PIN again").fill(PIN);
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("Enrolled: this tablet is now enrolled for Demo Early Help Team (Demo Partnership).").waitFor();

@@ -46,7 +46,14 @@ test("a child's answers reach the coordinator once, surviving reload, offline an
   await page.getByRole("status").getByText("The end of the code is incomplete or mistyped.", { exact: false }).waitFor();
   await expectAtFault(code);
   await code.fill(env.server.enrolmentText);
-  await page.getByLabel("Choose a PIN (4 to 12 digits)").fill(PIN);
+  // Four digits are refused, and the screen says why.
+  await page.getByText("could try every 4-digit PIN in under a second", { exact: false }).waitFor();
+  await page.getByLabel("Choose a PIN (6 to 12 digits)").fill("2468");
+  await page.getByLabel("The same PIN again").fill("2468");
+  await page.getByRole("button", { name: "Enrol" }).click();
+  await page.getByRole("status").getByText("A PIN has 6 to 12 digits.").waitFor();
+  await expectAtFault(page.getByLabel("Choose a PIN (6 to 12 digits)"));
+  await page.getByLabel("Choose a PIN (6 to 12 digits)").fill(PIN);
   await page.getByLabel("The same PIN again").fill("1357");
   await page.getByRole("button", { name: "Enrol" }).click();
   await page.getByRole("status").getByText("The two PINs are different. Type the same PIN twice.").waitFor();

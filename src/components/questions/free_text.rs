@@ -15,8 +15,12 @@ pub fn TextQuestion(max_chars: u16, #[prop(into)] value: Signal<Option<AnswerVal
     view! {
         <div class="free-text">
             <label for=id>{i18n.t("text.label")}</label>
+            // No spellcheck or autocomplete: a browser's cloud spellcheck sends what is typed off
+            // the device (SPEC §5), and suggestions are not the child's words.
             <textarea
                 id=id
+                spellcheck="false"
+                autocomplete="off"
                 rows="5"
                 maxlength=max_chars
                 prop:value=text

@@ -155,8 +155,11 @@ pub fn HousesQuestion(
                                 <label id=words_label_id.clone() for=words_id.clone()>{i18n.t("houses.words")}</label>
                                 <SpeakButton text=i18n.t("houses.words") lang=lang.clone() />
                             </div>
+                            // No spellcheck or autocomplete (free_text.rs).
                             <textarea
                                 id=words_id
+                                spellcheck="false"
+                                autocomplete="off"
                                 aria-labelledby=format!("{words_label_id} {heading_id}")
                                 rows="2"
                                 maxlength="500"
