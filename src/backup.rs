@@ -66,13 +66,13 @@ pub async fn export(store: &Store) -> Result<(String, String, Counts), BackupErr
         outcomes: store.pending_outcomes().await?,
     };
     let counts = Counts { responses: contents.responses.len(), drafts: contents.drafts.len(), outcomes: contents.outcomes.len() };
-    let key = base64url_decode(&enrolment.partnership_key).ok_or(BackupError::NotEnrolled)?;
-    let sealed = crypto::backup_key(&key)
-        .await
-        .map_err(StoreError::from)?
-        .seal(&serde_json::to_vec(&contents).expect("records always serialise"))
-        .await
-        .map_err(StoreError::from)?;
+    // A revoked tablet no longer holds the partnership key, only what seals a backup.
+    let backup_key = match &enrolment.backup_secret {
+        Some(secret) => crypto::backup_key_from_secret(&base64url_decode(secret).ok_or(BackupError::NotEnrolled)?).await,
+        None => crypto::backup_key(&base64url_decode(&enrolment.partnership_key).ok_or(BackupError::NotEnrolled)?).await,
+    };
+    let sealed =
+        backup_key.map_err(StoreError::from)?.seal(&serde_json::to_vec(&contents).expect("records always serialise")).await.map_err(StoreError::from)?;
     let today = crate::device::today().to_string();
     let envelope = Envelope { format: FORMAT.into(), version: 1, key_fingerprint: enrolment.key_fingerprint, created: today.clone(), sealed };
     let text = serde_json::to_string_pretty(&envelope).expect("the envelope serialises");
@@ -85,7 +85,7 @@ pub async fn import(store: &Store, text: &str) -> Result<Counts, BackupError> {
     if envelope.format != FORMAT || envelope.version != 1 {
         return Err(BackupError::NotABackup);
     }
-    let enrolment = store.enrolment().await?.ok_or(BackupError::NotEnrolled)?;
+    let enrolment = store.enrolment().await?.filter(|e| !e.revoked).ok_or(BackupError::NotEnrolled)?;
     if envelope.key_fingerprint != enrolment.key_fingerprint {
         return Err(BackupError::OtherPartnership);
     }

@@ -178,6 +178,16 @@ pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<[u8; 32], CryptoErro
 /// The key an outbox backup file is sealed with: derived from the partnership key (HMAC-SHA256
 /// of a fixed label), so any tablet enrolled in the partnership, and no other, can open it.
 pub async fn backup_key(partnership_key: &[u8]) -> Result<DataKey, CryptoError> {
-    let raw = hmac_sha256(partnership_key, b"heard outbox backup v1").await?;
-    import_data_key(&raw).await
+    import_data_key(&backup_secret(partnership_key).await?).await
+}
+
+/// What `backup_key` is made from: kept instead of the partnership key by a revoked tablet, so
+/// it can still save its outbox for another tablet, and cannot pseudonymise (HMAC is one-way).
+pub async fn backup_secret(partnership_key: &[u8]) -> Result<[u8; 32], CryptoError> {
+    hmac_sha256(partnership_key, b"heard outbox backup v1").await
+}
+
+/// `backup_key` from a kept `backup_secret`.
+pub async fn backup_key_from_secret(secret: &[u8]) -> Result<DataKey, CryptoError> {
+    import_data_key(secret).await
 }

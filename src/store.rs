@@ -275,6 +275,14 @@ pub struct Enrolment {
     pub key_fingerprint: String,
     pub agency: String,
     pub partnership: String,
+    /// The server said the coordinator revoked this tablet: the token and the partnership key
+    /// are gone from it (`forget_credentials`); answers stay, for a backup or a new enrolment.
+    #[serde(default)]
+    pub revoked: bool,
+    /// On a revoked tablet, base64url of `crypto::backup_secret`: enough to seal the outbox
+    /// for another tablet of the partnership, not to pseudonymise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_secret: Option<String>,
 }
 
 /// Why an unlock did not happen.
@@ -645,6 +653,26 @@ impl Store {
             tx.object_store(DRAFTS)?.delete(&id).map(drop)
         })
         .await
+    }
+
+    /// The server said this tablet is revoked: its token and the partnership key are deleted at
+    /// once (a lost tablet then holds nothing that undoes pseudonyms or sends as the
+    /// partnership); what it needs to save its outbox for another tablet is kept. Answers stay.
+    pub async fn forget_credentials(&self) -> Result<(), StoreError> {
+        let Some(e) = self.enrolment().await? else { return Ok(()) };
+        if e.revoked {
+            return Ok(());
+        }
+        let key = heard_domain::b64::base64url_decode(&e.partnership_key).unwrap_or_default();
+        let secret = crypto::backup_secret(&key).await?;
+        let forgotten = Enrolment {
+            device_token: String::new(),
+            partnership_key: String::new(),
+            revoked: true,
+            backup_secret: Some(heard_domain::b64::base64url_encode(&secret)),
+            ..e
+        };
+        self.save_enrolment(&forgotten).await
     }
 
     /// Keeps this tablet's enrolment (replacing any earlier one), sealed.

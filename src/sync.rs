@@ -106,9 +106,23 @@ pub fn release(id: Uuid) {
 }
 
 /// Sends what `waiting` chooses, adding to `report` as it goes (so it tells what was done
-/// even when the send breaks off).
+/// even when the send breaks off). Told that the tablet is revoked, it deletes the tablet's
+/// token and partnership key at once (`Store::forget_credentials`); the answers stay.
 async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), report: &mut SendReport) -> Result<(), SendError> {
+    let sent = send_enrolled(store, waiting, progress, report).await;
+    if let Err(e) = &sent {
+        if e.code() == heard_domain::wire::codes::DEVICE_REVOKED {
+            store.forget_credentials().await?;
+        }
+    }
+    sent
+}
+
+async fn send_enrolled(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), report: &mut SendReport) -> Result<(), SendError> {
     let enrolment = store.enrolment().await?.ok_or(SendError::NotEnrolled)?;
+    if enrolment.revoked {
+        return Err(SendError::NotAllowed { code: heard_domain::wire::codes::DEVICE_REVOKED.to_string(), detail: "this tablet was revoked".into() });
+    }
     let total = store.count_pending().await? as usize;
     let mut done = 0;
     // The last responses the server confirmed, for the outbox's "Sent lately": written once a

@@ -202,6 +202,8 @@ async fn a_send_the_server_does_not_confirm_keeps_everything_pending() {
         key_fingerprint: "ab".into(),
         agency: "Agency".into(),
         partnership: "Partnership".into(),
+        revoked: false,
+        backup_secret: None,
     };
     store.save_enrolment(&enrolment).await.unwrap();
     assert_eq!(store.enrolment().await.unwrap(), Some(enrolment));
@@ -218,6 +220,8 @@ async fn a_backup_holds_no_words_a_child_kept_private_in_its_finished_answers() 
         key_fingerprint: "ab".into(),
         agency: "Agency".into(),
         partnership: "Partnership".into(),
+        revoked: false,
+        backup_secret: None,
     };
     let form = Catalogue::built_in().latest("middle-check").unwrap().clone();
     let with_words = |n: u8| {
@@ -247,6 +251,8 @@ async fn a_backup_taken_over_keeps_which_answers_the_server_refused_and_why() {
         key_fingerprint: "ab".into(),
         agency: "Agency".into(),
         partnership: "Partnership".into(),
+        revoked: false,
+        backup_secret: None,
     };
     let a = unlocked(&unique_db()).await;
     a.save_enrolment(&enrolment).await.unwrap();

@@ -80,6 +80,8 @@ async fn run() -> Result<serde_json::Value, String> {
         key_fingerprint: device::sha256_hex(&parsed.key).await.ok_or("no WebCrypto")?,
         agency: reply.agency,
         partnership: reply.partnership,
+        revoked: false,
+        backup_secret: None,
     };
     store.save_enrolment(&enrolment).await.map_err(|e| e.to_string())?;
 

@@ -234,10 +234,16 @@ fn SessionForm() -> impl IntoView {
         let raw = reference.get_untracked();
         reference.set(String::new());
         spawn_local(async move {
-            let key = match Store::open(&store_name).await {
-                Ok(store) => store.enrolment().await.ok().flatten().map(|e| e.partnership_key),
+            let enrolment = match Store::open(&store_name).await {
+                Ok(store) => store.enrolment().await.ok().flatten(),
                 Err(_) => None,
             };
+            // A revoked tablet has no key left to pseudonymise with (`forget_credentials`).
+            if enrolment.as_ref().is_some_and(|e| e.revoked) {
+                problem.say(i18n.t("session.revoked"));
+                return;
+            }
+            let key = enrolment.map(|e| e.partnership_key);
             // The reference was checked above: only the tablet's key can fail here.
             let Some(case) = (match key {
                 Some(k) => pseudonymise(&k, &raw).await,

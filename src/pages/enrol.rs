@@ -228,6 +228,8 @@ async fn enrol(store_name: &StoreName, parsed: EnrolmentText, new_pin: Option<St
         key_fingerprint: fingerprint,
         agency: reply.agency,
         partnership: reply.partnership,
+        revoked: false,
+        backup_secret: None,
     };
     let store = Store::open(store_name).await.map_err(|_| Problem::Storage)?;
     if let Some(pin) = new_pin {

@@ -602,6 +602,20 @@ test("sending with no network, or from a revoked tablet, says so and keeps the a
   await page.getByText("The coordinator has revoked this tablet's enrolment, so it cannot send. The answers stay saved here: ask your coordinator for a new enrolment code and enrol the tablet again, then send.", { exact: true }).waitFor();
   await page.getByText("1 answer waiting to send.", { exact: true }).waitFor();
   assert.equal((await pendingOnTablet(page)).length, 1, "the answers stay on the tablet");
+  // At once the tablet forgets what a lost one must not hold: its token and the partnership
+  // key (with which a case reference could be turned into its pseudonym).
+  const enrolment = (await decryptedRecords(page, "settings")).find((r) => "device_token" in r);
+  assert.deepEqual([enrolment.device_token, enrolment.partnership_key, enrolment.revoked], ["", "", true]);
+  // Its answers can still be handed over: a backup saved now opens on another tablet.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Save a backup file" }).click()]);
+  await page.getByRole("status").getByText("Backup saved. Answers waiting: 1. Unfinished: 0. Case outcomes: 0.").waitFor();
+  const other = await env.browser.newContext();
+  const pageB = await other.newPage();
+  await enrol(pageB, env.server);
+  await visit(pageB, "/outbox");
+  await pageB.getByLabel("Take over a backup file from another tablet").setInputFiles({ name: "revoked.json", mimeType: "application/json", buffer: readFileSync(await download.path()) });
+  await pageB.getByRole("status").getByText("Backup taken over. Answers waiting: 1.", { exact: false }).waitFor();
+  await other.close();
   await context.close();
 });
 
