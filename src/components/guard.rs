@@ -32,6 +32,9 @@ const PAUSED_LOCK_MS: u32 = 30 * 60_000;
 enum Gate {
     Checking,
     NotEnrolled,
+    /// The browser would not open the tablet's storage: said as such (never as "not
+    /// enrolled", which would send the practitioner to enrol again over what is kept there).
+    Unavailable,
     Locked,
     Open,
 }
@@ -65,8 +68,12 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
                 crate::sync::start_auto_send(store_name);
                 Gate::Open
             }
-            Ok(s) if s.has_pin().await.unwrap_or(false) => Gate::Locked,
-            _ => Gate::NotEnrolled,
+            Ok(s) => match s.has_pin().await {
+                Ok(true) => Gate::Locked,
+                Ok(false) => Gate::NotEnrolled,
+                Err(_) => Gate::Unavailable,
+            },
+            Err(_) => Gate::Unavailable,
         };
         gate.set(state);
     });
@@ -131,6 +138,17 @@ pub fn Guarded(children: ChildrenFn) -> impl IntoView {
                 <h1>{move || i18n.t("gate.title")}</h1>
                 <p class="notice">{move || i18n.t("gate.not_enrolled")}</p>
                 <p><Link href="/enrol".to_string()>{move || i18n.t("nav.enrol")}</Link></p>
+            }
+            .into_any(),
+            Gate::Unavailable => view! {
+                <h1>{move || i18n.t("gate.unavailable.title")}</h1>
+                <p role="alert" class="problem">{move || i18n.t("store.unavailable")}</p>
+                <p>{move || i18n.t("gate.unavailable.kept")}</p>
+                <button type="button" class="primary" on:click=move |_| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                }>{move || i18n.t("gate.unavailable.retry")}</button>
             }
             .into_any(),
             Gate::Locked => view! { <Unlock on_unlocked /> }.into_any(),

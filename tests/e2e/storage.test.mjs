@@ -3,7 +3,7 @@
 // and the practitioner is told what happened in words they can act on.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serverAndBrowser, begin, decryptedRecords, pendingOnTablet, enrol, visit, startSession, unlock, until, watchConsole } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, begin, decryptedRecords, pendingOnTablet, enrol, visit, startSession, unlock, until, watchConsole } from "./harness.mjs";
 
 const env = serverAndBrowser();
 
@@ -143,5 +143,30 @@ test("a full tablet: the child's earlier answers are kept, the practitioner is t
   await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
   const [moved] = await pendingOnTablet(page);
   assert.deepEqual(moved.answers.map((a) => a.value.yes_no), ["yes", "not_sure", "yes"]);
+  await context.close();
+});
+
+test("when the browser will not open the tablet's storage, the practitioner is told so, not sent to enrol again", async () => {
+  const context = await env.browser.newContext();
+  // The browser refusing IndexedDB (a policy, a damaged profile), while the test says so.
+  await context.addInitScript(() => {
+    if (localStorage.getItem("test-refuse-storage") !== "1") return;
+    IDBFactory.prototype.open = function () {
+      throw new DOMException("The user denied permission to access the database.", "SecurityError");
+    };
+  });
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  await page.evaluate(() => localStorage.setItem("test-refuse-storage", "1"));
+  await page.goto(`${env.server.url}/child`);
+  await page.getByRole("heading", { name: "Heard cannot open this tablet's storage" }).waitFor();
+  await page.getByRole("alert").getByText("This browser is not letting Heard use its storage", { exact: false }).waitFor();
+  await page.getByText("Nothing kept on this tablet is lost: do not enrol it again.", { exact: false }).waitFor();
+  assert.equal(await page.getByText("This tablet is not enrolled yet.", { exact: false }).count(), 0, "not told it is not enrolled");
+  assert.deepEqual(await axeViolations(page), [], "axe on the storage problem");
+  // Once the browser lets it, Try again opens the tablet as it was: enrolled, asking for the PIN.
+  await page.evaluate(() => localStorage.removeItem("test-refuse-storage"));
+  await page.getByRole("button", { name: "Try again" }).click();
+  await page.getByRole("heading", { name: "Enter your PIN" }).waitFor();
   await context.close();
 });
