@@ -204,6 +204,22 @@ pub struct StoredOutcome {
     pub date: String,
 }
 
+impl StoredOutcome {
+    /// The protocol's form of it; `None` when a field is not what the server takes.
+    pub fn wire(&self) -> Option<heard_domain::wire::OutcomeV1> {
+        Some(heard_domain::wire::OutcomeV1 {
+            id: uuid::Uuid::parse_str(&self.id).ok()?,
+            case: self.case.clone().try_into().ok()?,
+            outcome: self.outcome,
+            date: self.date.parse().ok()?,
+        })
+    }
+
+    fn sendable(&self) -> bool {
+        self.wire().is_some()
+    }
+}
+
 /// What is on disk for a response: its random id (the record's key) and ciphertext.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SealedRecord {
@@ -846,11 +862,29 @@ impl Store {
     }
 
     pub async fn pending_outcomes(&self) -> Result<Vec<StoredOutcome>, StoreError> {
-        let mut out = Vec::new();
+        Ok(self.pending_outcomes_checked().await?.0)
+    }
+
+    /// The case outcomes waiting that can be read and sent, and the ids of those that cannot
+    /// (damaged, or not a date or case the server takes): those are never sent, and the outbox
+    /// says so and lets the practitioner delete them, rather than one blocking the rest or
+    /// waiting unseen for ever.
+    pub async fn pending_outcomes_checked(&self) -> Result<(Vec<StoredOutcome>, Vec<String>), StoreError> {
+        let (mut readable, mut unreadable) = (Vec::new(), Vec::new());
         for r in self.sealed_records(OUTCOMES).await? {
-            out.push(self.open_record(&r).await?);
+            match self.open_record::<StoredOutcome>(&r).await {
+                Ok(o) if o.sendable() => readable.push(o),
+                Ok(_) | Err(StoreError::Corrupt(_) | StoreError::Crypto(_)) => unreadable.push(r.id),
+                Err(e) => return Err(e),
+            }
         }
-        Ok(out)
+        Ok((readable, unreadable))
+    }
+
+    /// Deletes case outcomes that cannot be read (`pending_outcomes_checked`).
+    pub async fn delete_outcomes(&self, ids: &[String]) -> Result<(), StoreError> {
+        let ids: Vec<JsValue> = ids.iter().map(|id| JsValue::from_str(id)).collect();
+        self.write(&[OUTCOMES], |tx| ids.iter().try_for_each(|id| tx.object_store(OUTCOMES)?.delete(id).map(drop))).await
     }
 
     /// How many case outcomes wait to be sent (readable while locked: it counts records only).

@@ -5,8 +5,7 @@
 use crate::store::{Store, StoreError, StoredOutcome, Waiting};
 use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
 use heard_domain::wire::{
-    batches, ApiError, BatchReply, FormsReply, ItemStatus, OutcomeV1, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH,
-    STATS_PATH,
+    batches, ApiError, BatchReply, FormsReply, ItemStatus, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH,
 };
 use uuid::Uuid;
 
@@ -21,6 +20,8 @@ pub struct SendReport {
     pub first_reason: Option<String>,
     /// Case outcomes the server now holds.
     pub outcomes_confirmed: usize,
+    /// Case outcomes kept on the tablet that cannot be read, so are not sent.
+    pub outcomes_unreadable: usize,
     /// The partnership's forms the tablet could not use, and why (see `forms::keep`).
     pub forms_refused: Vec<String>,
 }
@@ -149,9 +150,10 @@ async fn send_enrolled(store: &Store, waiting: Waiting, progress: &dyn Fn(usize,
     sent.reverse();
     let _ = store.note_sent(sent).await;
     responses?;
-    let outcomes = store.pending_outcomes().await?;
+    let (outcomes, unreadable) = store.pending_outcomes_checked().await?;
+    report.outcomes_unreadable = unreadable.len();
     for chunk in outcomes.chunks(MAX_BATCH_RESPONSES) {
-        let batch = SubmitOutcomes { key_fingerprint: enrolment.key_fingerprint.clone(), outcomes: chunk.iter().filter_map(outcome_v1).collect() };
+        let batch = SubmitOutcomes { key_fingerprint: enrolment.key_fingerprint.clone(), outcomes: chunk.iter().filter_map(StoredOutcome::wire).collect() };
         let request = Request::post(OUTCOMES_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).json(&batch);
         let reply: BatchReply = exchange(request).await?;
         let confirmed: Vec<Uuid> = reply.results.iter().filter(|r| r.status.is_confirmed()).filter_map(|r| r.id).collect();
@@ -219,11 +221,6 @@ async fn send_page(
         answered(reply.results.len());
     }
     Ok(())
-}
-
-/// The wire form of a stored outcome; `None` for a record that is not readable as one.
-fn outcome_v1(o: &StoredOutcome) -> Option<OutcomeV1> {
-    Some(OutcomeV1 { id: Uuid::parse_str(&o.id).ok()?, case: o.case.clone().try_into().ok()?, outcome: o.outcome, date: o.date.parse().ok()? })
 }
 
 /// A request to our own server: a method, a path, headers and perhaps a JSON body. Sent with

@@ -65,6 +65,8 @@ pub fn OutboxPage() -> impl IntoView {
     let catalogue = StoredValue::new_local(crate::forms::catalogue());
     let (pending, set_pending) = signal(Pending::Loading);
     let (outcomes, set_outcomes) = signal(0usize);
+    // Case outcomes kept here that cannot be read, so are never sent: shown, and deletable.
+    let unreadable_outcomes = RwSignal::new(Vec::<String>::new());
     let sent_lately = RwSignal::new(Vec::<SentItem>::new());
     let (message, set_message) = signal(String::new());
     let (sending, set_sending) = signal(false);
@@ -78,16 +80,21 @@ pub fn OutboxPage() -> impl IntoView {
         latest.update_value(|n| *n += 1);
         let this = latest.get_value();
         spawn_local(async move {
-            let (loaded, waiting_outcomes, sent) = match Store::open(&store_name).await {
-                Ok(store) => (
-                    store.outbox_overview(LISTED).await.map(Pending::Loaded).unwrap_or(Pending::Unavailable),
-                    store.count_outcomes().await.unwrap_or(0) as usize,
-                    store.sent_lately().await.unwrap_or_default(),
-                ),
-                Err(_) => (Pending::Unavailable, 0, Vec::new()),
+            let (loaded, waiting_outcomes, unreadable, sent) = match Store::open(&store_name).await {
+                Ok(store) => {
+                    let (readable, unreadable) = store.pending_outcomes_checked().await.unwrap_or_default();
+                    (
+                        store.outbox_overview(LISTED).await.map(Pending::Loaded).unwrap_or(Pending::Unavailable),
+                        readable.len(),
+                        unreadable,
+                        store.sent_lately().await.unwrap_or_default(),
+                    )
+                }
+                Err(_) => (Pending::Unavailable, 0, Vec::new(), Vec::new()),
             };
             if latest.try_get_value() == Some(this) {
                 set_outcomes.set(waiting_outcomes);
+                unreadable_outcomes.set(unreadable);
                 sent_lately.set(sent);
                 set_pending.set(loaded);
             }
@@ -208,6 +215,32 @@ pub fn OutboxPage() -> impl IntoView {
             }}
         </p>
         <p>{move || (outcomes.get() > 0).then(|| i18n.fill("outbox.outcomes_waiting", &[("n", &outcomes.get().to_string())]))}</p>
+        {move || {
+            let ids = unreadable_outcomes.get();
+            (!ids.is_empty()).then(|| {
+                let delete = move |_| {
+                    let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t("outbox.unreadable_outcomes.confirm")).ok()).unwrap_or(false);
+                    if !sure {
+                        return;
+                    }
+                    let ids = unreadable_outcomes.get_untracked();
+                    spawn_local(async move {
+                        let deleted = match Store::open(&store_name).await {
+                            Ok(store) => store.delete_outcomes(&ids).await.is_ok(),
+                            Err(_) => false,
+                        };
+                        set_message.set(i18n.t(if deleted { "outbox.unreadable_outcomes.deleted" } else { "store.unavailable" }));
+                        reload();
+                    });
+                };
+                view! {
+                    <div class="notice">
+                        <p>{i18n.fill("outbox.unreadable_outcomes", &[("n", &ids.len().to_string())])}</p>
+                        <button type="button" on:click=delete>{i18n.t("outbox.unreadable_outcomes.delete")}</button>
+                    </div>
+                }
+            })
+        }}
         // Offline with answers waiting: nothing to do but come back online.
         <p class="notice">
             {move || (!online.get() && (count().unwrap_or(0) > 0 || outcomes.get() > 0)).then(|| i18n.t("outbox.offline"))}

@@ -683,6 +683,40 @@ test("a response the server refuses is shown as failed with its reason, and dele
   await context.close();
 });
 
+test("a case outcome the tablet cannot read is said, never holds back the others, and can be deleted", async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  const outcome = (n, date) => ({ id: `00000000-0000-4000-9000-0000000000a${n}`, case: "ef".repeat(32), outcome: "needs_met", date });
+  // One good, one whose date the server would not take, and one whose sealed text is damaged.
+  await sealRecords(page, "pending_outcomes", [outcome(1, "2026-11-20"), outcome(2, "20/11/2026")]);
+  await page.evaluate(
+    () =>
+      new Promise((ok, no) => {
+        const open = indexedDB.open("heard");
+        open.onsuccess = () => {
+          const tx = open.result.transaction("pending_outcomes", "readwrite");
+          tx.objectStore("pending_outcomes").put({ id: "00000000-0000-4000-9000-0000000000a3", sealed: "AAAAAAAAAAAAAAAAdamaged" });
+          tx.oncomplete = () => (open.result.close(), ok());
+          tx.onerror = () => no(tx.error);
+        };
+      }),
+  );
+  const stats = async () => (await (await fetch(`${env.server.url}/api/v1/stats`, { headers: { cookie: await staffCookie(env.server) } })).json()).outcomes;
+  const before = await stats();
+  await visit(page, "/outbox");
+  await page.getByText("Case outcomes kept on this tablet that cannot be read, so cannot be sent: 2.", { exact: false }).waitFor();
+  await page.getByRole("button", { name: "Send", exact: true }).click();
+  await page.getByRole("status").getByText("Case outcomes sent: 1.", { exact: false }).waitFor();
+  assert.equal((await stats()) - before, 1, "the readable one was sent");
+  assert.deepEqual(await axeViolations(page), [], "axe on the outbox with unreadable outcomes");
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Delete the unreadable case outcomes" }).click();
+  await page.getByRole("status").getByText("The unreadable case outcomes are deleted from this tablet.").waitFor();
+  assert.deepEqual(await rawRecords(page, "pending_outcomes"), []);
+  await context.close();
+});
+
 test("a send that breaks off part-way says what reached the server and what still waits", async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
