@@ -27,6 +27,16 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# rustfmt and clippy: the test command checks formatting and lints first.
+if $for_tests; then
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      say "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
+fi
+
 # The release bundle's pinned nightly, with the standard library's source (scripts/wasm-cargo.sh).
 bundle_toolchain=$(sed -n 's/^bundle_toolchain=//p' scripts/wasm-cargo.sh)
 if ! rustup run "$bundle_toolchain" rustc --print sysroot >/dev/null 2>&1 \

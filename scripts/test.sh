@@ -13,6 +13,11 @@ trap 'rm -rf "$logs"' EXIT
 stage() { printf '\n=== %s ===\n' "$*"; }
 passed_in() { grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$1" | awk '{s += $4} END {print s + 0}'; }
 
+stage "formatting and lints (cargo fmt, clippy on the host and on wasm32)"
+cargo fmt --all --check
+cargo clippy --locked --workspace --tests --benches -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p heard --tests --bins -- -D warnings
+
 stage "native tests: domain and server (cargo test)"
 pg_url="${HEARD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 skip=()

@@ -31,8 +31,7 @@ pub fn today() -> Day {
 /// SHA-256 of `bytes`, as lower-case hex, through WebCrypto.
 pub async fn sha256_hex(bytes: &[u8]) -> Option<String> {
     let subtle = web_sys::window()?.crypto().ok()?.subtle();
-    let mut data = bytes.to_vec();
-    let promise = subtle.digest_with_str_and_u8_array("SHA-256", &mut data).ok()?;
+    let promise = subtle.digest_with_str_and_u8_array("SHA-256", bytes).ok()?;
     let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
     let digest = js_sys::Uint8Array::new(&buffer).to_vec();
     Some(digest.iter().map(|b| format!("{b:02x}")).collect())

@@ -330,7 +330,7 @@ impl Default for StoreName {
 }
 
 thread_local! {
-    static OPEN: RefCell<BTreeMap<String, Rc<Store>>> = RefCell::new(BTreeMap::new());
+    static OPEN: RefCell<BTreeMap<String, Rc<Store>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Opens (creating or upgrading) the database called `name`.

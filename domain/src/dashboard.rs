@@ -444,10 +444,19 @@ pub struct Dashboard {
     pub still_counting: u64,
 }
 
+/// Whether a group belongs to a row.
+type Member<'a, G> = Box<dyn Fn(&G) -> bool + 'a>;
+
+/// A table's figure, if it has one: which, one per row, and the total's.
+type TableFigure = Option<(Figure, Vec<Option<f64>>, Option<f64>)>;
+
+/// Adds a built table: its id, what its rows are, rows, columns, counts, whether rows overlap.
+type AddTable<'a> = dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, TableFigure) + 'a;
+
 /// The rows a breakdown may have: which groups belong to each.
 struct Rows<'a, G> {
     labels: Vec<Label>,
-    member: Vec<Box<dyn Fn(&G) -> bool + 'a>>,
+    member: Vec<Member<'a, G>>,
 }
 
 impl<'a, G> Rows<'a, G> {
@@ -577,16 +586,11 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     };
 
     // Voice captured: cases with at least one response in which the child said something.
-    let voice =
-        |id: TableId,
-         rows_are: &str,
-         rows: Rows<'_, CaseGroup>,
-         overlap: bool,
-         add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
-            let shown = suppress_table(&counts(groups, &rows, 2, heard_col, cases), overlap);
-            let (figs, total) = percent_first(&shown);
-            add(id, rows_are, rows.labels, heard_cols.clone(), shown, overlap, Some((Figure::PercentFirst, figs, total.filter(|_| !overlap))));
-        };
+    let voice = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut AddTable<'_>| {
+        let shown = suppress_table(&counts(groups, &rows, 2, heard_col, cases), overlap);
+        let (figs, total) = percent_first(&shown);
+        add(id, rows_are, rows.labels, heard_cols.clone(), shown, overlap, Some((Figure::PercentFirst, figs, total.filter(|_| !overlap))));
+    };
     voice(TableId::VoiceByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false, &mut add);
     let mut bands = Rows::new();
     for b in AgeBand::ALL {
@@ -618,19 +622,14 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     add(TableId::OutcomesByAgency, "dash.by.agency", rows.labels, outcome_cols.clone(), shown, false, None);
 
     // Change in the child's own ratings, first to last.
-    let change =
-        |id: TableId,
-         rows_are: &str,
-         rows: Rows<'_, CaseGroup>,
-         overlap: bool,
-         add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
-            let shown = suppress_table(&counts(groups, &rows, Change::ALL.len(), change_col, cases), overlap);
-            let sums: Vec<i64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_milli).sum()).collect();
-            let figs = shown.row_totals.iter().zip(&sums).map(|(n, s)| mean_where_shown(*n, *s)).collect();
-            let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
-            let total = if overlap { None } else { mean_where_shown(shown.total, all_sum) };
-            add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
-        };
+    let change = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut AddTable<'_>| {
+        let shown = suppress_table(&counts(groups, &rows, Change::ALL.len(), change_col, cases), overlap);
+        let sums: Vec<i64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_milli).sum()).collect();
+        let figs = shown.row_totals.iter().zip(&sums).map(|(n, s)| mean_where_shown(*n, *s)).collect();
+        let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
+        let total = if overlap { None } else { mean_where_shown(shown.total, all_sum) };
+        add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
+    };
     let mut by_outcome = Rows::new();
     for o in Outcome::ALL {
         by_outcome.push(Label::key(format!("outcome.{}", o.code())), move |g: &CaseGroup| g.outcome == Some(o));
@@ -647,24 +646,19 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
 
     // Drift: days from the first response to the recorded outcome.
-    let drift_table =
-        |id: TableId,
-         rows_are: &str,
-         rows: Rows<'_, DriftGroup>,
-         overlap: bool,
-         add: &mut dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, Option<(Figure, Vec<Option<f64>>, Option<f64>)>)| {
-            let shown = suppress_table(&counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| g.cases), overlap);
-            let hist = |m: &dyn Fn(&DriftGroup) -> bool| {
-                let mut h = std::collections::BTreeMap::new();
-                for g in drift.iter().filter(|g| m(g)) {
-                    *h.entry(g.days).or_insert(0) += g.cases;
-                }
-                h
-            };
-            let figs = rows.member.iter().zip(&shown.row_totals).map(|(m, n)| n.count().filter(|&n| n > 0).and_then(|_| median(&hist(m.as_ref())))).collect();
-            let total = if overlap { None } else { shown.total.count().filter(|&n| n > 0).and_then(|_| median(&hist(&|_| true))) };
-            add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
+    let drift_table = |id: TableId, rows_are: &str, rows: Rows<'_, DriftGroup>, overlap: bool, add: &mut AddTable<'_>| {
+        let shown = suppress_table(&counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| g.cases), overlap);
+        let hist = |m: &dyn Fn(&DriftGroup) -> bool| {
+            let mut h = std::collections::BTreeMap::new();
+            for g in drift.iter().filter(|g| m(g)) {
+                *h.entry(g.days).or_insert(0) += g.cases;
+            }
+            h
         };
+        let figs = rows.member.iter().zip(&shown.row_totals).map(|(m, n)| n.count().filter(|&n| n > 0).and_then(|_| median(&hist(m.as_ref())))).collect();
+        let total = if overlap { None } else { shown.total.count().filter(|&n| n > 0).and_then(|_| median(&hist(&|_| true))) };
+        add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
+    };
     drift_table(TableId::DriftByAgency, "dash.by.agency", agency_rows(agencies, |g: &DriftGroup| &g.agency, unknown_drift), false, &mut add);
     drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.focus), true, &mut add);
 

@@ -162,7 +162,7 @@ fn postcodes(text: &str) -> String {
     // Joined form first: SW1A1AA.
     let joined = map_tokens(text, |core| {
         let n = core.len();
-        (n >= 5 && n <= 7 && core.is_ascii() && is_outward(&core[..n - 3]) && is_inward(&core[n - 3..])).then_some(POSTCODE)
+        ((5..=7).contains(&n) && core.is_ascii() && is_outward(&core[..n - 3]) && is_inward(&core[n - 3..])).then_some(POSTCODE)
     });
     // Then the usual two-part form: SW1A 1AA.
     let words: Vec<&str> = joined.split(' ').collect();

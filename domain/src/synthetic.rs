@@ -17,7 +17,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -27,7 +27,7 @@ impl Rng {
 
     /// 0 <= n < `below`.
     pub fn below(&mut self, below: u64) -> u64 {
-        self.next() % below.max(1)
+        self.next_u64() % below.max(1)
     }
 
     pub fn chance(&mut self, percent: u64) -> bool {
@@ -39,8 +39,8 @@ impl Rng {
     }
 
     fn uuid(&mut self) -> Uuid {
-        let hi = u128::from(self.next()) << 64;
-        uuid::Builder::from_random_bytes((hi | u128::from(self.next())).to_be_bytes()).into_uuid()
+        let hi = u128::from(self.next_u64()) << 64;
+        uuid::Builder::from_random_bytes((hi | u128::from(self.next_u64())).to_be_bytes()).into_uuid()
     }
 }
 
@@ -160,7 +160,7 @@ fn synthetic_pseudonym(seed: u64, n: u64) -> Pseudonym {
     let mut rng = Rng::new(seed ^ n.wrapping_mul(0xA24B_AED4_963E_E407));
     let mut digest = [0u8; 32];
     for chunk in digest.chunks_mut(8) {
-        chunk.copy_from_slice(&rng.next().to_le_bytes());
+        chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
     }
     Pseudonym::from_digest(&digest)
 }

@@ -234,9 +234,12 @@ pub struct IncomingOutcomes {
     pub outcomes: Vec<serde_json::Value>,
 }
 
+/// One outcome of a batch, decoded, or rejected with its id (when it had one) and why.
+pub type CheckedOutcome = Result<OutcomeV1, (Option<Uuid>, String)>;
+
 impl IncomingOutcomes {
     /// Decodes each outcome; a bad one is rejected by name. Only too many is refused whole.
-    pub fn check(self) -> Result<Vec<Result<OutcomeV1, (Option<Uuid>, String)>>, ValidationError> {
+    pub fn check(self) -> Result<Vec<CheckedOutcome>, ValidationError> {
         if self.outcomes.len() > MAX_BATCH_RESPONSES {
             return Err(ValidationError::new("outcomes", format!("at most {MAX_BATCH_RESPONSES} outcomes per batch, got {}", self.outcomes.len())));
         }

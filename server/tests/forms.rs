@@ -2,7 +2,7 @@
 //! answers to them stored and counted like any other. Runs on SQLite and PostgreSQL.
 
 #[macro_use]
-#[allow(unused_macros, dead_code)]
+#[allow(unused_macros)]
 mod common;
 
 use axum::http::StatusCode;

@@ -2,7 +2,7 @@
 //! files for a year; the page, the service worker and everything else checked each time, so
 //! an app update's service worker never precaches an old page from the HTTP cache.
 
-#[allow(unused_macros, dead_code)]
+#[allow(unused_macros)]
 mod common;
 
 use axum::body::Body;

@@ -140,7 +140,7 @@ pub fn DrawingPad(
     let emit = move || {
         version.update(|v| *v += 1);
         let all = strokes.get_value();
-        on_change.run(has_ink(&all).then(|| Drawing { width: w, height: h, strokes: all }));
+        on_change.run(has_ink(&all).then_some(Drawing { width: w, height: h, strokes: all }));
     };
 
     let down = move |ev: PointerEvent| {

@@ -215,8 +215,11 @@ pub(super) async fn add_responses(
     Ok(())
 }
 
-/// The words and drawings in a response: (question, house, words, drawing).
-fn shared_parts(r: &Response) -> Vec<(&str, Option<&'static str>, Option<String>, Option<String>)> {
+/// What a child shared in one answer: (question, house, words, drawing).
+type SharedPart<'a> = (&'a str, Option<&'static str>, Option<String>, Option<String>);
+
+/// The words and drawings in a response.
+fn shared_parts(r: &Response) -> Vec<SharedPart<'_>> {
     let words = |w: &Option<String>| w.as_ref().filter(|w| !w.trim().is_empty()).cloned();
     let mut parts = Vec::new();
     for a in &r.answers {
