@@ -382,14 +382,9 @@ pub async fn devices() -> Result<Vec<heard_domain::access::DeviceV1>, SendError>
     exchange(Request::get(heard_domain::access::DEVICES_PATH).build()).await
 }
 
-pub async fn revoke_device(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
-    let path = format!("{}/{id}/revoke", heard_domain::access::DEVICES_PATH);
-    exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
-}
-
-/// Removes a tablet that never sent anything from the partnership's list.
-pub async fn remove_device(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
-    let path = format!("{}/{id}/remove", heard_domain::access::DEVICES_PATH);
+/// `revoke` a tablet, or `remove` one that never sent anything from the partnership's list.
+pub async fn device_action(csrf: &str, id: &str, action: &str) -> Result<serde_json::Value, SendError> {
+    let path = format!("{}/{id}/{action}", heard_domain::access::DEVICES_PATH);
     exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
 }
 

@@ -329,20 +329,7 @@ async fn expired_sessions_and_spent_codes_are_deleted(backend: common::Backend) 
     t.finish().await;
 }
 
-mod expiry {
-    mod sqlite {
-        #[tokio::test]
-        async fn expired_sessions_and_spent_codes_are_deleted() {
-            super::super::expired_sessions_and_spent_codes_are_deleted(crate::common::Backend::Sqlite).await;
-        }
-    }
-    mod postgres {
-        #[tokio::test]
-        async fn expired_sessions_and_spent_codes_are_deleted() {
-            super::super::expired_sessions_and_spent_codes_are_deleted(crate::common::Backend::Postgres).await;
-        }
-    }
-}
+on_each_backend!(expiry: expired_sessions_and_spent_codes_are_deleted);
 
 async fn logins_are_rate_limited_per_account_and_address(w: &World) {
     const AWAY: &str = "203.0.113.9";

@@ -256,17 +256,4 @@ async fn words_a_child_did_not_share_never_stay_on_the_server(backend: common::B
     t.finish().await;
 }
 
-mod scrub {
-    mod sqlite {
-        #[tokio::test]
-        async fn words_a_child_did_not_share_never_stay_on_the_server() {
-            super::super::words_a_child_did_not_share_never_stay_on_the_server(crate::common::Backend::Sqlite).await;
-        }
-    }
-    mod postgres {
-        #[tokio::test]
-        async fn words_a_child_did_not_share_never_stay_on_the_server() {
-            super::super::words_a_child_did_not_share_never_stay_on_the_server(crate::common::Backend::Postgres).await;
-        }
-    }
-}
+on_each_backend!(scrub: words_a_child_did_not_share_never_stay_on_the_server);

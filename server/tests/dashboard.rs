@@ -340,20 +340,7 @@ async fn summaries_missing_at_start_are_rebuilt(backend: common::Backend) {
     t.finish().await;
 }
 
-mod restart {
-    mod sqlite {
-        #[tokio::test]
-        async fn summaries_missing_at_start_are_rebuilt() {
-            super::super::summaries_missing_at_start_are_rebuilt(crate::common::Backend::Sqlite).await;
-        }
-    }
-    mod postgres {
-        #[tokio::test]
-        async fn summaries_missing_at_start_are_rebuilt() {
-            super::super::summaries_missing_at_start_are_rebuilt(crate::common::Backend::Postgres).await;
-        }
-    }
-}
+on_each_backend!(restart: summaries_missing_at_start_are_rebuilt);
 
 async fn imported_outcomes_are_kept_once_and_counted_with_the_cases(w: &World) {
     ten_heard_seven_not(w).await;

@@ -137,24 +137,8 @@ async fn a_form_changed_under_a_version_already_offered_stops_the_start(backend:
     t.finish().await;
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(crate::common::Backend::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(crate::common::Backend::Postgres).await;
-            })*
-        }
-    };
-}
-
-on_both!(
+on_each_backend!(
+    restarts:
     partnership_forms_reach_its_tablets_and_their_answers_count,
     answers_to_a_form_since_replaced_or_withdrawn_still_count,
     a_form_changed_under_a_version_already_offered_stops_the_start

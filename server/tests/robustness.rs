@@ -103,17 +103,4 @@ async fn one_item_the_summariser_cannot_take_never_stops_the_dashboard(backend: 
     t.finish().await;
 }
 
-mod set_aside {
-    mod sqlite {
-        #[tokio::test]
-        async fn one_item_the_summariser_cannot_take_never_stops_the_dashboard() {
-            super::super::one_item_the_summariser_cannot_take_never_stops_the_dashboard(crate::common::Backend::Sqlite).await;
-        }
-    }
-    mod postgres {
-        #[tokio::test]
-        async fn one_item_the_summariser_cannot_take_never_stops_the_dashboard() {
-            super::super::one_item_the_summariser_cannot_take_never_stops_the_dashboard(crate::common::Backend::Postgres).await;
-        }
-    }
-}
+on_each_backend!(set_aside: one_item_the_summariser_cannot_take_never_stops_the_dashboard);

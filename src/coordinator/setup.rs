@@ -248,6 +248,11 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
     }
 }
 
+/// What a coordinator does to a tablet: the API's action, the question asked first, what is said after.
+type DeviceAction = (&'static str, &'static str, &'static str);
+const REVOKE: DeviceAction = ("revoke", "setup.device.revoke_confirm", "setup.device.revoke_done");
+const REMOVE: DeviceAction = ("remove", "setup.device.remove_confirm", "setup.device.remove_done");
+
 #[component]
 fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
@@ -257,31 +262,17 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
         devices.track();
         crate::components::focus_if_lost("#h-devices");
     });
-    let revoke = move |id: String| {
-        let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t("setup.device.confirm")).ok()).unwrap_or(false);
+    // Revoke a tablet, or remove one that never sent anything (its enrolment reply was lost,
+    // say): asked first, then said in the status line.
+    let act = move |id: String, (action, confirm, done): DeviceAction| {
+        let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t(confirm)).ok()).unwrap_or(false);
         if !sure {
             return;
         }
         spawn_local(async move {
-            match sync::revoke_device(&csrf.get_value(), &id).await {
+            match sync::device_action(&csrf.get_value(), &id, action).await {
                 Ok(_) => {
-                    status.set(Some(i18n.t("setup.device.revoked")));
-                    on_change.run(());
-                }
-                Err(e) => status.set(Some(problem_text(&i18n, e))),
-            }
-        });
-    };
-    // A tablet that never sent anything (its enrolment reply was lost, say) can leave the list.
-    let remove = move |id: String| {
-        let sure = web_sys::window().and_then(|w| w.confirm_with_message(&i18n.t("setup.device.remove_confirm")).ok()).unwrap_or(false);
-        if !sure {
-            return;
-        }
-        spawn_local(async move {
-            match sync::remove_device(&csrf.get_value(), &id).await {
-                Ok(_) => {
-                    status.set(Some(i18n.t("setup.device.removed")));
+                    status.set(Some(i18n.t(done)));
                     on_change.run(());
                 }
                 Err(e) => status.set(Some(problem_text(&i18n, e))),
@@ -310,13 +301,13 @@ fn Devices(devices: RwSignal<Vec<DeviceV1>>, coordinator: bool, csrf: StoredValu
                                 {if d.revoked {
                                     i18n.t("setup.device.is_revoked").into_any()
                                 } else if coordinator {
-                                    view! { <button type="button" aria-label=label on:click=move |_| revoke(id.clone())>{i18n.t("setup.device.revoke")}</button> }.into_any()
+                                    view! { <button type="button" aria-label=label on:click=move |_| act(id.clone(), REVOKE)>{i18n.t("setup.device.revoke")}</button> }.into_any()
                                 } else {
                                     i18n.t("setup.device.active").into_any()
                                 }}
                                 {unused.then(|| view! {
                                     " "
-                                    <button type="button" aria-label=remove_label on:click=move |_| remove(remove_id.clone())>{i18n.t("setup.device.remove")}</button>
+                                    <button type="button" aria-label=remove_label on:click=move |_| act(remove_id.clone(), REMOVE)>{i18n.t("setup.device.remove")}</button>
                                 })}
                             </td>
                         </tr>

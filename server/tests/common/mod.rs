@@ -100,6 +100,27 @@ macro_rules! on_both_backends {
     };
 }
 
+/// The same for tests that set up their own database (`TestDb`), to open it again as a
+/// restarted server would: each listed `async fn name(backend: Backend)` runs once per backend,
+/// as `group::sqlite::name` and `group::postgres::name`.
+#[allow(unused_macros)]
+macro_rules! on_each_backend {
+    ($group:ident: $($name:ident),* $(,)?) => {
+        mod $group {
+            mod sqlite {
+                $(#[tokio::test] async fn $name() {
+                    super::super::$name(crate::common::Backend::Sqlite).await;
+                })*
+            }
+            mod postgres {
+                $(#[tokio::test] async fn $name() {
+                    super::super::$name(crate::common::Backend::Postgres).await;
+                })*
+            }
+        }
+    };
+}
+
 /// How a test request authenticates.
 #[derive(Clone, Copy)]
 pub enum Auth<'a> {
