@@ -28,6 +28,11 @@ pub fn use_session() -> CurrentSession {
     })
 }
 
+/// The first name given for this case's child in the session in progress, if it is theirs.
+pub fn first_name_for(session: CurrentSession, case: &Pseudonym) -> Option<String> {
+    session.0.get_untracked().filter(|s| &s.context.case == case).and_then(|s| s.first_name)
+}
+
 /// The language the practitioner chose for the session's child, kept while the app runs so
 /// the child's next form opens in it too (keyed by the case: another child starts afresh).
 #[derive(Clone, Copy)]

@@ -417,6 +417,12 @@ pub async fn dashboard(query: &str) -> Result<heard_domain::dashboard::Dashboard
     exchange(Request::get(&url).build()).await
 }
 
+/// Hides what a child shared from the dashboard, for good (coordinators only).
+pub async fn hide_shared(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
+    let path = format!("{}/{}/hide", heard_domain::dashboard::SHARED_PATH, js_sys::encode_uri_component(id));
+    exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
+}
+
 /// The window event sent when sending by itself changed what waits in the outbox.
 pub const OUTBOX_CHANGED: &str = "heard-outbox-changed";
 

@@ -1108,13 +1108,13 @@ async fn case_references_become_hmac_pseudonyms_under_the_partnership_key() {
 #[wasm_bindgen_test]
 async fn a_chart_draws_a_row_with_a_hidden_count_and_leaves_out_a_row_with_a_hidden_total() {
     use heard_domain::dashboard::{Label, Table, TableId};
-    use heard_domain::suppress::{Cell, SuppressedTable};
+    use heard_domain::disclosure::{Cell, ProtectedTable};
     let table = Table {
         id: TableId::VoiceByAgency,
         rows_are: "dash.by.agency".into(),
         rows: vec![Label::Name("School".into()), Label::Name("Police".into())],
         columns: vec![Label::Key("dash.col.heard".into()), Label::Key("dash.col.not_heard".into())],
-        counts: SuppressedTable {
+        counts: ProtectedTable {
             cells: vec![vec![Cell::Count(40), Cell::Suppressed], vec![Cell::Suppressed, Cell::Suppressed]],
             row_totals: vec![Cell::Count(43), Cell::Suppressed],
             column_totals: vec![Cell::Suppressed, Cell::Suppressed],

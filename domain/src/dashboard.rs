@@ -6,7 +6,7 @@
 //! from them, is here, so it is tested natively and is the same for SQLite and PostgreSQL.
 
 use crate::case::{ContextFlags, Outcome};
-use crate::suppress::{suppress, Cell, SuppressedTable};
+use crate::disclosure::{self, grouped_median, protect, share_first, Cell, ProtectedTable, Shown, Tally, MIN_CASES};
 use crate::{AgeBand, Day, FormId};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,10 @@ pub const EXPORT_PATH: &str = "/api/v1/dashboard/export";
 pub const CHANGE_THRESHOLD: f64 = 1.0;
 /// Quotes and drawings shown at most, the most recent first.
 pub const MAX_SHARED: usize = 24;
+/// `POST {SHARED_PATH}/{id}/hide`: a coordinator hides a shared item.
+pub const SHARED_PATH: &str = "/api/v1/dashboard/shared";
+/// Dashboard reads and exports one person is answered in an hour; each is in the audit log.
+pub const READS_PER_HOUR: u64 = 300;
 
 /// A circumstance the dashboard can filter and break down by: the case's `ContextFlags`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -95,8 +99,10 @@ impl Outcome {
     }
 }
 
-/// Which cases a dashboard counts. A case is in the date range when it was first heard of
-/// (its first response, or its outcome when it has no response) within it.
+/// Which cases a dashboard counts. A case is in the period when it was first heard of (its
+/// first response, or its outcome when it has no response) within it. A period is all time or
+/// a whole month, calendar quarter or year (`check_period`): never a range of days, which could
+/// single out one child by differencing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
@@ -106,6 +112,64 @@ pub struct Filter {
     pub agency: Option<String>,
     pub band: Option<AgeBand>,
     pub flag: Option<Flag>,
+}
+
+/// What a day-level or odd range is told.
+pub const PERIOD_RULE: &str = "from, to: the dashboard counts whole periods: a month (from its first day to its last), a quarter \
+     (January to March, April to June, July to September, October to December) or a year (January to December, or April to March); \
+     a range of days could single out one child";
+
+/// The first day of a month counted as `Day::month_number` counts it.
+pub fn month_day(number: i64) -> Option<Day> {
+    Day::from_ymd(u16::try_from(number.div_euclid(12)).ok()?, (number.rem_euclid(12) + 1) as u8, 1)
+}
+
+/// One of the choices a view makes, each of which must leave enough cases out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Period,
+    Agency,
+    Band,
+    Flag,
+}
+
+/// Why a view is not answered: too few cases in it, or too few left out by one of its choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TooFew {
+    InView,
+    LeftOut(Choice),
+}
+
+impl std::fmt::Display for TooFew {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TooFew::InView => write!(f, "this view counts fewer than {MIN_CASES} cases: too few to show safely; choose a longer period or fewer filters"),
+            TooFew::LeftOut(choice) => {
+                let what = match choice {
+                    Choice::Period => "period",
+                    Choice::Agency => "agency",
+                    Choice::Band => "age band",
+                    Choice::Flag => "circumstance",
+                };
+                write!(f, "the {what} chosen leaves fewer than {MIN_CASES} cases out of a wider view: too few to show safely, as the two views together could single out a child; choose another {what} or none")
+            }
+        }
+    }
+}
+
+/// Whether a view may be answered, from how many cases it counts and how many cases are in
+/// each of its wider views (`Filter::wider`): it must count at least `MIN_CASES`, and leave
+/// none or at least `MIN_CASES` out of each wider view (none: the two views are the same cases
+/// and give the same answer).
+pub fn check_view(selected: u64, wider: &[(Choice, u64)]) -> Result<(), TooFew> {
+    if selected < MIN_CASES {
+        return Err(TooFew::InView);
+    }
+    match wider.iter().find(|(_, n)| (1..MIN_CASES).contains(&n.saturating_sub(selected))) {
+        Some((choice, _)) => Err(TooFew::LeftOut(*choice)),
+        None => Ok(()),
+    }
 }
 
 impl Filter {
@@ -144,7 +208,73 @@ impl Filter {
                 return Err(format!("to: {to} is before from: {from}"));
             }
         }
+        f.check_period()?;
         Ok(f)
+    }
+
+    /// Whether the dates are a period the dashboard answers for: none (all time), or from the
+    /// first day of a month to the last day of the same month, of a calendar quarter, or of a
+    /// year (January to December, or April to March).
+    pub fn check_period(&self) -> Result<(), String> {
+        let whole = match (self.from, self.to) {
+            (None, None) => return Ok(()),
+            (Some(f), Some(t)) if f == f.first_of_month() && t == t.last_of_month() => {
+                let (first, months) = (f.month_number() % 12, t.month_number() - f.month_number() + 1);
+                months == 1 || (months == 3 && first % 3 == 0) || (months == 12 && (first == 0 || first == 3))
+            }
+            _ => false,
+        };
+        if whole {
+            Ok(())
+        } else {
+            Err(PERIOD_RULE.to_string())
+        }
+    }
+
+    /// Every view of the dashboard that holds every case this one holds: each period that
+    /// contains this one (a month's quarter, calendar year and April-to-March year; a quarter's
+    /// two years; all time), with this view's agency, band and circumstance each kept or left
+    /// out. Each is named by the first choice it leaves out or widens. A view is answered only
+    /// when it leaves none or at least `MIN_CASES` cases out of each of them (`check_view`):
+    /// so no two answered views, one inside the other, differ by a few cases.
+    pub fn wider(&self) -> Vec<(Choice, Filter)> {
+        let mut periods = vec![(self.from, self.to)];
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            let first = from.month_number();
+            let span = |first: i64, n: i64| (month_day(first), month_day(first + n - 1).map(Day::last_of_month));
+            let year = first - first.rem_euclid(12);
+            // The April-to-March year a month falls in.
+            let april = if first.rem_euclid(12) >= 3 { year + 3 } else { year - 9 };
+            match to.month_number() - first + 1 {
+                1 => periods.extend([span(first - first.rem_euclid(3), 3), span(year, 12), span(april, 12)]),
+                3 => periods.extend([span(year, 12), span(april, 12)]),
+                _ => {}
+            }
+            periods.push((None, None));
+        }
+        let mut out = Vec::new();
+        for (p, (from, to)) in periods.into_iter().enumerate() {
+            for agency in [self.agency.clone(), None].into_iter().take(if self.agency.is_some() { 2 } else { 1 }) {
+                for band in [self.band, None].into_iter().take(if self.band.is_some() { 2 } else { 1 }) {
+                    for flag in [self.flag, None].into_iter().take(if self.flag.is_some() { 2 } else { 1 }) {
+                        let view = Filter { from, to, agency: agency.clone(), band, flag };
+                        let choice = if p > 0 {
+                            Choice::Period
+                        } else if view.agency != self.agency {
+                            Choice::Agency
+                        } else if view.band != self.band {
+                            Choice::Band
+                        } else {
+                            Choice::Flag
+                        };
+                        if view != *self && !out.iter().any(|(_, v)| *v == view) {
+                            out.push((choice, view));
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// What the filter chose, as CSV lines after a blank one (a "Filter" line, then a line for
@@ -264,6 +394,10 @@ pub struct CaseGroup {
     /// Only for cases with two or more rated responses.
     pub change: Option<Change>,
     pub cases: u64,
+    /// The sum of the group's cases' record keys (`disclosure`), and of those with each
+    /// circumstance as `with_flag` counts them.
+    pub key: u64,
+    pub flag_keys: [u64; 6],
     /// The sum of (last rating - first rating) over the group's cases with a change, in
     /// thousandths of a rating point: whole numbers add up alike in any order, so SQLite and
     /// PostgreSQL, which list groups in different orders, show the same means.
@@ -279,6 +413,8 @@ pub struct DriftGroup {
     pub focus: u8,
     pub days: i64,
     pub cases: u64,
+    /// The sum of the group's cases' record keys.
+    pub key: u64,
 }
 
 /// Drift buckets: up to 30 days, 31-90, 91-180, more than 180.
@@ -400,26 +536,28 @@ pub struct Table {
     pub rows_are: String,
     pub rows: Vec<Label>,
     pub columns: Vec<Label>,
-    pub counts: SuppressedTable,
+    pub counts: ProtectedTable,
     /// Whether the rows overlap (a child can be in several), so the column totals are not a
     /// count of children and are not shown.
     pub rows_overlap: bool,
     pub figure: Option<Figure>,
-    pub figures: Vec<Option<f64>>,
-    pub total_figure: Option<f64>,
+    pub figures: Vec<Option<Shown>>,
+    pub total_figure: Option<Shown>,
 }
 
-/// A quote or drawing a child agreed to share, with nothing that points to them or their case.
+/// A quote or drawing a child agreed to share, with nothing that points to them or their case:
+/// no date, agency or circumstance beside it, only the question and the age band it was asked
+/// in. Shown to coordinators only, in views that pass the thresholds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Shared {
+    /// What a coordinator names to hide it.
+    pub id: String,
     pub form_id: FormId,
     pub form_version: u32,
     pub question_id: String,
     /// For three houses: `worries`, `good_things` or `dreams`.
     pub part: Option<String>,
     pub band: AgeBand,
-    /// The month it was said, `2026-11`.
-    pub month: String,
     pub words: Option<String>,
     /// Compact strokes (`Drawing`'s text form).
     pub drawing: Option<String>,
@@ -448,10 +586,10 @@ pub struct Dashboard {
 type Member<'a, G> = Box<dyn Fn(&G) -> bool + 'a>;
 
 /// A table's figure, if it has one: which, one per row, and the total's.
-type TableFigure = Option<(Figure, Vec<Option<f64>>, Option<f64>)>;
+type TableFigure = Option<(Figure, Vec<Option<Shown>>, Option<Shown>)>;
 
 /// Adds a built table: its id, what its rows are, rows, columns, counts, whether rows overlap.
-type AddTable<'a> = dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, SuppressedTable, bool, TableFigure) + 'a;
+type AddTable<'a> = dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, ProtectedTable, bool, TableFigure) + 'a;
 
 /// The rows a breakdown may have: which groups belong to each.
 struct Rows<'a, G> {
@@ -489,75 +627,54 @@ fn focus_rows<'a, G: 'a>(flags: impl Fn(&G) -> u8 + Copy + 'a) -> Rows<'a, G> {
     rows
 }
 
-fn counts<G>(groups: &[G], rows: &Rows<'_, G>, columns: usize, column: impl Fn(&G) -> Option<usize>, n: impl Fn(&G) -> u64) -> Vec<Vec<u64>> {
-    let mut table = vec![vec![0u64; columns]; rows.labels.len()];
+fn counts<G>(groups: &[G], rows: &Rows<'_, G>, columns: usize, column: impl Fn(&G) -> Option<usize>, n: impl Fn(&G) -> (u64, u64)) -> Vec<Vec<Tally>> {
+    let mut table = vec![vec![Tally::default(); columns]; rows.labels.len()];
     for g in groups {
         let Some(c) = column(g) else { continue };
+        let (n, key) = n(g);
         for (r, member) in rows.member.iter().enumerate() {
             if member(g) {
-                table[r][c] += n(g);
+                table[r][c].add(n, key);
             }
         }
     }
     table
 }
 
-/// Suppresses a table. When its rows overlap (a child may be in several) the rows are not
-/// parts of a whole and have no column totals, so each row is suppressed on its own with its
-/// row total, and the column totals and grand total are not published (`Suppressed`, empty).
-fn suppress_table(raw: &[Vec<u64>], rows_overlap: bool) -> SuppressedTable {
-    if !rows_overlap {
-        return suppress(raw);
-    }
-    let rows: Vec<SuppressedTable> = raw.iter().map(|row| suppress(std::slice::from_ref(row))).collect();
-    SuppressedTable {
-        cells: rows.iter().map(|t| t.cells[0].clone()).collect(),
-        row_totals: rows.iter().map(|t| t.row_totals[0]).collect(),
-        column_totals: Vec::new(),
-        total: Cell::Suppressed,
-    }
+fn row_tally(row: &[Tally]) -> Tally {
+    row.iter().fold(Tally::default(), |a, t| a.plus(*t))
 }
 
-fn percent_first(t: &SuppressedTable) -> (Vec<Option<f64>>, Option<f64>) {
-    let figures = t.cells.iter().zip(&t.row_totals).map(|(row, total)| row[0].percent_of(*total)).collect();
-    (figures, t.column_totals.first().and_then(|c| c.percent_of(t.total)))
+fn percent_first(t: &ProtectedTable) -> (Vec<Option<Shown>>, Option<Shown>) {
+    let figures = t.cells.iter().zip(&t.row_totals).map(|(row, total)| share_first(row, *total)).collect();
+    (figures, share_first(&t.column_totals, t.total))
 }
 
-/// A mean shown only where the count it is taken over is shown.
-fn mean_where_shown(shown: Cell, sum_milli: i64) -> Option<f64> {
-    match shown {
-        Cell::Count(n) if n > 0 => Some(sum_milli as f64 / 1000.0 / n as f64),
-        _ => None,
-    }
-}
+/// How far a mean change's sum is moved by its cell key, either way, in rating points: a
+/// child's whole scale, so a table's total less its other rows says nothing of one child's
+/// change (a mean over 20 or more moves by half a point at most).
+pub const CHANGE_SUM_SPREAD: f64 = 10.0;
 
-/// The median of a histogram of day counts.
-fn median(hist: &std::collections::BTreeMap<i64, u64>) -> Option<f64> {
-    let n: u64 = hist.values().sum();
-    if n == 0 {
-        return None;
-    }
-    let at = |k: u64| {
-        let mut seen = 0;
-        for (&d, &c) in hist {
-            seen += c;
-            if seen > k {
-                return d as f64;
-            }
-        }
-        unreachable!("k < n")
-    };
-    Some(if n % 2 == 1 { at(n / 2) } else { (at(n / 2 - 1) + at(n / 2)) / 2.0 })
-}
-
-/// Builds every table from the server's groups. Every count in the result has been
-/// through `suppress`.
+/// Builds every table from the server's groups. Every count and figure in the result has been
+/// through `disclosure`.
 pub fn build(filter: Filter, agencies: Vec<AgencyName>, groups: &[CaseGroup], drift: &[DriftGroup], shared: Vec<Shared>) -> Dashboard {
-    let tables = tables(&agencies, groups, drift);
+    let tables = tables(&agencies, groups, drift, false);
     Dashboard { filter, agencies, tables, shared, still_counting: 0 }
 }
 
-fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -> Vec<Table> {
+/// The same tables with every count as it is and exact means: what the protection hides, for
+/// the server's tests to check the summaries and the attacks against. Never served.
+pub fn build_unprotected(filter: Filter, agencies: Vec<AgencyName>, groups: &[CaseGroup], drift: &[DriftGroup], shared: Vec<Shared>) -> Dashboard {
+    let tables = tables(&agencies, groups, drift, true);
+    Dashboard { filter, agencies, tables, shared, still_counting: 0 }
+}
+
+fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], unprotected: bool) -> Vec<Table> {
+    let protect = |rows: &[Vec<Tally>], overlap: bool| if unprotected { disclosure::unprotected(rows, overlap) } else { protect(rows, overlap) };
+    let mean = |sum_milli: i64, tally: Tally| match unprotected {
+        true => (tally.n > 0).then(|| Shown::Value(sum_milli as f64 / 1000.0 / tally.n as f64)),
+        false => disclosure::mean(sum_milli, tally, CHANGE_SUM_SPREAD),
+    };
     let known = |id: &Option<String>| id.as_ref().is_some_and(|id| agencies.iter().any(|a| &a.id == id));
     let unknown_case = groups.iter().any(|g| !known(&g.agency));
     let unknown_drift = drift.iter().any(|g| !known(&g.agency));
@@ -568,16 +685,10 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     let outcome_cols: Vec<Label> = Outcome::ALL.iter().map(|o| Label::key(format!("outcome.{}", o.code()))).collect();
     let outcome_col = |g: &CaseGroup| g.outcome.map(|o| Outcome::ALL.iter().position(|x| *x == o).expect("all outcomes listed"));
     let drift_cols: Vec<Label> = (0..=DRIFT_BUCKETS.len()).map(|i| Label::key(format!("dash.col.drift_{i}"))).collect();
-    let cases = |g: &CaseGroup| g.cases;
+    let cases = |g: &CaseGroup| (g.cases, g.key);
 
     let mut tables = Vec::new();
-    let mut add = |id: TableId,
-                   rows_are: &str,
-                   rows: Vec<Label>,
-                   columns: Vec<Label>,
-                   counts: SuppressedTable,
-                   rows_overlap: bool,
-                   figure: Option<(Figure, Vec<Option<f64>>, Option<f64>)>| {
+    let mut add = |id: TableId, rows_are: &str, rows: Vec<Label>, columns: Vec<Label>, counts: ProtectedTable, rows_overlap: bool, figure: TableFigure| {
         let (figure, figures, total_figure) = match figure {
             Some((f, figures, total)) => (Some(f), figures, total),
             None => (None, vec![None; rows.len()], None),
@@ -587,7 +698,7 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
 
     // Voice captured: cases with at least one response in which the child said something.
     let voice = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut AddTable<'_>| {
-        let shown = suppress_table(&counts(groups, &rows, 2, heard_col, cases), overlap);
+        let shown = protect(&counts(groups, &rows, 2, heard_col, cases), overlap);
         let (figs, total) = percent_first(&shown);
         add(id, rows_are, rows.labels, heard_cols.clone(), shown, overlap, Some((Figure::PercentFirst, figs, total.filter(|_| !overlap))));
     };
@@ -606,28 +717,31 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     // By circumstance: a case may have several, so each row counts its own cases.
     let mut labels: Vec<Label> = Flag::ALL.iter().map(|f| Label::key(format!("session.flag.{}", f.code()))).collect();
     labels.push(Label::key("dash.row.no_flag"));
-    let mut raw = vec![vec![0u64; 2]; labels.len()];
+    let mut raw = vec![vec![Tally::default(); 2]; labels.len()];
     for g in groups {
-        for (i, n) in g.with_flag.iter().enumerate() {
-            raw[i][usize::from(!g.heard)] += n;
+        for (i, (n, key)) in g.with_flag.iter().zip(g.flag_keys).enumerate() {
+            raw[i][usize::from(!g.heard)].add(*n, key);
         }
     }
-    let shown = suppress_table(&raw, true);
+    let shown = protect(&raw, true);
     let (figs, _) = percent_first(&shown);
     add(TableId::VoiceByFlag, "dash.by.flag", labels, heard_cols.clone(), shown, true, Some((Figure::PercentFirst, figs, None)));
 
     // Outcomes collated.
     let rows = agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case);
-    let shown = suppress_table(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), false);
+    let shown = protect(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), false);
     add(TableId::OutcomesByAgency, "dash.by.agency", rows.labels, outcome_cols.clone(), shown, false, None);
 
     // Change in the child's own ratings, first to last.
     let change = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut AddTable<'_>| {
-        let shown = suppress_table(&counts(groups, &rows, Change::ALL.len(), change_col, cases), overlap);
+        let raw = counts(groups, &rows, Change::ALL.len(), change_col, cases);
+        let shown = protect(&raw, overlap);
+        // Each mean over its row's published count, its sum moved by the row's cell key.
         let sums: Vec<i64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_milli).sum()).collect();
-        let figs = shown.row_totals.iter().zip(&sums).map(|(n, s)| mean_where_shown(*n, *s)).collect();
+        let figs = raw.iter().zip(&sums).map(|(row, s)| mean(*s, row_tally(row))).collect();
         let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
-        let total = if overlap { None } else { mean_where_shown(shown.total, all_sum) };
+        let all = raw.iter().fold(Tally::default(), |a, row| a.plus(row_tally(row)));
+        let total = if overlap { None } else { mean(all_sum, all) };
         add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
     };
     let mut by_outcome = Rows::new();
@@ -641,22 +755,22 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup]) -
     // Focus groups against all children.
     voice(TableId::FocusVoice, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
     let rows = focus_rows(|g: &CaseGroup| g.focus);
-    let shown = suppress_table(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), true);
+    let shown = protect(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), true);
     add(TableId::FocusOutcomes, "dash.by.group", rows.labels, outcome_cols, shown, true, None);
     change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
 
-    // Drift: days from the first response to the recorded outcome.
+    // Drift: days from the first response to the recorded outcome. The median is read from
+    // the published bucket counts, never from the cases' days.
     let drift_table = |id: TableId, rows_are: &str, rows: Rows<'_, DriftGroup>, overlap: bool, add: &mut AddTable<'_>| {
-        let shown = suppress_table(&counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| g.cases), overlap);
-        let hist = |m: &dyn Fn(&DriftGroup) -> bool| {
-            let mut h = std::collections::BTreeMap::new();
-            for g in drift.iter().filter(|g| m(g)) {
-                *h.entry(g.days).or_insert(0) += g.cases;
-            }
-            h
+        let raw = counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| (g.cases, g.key));
+        let shown = protect(&raw, overlap);
+        let median = |row: &[Tally]| {
+            let counts: Vec<u64> = row.iter().map(|t| if unprotected { t.n } else { t.perturbed() }).collect();
+            disclosure::row_shown(row).then(|| grouped_median(&counts, &DRIFT_BUCKETS)).flatten()
         };
-        let figs = rows.member.iter().zip(&shown.row_totals).map(|(m, n)| n.count().filter(|&n| n > 0).and_then(|_| median(&hist(m.as_ref())))).collect();
-        let total = if overlap { None } else { shown.total.count().filter(|&n| n > 0).and_then(|_| median(&hist(&|_| true))) };
+        let figs = raw.iter().map(|row| median(row)).collect();
+        let all: Vec<Tally> = (0..=DRIFT_BUCKETS.len()).map(|c| raw.iter().fold(Tally::default(), |a, row| a.plus(row[c]))).collect();
+        let total = if overlap { None } else { median(&all) };
         add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
     };
     drift_table(TableId::DriftByAgency, "dash.by.agency", agency_rows(agencies, |g: &DriftGroup| &g.agency, unknown_drift), false, &mut add);
@@ -683,12 +797,19 @@ pub fn csv_field(text: &str) -> String {
     }
 }
 
-fn figure_text(v: Option<f64>, figure: Figure) -> String {
-    match (v, figure) {
-        (None, _) => String::new(),
-        (Some(v), Figure::PercentFirst) => format!("{v:.0}%"),
-        (Some(v), Figure::MeanChange) => format!("{v:+.1}"),
-        (Some(v), Figure::MedianDays) => format!("{v:.0}"),
+/// A figure in words: the number as the table shows it, or its band (`words` gives the
+/// `dash.figure.at_least` and `dash.figure.at_most` wordings, with `{v}`); empty for none.
+pub fn figure_text(v: Option<Shown>, figure: Figure, words: &dyn Fn(&str) -> String) -> String {
+    let number = |v: f64| match figure {
+        Figure::PercentFirst => format!("{v:.0}%"),
+        Figure::MeanChange => format!("{v:+.1}"),
+        Figure::MedianDays => format!("{v:.0}"),
+    };
+    match v {
+        None => String::new(),
+        Some(Shown::Value(v)) => number(v),
+        Some(Shown::AtLeast(v)) => words("dash.figure.at_least").replace("{v}", &number(v)),
+        Some(Shown::AtMost(v)) => words("dash.figure.at_most").replace("{v}", &number(v)),
     }
 }
 
@@ -713,7 +834,7 @@ impl Table {
             row.extend(self.counts.cells[i].iter().map(Cell::to_string));
             row.push(self.counts.row_totals[i].to_string());
             if let Some(f) = self.figure {
-                row.push(figure_text(self.figures[i], f));
+                row.push(figure_text(self.figures[i], f, words));
             }
             line(row);
         }
@@ -722,7 +843,7 @@ impl Table {
             total.extend(self.counts.column_totals.iter().map(Cell::to_string));
             total.push(self.counts.total.to_string());
             if let Some(f) = self.figure {
-                total.push(figure_text(self.total_figure, f));
+                total.push(figure_text(self.total_figure, f, words));
             }
             line(total);
         }
@@ -757,6 +878,8 @@ mod tests {
             heard,
             change: change.map(|c| c.0),
             cases,
+            key: 0,
+            flag_keys: [0; 6],
             change_milli: change.map_or(0, |c| (c.1 * 1000.0).round() as i64),
         }
     }
@@ -779,8 +902,8 @@ mod tests {
         let t = table(&d, TableId::VoiceByAgency);
         assert_eq!(t.rows, vec![Label::Name("School".into()), Label::Name("=Health".into())]);
         assert_eq!(t.counts.cells, vec![vec![Cell::Count(30), Cell::Count(10)], vec![Cell::Count(20), Cell::Count(0)]]);
-        assert_eq!(t.figures, vec![Some(75.0), Some(100.0)]);
-        assert_eq!(t.total_figure, Some(50.0 * 100.0 / 60.0));
+        assert_eq!(t.figures, vec![Some(Shown::Value(75.0)), Some(Shown::Value(100.0))]);
+        assert_eq!(t.total_figure, Some(Shown::Value(83.0)), "50 of 60, in whole percent");
         let flags = table(&d, TableId::VoiceByFlag);
         assert_eq!(flags.counts.cells[0], vec![Cell::Count(20), Cell::Count(0)], "SEND");
         assert_eq!(flags.counts.cells[5], vec![Cell::Count(30), Cell::Count(10)], "none of these");
@@ -801,7 +924,8 @@ mod tests {
         let focus = table(&d, TableId::FocusChange);
         assert_eq!(focus.counts.row_totals[1], Cell::Suppressed, "3 SEND children");
         assert_eq!(focus.figures[1], None, "no mean for a hidden count");
-        assert_eq!(focus.figures[0], Some(26.0 / 33.0));
+        // 26 points over 33 children, the sum moved by its cell key's noise (key 0: -4.43).
+        assert_eq!(focus.figures[0], Some(Shown::Value(0.7)));
         let voice = table(&d, TableId::FocusVoice);
         assert_eq!(voice.figures[1], None, "no percentage for a hidden count");
     }
@@ -822,58 +946,65 @@ mod tests {
         let listed = figures(&groups);
         let reversed: Vec<CaseGroup> = groups.iter().rev().cloned().collect();
         assert_eq!(figures(&reversed), listed, "bit for bit the same means");
-        assert_eq!(listed[0].1, Some(5.9 / 42.0));
+        // 5.9 points over 42, the sum moved by 10 x -0.44 (its key's noise): 0.035.
+        assert_eq!(listed[0].1, Some(Shown::Value(0.0)));
     }
 
     #[test]
     fn drift_is_bucketed_with_the_median_in_days() {
         let drift = vec![
-            DriftGroup { agency: Some("a1".into()), focus: 0, days: 10, cases: 6 },
-            DriftGroup { agency: Some("a1".into()), focus: 0, days: 100, cases: 7 },
-            DriftGroup { agency: Some("a2".into()), focus: 2, days: 200, cases: 8 },
+            DriftGroup { agency: Some("a1".into()), focus: 0, days: 10, cases: 6, key: 0 },
+            DriftGroup { agency: Some("a1".into()), focus: 0, days: 100, cases: 7, key: 0 },
+            DriftGroup { agency: Some("a2".into()), focus: 2, days: 200, cases: 8, key: 0 },
         ];
         let d = build(Filter::default(), agencies(), &[], &drift, vec![]);
         let t = table(&d, TableId::DriftByAgency);
         assert_eq!(t.counts.cells[0], vec![Cell::Count(6), Cell::Count(0), Cell::Count(7), Cell::Count(0)]);
-        assert_eq!(t.figures, vec![Some(100.0), Some(200.0)]);
-        assert_eq!(t.total_figure, Some(100.0), "21 cases: the 11th is at 100 days");
+        // From the bucket counts alone: School's 13 cases put the median 0.5 of 7 into 91-180.
+        assert_eq!(t.figures, vec![Some(Shown::Value(97.0)), None], "Health's 8 are too few for a median");
+        assert_eq!(t.total_figure, Some(Shown::Value(148.0)), "21 cases: 4.5 of 7 into 91-180");
         let focus = table(&d, TableId::DriftFocus);
-        assert_eq!(focus.counts.row_totals, vec![Cell::Count(21), Cell::Count(0), Cell::Count(8)]);
-        assert_eq!(focus.figures, vec![Some(100.0), None, Some(200.0)]);
+        assert_eq!(focus.counts.row_totals, vec![Cell::Count(21), Cell::Count(0), Cell::Suppressed], "8 homeless: too few for a row");
+        assert_eq!(focus.figures, vec![Some(Shown::Value(148.0)), None, None]);
+        let more = vec![DriftGroup { agency: Some("a2".into()), focus: 0, days: 365, cases: 30, key: 0 }];
+        let d = build(Filter::default(), agencies(), &[], &more, vec![]);
+        assert_eq!(table(&d, TableId::DriftByAgency).figures[1], Some(Shown::AtLeast(181.0)), "over 180 days has no upper edge");
     }
 
     #[test]
     fn cases_of_an_unknown_agency_get_their_own_row() {
-        let groups = vec![CaseGroup { agency: None, ..group("a1", 0, None, true, None, 9) }];
+        let groups = vec![CaseGroup { agency: None, ..group("a1", 0, None, true, None, 11) }];
         let d = build(Filter::default(), agencies(), &groups, &[], vec![]);
         let t = table(&d, TableId::VoiceByAgency);
         assert_eq!(t.rows.last(), Some(&Label::Key("dash.row.no_agency".into())));
-        assert_eq!(t.counts.row_totals.last(), Some(&Cell::Count(9)));
+        assert_eq!(t.counts.row_totals.last(), Some(&Cell::Count(11)));
     }
 
     #[test]
     fn an_exported_table_ends_with_the_cases_it_counts() {
         let words = |k: &str| k.to_string();
         assert_eq!(Filter::default().to_csv(&agencies(), &words), "\r\ndash.csv.filter,dash.csv.no_filter\r\n");
-        let f = Filter::parse_query("from=2026-01-01&agency=a2&band=teen&flag=send").unwrap();
+        let f = Filter::parse_query("from=2026-01-01&to=2026-03-31&agency=a2&band=teen&flag=send").unwrap();
         assert_eq!(
             f.to_csv(&agencies(), &words),
-            "\r\ndash.csv.filter,\r\ndash.filter.from,2026-01-01\r\ndash.by.agency,'=Health\r\ndash.by.band,forms.band.teen\r\ndash.by.flag,session.flag.send\r\n",
+            "\r\ndash.csv.filter,\r\ndash.filter.from,2026-01-01\r\ndash.filter.to,2026-03-31\r\ndash.by.agency,'=Health\r\ndash.by.band,forms.band.teen\r\ndash.by.flag,session.flag.send\r\n",
             "the agency by its name, made safe in a spreadsheet"
         );
     }
 
     #[test]
     fn csv_keeps_suppression_and_defuses_formulas() {
-        let groups = vec![group("a1", 0, None, true, None, 4), group("a2", 0, None, true, None, 30), group("a2", 0, None, false, None, 9)];
+        // School's 4 children have record keys summing to 230 (the table moves such a cell by -2).
+        let groups =
+            vec![CaseGroup { key: 230, ..group("a1", 0, None, true, None, 4) }, group("a2", 0, None, true, None, 30), group("a2", 0, None, false, None, 9)];
         let d = build(Filter::default(), agencies(), &groups, &[], vec![]);
         let csv = table(&d, TableId::VoiceByAgency).to_csv(&|k| k.to_string());
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "dash.by.agency,dash.col.heard,dash.col.not_heard,dash.col.total,dash.figure.percent_heard");
-        assert_eq!(lines[1], "School,c,0,c,");
-        // School's 4 is hidden, so Health's heard count and total go too, or 34 - 30 would give it away.
-        assert_eq!(lines[2], "'=Health,c,9,c,");
-        assert_eq!(lines[3], "dash.col.total,34,9,43,79%");
+        assert_eq!(lines[1], "School,c,c,c,", "four children: no counts at all, not even its zero");
+        assert_eq!(lines[2], "'=Health,30,9,39,77%");
+        // The totals are published by their own keys: 32 - 30 does not give School's 4 away.
+        assert_eq!(lines[3], "dash.col.total,32,9,41,78%");
         assert!(!csv.lines().any(|l| l.split(',').any(|f| matches!(f.parse::<u64>(), Ok(1..=5)))));
         assert_eq!(csv_field("-2+3"), "'-2+3");
         assert_eq!(csv_field("-1.4"), "-1.4");
@@ -906,6 +1037,64 @@ mod tests {
         assert!(Filter::parse_query("agency=a%00b").unwrap_err().starts_with("agency:"));
         assert!(Filter::parse_query("agency=a%20b%2F1").unwrap_err().starts_with("agency:"));
         assert!(Filter::parse_query(&format!("agency={}", "a".repeat(65))).unwrap_err().starts_with("agency:"));
+    }
+
+    #[test]
+    fn periods_are_whole_months_quarters_or_years_and_never_days() {
+        let ok = |q: &str| Filter::parse_query(q).map(|_| ()).map_err(|e| e[..8].to_string());
+        for q in ["", "from=2026-03-01&to=2026-03-31", "from=2026-02-01&to=2026-02-28", "from=2026-04-01&to=2026-06-30", "from=2026-01-01&to=2026-12-31"] {
+            assert_eq!(ok(q), Ok(()), "{q}");
+        }
+        assert_eq!(ok("from=2026-04-01&to=2027-03-31"), Ok(()), "a financial year");
+        for q in [
+            "to=2026-03-01",
+            "to=2026-03-02",
+            "from=2026-03-02",
+            "from=2026-03-01&to=2026-03-02",
+            "from=2026-03-01&to=2026-04-30",
+            "from=2026-02-01&to=2026-04-30",
+            "from=2026-02-01&to=2027-01-31",
+            "from=2026-01-01&to=2027-12-31",
+            "from=2026-03-01",
+        ] {
+            let e = Filter::parse_query(q).unwrap_err();
+            assert!(e.starts_with("from, to:") && e.contains("single out"), "{q}: {e}");
+        }
+    }
+
+    #[test]
+    fn each_choice_has_a_wider_view_and_a_view_needs_ten_cases_and_ten_left_out() {
+        let q = |s: &str| Filter::parse_query(s).unwrap();
+        let wider: Vec<Filter> = q("from=2026-05-01&to=2026-05-31&band=teen").wider().into_iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            wider,
+            [
+                q("from=2026-05-01&to=2026-05-31"),
+                q("from=2026-04-01&to=2026-06-30&band=teen"),
+                q("from=2026-04-01&to=2026-06-30"),
+                q("from=2026-01-01&to=2026-12-31&band=teen"),
+                q("from=2026-01-01&to=2026-12-31"),
+                q("from=2026-04-01&to=2027-03-31&band=teen"),
+                q("from=2026-04-01&to=2027-03-31"),
+                q("band=teen"),
+                q(""),
+            ],
+            "May: its quarter, its calendar year, its April-to-March year, all time; each with and without the band"
+        );
+        let feb: Vec<Filter> = q("from=2026-02-01&to=2026-02-28").wider().into_iter().map(|(_, v)| v).collect();
+        assert!(feb.contains(&q("from=2025-04-01&to=2026-03-31")), "February 2026 is in the year from April 2025");
+        let q1 = q("from=2026-01-01&to=2026-03-31").wider();
+        assert_eq!(q1.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(), [q("from=2026-01-01&to=2026-12-31"), q("from=2025-04-01&to=2026-03-31"), q("")]);
+        assert_eq!(q("from=2026-04-01&to=2027-03-31").wider(), vec![(Choice::Period, Filter::default())], "a year widens to all time");
+        assert!(Filter::default().wider().is_empty());
+        assert_eq!(q("band=teen&flag=send").wider().into_iter().map(|(c, _)| c).collect::<Vec<_>>(), [Choice::Flag, Choice::Band, Choice::Band]);
+
+        assert_eq!(check_view(9, &[]), Err(TooFew::InView));
+        assert_eq!(check_view(10, &[]), Ok(()));
+        assert_eq!(check_view(30, &[(Choice::Period, 100), (Choice::Band, 39)]), Err(TooFew::LeftOut(Choice::Band)), "only 9 not teenagers");
+        assert_eq!(check_view(30, &[(Choice::Period, 100), (Choice::Band, 40)]), Ok(()));
+        assert_eq!(check_view(30, &[(Choice::Period, 30), (Choice::Band, 40)]), Ok(()), "the same cases: the same answer, nothing to learn");
+        assert!(TooFew::LeftOut(Choice::Agency).to_string().contains("agency chosen leaves fewer than 10"));
     }
 
     #[test]

@@ -73,9 +73,110 @@ pub enum DrawingError {
     Empty,
 }
 
+/// How wide a stroke is drawn at a point: its brush, by the point's pressure; a rubber wider
+/// by `ERASER_MARGIN`. The pad draws with it, and `Drawing::flattened` erases with it.
+pub fn width_at(stroke: &Stroke, p: &Point) -> f64 {
+    let width = f64::from(BRUSH_WIDTHS[usize::from(stroke.brush)]) * (0.5 + f64::from(p.pressure) / 255.0);
+    if stroke.eraser {
+        width + ERASER_MARGIN
+    } else {
+        width
+    }
+}
+
+/// The distance from `p` to the segment from `a` to `b`.
+fn to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 { 0.0 } else { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) };
+    ((p.0 - a.0 - t * dx).powi(2) + (p.1 - a.1 - t * dy).powi(2)).sqrt()
+}
+
+fn xy(p: &Point) -> (f64, f64) {
+    (f64::from(p.x), f64::from(p.y))
+}
+
+/// Whether the rubber stroke `e` passes over `p`.
+fn rubbed(p: &Point, e: &Stroke) -> bool {
+    let at = xy(p);
+    match e.points.as_slice() {
+        [] => false,
+        [only] => to_segment(at, xy(only), xy(only)) <= width_at(e, only) / 2.0,
+        pts => pts.windows(2).any(|w| to_segment(at, xy(&w[0]), xy(&w[1])) <= width_at(e, &w[0]).max(width_at(e, &w[1])) / 2.0),
+    }
+}
+
+/// `s`'s points with those in between added, one every `step` units, along each segment that
+/// comes near the rubber `e` (elsewhere the stroke is left as it is): a line crossed by the
+/// rubber between two of its points loses what was rubbed out too.
+fn densified(s: &Stroke, e: &Stroke, step: f64) -> Vec<Point> {
+    let reach = e.points.iter().map(|p| width_at(e, p)).fold(0.0, f64::max) / 2.0 + step;
+    let (lo_x, hi_x) = e.points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(f64::from(p.x)), hi.max(f64::from(p.x))));
+    let (lo_y, hi_y) = e.points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(f64::from(p.y)), hi.max(f64::from(p.y))));
+    let mut out = Vec::with_capacity(s.points.len());
+    for (i, p) in s.points.iter().enumerate() {
+        out.push(*p);
+        let Some(q) = s.points.get(i + 1) else { break };
+        let near = f64::from(p.x.max(q.x)) >= lo_x - reach
+            && f64::from(p.x.min(q.x)) <= hi_x + reach
+            && f64::from(p.y.max(q.y)) >= lo_y - reach
+            && f64::from(p.y.min(q.y)) <= hi_y + reach;
+        let len = to_segment(xy(p), xy(q), xy(q));
+        if near && len > step {
+            let n = (len / step).ceil() as usize;
+            for k in 1..n {
+                let t = k as f64 / n as f64;
+                let lerp = |a: u16, b: u16| (f64::from(a) + t * (f64::from(b) - f64::from(a))).round() as u16;
+                let pressure = (f64::from(p.pressure) + t * (f64::from(q.pressure) - f64::from(p.pressure))).round() as u8;
+                out.push(Point { x: lerp(p.x, q.x), y: lerp(p.y, q.y), pressure });
+            }
+        }
+    }
+    out
+}
+
 impl Drawing {
     pub fn point_count(&self) -> usize {
         self.strokes.iter().map(|s| s.points.len()).sum()
+    }
+
+    /// The drawing as it can be seen: each rubber stroke takes away every point of the strokes
+    /// drawn before it that it passes over (a stroke rubbed through the middle becomes two),
+    /// then goes itself. What was rubbed out (a name written, then rubbed out) is gone from the
+    /// data, not only from the picture. None when nothing is left (the page was rubbed clean).
+    pub fn flattened(&self) -> Option<Drawing> {
+        let cut = |densify: bool| {
+            let mut kept: Vec<Stroke> = Vec::new();
+            for s in &self.strokes {
+                if !s.eraser {
+                    kept.push(s.clone());
+                    continue;
+                }
+                kept = kept
+                    .into_iter()
+                    .flat_map(|v| {
+                        let points = if densify { densified(&v, s, 2.0) } else { v.points.clone() };
+                        let mut pieces: Vec<Stroke> = Vec::new();
+                        let mut run: Vec<Point> = Vec::new();
+                        for p in points.into_iter().chain(std::iter::once(Point { x: u16::MAX, y: u16::MAX, pressure: 0 })) {
+                            if p.x != u16::MAX && !rubbed(&p, s) {
+                                run.push(p);
+                            } else if !run.is_empty() {
+                                pieces.push(Stroke { points: std::mem::take(&mut run), ..v.clone() });
+                            }
+                        }
+                        pieces
+                    })
+                    .collect();
+            }
+            kept
+        };
+        let mut strokes = cut(true);
+        // Filling in points near the rubber must not take a drawing over what a tablet may send.
+        if strokes.iter().map(|s| s.points.len()).sum::<usize>() > MAX_POINTS || strokes.len() > MAX_STROKES {
+            strokes = cut(false);
+        }
+        (!strokes.is_empty()).then_some(Drawing { width: self.width, height: self.height, strokes })
     }
 
     /// The compact text form.
@@ -218,6 +319,41 @@ fn unzigzag(v: u64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(y: u16, from: u16, to: u16, step: u16, eraser: bool) -> Stroke {
+        let points = (from..=to).step_by(usize::from(step)).map(|x| Point { x, y, pressure: 128 }).collect();
+        Stroke { colour: 0, brush: 1, eraser, points }
+    }
+
+    #[test]
+    fn a_rubbed_out_name_leaves_no_trace_in_the_data() {
+        // A "name" written as a line at y = 100, a picture at y = 300, then the name rubbed
+        // out, the rubber's points further apart than the line's.
+        let name = line(100, 100, 400, 3, false);
+        let picture = line(300, 100, 400, 3, false);
+        let rubber = line(101, 90, 410, 40, true);
+        let d = Drawing { width: 500, height: 500, strokes: vec![name, picture.clone(), rubber] };
+        let flat = Drawing::decode(&d.flattened().unwrap().encode()).unwrap();
+        assert!(flat.strokes.iter().all(|s| !s.eraser), "no rubber strokes left");
+        assert!(flat.strokes.iter().flat_map(|s| &s.points).all(|p| p.y != 100), "nothing of the rubbed-out line: {:?}", flat.strokes);
+        assert_eq!(flat.strokes, vec![picture], "the picture is kept as it was");
+    }
+
+    #[test]
+    fn a_line_rubbed_through_the_middle_becomes_two_and_later_strokes_stay() {
+        // Brush 1 at pressure 128: 12 x ~1 wide; the rubber 15 wide, so 7.5 either side.
+        let across =
+            Stroke { colour: 1, brush: 1, eraser: true, points: vec![Point { x: 250, y: 50, pressure: 128 }, Point { x: 250, y: 150, pressure: 128 }] };
+        let after = line(100, 240, 260, 5, false);
+        let d = Drawing { width: 500, height: 500, strokes: vec![line(100, 100, 400, 10, false), across, after.clone()] };
+        let flat = d.flattened().unwrap();
+        assert_eq!(flat.strokes.len(), 3, "{:?}", flat.strokes);
+        let xs = |s: &Stroke| s.points.iter().map(|p| p.x).collect::<Vec<_>>();
+        assert!(xs(&flat.strokes[0]).iter().all(|x| *x < 243) && xs(&flat.strokes[1]).iter().all(|x| *x > 257), "{:?}", flat.strokes);
+        assert_eq!(flat.strokes[2], after, "drawn over the rubbed place afterwards: kept");
+        let clean = Drawing { width: 500, height: 500, strokes: vec![line(100, 100, 120, 10, false), line(100, 80, 140, 5, true)] };
+        assert_eq!(clean.flattened(), None, "a page rubbed clean holds nothing");
+    }
 
     /// A scribble of `n` points in strokes of 50, wandering like a child's hand.
     fn scribble(n: usize) -> Drawing {

@@ -183,8 +183,36 @@ impl Response {
         }
     }
 
+    /// What leaves the tablet, and what the server keeps, holds only what the child meant to
+    /// give: free text redacted (`redact_free_text`) and drawings flattened to what can be seen
+    /// (`flatten_drawings`). Done on the device before the response is queued, and again on
+    /// the server; doing it twice changes nothing.
+    pub fn scrub(&mut self, given_name: Option<&str>) {
+        self.redact_free_text(given_name);
+        self.flatten_drawings();
+    }
+
+    /// Every drawing as it can be seen (`Drawing::flattened`): strokes a child rubbed out are
+    /// gone from the data. A drawing rubbed clean is a blank page, as the child left it.
+    pub fn flatten_drawings(&mut self) {
+        for a in &mut self.answers {
+            match &mut a.value {
+                AnswerValue::Drawing(d) => match d.flattened() {
+                    Some(flat) => *d = flat,
+                    None => a.value = AnswerValue::Blank,
+                },
+                AnswerValue::Houses(h) => {
+                    for house in [&mut h.worries, &mut h.good_things, &mut h.dreams] {
+                        house.drawing = house.drawing.as_ref().and_then(Drawing::flattened);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Scrubs every free-text answer (words, and words in the three houses) of contact details
-    /// and the child's given name. Done on the device before the response is queued.
+    /// and the child's given name.
     pub fn redact_free_text(&mut self, given_name: Option<&str>) {
         let scrub = |w: &mut String| *w = crate::redact::redact(w, given_name);
         for a in &mut self.answers {

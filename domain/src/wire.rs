@@ -273,6 +273,10 @@ pub mod codes {
     /// A login with a wrong email or password (and any other missing or ended login).
     pub const UNAUTHORIZED: &str = "unauthorized";
     pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
+    /// A dashboard view that counts too few cases, or leaves too few out, to show safely.
+    pub const TOO_FEW_CASES: &str = "too_few_cases";
+    /// More dashboard reads in an hour than one person is answered.
+    pub const TOO_MANY_READS: &str = "too_many_reads";
 }
 
 /// Every refusal from the API has this shape: a short code and a sentence naming the problem.

@@ -55,6 +55,10 @@ pub enum AppError {
     WrongPartnershipImport,
     #[error("these responses were prepared with another partnership's key; enrol this tablet again with a code from your coordinator")]
     WrongPartnership,
+    #[error("{0}")]
+    TooFewCases(String),
+    #[error("you have read the dashboard {0} times in the last hour, the most it answers one person; wait a while and try again")]
+    TooManyReads(u64),
     #[error("the server could not reach its database; nothing was stored, try again later")]
     Storage(#[source] sqlx::Error),
 }
@@ -62,6 +66,15 @@ pub enum AppError {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::Storage(e)
+    }
+}
+
+impl From<crate::db::DashboardError> for AppError {
+    fn from(e: crate::db::DashboardError) -> Self {
+        match e {
+            crate::db::DashboardError::TooFew(why) => AppError::TooFewCases(why.to_string()),
+            crate::db::DashboardError::Storage(e) => AppError::Storage(e),
+        }
     }
 }
 
@@ -89,6 +102,8 @@ impl AppError {
             AppError::TooManyAttempts | AppError::AccountWaits | AppError::SourceWaits => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
             AppError::WrongPartnership => (StatusCode::FORBIDDEN, codes::WRONG_PARTNERSHIP),
             AppError::WrongPartnershipImport => (StatusCode::BAD_REQUEST, codes::WRONG_PARTNERSHIP),
+            AppError::TooFewCases(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::TOO_FEW_CASES),
+            AppError::TooManyReads(_) => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_READS),
             AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, codes::STORAGE_UNAVAILABLE),
         }
     }

@@ -28,6 +28,37 @@ on_both_backends!(
     an_id_twice_in_one_batch_is_stored_once,
 );
 
+on_each_backend!(redaction: the_server_redacts_again_what_a_tablet_left);
+
+/// A tablet with an older redactor sends a child's words with a phone number, a date, an
+/// address and a handle: the server keeps them only as placeholders, and a resend is the same.
+async fn the_server_redacts_again_what_a_tablet_left(backend: common::Backend) {
+    let t = common::TestDb::new(backend).await;
+    let w = &World::new(&t.db).await;
+    let body = |text: &str| {
+        serde_json::json!({
+            "id": ID_A, "form_id": "middle-check", "form_version": 1, "lang": "en", "date": "2026-05-04",
+            "answers": [{"question_id": "words", "value": {"text": text}}],
+            "share": true,
+            "context": {"case": format!("{:064x}", 7), "age_band": "middle", "flags": {"send": false, "homeless": false, "early_help_assessment": false, "child_protection_plan": false, "young_carer": false}, "stage": "start"}
+        })
+        .to_string()
+    };
+    let said = "ring me on +48 512 345 678, I was born 12/05/2015 and live at 42 Elm Road, I'm @sam_dances";
+    let (status, json) = w.post_batch(&w.batch(&[body(said)])).await;
+    assert_eq!((status, json["results"][0]["status"].as_str()), (StatusCode::OK, Some("accepted")), "{json}");
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT body FROM responses WHERE id = $1").bind(ID_A).fetch_one(&raw).await.unwrap();
+    raw.close().await;
+    assert!(stored.contains("ring me on [phone], I was born [date] and live at [address], I'm [handle]"), "{stored}");
+    for secret in ["512 345", "12/05/2015", "Elm Road", "sam_dances"] {
+        assert!(!stored.contains(secret), "{secret} kept in {stored}");
+    }
+    let (_, again) = w.post_batch(&w.batch(&[body(said)])).await;
+    assert_eq!(again["results"][0]["status"], "already_had", "{again}");
+    t.finish().await;
+}
+
 async fn a_valid_response_is_stored_and_counted(w: &World) {
     assert_eq!(w.held().await, 0);
     let (status, json) = w.post_batch(&w.batch(&[response_json(ID_A, 3)])).await;

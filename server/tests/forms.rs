@@ -51,7 +51,7 @@ async fn partnership_forms_reach_its_tablets_and_their_answers_count(backend: Ba
     let (status, reply) = w.post_batch(&w.batch(&answers)).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
     assert!(reply["results"].as_array().unwrap().iter().all(|r| r["status"] == "accepted"), "{reply}");
-    let (_, dashboard) = w.call("GET", "/api/v1/dashboard", Auth::Staff(&w.us.analyst, false), None).await;
+    let dashboard = w.exact_dashboard().await;
     let voice = dashboard["tables"].as_array().unwrap().iter().find(|t| t["id"] == "voice_by_agency").unwrap();
     assert_eq!(voice["counts"]["cells"], json!([[6, 0]]), "six children heard through the partnership's own form");
     db.close().await;
@@ -107,7 +107,7 @@ async fn answers_to_a_form_since_replaced_or_withdrawn_still_count(backend: Back
     let (status, reply) = w.post_batch(&w.batch(&[offline[3].clone()])).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
     assert_eq!(accepted(&reply), 1, "an answer to a withdrawn form: {reply}");
-    let (_, dashboard) = w.call("GET", "/api/v1/dashboard", Auth::Staff(&w.us.analyst, false), None).await;
+    let dashboard = w.exact_dashboard().await;
     let voice = dashboard["tables"].as_array().unwrap().iter().find(|t| t["id"] == "voice_by_agency").unwrap();
     assert_eq!(voice["counts"]["cells"], json!([[6, 0]]), "all six children heard");
     db.close().await;

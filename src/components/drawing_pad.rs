@@ -6,7 +6,7 @@
 use crate::components::speaker;
 use crate::i18n::use_i18n;
 use crate::speech::use_speech;
-use heard_domain::drawing::{Point, Stroke, BRUSH_WIDTHS, ERASER_MARGIN, PALETTE};
+use heard_domain::drawing::{width_at, Point, Stroke, BRUSH_WIDTHS, PALETTE};
 use heard_domain::Drawing;
 use leptos::html::{Button, Canvas, Div};
 use leptos::prelude::*;
@@ -15,15 +15,6 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent};
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
-}
-
-fn width_at(stroke: &Stroke, p: &Point) -> f64 {
-    let width = f64::from(BRUSH_WIDTHS[usize::from(stroke.brush)]) * (0.5 + f64::from(p.pressure) / 255.0);
-    if stroke.eraser {
-        width + ERASER_MARGIN
-    } else {
-        width
-    }
 }
 
 /// Draws the part of `stroke` from point `from` (its index) onwards. Used both while the

@@ -6,7 +6,7 @@
 
 use crate::i18n::use_i18n;
 use heard_domain::dashboard::{Label, Table};
-use heard_domain::suppress::Cell;
+use heard_domain::disclosure::Cell;
 use leptos::prelude::*;
 
 /// Colours that stay apart for the common colour-vision differences (Okabe and Ito).

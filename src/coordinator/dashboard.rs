@@ -6,8 +6,9 @@ use super::problem_text;
 use crate::components::DrawingImage;
 use crate::i18n::{use_i18n, I18n};
 use crate::sync;
-use heard_domain::dashboard::{Dashboard, Figure, Filter, Flag, Shared, Table, EXPORT_PATH};
-use heard_domain::suppress::Cell;
+use heard_domain::dashboard::{month_day, Dashboard, Figure, Filter, Flag, Shared, Table, EXPORT_PATH};
+use heard_domain::disclosure::{Cell, Shown};
+use heard_domain::wire::codes;
 use heard_domain::AgeBand;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,8 +29,9 @@ enum Loaded {
     Failed(String),
 }
 
+/// `csrf`: a coordinator's, who may hide what a child shared; none for an analyst.
 #[component]
-pub fn DashboardView() -> impl IntoView {
+pub fn DashboardView(csrf: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let filter = RwSignal::new(Filter::default());
     let loaded = RwSignal::new(Loaded::Loading);
@@ -44,6 +46,9 @@ pub fn DashboardView() -> impl IntoView {
                     agencies.set(d.agencies.iter().map(|a| (a.id.clone(), a.name.clone())).collect());
                     loaded.set(Loaded::Ready(Box::new(d)));
                 }
+                // A view too narrow to show safely, or too many reads: said in the coordinator's words.
+                Err(e) if e.code() == codes::TOO_FEW_CASES => loaded.set(Loaded::Failed(i18n.t("dash.too_few"))),
+                Err(e) if e.code() == codes::TOO_MANY_READS => loaded.set(Loaded::Failed(i18n.t("dash.too_many_reads"))),
                 Err(e) => loaded.set(Loaded::Failed(problem_text(&i18n, e))),
             }
         });
@@ -64,7 +69,7 @@ pub fn DashboardView() -> impl IntoView {
         {move || match loaded.get() {
             Loaded::Loading => view! { <p role="status">{i18n.t("dash.loading")}</p> }.into_any(),
             Loaded::Failed(text) => view! { <p role="alert" class="problem">{text}</p> }.into_any(),
-            Loaded::Ready(d) => view! { <Views dashboard=*d /> }.into_any(),
+            Loaded::Ready(d) => view! { <Views dashboard=*d csrf=csrf.clone() /> }.into_any(),
         }}
     }
 }
@@ -72,27 +77,24 @@ pub fn DashboardView() -> impl IntoView {
 #[component]
 fn Filters(filter: RwSignal<Filter>, agencies: RwSignal<Vec<(String, String)>>, on_apply: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let day = |v: String| v.parse().ok();
     let choose = |v: String| (!v.is_empty()).then_some(v);
-    // Dates the wrong way round are said here, in words, rather than sent to be refused.
-    let problem = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let reversed = filter.with_untracked(|f| matches!((f.from, f.to), (Some(from), Some(to)) if to < from));
-        problem.set(reversed.then(|| i18n.t("dash.filter.reversed")));
-        if !reversed {
-            on_apply.run(());
-        }
+        on_apply.run(());
+    };
+    // A period is a value "from/to" (`periods`); all time is empty.
+    let pick_period = move |v: String| {
+        let (from, to) = v.split_once('/').map_or((None, None), |(f, t)| (f.parse().ok(), t.parse().ok()));
+        filter.update(|f| (f.from, f.to) = (from, to));
     };
     view! {
         <form class="filters" on:submit=submit aria-label=move || i18n.t("dash.filters")>
             <div>
-                <label for="f-from">{move || i18n.t("dash.filter.from")}</label>
-                <input id="f-from" type="date" aria-describedby="dates-hint" on:change=move |ev| filter.update(|f| f.from = day(event_target_value(&ev))) />
-            </div>
-            <div>
-                <label for="f-to">{move || i18n.t("dash.filter.to")}</label>
-                <input id="f-to" type="date" aria-describedby="dates-hint" on:change=move |ev| filter.update(|f| f.to = day(event_target_value(&ev))) />
+                <label for="f-period">{move || i18n.t("dash.filter.period")}</label>
+                <select id="f-period" aria-describedby="dates-hint" on:change=move |ev| pick_period(event_target_value(&ev))>
+                    <option value="">{move || i18n.t("dash.filter.all_time")}</option>
+                    {move || periods(&i18n)}
+                </select>
             </div>
             <div>
                 <label for="f-agency">{move || i18n.t("dash.by.agency")}</label>
@@ -117,9 +119,37 @@ fn Filters(filter: RwSignal<Filter>, agencies: RwSignal<Vec<(String, String)>>, 
             </div>
             <button type="submit" class="primary">{move || i18n.t("dash.filter.apply")}</button>
             <p id="dates-hint" class="filter-hint">{move || i18n.t("dash.filter.dates_hint")}</p>
-            <p role="status" class="problem">{move || problem.get()}</p>
         </form>
     }
+}
+
+/// The periods the dashboard answers for, up to this month, newest year first: each year's
+/// whole year, its April-to-March year, its quarters and its months, grouped by year.
+fn periods(i18n: &I18n) -> impl IntoView {
+    let now = crate::device::today().month_number();
+    let month = |m: i64| i18n.t(&format!("month.{}", m.rem_euclid(12) + 1));
+    let option = move |first: i64, months: i64, label: String| {
+        let (Some(from), Some(last)) = (month_day(first), month_day(first + months - 1)) else { return None };
+        (first <= now).then(|| view! { <option value=format!("{from}/{}", last.last_of_month())>{label}</option> })
+    };
+    let year_of = |m: i64| m.div_euclid(12);
+    (0..3)
+        .map(|back| {
+            let year = year_of(now) - back;
+            let jan = year * 12;
+            let mut options = vec![option(jan, 12, i18n.fill("dash.period.year", &[("year", &year.to_string())]))];
+            let fy = i18n.fill("dash.period.range", &[("from", &format!("{} {year}", month(jan + 3))), ("to", &format!("{} {}", month(jan + 14), year + 1))]);
+            options.push(option(jan + 3, 12, fy));
+            for q in (0..4).rev() {
+                let first = jan + q * 3;
+                options.push(option(first, 3, i18n.fill("dash.period.range", &[("from", &month(first)), ("to", &format!("{} {year}", month(first + 2)))])));
+            }
+            for m in (0..12).rev() {
+                options.push(option(jan + m, 1, format!("{} {year}", month(jan + m))));
+            }
+            view! { <optgroup label=year.to_string()>{options.into_iter().flatten().collect_view()}</optgroup> }
+        })
+        .collect_view()
 }
 
 fn words(i18n: I18n) -> Callback<String, String> {
@@ -127,7 +157,7 @@ fn words(i18n: I18n) -> Callback<String, String> {
 }
 
 #[component]
-fn Views(dashboard: Dashboard) -> impl IntoView {
+fn Views(dashboard: Dashboard, csrf: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let query = dashboard.filter.to_query();
     let sections = SECTIONS
@@ -140,7 +170,7 @@ fn Views(dashboard: Dashboard) -> impl IntoView {
                 .collect_view();
             let heading = format!("dash.section.{section}");
             let intro = format!("dash.section.{section}.intro");
-            let said = (*section == "said").then(|| view! { <SharedWords shared=dashboard.shared.clone() /> });
+            let said = (*section == "said").then(|| view! { <SharedWords shared=dashboard.shared.clone() csrf=csrf.clone() /> });
             view! {
                 <section class="dash-section" aria-labelledby=format!("s-{section}")>
                     <h2 id=format!("s-{section}")>{i18n.t(&heading)}</h2>
@@ -157,15 +187,13 @@ fn Views(dashboard: Dashboard) -> impl IntoView {
     view! { <div class="dashboard">{still}{sections}</div> }
 }
 
-fn figure_text(i18n: &I18n, figure: Figure, value: Option<f64>) -> String {
-    match value {
+fn figure_text(i18n: &I18n, figure: Figure, value: Option<Shown>) -> String {
+    let text = heard_domain::dashboard::figure_text(value, figure, &|k| i18n.t(k));
+    match (value, figure) {
         // A figure over a hidden count is not shown, and says so (a dash reads as nothing).
-        None => i18n.t("dash.figure.not_shown"),
-        Some(v) => match figure {
-            Figure::PercentFirst => format!("{v:.0}%"),
-            Figure::MeanChange => format!("{v:+.1}"),
-            Figure::MedianDays => i18n.fill("dash.days", &[("n", &format!("{v:.0}"))]),
-        },
+        (None, _) => i18n.t("dash.figure.not_shown"),
+        (Some(_), Figure::MedianDays) => i18n.fill("dash.days", &[("n", &text)]),
+        _ => text,
     }
 }
 
@@ -234,12 +262,15 @@ fn TableView(table: Table, query: String) -> impl IntoView {
 }
 
 #[component]
-fn SharedWords(shared: Vec<Shared>) -> impl IntoView {
+fn SharedWords(shared: Vec<Shared>, csrf: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let catalogue = crate::forms::catalogue();
     if shared.is_empty() {
         return view! { <p>{i18n.t("dash.said.none")}</p> }.into_any();
     }
+    // Items a coordinator hid in this view, and what went wrong hiding one.
+    let hidden = RwSignal::new(Vec::<String>::new());
+    let problem = RwSignal::new(None::<String>);
     let lang = i18n.lang.get_untracked();
     let items = shared
         .into_iter()
@@ -247,17 +278,36 @@ fn SharedWords(shared: Vec<Shared>) -> impl IntoView {
             let prompt =
                 catalogue.get(&s.form_id, s.form_version).and_then(|f| f.question(&s.question_id)).map(|q| q.prompt.get(&lang).to_string()).unwrap_or_default();
             let part = s.part.as_ref().map(|p| i18n.t(&format!("houses.{p}")));
-            let context = i18n.fill("dash.said.context", &[("band", &i18n.t(&format!("forms.band.{}", s.band.code()))), ("month", &s.month)]);
+            let context = i18n.t(&format!("forms.band.{}", s.band.code()));
             let label = i18n.fill("dash.said.drawing", &[("prompt", &prompt)]);
+            let id = s.id.clone();
+            let hide = csrf.clone().map(|csrf| {
+                let id = id.clone();
+                let click = move |_| {
+                    let (csrf, id) = (csrf.clone(), id.clone());
+                    spawn_local(async move {
+                        match sync::hide_shared(&csrf, &id).await {
+                            Ok(_) => hidden.update(|h| h.push(id)),
+                            Err(e) => problem.set(Some(problem_text(&i18n, e))),
+                        }
+                    });
+                };
+                view! { <button type="button" on:click=click aria-label=i18n.fill("dash.said.hide_named", &[("prompt", &prompt)])>{i18n.t("dash.said.hide")}</button> }
+            });
             view! {
-                <li class="shared">
+                <li class="shared" hidden=move || hidden.with(|h| h.contains(&id))>
                     <p class="prompt">{prompt.clone()}{part.map(|p| format!(" · {p}"))}</p>
                     {s.words.map(|w| view! { <blockquote>{w}</blockquote> })}
                     {s.drawing.and_then(|d| heard_domain::Drawing::decode(&d).ok()).map(|drawing| view! { <DrawingImage drawing label /> })}
                     <p class="context">{context}</p>
+                    {hide}
                 </li>
             }
         })
         .collect_view();
-    view! { <ul class="shared-list" aria-label=i18n.t("dash.said.list")>{items}</ul> }.into_any()
+    view! {
+        <p role="status" class="problem">{move || problem.get()}</p>
+        <ul class="shared-list" aria-label=i18n.t("dash.said.list")>{items}</ul>
+    }
+    .into_any()
 }

@@ -217,7 +217,11 @@ fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
             {(who.role == Role::Coordinator).then(|| tab_link(Tab::Import, "coord.tab.import"))}
         </nav>
         {move || match tab.get() {
-            Tab::Dashboard => view! { <dashboard::DashboardView /> }.into_any(),
+            Tab::Dashboard => {
+                let who = who_setup.get_value();
+                let csrf = (who.role == Role::Coordinator).then_some(who.csrf_token);
+                view! { <dashboard::DashboardView csrf /> }.into_any()
+            }
             Tab::Setup => view! { <setup::SetupView who=who_setup.get_value() held /> }.into_any(),
             Tab::Import => {
                 let who = who_setup.get_value();

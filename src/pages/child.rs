@@ -99,9 +99,10 @@ fn Unfinished(
     // practitioner here, as when a child hands the tablet back.
     let follow = RwSignal::new(None::<Finished>);
     let send = move |draft: heard_domain::Response| {
-        // The child's name went with the tablet's memory; contact details are still scrubbed.
+        // The child's name, while their session lasts (a draft from an ended session has none:
+        // drafts never hold it); contact details, dates and addresses are scrubbed anyway.
         let mut queued = draft.clone();
-        queued.redact_free_text(None);
+        queued.scrub(crate::session::first_name_for(session, &draft.context.case).as_deref());
         spawn_local(async move {
             let sent = async { Store::open(&store_name).await?.finish(&queued).await }.await;
             if sent.is_ok() {

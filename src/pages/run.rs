@@ -92,7 +92,10 @@ fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) 
             Some(None) => untrack(|| run_page(form.clone(), lang.clone(), scan, None)),
             Some(Some((draft, form))) => {
                 let lang = lang.clone().and_then(|l| Lang::new(&l).ok()).filter(|l| form.offers(l)).unwrap_or_else(|| draft.lang.clone());
-                let session = Session { context: draft.context.clone(), first_name: None };
+                // The name the practitioner gave for this child, while their session lasts: it
+                // is scrubbed from the words of a resumed form too.
+                let first_name = crate::session::first_name_for(session, &draft.context.case);
+                let session = Session { context: draft.context.clone(), first_name };
                 view! { <FormRun form lang scan session draft /> }.into_any()
             }
         }
@@ -194,7 +197,7 @@ pub fn FormRun(
     let save = move |finished: bool| {
         let mut snapshot = response.get_untracked();
         if finished {
-            first_name.with_value(|name| snapshot.redact_free_text(name.as_deref()));
+            first_name.with_value(|name| snapshot.scrub(name.as_deref()));
         }
         spawn_local(async move {
             let result = async {

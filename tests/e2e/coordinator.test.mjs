@@ -38,9 +38,14 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
   assert.ok(numbers.length > 50);
   assert.deepEqual(numbers.filter((n) => n >= 1 && n <= 5), [], "no count from 1 to 5 is shown");
   assert.ok(counts.includes("c"), "some small numbers are hidden");
-  await page.getByText("“c” stands for a number from 1 to 5").waitFor();
-  // What children agreed to share, with no case or name.
-  assert.ok((await page.getByRole("list", { name: "Shared words and drawings" }).getByRole("listitem").count()) > 3);
+  await page.getByText("“c” stands for a small number, hidden.", { exact: false }).waitFor();
+  // What children agreed to share, with no case or name; a coordinator can hide an item.
+  const said = page.getByRole("list", { name: "Shared words and drawings" }).getByRole("listitem");
+  const sharedCount = await said.count();
+  assert.ok(sharedCount > 3);
+  await page.getByRole("button", { name: /^Hide this answer to/ }).first().click();
+  await until(async () => (await said.count()) === sharedCount - 1);
+  assert.equal(await said.count(), sharedCount - 1, "the hidden item leaves the list");
   assert.deepEqual(await axeViolations(page), [], "dashboard");
   // One meaning, one colour in every chart: worse is never green, about the same not orange.
   const keys = await page.locator(".legend li").evaluateAll((items) => items.map((li) => [li.textContent.trim(), getComputedStyle(li.querySelector(".swatch")).backgroundColor]));
@@ -52,19 +57,19 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
   assert.equal(worse, "rgb(213, 94, 0)", "worse is vermilion, never green");
   assert.equal(new Set([better, worse, same, heard, notHeard]).size, 5, "each meaning its own colour");
 
-  // Dates the wrong way round are said at once, and the tables stay as they were.
-  const from = page.getByLabel("From", { exact: true });
-  const to = page.getByLabel("To", { exact: true });
-  assert.match(await from.getAttribute("aria-describedby"), /dates-hint/);
-  await page.getByText("From and To choose cases by the day their child was first heard.", { exact: false }).waitFor();
-  const before = await page.getByRole("table", { name: "Voice captured, by agency" }).textContent();
-  await from.fill("2026-12-01");
-  await to.fill("2026-01-01");
+  // Periods are whole months, quarters or years. One with too few cases to show safely is
+  // said as such, in words; all time shows the tables again.
+  const period = page.getByRole("combobox", { name: "Period" });
+  assert.match(await period.getAttribute("aria-describedby"), /dates-hint/);
+  await page.getByText("A period is a whole month, quarter or year, never a range of days.", { exact: false }).waitFor();
+  const year = String(new Date().getFullYear() - 2);
+  await period.selectOption({ label: `Jan ${year}` });
   await page.getByRole("button", { name: "Show" }).click();
-  await page.getByRole("status").getByText("To is before From: choose a To date on or after the From date.").waitFor();
-  assert.equal(await page.getByRole("table", { name: "Voice captured, by agency" }).textContent(), before);
-  await from.fill("");
-  await to.fill("");
+  await page.getByRole("alert").getByText("Too few cases to show safely for this choice.", { exact: false }).waitFor();
+  assert.equal(await page.getByRole("table", { name: "Voice captured, by agency" }).count(), 0, "no table for a view too small");
+  await period.selectOption({ label: "All time" });
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.getByRole("table", { name: "Voice captured, by agency" }).waitFor();
 
   // Only the teenagers.
   await page.getByRole("combobox", { name: "Age band" }).selectOption({ label: "Teen (13–18)" });

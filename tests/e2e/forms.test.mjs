@@ -442,6 +442,31 @@ test("what a child answered before the app closed can be sent as it is", async (
   await context.close();
 });
 
+test("a child's name, a date and a number are scrubbed from words sent as answered after the app closed", async () => {
+  // Before, the name went with the closed tab and a form sent as answered kept it.
+  let { context, page } = await withSession(env, { firstName: "Maja", age: 14 });
+  await visit(page, "/child/teen-check?lang=en");
+  await begin(page);
+  const form = forms.find((f) => f.id === "teen-check");
+  for (const q of form.questions.slice(0, 3)) {
+    await page.getByRole("heading", { name: q.prompt.en, exact: true }).waitFor();
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+  }
+  await page.getByRole("heading", { name: form.questions[3].prompt.en, exact: true }).waitFor();
+  await page.getByRole("textbox", { name: "Your words" }).fill("Maja likes art. Born 12/05/2011, I live at 4 Mill Lane, @maja_draws");
+  await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.some((a) => a.value?.text));
+  await page.close({ runBeforeUnload: false });
+  page = await context.newPage();
+  await page.goto(`${env.server.url}/child`);
+  await unlock(page);
+  await page.getByRole("button", { name: "Send what was answered" }).click();
+  await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
+  const [sent] = await pendingOnTablet(page);
+  const words = sent.answers.find((a) => a.value?.text).value.text;
+  assert.equal(words, "[name] likes art. Born [date], I live at [address], [handle]");
+  await context.close();
+});
+
 test("on a landscape tablet, Next is on screen on every question of every form without scrolling", async () => {
   const { context, page } = await withSession(env, {}, { viewport: { width: 1024, height: 768 } });
   for (const [i, form] of forms.entries()) {

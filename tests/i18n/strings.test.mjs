@@ -24,7 +24,7 @@ function sources(dir) {
   });
 }
 
-const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "drafts", "dash", "setup", "import", "create", "offline", "said"];
+const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "helper", "text", "scale", "houses", "draw", "colour", "outbox", "store", "coord", "speech", "scan", "enrol", "gate", "unlock", "lock", "session", "followup", "outcome", "drafts", "dash", "setup", "import", "create", "offline", "said", "month"];
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
 // The dashboard's headings are keys the server sends, and the import's problems keys the
 // domain crate gives the coordinator's app: named there.
@@ -46,6 +46,8 @@ const families = [
   ...["better", "same", "worse", ...[0, 1, 2, 3].map((i) => `drift_${i}`)].map((c) => `dash.col.${c}`),
   ...["school", "health", "early_help", "police", "housing", "voluntary_sector", "social_care", "other"].map((k) => `setup.kind.${k}`),
   ...["needs_met", "stepped_down", "stepped_up", "child_protection", "specialist", "disengaged", "moved_away", "other"].map((o) => `outcome.${o}`),
+  // The dashboard's periods (src/coordinator/dashboard.rs).
+  ...Array.from({ length: 12 }, (_, i) => `month.${i + 1}`),
 ];
 const needed = new Set([...used, ...families]);
 // Keys the tablet's own screens use (everything outside src/coordinator).

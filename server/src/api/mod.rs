@@ -11,7 +11,7 @@ use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::Router;
 use heard_domain::access::{AGENCIES_PATH, AUDIT_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH, USERS_PATH};
-use heard_domain::dashboard::{DASHBOARD_PATH, EXPORT_PATH};
+use heard_domain::dashboard::{DASHBOARD_PATH, EXPORT_PATH, SHARED_PATH};
 use heard_domain::wire::{FORMS_PATH, MAX_BODY_BYTES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH};
 
 pub fn routes() -> Router<AppState> {
@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route(DASHBOARD_PATH, get(dashboard::dashboard))
         .route(heard_domain::import::IMPORT_PATH, post(staff::import_outcomes))
         .route(&format!("{EXPORT_PATH}/{{file}}"), get(dashboard::export))
+        .route(&format!("{SHARED_PATH}/{{id}}/hide"), post(dashboard::hide_shared))
         // The limit applies while the body is read, so an oversized upload is cut off
         // early instead of being buffered whole.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

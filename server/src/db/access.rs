@@ -518,6 +518,18 @@ impl Db {
         Ok(())
     }
 
+    /// How many dashboard reads and exports a person made since `since`.
+    pub async fn reads_since(&self, partnership_id: &str, actor: &str, since: i64) -> Result<u64, sqlx::Error> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE partnership_id = $1 AND actor = $2 AND action IN ('dashboard', 'export') AND at >= $3")
+                .bind(partnership_id)
+                .bind(actor)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The newest `limit` audit entries of a partnership, newest first.
     pub async fn audit_log(&self, partnership_id: &str, limit: i64) -> Result<Vec<AuditEntryV1>, sqlx::Error> {
         let rows = sqlx::query("SELECT at, actor, action, detail FROM audit_log WHERE partnership_id = $1 ORDER BY seq DESC LIMIT $2")

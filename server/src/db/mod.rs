@@ -7,6 +7,7 @@
 mod access;
 mod forms;
 mod summary;
+pub use summary::{DashboardError, Read};
 
 pub use access::{DeviceRow, Enrolled, SetupRefused, StaffRow, UserLogin};
 
@@ -39,6 +40,8 @@ pub struct Db {
     offered: std::sync::Arc<Vec<Form>>,
     /// How long a dashboard read waits for items stored before it to be summarised.
     read_wait: std::time::Duration,
+    /// The secret cases' record keys are derived under (`summary::RecordKeys`).
+    record_keys: std::sync::Arc<summary::RecordKeys>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +104,9 @@ impl Db {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
         let known = forms::remember(&pool, catalogue).await?;
+        let record_keys = std::sync::Arc::new(summary::RecordKeys(server_secret(&pool, "record_keys").await?));
         let db = Db {
+            record_keys,
             pool,
             backend,
             queued: Default::default(),
@@ -190,6 +195,18 @@ impl Db {
     /// Each response stored for the first time is queued, in the same transaction, for the
     /// summariser to add to its case (`summary`).
     pub async fn store_responses(&self, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
+        // The tablet's scrubbing, run again: a tablet with an older or a broken one never leaves
+        // a phone number, address or date, or a rubbed-out stroke, in what is kept (the server
+        // knows no names). Scrubbed twice is the same, so a resend is still `already_had`.
+        let redacted: Vec<Response> = responses
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                r.scrub(None);
+                r
+            })
+            .collect();
+        let responses = redacted.as_slice();
         let today = today_utc().to_string();
         let bodies: Vec<String> = responses.iter().map(|r| serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise")).collect();
         let ids: Vec<String> = responses.iter().map(|r| r.id.to_string()).collect();
@@ -396,4 +413,16 @@ async fn settle(
 fn today_utc() -> Day {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     Day::from_unix_days((secs / 86_400) as i64).expect("the system clock is set to a date after 2000")
+}
+
+/// A secret of this server's, made at random the first time it is asked for and kept in the
+/// database (so every instance and every restart has the same one).
+async fn server_secret(pool: &AnyPool, name: &str) -> Result<Vec<u8>, sqlx::Error> {
+    use rand::RngCore;
+    let mut fresh = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut fresh);
+    let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING").bind(name).bind(hex).execute(pool).await?;
+    let kept: String = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1").bind(name).fetch_one(pool).await?;
+    Ok(kept.into_bytes())
 }

@@ -8,12 +8,35 @@
 
 use super::Db;
 use heard_domain::case::Outcome;
-use heard_domain::dashboard::{self, AgencyName, CaseGroup, Change, Dashboard, DriftGroup, Filter, Flag, Shared, CHANGE_THRESHOLD, MAX_SHARED};
+use heard_domain::dashboard::{self, AgencyName, CaseGroup, Change, Dashboard, DriftGroup, Filter, Flag, Shared, TooFew, CHANGE_THRESHOLD, MAX_SHARED};
 use heard_domain::wire::{ItemStatus, OutcomeV1, ResponseV1};
 use heard_domain::{AgeBand, AnswerValue, Catalogue, Day, Response};
 use sqlx::Row;
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// The record keys of cases (`heard_domain::disclosure`): a number from 0 to 255 per case,
+/// from the case's pseudonym under this server's secret, which never leaves the database.
+pub(super) struct RecordKeys(pub(super) Vec<u8>);
+
+impl std::fmt::Debug for RecordKeys {
+    /// Never the secret itself, in any log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecordKeys(..)")
+    }
+}
+
+impl RecordKeys {
+    pub(super) fn of(&self, partnership_id: &str, case: &str) -> i64 {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for part in [self.0.as_slice(), partnership_id.as_bytes(), case.as_bytes()] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        i64::from(h.finalize()[0])
+    }
+}
 
 /// Rows per multi-row statement (well under SQLite's and PostgreSQL's parameter limits).
 pub(super) const CHUNK: usize = 200;
@@ -112,7 +135,7 @@ fn responses_upsert(rows: usize) -> String {
     let new_delta = format!("(({new_last}) - ({new_first}))");
     format!(
         "INSERT INTO cases (partnership_id, case_pseudonym, agency_id, agency, age_band, flags, responses, heard, first_day, last_day, \
-                            rated, first_rating_day, first_rating, last_rating_day, last_rating, change, delta, since_day) \
+                            rated, first_rating_day, first_rating, last_rating_day, last_rating, change, delta, since_day, record_key) \
          VALUES {} \
          ON CONFLICT (partnership_id, case_pseudonym) DO UPDATE SET \
            agency_id = COALESCE(cases.agency_id, excluded.agency_id), \
@@ -132,7 +155,7 @@ fn responses_upsert(rows: usize) -> String {
            delta = CASE WHEN {new_rated} < 2 THEN 0.0 ELSE {new_delta} END, \
            drift_days = CASE WHEN cases.outcome_day IS NULL OR cases.outcome_day < ({new_first_day}) THEN NULL ELSE cases.outcome_day - ({new_first_day}) END, \
            since_day = CASE WHEN excluded.since_day < cases.since_day THEN excluded.since_day ELSE cases.since_day END",
-        placeholders(rows, 18),
+        placeholders(rows, 19),
     )
 }
 
@@ -142,6 +165,7 @@ fn responses_upsert(rows: usize) -> String {
 pub(super) async fn add_responses(
     tx: &mut Tx<'_>,
     catalogue: &Catalogue,
+    keys: &RecordKeys,
     partnership_id: &str,
     agency_id: Option<&str>,
     responses: &[&Response],
@@ -183,7 +207,8 @@ pub(super) async fn add_responses(
                 .bind(d.last_rating.map_or(0.0, |r| r.1))
                 .bind(change)
                 .bind(delta)
-                .bind(d.first_day);
+                .bind(d.first_day)
+                .bind(keys.of(partnership_id, d.case));
         }
         q.execute(&mut **tx).await?;
     }
@@ -242,7 +267,13 @@ fn shared_parts(r: &Response) -> Vec<SharedPart<'_>> {
 
 /// Records newly stored outcomes (all from one device, or one import) in their cases'
 /// summaries: the latest outcome by date stands.
-pub(super) async fn add_outcomes(tx: &mut Tx<'_>, partnership_id: &str, agency_id: Option<&str>, outcomes: &[&OutcomeV1]) -> Result<(), sqlx::Error> {
+pub(super) async fn add_outcomes(
+    tx: &mut Tx<'_>,
+    keys: &RecordKeys,
+    partnership_id: &str,
+    agency_id: Option<&str>,
+    outcomes: &[&OutcomeV1],
+) -> Result<(), sqlx::Error> {
     // One per case: the latest.
     let mut latest: Vec<&OutcomeV1> = Vec::new();
     for o in outcomes {
@@ -255,7 +286,7 @@ pub(super) async fn add_outcomes(tx: &mut Tx<'_>, partnership_id: &str, agency_i
     let new_day = "CASE WHEN cases.outcome_day IS NULL OR excluded.outcome_day >= cases.outcome_day THEN excluded.outcome_day ELSE cases.outcome_day END";
     for chunk in latest.chunks(CHUNK) {
         let sql = format!(
-            "INSERT INTO cases (partnership_id, case_pseudonym, outcome_agency_id, agency, outcome, outcome_day, since_day) VALUES {} \
+            "INSERT INTO cases (partnership_id, case_pseudonym, outcome_agency_id, agency, outcome, outcome_day, since_day, record_key) VALUES {} \
              ON CONFLICT (partnership_id, case_pseudonym) DO UPDATE SET \
                outcome_agency_id = COALESCE(cases.outcome_agency_id, excluded.outcome_agency_id), \
                agency = COALESCE(cases.agency_id, cases.outcome_agency_id, excluded.outcome_agency_id), \
@@ -263,12 +294,13 @@ pub(super) async fn add_outcomes(tx: &mut Tx<'_>, partnership_id: &str, agency_i
                outcome_day = {new_day}, \
                drift_days = CASE WHEN cases.first_day IS NULL OR ({new_day}) < cases.first_day THEN NULL ELSE ({new_day}) - cases.first_day END, \
                since_day = CASE WHEN excluded.since_day < cases.since_day THEN excluded.since_day ELSE cases.since_day END",
-            placeholders(chunk.len(), 7)
+            placeholders(chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
         for o in chunk {
             let day = o.date.unix_days();
-            q = q.bind(partnership_id).bind(o.case.as_str()).bind(agency_id).bind(agency_id).bind(o.outcome.code()).bind(day).bind(day);
+            let key = keys.of(partnership_id, o.case.as_str());
+            q = q.bind(partnership_id).bind(o.case.as_str()).bind(agency_id).bind(agency_id).bind(o.outcome.code()).bind(day).bind(day).bind(key);
         }
         q.execute(&mut **tx).await?;
     }
@@ -376,6 +408,7 @@ struct CaseKey {
     delta_milli: i64,
     month: i64,
     drift_days: Option<i64>,
+    record_key: i64,
 }
 
 /// The cube keys of the given cases of a partnership, as their summaries stand now.
@@ -385,7 +418,7 @@ async fn case_keys(tx: &mut Tx<'_>, partnership_id: &str, cases: &[&str]) -> Res
         let list = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
             "SELECT case_pseudonym, COALESCE(agency, ''), COALESCE(age_band, ''), COALESCE(outcome, ''), heard, COALESCE(change, ''), flags, \
-                    CAST(ROUND(delta * 1000) AS BIGINT), since_day, drift_days \
+                    CAST(ROUND(delta * 1000) AS BIGINT), since_day, drift_days, record_key \
              FROM cases WHERE partnership_id = $1 AND case_pseudonym IN ({list})"
         );
         let mut q = sqlx::query(&sql).bind(partnership_id);
@@ -406,6 +439,7 @@ async fn case_keys(tx: &mut Tx<'_>, partnership_id: &str, cases: &[&str]) -> Res
                     delta_milli: row.try_get(7)?,
                     month: month_of(row.try_get(8)?),
                     drift_days: row.try_get(9)?,
+                    record_key: row.try_get(10)?,
                 },
             );
         }
@@ -423,15 +457,19 @@ async fn move_in_cubes(
 ) -> Result<(), sqlx::Error> {
     type CaseCell = (i64, String, String, String, i64, String, i64);
     type DriftCell = (i64, String, String, i64, i64);
-    let mut cases: std::collections::HashMap<CaseCell, (i64, i64)> = std::collections::HashMap::new();
-    let mut drift: std::collections::HashMap<DriftCell, i64> = std::collections::HashMap::new();
+    // Per cell: cases, their change in thousandths, the sum of their record keys.
+    let mut cases: std::collections::HashMap<CaseCell, (i64, i64, i64)> = std::collections::HashMap::new();
+    let mut drift: std::collections::HashMap<DriftCell, (i64, i64)> = std::collections::HashMap::new();
     let mut count = |k: &CaseKey, sign: i64| {
         for month in [0, k.month] {
             let c = cases.entry((month, k.agency.clone(), k.band.clone(), k.outcome.clone(), k.heard, k.change.clone(), k.flags)).or_default();
             c.0 += sign;
             c.1 += sign * k.delta_milli;
+            c.2 += sign * k.record_key;
             if let Some(days) = k.drift_days {
-                *drift.entry((month, k.agency.clone(), k.band.clone(), k.flags, days)).or_default() += sign;
+                let d = drift.entry((month, k.agency.clone(), k.band.clone(), k.flags, days)).or_default();
+                d.0 += sign;
+                d.1 += sign * k.record_key;
             }
         }
     };
@@ -443,16 +481,17 @@ async fn move_in_cubes(
         }
         count(new, 1);
     }
-    let cases: Vec<_> = cases.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
+    let cases: Vec<_> = cases.into_iter().filter(|(_, v)| *v != (0, 0, 0)).collect();
     for chunk in cases.chunks(CHUNK) {
         let sql = format!(
-            "INSERT INTO case_cube (partnership_id, month, agency, age_band, outcome, heard, change, flags, cases, delta_milli) VALUES {} \
+            "INSERT INTO case_cube (partnership_id, month, agency, age_band, outcome, heard, change, flags, cases, delta_milli, key_sum) VALUES {} \
              ON CONFLICT (partnership_id, month, agency, age_band, outcome, heard, change, flags) DO UPDATE SET \
-               cases = case_cube.cases + excluded.cases, delta_milli = case_cube.delta_milli + excluded.delta_milli",
-            placeholders(chunk.len(), 10)
+               cases = case_cube.cases + excluded.cases, delta_milli = case_cube.delta_milli + excluded.delta_milli, \
+               key_sum = case_cube.key_sum + excluded.key_sum",
+            placeholders(chunk.len(), 11)
         );
         let mut q = sqlx::query(&sql);
-        for ((month, agency, band, outcome, heard, change, flags), (n, delta)) in chunk {
+        for ((month, agency, band, outcome, heard, change, flags), (n, delta, key)) in chunk {
             q = q
                 .bind(partnership_id)
                 .bind(*month)
@@ -463,20 +502,22 @@ async fn move_in_cubes(
                 .bind(change.as_str())
                 .bind(*flags)
                 .bind(*n)
-                .bind(*delta);
+                .bind(*delta)
+                .bind(*key);
         }
         q.execute(&mut **tx).await?;
     }
-    let drift: Vec<_> = drift.into_iter().filter(|(_, n)| *n != 0).collect();
+    let drift: Vec<_> = drift.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
     for chunk in drift.chunks(CHUNK) {
         let sql = format!(
-            "INSERT INTO drift_cube (partnership_id, month, agency, age_band, flags, drift_days, cases) VALUES {} \
-             ON CONFLICT (partnership_id, month, agency, age_band, flags, drift_days) DO UPDATE SET cases = drift_cube.cases + excluded.cases",
-            placeholders(chunk.len(), 7)
+            "INSERT INTO drift_cube (partnership_id, month, agency, age_band, flags, drift_days, cases, key_sum) VALUES {} \
+             ON CONFLICT (partnership_id, month, agency, age_band, flags, drift_days) DO UPDATE SET \
+               cases = drift_cube.cases + excluded.cases, key_sum = drift_cube.key_sum + excluded.key_sum",
+            placeholders(chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
-        for ((month, agency, band, flags, days), n) in chunk {
-            q = q.bind(partnership_id).bind(*month).bind(agency.as_str()).bind(band.as_str()).bind(*flags).bind(*days).bind(*n);
+        for ((month, agency, band, flags, days), (n, key)) in chunk {
+            q = q.bind(partnership_id).bind(*month).bind(agency.as_str()).bind(band.as_str()).bind(*flags).bind(*days).bind(*n).bind(*key);
         }
         q.execute(&mut **tx).await?;
     }
@@ -604,7 +645,7 @@ impl Db {
         }
         items.sort();
         let taken = items.last().map_or(after, |i| i.0);
-        match summarise_items(&mut tx, &self.catalogue, &items).await {
+        match summarise_items(&mut tx, &self.catalogue, &self.record_keys, &items).await {
             Ok(unreadable) => {
                 set_aside(&mut tx, &unreadable, "its stored body could not be read").await?;
                 tx.commit().await?;
@@ -641,7 +682,7 @@ impl Db {
         }
         for item in items {
             let mut one = sqlx::Acquire::begin(&mut *tx).await?;
-            match summarise_items(&mut one, &self.catalogue, std::slice::from_ref(item)).await {
+            match summarise_items(&mut one, &self.catalogue, &self.record_keys, std::slice::from_ref(item)).await {
                 Ok(unreadable) => {
                     set_aside(&mut one, &unreadable, "its stored body could not be read").await?;
                     one.commit().await?;
@@ -657,22 +698,77 @@ impl Db {
         tx.commit().await
     }
 
-    /// Every dashboard table for a partnership, suppressed, and the latest shared words.
-    /// Anything stored before the call and not yet summarised is summarised first, so the
-    /// dashboard always counts everything stored when it was asked for.
-    pub async fn dashboard(&self, partnership_id: &str, filter: Filter) -> Result<Dashboard, sqlx::Error> {
-        let sources = sources(&filter);
-        self.dashboard_from(partnership_id, filter, sources).await
+    /// Every dashboard table for a partnership, protected (`heard_domain::disclosure`), and the
+    /// latest shared words. Anything stored before the call and not yet summarised is
+    /// summarised first, so the dashboard always counts everything stored when it was asked for.
+    /// A view that would count too few cases, or leave too few out of a wider one, is not
+    /// answered (`DashboardError::TooFew`).
+    pub async fn dashboard(&self, partnership_id: &str, filter: Filter) -> Result<Dashboard, DashboardError> {
+        self.dashboard_read(partnership_id, filter, Read::SERVED).await
     }
 
-    /// The same dashboard counted from every case summary instead of the cubes: slower at
-    /// scale, and the reference the cubes are tested against.
-    pub async fn dashboard_from_cases(&self, partnership_id: &str, filter: Filter) -> Result<Dashboard, sqlx::Error> {
-        let all = vec![Source::Days { from: filter.from.map(Day::unix_days), to: filter.to.map(Day::unix_days) }];
-        self.dashboard_from(partnership_id, filter, all).await
+    /// The dashboard read another way than it is served (`Read`): for tests only.
+    pub async fn dashboard_read(&self, partnership_id: &str, filter: Filter, how: Read) -> Result<Dashboard, DashboardError> {
+        let sources =
+            if how.from_cases { vec![Source::Days { from: filter.from.map(Day::unix_days), to: filter.to.map(Day::unix_days) }] } else { sources(&filter) };
+        self.dashboard_from(partnership_id, filter, sources, how).await
     }
 
-    async fn dashboard_from(&self, partnership_id: &str, filter: Filter, sources: Vec<Source>) -> Result<Dashboard, sqlx::Error> {
+    /// How many cases a view counts (from the cubes).
+    pub async fn view_cases(&self, partnership_id: &str, filter: &Filter) -> Result<u64, sqlx::Error> {
+        Ok(self.views_cases(partnership_id, std::slice::from_ref(filter)).await?[0])
+    }
+
+    /// How many cases each view counts, from at most two grouped reads of the cubes (the months
+    /// the dated views span, and all time), however many views are asked about.
+    pub async fn views_cases(&self, partnership_id: &str, views: &[Filter]) -> Result<Vec<u64>, sqlx::Error> {
+        let months = |v: &Filter| v.from.zip(v.to).map(|(f, t)| (f.month_number(), t.month_number()));
+        let dated: Vec<(i64, i64)> = views.iter().filter_map(months).collect();
+        // (month, agency, band, flags, cases); month 0 holds all time.
+        let mut rows: Vec<(i64, String, String, i64, i64)> = Vec::new();
+        let read = |sql: &'static str, lo: i64, hi: i64| sqlx::query(sql).bind(partnership_id).bind(lo).bind(hi).fetch_all(&self.pool);
+        const GROUPED: &str = "SELECT month, agency, age_band, flags, CAST(SUM(cases) AS BIGINT) FROM case_cube \
+                               WHERE partnership_id = $1 AND month >= $2 AND month <= $3 GROUP BY month, agency, age_band, flags";
+        if let (Some(lo), Some(hi)) = (dated.iter().map(|d| d.0).min(), dated.iter().map(|d| d.1).max()) {
+            for row in read(GROUPED, lo.max(1), hi).await? {
+                rows.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?));
+            }
+        }
+        if dated.len() < views.len() {
+            for row in read(GROUPED, 0, 0).await? {
+                rows.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?));
+            }
+        }
+        Ok(views
+            .iter()
+            .map(|v| {
+                let (lo, hi) = months(v).unwrap_or((0, 0));
+                let n: i64 = rows
+                    .iter()
+                    .filter(|(month, agency, band, flags, _)| {
+                        (lo..=hi).contains(month)
+                            && v.agency.as_ref().is_none_or(|a| a == agency)
+                            && v.band.is_none_or(|b| b.code() == band)
+                            && v.flag.is_none_or(|f| flags & i64::from(f.bit()) != 0)
+                    })
+                    .map(|r| r.4)
+                    .sum();
+                n.max(0) as u64
+            })
+            .collect())
+    }
+
+    /// Whether a view may be answered (`dashboard::check_view`): it and each of its wider views
+    /// counted as they stand.
+    async fn check_view(&self, partnership_id: &str, filter: &Filter) -> Result<Result<(), TooFew>, sqlx::Error> {
+        let wider = filter.wider();
+        let views: Vec<Filter> = std::iter::once(filter.clone()).chain(wider.iter().map(|(_, v)| v.clone())).collect();
+        let counts = self.views_cases(partnership_id, &views).await?;
+        let wider: Vec<_> = wider.iter().map(|(choice, _)| *choice).zip(counts[1..].iter().copied()).collect();
+        Ok(dashboard::check_view(counts[0], &wider))
+    }
+
+    async fn dashboard_from(&self, partnership_id: &str, filter: Filter, sources: Vec<Source>, how: Read) -> Result<Dashboard, DashboardError> {
         // What was stored before the read is counted first, for a few seconds at most: items
         // arriving faster than they are summarised must not make the read wait without end. A
         // page cut off is rolled back whole and left for the summariser.
@@ -682,6 +778,9 @@ impl Db {
                 let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM summary_queue WHERE seq <= $1").bind(last).fetch_one(&self.pool).await?;
                 still_counting = n.max(0) as u64;
             }
+        }
+        if how.checked {
+            self.check_view(partnership_id, &filter).await?.map_err(DashboardError::TooFew)?;
         }
         let counts = async {
             let (mut groups, mut drift) = (Vec::new(), Vec::new());
@@ -695,8 +794,10 @@ impl Db {
         // Independent reads, at once, on connections of their own (SQLite's WAL and
         // PostgreSQL both let readers run side by side).
         let (agencies, (groups, drift), shared) = tokio::try_join!(self.agencies(partnership_id), counts, self.shared_words(partnership_id, &filter))?;
+
         let agencies: Vec<AgencyName> = agencies.into_iter().map(|a| AgencyName { id: a.id, name: a.name }).collect();
-        Ok(Dashboard { still_counting, ..dashboard::build(filter, agencies, &groups, &drift, shared) })
+        let build = if how.exact { dashboard::build_unprotected } else { dashboard::build };
+        Ok(Dashboard { still_counting, ..build(filter, agencies, &groups, &drift, shared) })
     }
 
     /// The case groups and drift groups one source holds for the filter (its dates apart).
@@ -716,13 +817,15 @@ impl Db {
             Source::Months { .. } => {
                 let cube = format!(
                     "SELECT agency, age_band, flags & {focus}, outcome, heard, change, CAST(SUM(cases) AS BIGINT), CAST(SUM(delta_milli) AS BIGINT), {sums}\
-                     CAST(SUM(CASE WHEN flags = 0 THEN cases ELSE 0 END) AS BIGINT) \
+                     CAST(SUM(CASE WHEN flags = 0 THEN cases ELSE 0 END) AS BIGINT), CAST(SUM(key_sum) AS BIGINT), {keys}\
+                     CAST(SUM(CASE WHEN flags = 0 THEN key_sum ELSE 0 END) AS BIGINT) \
                      FROM case_cube WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond} \
                      GROUP BY agency, age_band, flags & {focus}, outcome, heard, change",
-                    sums = flag_sums.replace("{n}", "cases")
+                    sums = flag_sums.replace("{n}", "cases"),
+                    keys = flag_sums.replace("{n}", "key_sum")
                 );
                 let drift = format!(
-                    "SELECT agency, flags & {focus}, drift_days, CAST(SUM(cases) AS BIGINT) FROM drift_cube \
+                    "SELECT agency, flags & {focus}, drift_days, CAST(SUM(cases) AS BIGINT), CAST(SUM(key_sum) AS BIGINT) FROM drift_cube \
                      WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond} GROUP BY agency, flags & {focus}, drift_days"
                 );
                 (cube, drift)
@@ -730,13 +833,15 @@ impl Db {
             Source::Days { .. } => {
                 let cube = format!(
                     "SELECT COALESCE(agency, ''), COALESCE(age_band, ''), flags & {focus}, COALESCE(outcome, ''), heard, COALESCE(change, ''), COUNT(*), \
-                     CAST(SUM(CAST(ROUND(delta * 1000) AS BIGINT)) AS BIGINT), {sums}CAST(SUM(CASE WHEN flags = 0 THEN 1 ELSE 0 END) AS BIGINT) \
+                     CAST(SUM(CAST(ROUND(delta * 1000) AS BIGINT)) AS BIGINT), {sums}CAST(SUM(CASE WHEN flags = 0 THEN 1 ELSE 0 END) AS BIGINT), \
+                     CAST(SUM(record_key) AS BIGINT), {keys}CAST(SUM(CASE WHEN flags = 0 THEN record_key ELSE 0 END) AS BIGINT) \
                      FROM cases WHERE partnership_id = $1 AND since_day >= $2 AND since_day <= $3{cond} \
                      GROUP BY agency, age_band, flags & {focus}, outcome, heard, change",
-                    sums = flag_sums.replace("{n}", "1")
+                    sums = flag_sums.replace("{n}", "1"),
+                    keys = flag_sums.replace("{n}", "record_key")
                 );
                 let drift = format!(
-                    "SELECT COALESCE(agency, ''), flags & {focus}, drift_days, COUNT(*) FROM cases \
+                    "SELECT COALESCE(agency, ''), flags & {focus}, drift_days, COUNT(*), CAST(SUM(record_key) AS BIGINT) FROM cases \
                      WHERE partnership_id = $1 AND since_day >= $2 AND since_day <= $3{cond} AND drift_days IS NOT NULL \
                      GROUP BY agency, flags & {focus}, drift_days"
                 );
@@ -754,9 +859,10 @@ impl Db {
             if cases == 0 {
                 continue;
             }
-            let mut with_flag = [0u64; 6];
-            for (i, n) in with_flag.iter_mut().enumerate() {
-                *n = row.try_get::<i64, _>(8 + i)?.max(0) as u64;
+            let (mut with_flag, mut flag_keys) = ([0u64; 6], [0u64; 6]);
+            for i in 0..6 {
+                with_flag[i] = row.try_get::<i64, _>(8 + i)?.max(0) as u64;
+                flag_keys[i] = row.try_get::<i64, _>(15 + i)?.max(0) as u64;
             }
             groups.push(CaseGroup {
                 agency: none_if_empty(row.try_get(0)?),
@@ -772,6 +878,8 @@ impl Db {
                     _ => None,
                 },
                 cases,
+                key: row.try_get::<i64, _>(14)?.max(0) as u64,
+                flag_keys,
                 change_milli: row.try_get::<i64, _>(7)?,
             });
         }
@@ -781,35 +889,56 @@ impl Db {
             if cases == 0 {
                 continue;
             }
-            drift.push(DriftGroup { agency: none_if_empty(row.try_get(0)?), focus: row.try_get::<i64, _>(1)? as u8, days: row.try_get(2)?, cases });
+            let key = row.try_get::<i64, _>(4)?.max(0) as u64;
+            drift.push(DriftGroup { agency: none_if_empty(row.try_get(0)?), focus: row.try_get::<i64, _>(1)? as u8, days: row.try_get(2)?, cases, key });
         }
         Ok((groups, drift))
     }
 
+    /// The latest words and drawings shared in a view, but for those a coordinator hid.
     async fn shared_words(&self, partnership_id: &str, filter: &Filter) -> Result<Vec<Shared>, sqlx::Error> {
         let (cond, binds) = conditions(filter, "day", "agency_id", 1);
         let sql = format!(
-            "SELECT form_id, form_version, question_id, part, age_band, day, words, drawing FROM shared_words \
-             WHERE partnership_id = $1{cond} ORDER BY day DESC, id LIMIT {MAX_SHARED}"
+            "SELECT form_id, form_version, question_id, part, age_band, day, words, drawing, id FROM shared_words s \
+             WHERE partnership_id = $1{cond} \
+               AND NOT EXISTS (SELECT 1 FROM hidden_shared h WHERE h.partnership_id = s.partnership_id AND h.shared_id = s.id) \
+             ORDER BY day DESC, id LIMIT {MAX_SHARED}"
         );
         let rows = bind_all(sqlx::query(&sql).bind(partnership_id), &binds).fetch_all(&self.pool).await?;
         let mut shared = Vec::with_capacity(rows.len());
         for row in rows {
             let band: String = row.try_get(4)?;
-            let day = Day::from_unix_days(row.try_get(5)?);
-            let (Some(band), Some(day)) = (AgeBand::parse(&band), day) else { continue };
+            let Some(band) = AgeBand::parse(&band) else { continue };
             shared.push(Shared {
+                id: row.try_get(8)?,
                 form_id: heard_domain::FormId(row.try_get(0)?),
                 form_version: row.try_get::<i64, _>(1)? as u32,
                 question_id: row.try_get(2)?,
                 part: row.try_get(3)?,
                 band,
-                month: day.to_string()[..7].to_string(),
                 words: row.try_get(6)?,
                 drawing: row.try_get(7)?,
             });
         }
         Ok(shared)
+    }
+
+    /// Hides a shared item from the dashboard for good. False when the partnership has no such item.
+    pub async fn hide_shared(&self, partnership_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+        let known: Option<String> = sqlx::query_scalar("SELECT id FROM shared_words WHERE partnership_id = $1 AND id = $2")
+            .bind(partnership_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if known.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO hidden_shared (partnership_id, shared_id) VALUES ($1, $2) ON CONFLICT (partnership_id, shared_id) DO NOTHING")
+            .bind(partnership_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(true)
     }
 
     /// Builds the case summaries when they are missing (a database from before they existed,
@@ -855,6 +984,30 @@ impl Db {
         self.queued.notify_one();
         Ok(())
     }
+}
+
+/// How a dashboard is read. Served: from the cubes, protected, answered only for a view that
+/// passes the thresholds. The others are for tests, never served: from every case summary (the
+/// reference the cubes are tested against), exact (the counts before protection), unchecked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Read {
+    pub from_cases: bool,
+    pub exact: bool,
+    pub checked: bool,
+}
+
+impl Read {
+    pub const SERVED: Read = Read { from_cases: false, exact: false, checked: true };
+    pub const EXACT: Read = Read { from_cases: false, exact: true, checked: false };
+}
+
+/// Why a dashboard was not answered.
+#[derive(Debug, thiserror::Error)]
+pub enum DashboardError {
+    #[error("{0}")]
+    TooFew(TooFew),
+    #[error(transparent)]
+    Storage(#[from] sqlx::Error),
 }
 
 /// Whether the database refused a statement for what it was given (a value it cannot store, a
@@ -918,7 +1071,12 @@ async fn set_aside(tx: &mut Tx<'_>, items: &[(String, String)], reason: &str) ->
 /// partnership the cases' cube keys are read once before and once after, so a case that got
 /// a response and an outcome in the same page moves between cube cells once.
 /// Returns the items (kind code, id) whose stored body could not be read, which it leaves out.
-async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, items: &[(i64, String, String)]) -> Result<Vec<(String, String)>, sqlx::Error> {
+async fn summarise_items(
+    tx: &mut Tx<'_>,
+    catalogue: &Catalogue,
+    keys: &RecordKeys,
+    items: &[(i64, String, String)],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     let mut unreadable = Vec::new();
     // partnership -> (agency of the sending device, its responses, its outcomes), in queue order.
     type ByAgency = Vec<(Option<String>, Vec<Response>, Vec<OutcomeV1>)>;
@@ -977,10 +1135,10 @@ async fn summarise_items(tx: &mut Tx<'_>, catalogue: &Catalogue, items: &[(i64, 
         let before = case_keys(tx, partnership, &cases).await?;
         // Responses before outcomes, as they were stored.
         for (agency, responses, _) in agencies {
-            add_responses(tx, catalogue, partnership, agency.as_deref(), &responses.iter().collect::<Vec<_>>()).await?;
+            add_responses(tx, catalogue, keys, partnership, agency.as_deref(), &responses.iter().collect::<Vec<_>>()).await?;
         }
         for (agency, _, outcomes) in agencies {
-            add_outcomes(tx, partnership, agency.as_deref(), &outcomes.iter().collect::<Vec<_>>()).await?;
+            add_outcomes(tx, keys, partnership, agency.as_deref(), &outcomes.iter().collect::<Vec<_>>()).await?;
         }
         let after = case_keys(tx, partnership, &cases).await?;
         move_in_cubes(tx, partnership, &before, &after).await?;

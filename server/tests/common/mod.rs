@@ -186,6 +186,14 @@ impl World {
         call(&self.db, method, uri, auth, body.map(|b| ("application/json", b.to_string()))).await
     }
 
+    /// Our partnership's dashboard before protection (`Read::EXACT`, never served), as JSON:
+    /// what the summaries hold.
+    pub async fn exact_dashboard(&self) -> Value {
+        let id = self.db.partnership_by_name("North").await.unwrap().expect("our partnership");
+        let d = self.db.dashboard_read(&id, Default::default(), heard_server::db::Read::EXACT).await.unwrap();
+        serde_json::to_value(d).unwrap()
+    }
+
     /// Our device posts a batch.
     pub async fn post_batch(&self, body: &str) -> (StatusCode, Value) {
         self.call("POST", "/api/v1/responses", Auth::Device(&self.us.device), Some(body)).await
