@@ -388,6 +388,11 @@ pub async fn device_action(csrf: &str, id: &str, action: &str) -> Result<serde_j
     exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
 }
 
+/// Erases one case at a family's request (coordinators only), named by its pseudonym.
+pub async fn erase_case(csrf: &str, case: &heard_domain::access::EraseCase) -> Result<heard_domain::access::Erased, SendError> {
+    exchange(Request::post(heard_domain::access::ERASE_CASE_PATH).header(CSRF_HEADER, csrf).json(case)).await
+}
+
 pub async fn create_user(csrf: &str, user: &heard_domain::access::NewUser) -> Result<serde_json::Value, SendError> {
     exchange(Request::post(heard_domain::access::USERS_PATH).header(CSRF_HEADER, csrf).json(user)).await
 }

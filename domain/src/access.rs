@@ -12,6 +12,9 @@ pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
 pub const DEVICES_PATH: &str = "/api/v1/devices";
 pub const USERS_PATH: &str = "/api/v1/users";
 pub const AUDIT_PATH: &str = "/api/v1/audit";
+/// `POST`: a coordinator erases one case at a family's request (`EraseCase`); the pseudonym
+/// travels in the body, never in an address a proxy would log.
+pub const ERASE_CASE_PATH: &str = "/api/v1/cases/erase";
 /// `POST`: creates a partnership with a one-time setup code; answers like a login.
 pub const PARTNERSHIPS_PATH: &str = "/api/v1/partnerships";
 /// Header carrying the session's CSRF token on every request that changes something.
@@ -218,3 +221,19 @@ pub fn is_id(text: &str) -> bool {
 
 /// Shortest password a coordinator may set for a staff account.
 pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A case to erase: its pseudonym, made in the coordinator's browser from the reference typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EraseCase {
+    pub case: crate::case::Pseudonym,
+}
+
+/// What an erasure deleted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erased {
+    pub responses: u64,
+    pub outcomes: u64,
+    /// Conflicting copies of its responses or outcomes.
+    pub conflicts: u64,
+}

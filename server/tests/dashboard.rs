@@ -20,6 +20,7 @@ on_both_backends!(
     summarising_for_a_read_stops_at_the_item_newest_when_it_began,
     a_read_that_cannot_wait_for_every_item_says_how_many_are_still_being_counted,
     imported_outcomes_are_kept_once_and_counted_with_the_cases,
+    a_case_erased_at_the_familys_request_is_gone_and_stays_gone,
 );
 
 fn pseudonym(case: u32) -> String {
@@ -485,4 +486,42 @@ async fn a_read_that_cannot_wait_for_every_item_says_how_many_are_still_being_co
     assert_eq!(d["still_counting"], 0, "{}", d["still_counting"]);
     let (_, _, csv) = get_text(&w.db, "/api/v1/dashboard/export/voice_by_band.csv", Auth::Staff(&w.us.analyst, false)).await;
     assert!(!csv.contains("still being added"), "{csv}");
+}
+
+async fn a_case_erased_at_the_familys_request_is_gone_and_stays_gone(w: &World) {
+    ten_heard_seven_not(w).await;
+    // A conflicting copy of case 1's first response.
+    let (_, json) = w.post_batch(&w.batch(&[check(10, 1, "2026-03-01", 3, no_flags())])).await;
+    assert_eq!(json["results"][0]["status"], "conflict", "{json}");
+    let erase = |who, case: u32| {
+        let body = json!({"case": pseudonym(case)}).to_string();
+        async move { w.call("POST", "/api/v1/cases/erase", who, Some(&body)).await }
+    };
+    // Only a coordinator, and only in their own partnership.
+    assert_eq!(erase(Auth::Staff(&w.us.analyst, true), 1).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(erase(Auth::Staff(&w.them.coordinator, true), 1).await.1, json!({"responses": 0, "outcomes": 0, "conflicts": 0}));
+    assert_eq!(table(&exact(w, "").await, "voice_by_agency")["counts"]["total"], 17, "another partnership's erasure touches nothing of ours");
+    let (status, bad) = w.call("POST", "/api/v1/cases/erase", Auth::Staff(&w.us.coordinator, true), Some(r#"{"case":"EH-1"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+
+    let (status, erased) = erase(Auth::Staff(&w.us.coordinator, true), 1).await;
+    assert_eq!(status, StatusCode::OK, "{erased}");
+    assert_eq!(erased, json!({"responses": 2, "outcomes": 1, "conflicts": 1}));
+    let d = exact(w, "").await;
+    assert_eq!(table(&d, "voice_by_agency")["counts"]["cells"], json!([[9, 7]]), "case 1 is no longer counted");
+    assert_eq!(table(&d, "outcomes_by_agency")["counts"]["cells"][0][0], 9);
+    w.db.rebuild_summaries().await.unwrap();
+    assert_eq!(table(&exact(w, "").await, "voice_by_agency")["counts"]["cells"], json!([[9, 7]]), "nothing left to rebuild it from");
+    // A tablet that still holds answers or an outcome for the case is told, and nothing is kept.
+    let (_, json) = w.post_batch(&w.batch(&[check(11, 1, "2026-04-01", 3, no_flags()), check(999, 2, "2026-04-01", 3, no_flags())])).await;
+    assert_eq!(json["results"][0]["status"], "rejected", "{json}");
+    assert!(json["results"][0]["reason"].as_str().unwrap().contains("erased at the family's request"), "{json}");
+    assert_eq!(json["results"][1]["status"], "accepted", "another case's answer in the same batch is kept: {json}");
+    let outcome = json!({"key_fingerprint": w.us.fingerprint, "outcomes": [{"id": "00000000-0000-4000-9000-000000000777", "case": pseudonym(1), "outcome": "other", "date": "2026-05-01"}]});
+    let (_, json) = w.call("POST", "/api/v1/outcomes", Auth::Device(&w.us.device), Some(&outcome.to_string())).await;
+    assert_eq!(json["results"][0]["status"], "rejected", "{json}");
+    // Audited, with what was deleted and never the case.
+    let (_, audit) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    let entry = audit.as_array().unwrap().iter().find(|e| e["action"] == "case_erased").expect("audited").to_string();
+    assert!(entry.contains("2 responses, 1 outcomes and 1 conflicting copies deleted") && !entry.contains(&pseudonym(1)), "{entry}");
 }

@@ -70,6 +70,7 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
         <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <Codes agencies held partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
+        {coordinator.then(|| view! { <EraseCase held csrf on_erase=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Accounts users me=who.email.clone() csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Audit audit /> })}
     }
@@ -242,6 +243,78 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
                     <textarea id="code-text" readonly rows="3" class="code-text">{text}</textarea>
                     <button type="button" on:click=copy>{i18n.t("setup.code.copy")}</button>
                 }
+            })}
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+/// Erasing one case at a family's request: the reference typed is turned into its pseudonym
+/// here, with the partnership key, and never sent; asked twice, as it cannot be undone.
+#[component]
+fn EraseCase(held: RwSignal<Option<[u8; 32]>>, csrf: StoredValue<String>, on_erase: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
+    let status = RwSignal::new(None::<String>);
+    let ask = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if held.get_untracked().is_none() {
+            status.set(Some(i18n.t("setup.code.need_key")));
+        } else if heard_domain::case::normalise_case_ref(&reference.get_untracked()).is_err() {
+            status.set(Some(i18n.t("setup.erase.bad_ref")));
+        } else {
+            status.set(None);
+            confirming.set(true);
+        }
+    };
+    let erase = move |_| {
+        let (Some(key), Ok(normal)) = (held.get_untracked(), heard_domain::case::normalise_case_ref(&reference.get_untracked())) else { return };
+        confirming.set(false);
+        spawn_local(async move {
+            let signed = match crate::crypto::HmacKey::import(&key).await {
+                Ok(hmac) => hmac.sign(normal.as_bytes()).await.ok(),
+                Err(_) => None,
+            };
+            let Some(mac) = signed else {
+                status.set(Some(i18n.t("setup.key.unavailable")));
+                return;
+            };
+            let case = heard_domain::case::Pseudonym::from_digest(&mac);
+            match sync::erase_case(&csrf.get_value(), &heard_domain::access::EraseCase { case }).await {
+                Ok(e) if e == heard_domain::access::Erased::default() => status.set(Some(i18n.t("setup.erase.none"))),
+                Ok(e) => {
+                    let n = |v: u64| v.to_string();
+                    status.set(Some(
+                        i18n.fill("setup.erase.done", &[("responses", &n(e.responses)), ("outcomes", &n(e.outcomes)), ("conflicts", &n(e.conflicts))]),
+                    ))
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+            reference.set(String::new());
+            on_erase.run(());
+        });
+    };
+    view! {
+        <section aria-labelledby="h-erase" class="setup-part">
+            <h2 id="h-erase">{move || i18n.t("setup.erase.title")}</h2>
+            <p>{move || i18n.t("setup.erase.intro")}</p>
+            <form on:submit=ask class="inline-form">
+                <div>
+                    <label for="erase-ref">{move || i18n.t("setup.erase.reference")}</label>
+                    <input id="erase-ref" type="text" autocomplete="off" spellcheck="false" prop:value=move || reference.get() on:input=move |ev| {
+                        reference.set(event_target_value(&ev));
+                        confirming.set(false);
+                    } />
+                </div>
+                <button type="submit">{move || i18n.t("setup.erase.start")}</button>
+            </form>
+            {move || confirming.get().then(|| view! {
+                <div role="group" aria-labelledby="erase-question" class="confirm">
+                    <p id="erase-question">{i18n.t("setup.erase.confirm")}</p>
+                    <button type="button" class="danger" on:click=erase>{i18n.t("setup.erase.yes")}</button>
+                    <button type="button" on:click=move |_| confirming.set(false)>{i18n.t("setup.erase.no")}</button>
+                </div>
             })}
             <p role="status">{move || status.get()}</p>
         </section>

@@ -177,6 +177,15 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await devices.getByRole("rowheader", { name: tablet }).waitFor({ state: "detached" });
   assert.deepEqual(await axeViolations(page), [], "setup with a tablet removed");
 
+  // A case erased at a family's request: asked twice, pseudonymised here, audited.
+  await page.getByRole("textbox", { name: "Case reference to erase" }).fill("EH-2024-00123");
+  await page.getByRole("button", { name: "Erase this case…" }).click();
+  await page.getByRole("group", { name: "Erase everything held about this case, for good?" }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "setup, asked to erase a case");
+  await page.getByRole("button", { name: "Yes, erase it for good" }).click();
+  await page.getByRole("status").getByText(/^(Erased: \d+ answers|Nothing was held about this case)/).waitFor();
+  await page.getByRole("table", { name: "Audit log" }).getByText("a case erased at the family's request", { exact: false }).waitFor();
+
   // An analyst account.
   await page.getByRole("textbox", { name: "Email" }).fill("analyst@demo.heard");
   await page.getByLabel("Password (at least 12 characters)").fill("a long analyst password");

@@ -362,6 +362,24 @@ pub async fn import_outcomes(
     Ok(Json(ImportReply { stored, already_had }))
 }
 
+/// `POST /api/v1/cases/erase`: a coordinator erases one case at a family's request, named by
+/// its pseudonym (made in the browser from the reference typed). Audited with what it deleted,
+/// never with the case.
+pub async fn erase_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    JsonBody(req): JsonBody<heard_domain::access::EraseCase>,
+) -> Result<Json<heard_domain::access::Erased>, AppError> {
+    let staff = staff.coordinator()?;
+    let erased = state.db.erase_case(&staff.partnership_id, req.case.as_str()).await?;
+    let detail = format!(
+        "a case erased at the family's request: {} responses, {} outcomes and {} conflicting copies deleted",
+        erased.responses, erased.outcomes, erased.conflicts
+    );
+    state.db.audit(&staff.partnership_id, &staff.email, "case_erased", &detail, now()).await?;
+    Ok(Json(erased))
+}
+
 pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Json<Vec<AuditEntryV1>>, AppError> {
     let staff = staff.coordinator()?;
     Ok(Json(state.db.audit_log(&staff.partnership_id, 500).await?))

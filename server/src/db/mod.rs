@@ -206,7 +206,39 @@ impl Db {
                 r
             })
             .collect();
-        let responses = redacted.as_slice();
+        // Answers about a case erased at the family's request are refused, not kept again.
+        let erased = self.erased_among(&device.partnership_id, redacted.iter().map(|r| r.context.case.as_str())).await?;
+        let (gone, kept): (Vec<Response>, Vec<Response>) = redacted.into_iter().partition(|r| erased.contains(r.context.case.as_str()));
+        let mut results = self.store_scrubbed(device, &kept).await?.into_iter();
+        let mut gone = gone.into_iter();
+        Ok(responses
+            .iter()
+            .map(|r| match erased.contains(r.context.case.as_str()) {
+                true => refused_erased(gone.next().map(|g| g.id)),
+                false => results.next().expect("one result per response kept"),
+            })
+            .collect())
+    }
+
+    /// Which of these cases were erased at a family's request.
+    async fn erased_among<'a>(&self, partnership_id: &str, cases: impl Iterator<Item = &'a str>) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+        let mut cases: Vec<&str> = cases.collect();
+        cases.sort_unstable();
+        cases.dedup();
+        let mut erased = std::collections::HashSet::new();
+        for chunk in cases.chunks(summary::CHUNK) {
+            let list = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+            let sql = format!("SELECT case_pseudonym FROM erased_cases WHERE partnership_id = $1 AND case_pseudonym IN ({list})");
+            let mut q = sqlx::query_scalar::<_, String>(&sql).bind(partnership_id);
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            erased.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(erased)
+    }
+
+    async fn store_scrubbed(&self, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let bodies: Vec<String> = responses.iter().map(|r| serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise")).collect();
         let ids: Vec<String> = responses.iter().map(|r| r.id.to_string()).collect();
@@ -239,6 +271,19 @@ impl Db {
     }
 
     async fn store_outcomes_from(&self, partnership_id: &str, device_id: Option<&str>, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
+        let erased = self.erased_among(partnership_id, outcomes.iter().map(|o| o.case.as_str())).await?;
+        let kept: Vec<OutcomeV1> = outcomes.iter().filter(|o| !erased.contains(o.case.as_str())).cloned().collect();
+        let mut results = self.store_outcomes_kept(partnership_id, device_id, &kept).await?.into_iter();
+        Ok(outcomes
+            .iter()
+            .map(|o| match erased.contains(o.case.as_str()) {
+                true => refused_erased(Some(o.id)),
+                false => results.next().expect("one result per outcome kept"),
+            })
+            .collect())
+    }
+
+    async fn store_outcomes_kept(&self, partnership_id: &str, device_id: Option<&str>, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let today = today_utc().to_string();
         let bodies: Vec<String> = outcomes.iter().map(|o| serde_json::to_string(o).expect("wire types always serialise")).collect();
         let ids: Vec<String> = outcomes.iter().map(|o| o.id.to_string()).collect();
@@ -425,4 +470,13 @@ async fn server_secret(pool: &AnyPool, name: &str) -> Result<Vec<u8>, sqlx::Erro
     sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING").bind(name).bind(hex).execute(pool).await?;
     let kept: String = sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1").bind(name).fetch_one(pool).await?;
     Ok(kept.into_bytes())
+}
+
+/// The answer for an item about a case erased at the family's request.
+fn refused_erased(id: Option<uuid::Uuid>) -> ItemResult {
+    ItemResult {
+        id,
+        status: ItemStatus::Rejected,
+        reason: Some("this case was erased at the family's request, so nothing more about it is kept; delete this item from the tablet".into()),
+    }
 }

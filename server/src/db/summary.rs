@@ -481,6 +481,12 @@ async fn move_in_cubes(
         }
         count(new, 1);
     }
+    // A case with no summary after (erased) leaves the cubes.
+    for (case, old) in before {
+        if !after.contains_key(case) {
+            count(old, -1);
+        }
+    }
     let cases: Vec<_> = cases.into_iter().filter(|(_, v)| *v != (0, 0, 0)).collect();
     for chunk in cases.chunks(CHUNK) {
         let sql = format!(
@@ -921,6 +927,59 @@ impl Db {
             });
         }
         Ok(shared)
+    }
+
+    /// Erases one case at a family's request: every response, outcome and conflicting copy of
+    /// it, its summary, its place in the cubes and its shared words, in one transaction (the
+    /// summariser waits); its pseudonym is kept in `erased_cases` so a tablet sending more of it
+    /// later is refused.
+    pub async fn erase_case(&self, partnership_id: &str, case: &str) -> Result<heard_domain::access::Erased, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
+        }
+        // Responses name their case only in their body; a pseudonym is 64 hex digits, so the
+        // pattern matches nothing else.
+        let pattern = format!("%\"case\":\"{case}\"%");
+        let responses: Vec<String> = sqlx::query_scalar("SELECT id FROM responses WHERE partnership_id = $1 AND body LIKE $2")
+            .bind(partnership_id)
+            .bind(&pattern)
+            .fetch_all(&mut *tx)
+            .await?;
+        let outcomes: Vec<String> = sqlx::query_scalar("SELECT id FROM outcomes WHERE partnership_id = $1 AND case_pseudonym = $2")
+            .bind(partnership_id)
+            .bind(case)
+            .fetch_all(&mut *tx)
+            .await?;
+        let before = case_keys(&mut tx, partnership_id, &[case]).await?;
+        move_in_cubes(&mut tx, partnership_id, &before, &std::collections::HashMap::new()).await?;
+        sqlx::query("DELETE FROM cases WHERE partnership_id = $1 AND case_pseudonym = $2").bind(partnership_id).bind(case).execute(&mut *tx).await?;
+        let mut conflicts = 0;
+        for (kind, ids) in [(Kind::Response, &responses), (Kind::Outcome, &outcomes)] {
+            for id in ids {
+                sqlx::query(&format!("DELETE FROM {} WHERE id = $1", kind.table())).bind(id).execute(&mut *tx).await?;
+                conflicts += sqlx::query("DELETE FROM response_conflicts WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+                sqlx::query("DELETE FROM summary_queue WHERE kind = $1 AND item_id = $2").bind(kind.code()).bind(id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM set_aside WHERE kind = $1 AND item_id = $2").bind(kind.code()).bind(id).execute(&mut *tx).await?;
+            }
+        }
+        for id in &responses {
+            sqlx::query("DELETE FROM shared_words WHERE partnership_id = $1 AND id LIKE $2")
+                .bind(partnership_id)
+                .bind(format!("{id}:%"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO erased_cases (partnership_id, case_pseudonym, erased_on) VALUES ($1, $2, $3) ON CONFLICT (partnership_id, case_pseudonym) DO NOTHING",
+        )
+        .bind(partnership_id)
+        .bind(case)
+        .bind(super::today_utc().to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(heard_domain::access::Erased { responses: responses.len() as u64, outcomes: outcomes.len() as u64, conflicts })
     }
 
     /// Hides a shared item from the dashboard for good. False when the partnership has no such item.
