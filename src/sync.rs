@@ -388,6 +388,15 @@ pub async fn device_action(csrf: &str, id: &str, action: &str) -> Result<serde_j
     exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
 }
 
+/// How long the partnership keeps a case's answers after its last activity.
+pub async fn retention() -> Result<heard_domain::access::Retention, SendError> {
+    exchange(Request::get(heard_domain::access::RETENTION_PATH).build()).await
+}
+
+pub async fn set_retention(csrf: &str, months: u32) -> Result<heard_domain::access::Retention, SendError> {
+    exchange(Request::post(heard_domain::access::RETENTION_PATH).header(CSRF_HEADER, csrf).json(&heard_domain::access::Retention { months })).await
+}
+
 /// Erases one case at a family's request (coordinators only), named by its pseudonym.
 pub async fn erase_case(csrf: &str, case: &heard_domain::access::EraseCase) -> Result<heard_domain::access::Erased, SendError> {
     exchange(Request::post(heard_domain::access::ERASE_CASE_PATH).header(CSRF_HEADER, csrf).json(case)).await

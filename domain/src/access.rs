@@ -15,6 +15,10 @@ pub const AUDIT_PATH: &str = "/api/v1/audit";
 /// `POST`: a coordinator erases one case at a family's request (`EraseCase`); the pseudonym
 /// travels in the body, never in an address a proxy would log.
 pub const ERASE_CASE_PATH: &str = "/api/v1/cases/erase";
+/// `GET`, and `POST` for a coordinator: how long a case's answers are kept (`Retention`).
+pub const RETENTION_PATH: &str = "/api/v1/retention";
+/// The retention periods a partnership may choose, in months after a case's last activity.
+pub const RETENTION_CHOICES: [u32; 6] = [12, 24, 36, 60, 84, 120];
 /// `POST`: creates a partnership with a one-time setup code; answers like a login.
 pub const PARTNERSHIPS_PATH: &str = "/api/v1/partnerships";
 /// Header carrying the session's CSRF token on every request that changes something.
@@ -236,4 +240,12 @@ pub struct Erased {
     pub outcomes: u64,
     /// Conflicting copies of its responses or outcomes.
     pub conflicts: u64,
+}
+
+/// How long a partnership keeps a case's answers after its last activity, in months; then they
+/// are deleted and only the dashboard's protected counts stay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    pub months: u32,
 }

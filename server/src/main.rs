@@ -108,9 +108,18 @@ async fn main() -> ExitCode {
         let db = db.clone();
         async move {
             let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+            let mut minutes = 0u64;
             loop {
                 every_minute.tick().await;
                 let t = heard_server::auth::now();
+                // Each hour (and at start): cases past their partnership's retention period.
+                if minutes % 60 == 0 {
+                    let today = heard_domain::Day::from_unix_days(t.div_euclid(86_400)).expect("the clock is after 2000");
+                    if let Err(e) = db.apply_retention(today).await {
+                        eprintln!("heard-server: deleting cases past their retention period failed, will retry: {e}");
+                    }
+                }
+                minutes += 1;
                 if let Err(e) = db.forget_login_failures(t - heard_server::auth::LOCKOUT_SECS).await {
                     eprintln!("heard-server: forgetting old failed logins failed, will retry: {e}");
                 }

@@ -21,6 +21,7 @@ on_both_backends!(
     a_read_that_cannot_wait_for_every_item_says_how_many_are_still_being_counted,
     imported_outcomes_are_kept_once_and_counted_with_the_cases,
     a_case_erased_at_the_familys_request_is_gone_and_stays_gone,
+    cases_past_the_retention_period_go_and_their_counts_stay,
 );
 
 fn pseudonym(case: u32) -> String {
@@ -524,4 +525,44 @@ async fn a_case_erased_at_the_familys_request_is_gone_and_stays_gone(w: &World) 
     let (_, audit) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
     let entry = audit.as_array().unwrap().iter().find(|e| e["action"] == "case_erased").expect("audited").to_string();
     assert!(entry.contains("2 responses, 1 outcomes and 1 conflicting copies deleted") && !entry.contains(&pseudonym(1)), "{entry}");
+}
+
+async fn cases_past_the_retention_period_go_and_their_counts_stay(w: &World) {
+    // Twelve children first heard in January 2023, thirteen in March 2026.
+    let mut items: Vec<String> = (1..=12).map(|case| check(case * 10, case, "2023-01-10", 3, no_flags())).collect();
+    items.extend((13..=25).map(|case| check(case * 10, case, "2026-03-10", 2, no_flags())));
+    post_all(w, items).await;
+    post_outcomes(w, &[(1, "needs_met", "2023-02-01"), (13, "stepped_down", "2026-06-01")]).await;
+    // The coordinator chooses the period; analysts cannot, and only the periods offered.
+    let set = |who, months: u32| {
+        let body = json!({ "months": months }).to_string();
+        async move { w.call("POST", "/api/v1/retention", who, Some(&body)).await }
+    };
+    assert_eq!(w.call("GET", "/api/v1/retention", Auth::Staff(&w.us.analyst, false), None).await.1, json!({"months": 24}), "24 months unless chosen");
+    assert_eq!(set(Auth::Staff(&w.us.analyst, true), 12).await.0, StatusCode::FORBIDDEN);
+    let (status, refused) = set(Auth::Staff(&w.us.coordinator, true), 5).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(refused["detail"].as_str().unwrap().starts_with("months: 5"), "{refused}");
+    assert_eq!(set(Auth::Staff(&w.us.coordinator, true), 24).await.1, json!({"months": 24}));
+
+    let all = exact(w, "").await;
+    let then = exact(w, "?from=2023-01-01&to=2023-12-31").await;
+    let served = dashboard(w, "").await;
+    assert_eq!(w.db.apply_retention("2026-11-25".parse().unwrap()).await.unwrap(), 12, "the cases last active in 2023");
+    assert_eq!(w.held().await, 13, "their answers are deleted");
+    // The figures stay: exactly, and as served (each cell's key kept with its count).
+    assert_eq!(exact(w, "").await["tables"], all["tables"]);
+    assert_eq!(exact(w, "?from=2023-01-01&to=2023-12-31").await["tables"], then["tables"]);
+    assert_eq!(dashboard(w, "").await["tables"], served["tables"]);
+    w.db.rebuild_summaries().await.unwrap();
+    assert_eq!(exact(w, "").await["tables"], all["tables"], "a rebuild keeps the retired counts");
+    assert_eq!(w.db.apply_retention("2026-11-25".parse().unwrap()).await.unwrap(), 0, "once");
+    // A late answer for one of them is refused (it would be counted twice), by name.
+    let (_, json) = w.post_batch(&w.batch(&[check(999, 1, "2026-11-01", 3, no_flags())])).await;
+    assert_eq!(json["results"][0]["status"], "rejected", "{json}");
+    assert!(json["results"][0]["reason"].as_str().unwrap().contains("retention period"), "{json}");
+    let (_, audit) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    let entries: Vec<String> = audit.as_array().unwrap().iter().map(|e| e["detail"].to_string()).collect();
+    assert!(entries.iter().any(|d| d.contains("12 cases past the retention period (24 months")), "{entries:?}");
+    assert!(entries.iter().any(|d| d.contains("kept for 24 months")), "{entries:?}");
 }

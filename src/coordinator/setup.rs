@@ -70,6 +70,7 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
         <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <Codes agencies held partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
+        {coordinator.then(|| view! { <RetentionSetting csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <EraseCase held csrf on_erase=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Accounts users me=who.email.clone() csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Audit audit /> })}
@@ -244,6 +245,55 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
                     <button type="button" on:click=copy>{i18n.t("setup.code.copy")}</button>
                 }
             })}
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+/// How long a case's answers are kept after its last activity; then they are deleted and only
+/// the dashboard's protected counts stay.
+#[component]
+fn RetentionSetting(csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let months = RwSignal::new(None::<u32>);
+    let chosen = RwSignal::new(None::<u32>);
+    let status = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        match sync::retention().await {
+            Ok(r) => months.set(Some(r.months)),
+            Err(e) => status.set(Some(problem_text(&i18n, e))),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(m) = chosen.get_untracked().or(months.get_untracked()) else { return };
+        spawn_local(async move {
+            match sync::set_retention(&csrf.get_value(), m).await {
+                Ok(r) => {
+                    months.set(Some(r.months));
+                    status.set(Some(i18n.fill("setup.retention.saved", &[("months", &r.months.to_string())])));
+                    on_change.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="h-retention" class="setup-part">
+            <h2 id="h-retention">{move || i18n.t("setup.retention.title")}</h2>
+            <p>{move || i18n.t("setup.retention.intro")}</p>
+            <form on:submit=save class="inline-form">
+                <div>
+                    <label for="retention-months">{move || i18n.t("setup.retention.label")}</label>
+                    <select id="retention-months" on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                        {move || heard_domain::access::RETENTION_CHOICES.map(|m| {
+                            let label = i18n.fill("setup.retention.months", &[("months", &m.to_string())]);
+                            view! { <option value=m.to_string() selected=months.get() == Some(m)>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit">{move || i18n.t("setup.retention.save")}</button>
+            </form>
             <p role="status">{move || status.get()}</p>
         </section>
     }

@@ -177,6 +177,14 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await devices.getByRole("rowheader", { name: tablet }).waitFor({ state: "detached" });
   assert.deepEqual(await axeViolations(page), [], "setup with a tablet removed");
 
+  // How long answers are kept: 24 months unless chosen; audited.
+  const keep = page.getByRole("combobox", { name: "Keep a case's answers for" });
+  await until(async () => (await keep.inputValue()) === "24");
+  assert.equal(await keep.inputValue(), "24", "24 months unless chosen");
+  await keep.selectOption({ label: "36 months after its last activity" });
+  await page.getByRole("button", { name: "Save how long answers are kept" }).click();
+  await page.getByRole("status").getByText("A case's answers are now kept for 36 months after its last activity.").waitFor();
+
   // A case erased at a family's request: asked twice, pseudonymised here, audited.
   await page.getByRole("textbox", { name: "Case reference to erase" }).fill("EH-2024-00123");
   await page.getByRole("button", { name: "Erase this case…" }).click();

@@ -380,6 +380,28 @@ pub async fn erase_case(
     Ok(Json(erased))
 }
 
+/// `GET /api/v1/retention`: how long the partnership keeps a case's answers.
+pub async fn retention(State(state): State<AppState>, Staff(staff): Staff) -> Result<Json<heard_domain::access::Retention>, AppError> {
+    Ok(Json(heard_domain::access::Retention { months: state.db.retention_months(&staff.partnership_id).await? }))
+}
+
+/// `POST /api/v1/retention`: a coordinator chooses it, from `RETENTION_CHOICES`; audited.
+pub async fn set_retention(
+    State(state): State<AppState>,
+    staff: Staff,
+    JsonBody(req): JsonBody<heard_domain::access::Retention>,
+) -> Result<Json<heard_domain::access::Retention>, AppError> {
+    use heard_domain::access::RETENTION_CHOICES;
+    let staff = staff.coordinator()?;
+    if !RETENTION_CHOICES.contains(&req.months) {
+        return Err(AppError::BadRequest(format!("months: {} is not one of the retention periods offered ({RETENTION_CHOICES:?})", req.months)));
+    }
+    state.db.set_retention_months(&staff.partnership_id, req.months).await?;
+    let detail = format!("a case's answers are now kept for {} months after its last activity", req.months);
+    state.db.audit(&staff.partnership_id, &staff.email, "retention_set", &detail, now()).await?;
+    Ok(Json(req))
+}
+
 pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Json<Vec<AuditEntryV1>>, AppError> {
     let staff = staff.coordinator()?;
     Ok(Json(state.db.audit_log(&staff.partnership_id, 500).await?))

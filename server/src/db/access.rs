@@ -518,6 +518,17 @@ impl Db {
         Ok(())
     }
 
+    /// How many months the partnership keeps a case's answers after its last activity.
+    pub async fn retention_months(&self, partnership_id: &str) -> Result<u32, sqlx::Error> {
+        let months: i64 = sqlx::query_scalar("SELECT retention_months FROM partnerships WHERE id = $1").bind(partnership_id).fetch_one(&self.pool).await?;
+        Ok(months.clamp(0, i64::from(u32::MAX)) as u32)
+    }
+
+    pub async fn set_retention_months(&self, partnership_id: &str, months: u32) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE partnerships SET retention_months = $1 WHERE id = $2").bind(i64::from(months)).bind(partnership_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// How many dashboard reads and exports a person made since `since`.
     pub async fn reads_since(&self, partnership_id: &str, actor: &str, since: i64) -> Result<u64, sqlx::Error> {
         let n: i64 =

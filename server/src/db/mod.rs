@@ -208,28 +208,32 @@ impl Db {
             .collect();
         // Answers about a case erased at the family's request are refused, not kept again.
         let erased = self.erased_among(&device.partnership_id, redacted.iter().map(|r| r.context.case.as_str())).await?;
-        let (gone, kept): (Vec<Response>, Vec<Response>) = redacted.into_iter().partition(|r| erased.contains(r.context.case.as_str()));
+        let kept: Vec<Response> = redacted.into_iter().filter(|r| !erased.contains_key(r.context.case.as_str())).collect();
         let mut results = self.store_scrubbed(device, &kept).await?.into_iter();
-        let mut gone = gone.into_iter();
         Ok(responses
             .iter()
-            .map(|r| match erased.contains(r.context.case.as_str()) {
-                true => refused_erased(gone.next().map(|g| g.id)),
-                false => results.next().expect("one result per response kept"),
+            .map(|r| match erased.get(r.context.case.as_str()) {
+                Some(why) => refused_erased(Some(r.id), why),
+                None => results.next().expect("one result per response kept"),
             })
             .collect())
     }
 
-    /// Which of these cases were erased at a family's request.
-    async fn erased_among<'a>(&self, partnership_id: &str, cases: impl Iterator<Item = &'a str>) -> Result<std::collections::HashSet<String>, sqlx::Error> {
+    /// Which of these cases were erased (at a family's request, or past the retention period),
+    /// and why: `request` or `retention`.
+    async fn erased_among<'a>(
+        &self,
+        partnership_id: &str,
+        cases: impl Iterator<Item = &'a str>,
+    ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
         let mut cases: Vec<&str> = cases.collect();
         cases.sort_unstable();
         cases.dedup();
-        let mut erased = std::collections::HashSet::new();
+        let mut erased = std::collections::HashMap::new();
         for chunk in cases.chunks(summary::CHUNK) {
             let list = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-            let sql = format!("SELECT case_pseudonym FROM erased_cases WHERE partnership_id = $1 AND case_pseudonym IN ({list})");
-            let mut q = sqlx::query_scalar::<_, String>(&sql).bind(partnership_id);
+            let sql = format!("SELECT case_pseudonym, why FROM erased_cases WHERE partnership_id = $1 AND case_pseudonym IN ({list})");
+            let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(partnership_id);
             for c in chunk {
                 q = q.bind(*c);
             }
@@ -243,7 +247,7 @@ impl Db {
         let bodies: Vec<String> = responses.iter().map(|r| serde_json::to_string(&ResponseV1::from(r)).expect("wire types always serialise")).collect();
         let ids: Vec<String> = responses.iter().map(|r| r.id.to_string()).collect();
         let mut tx = self.pool.begin().await?;
-        let columns = "form_id, form_version, day, received_on, device_id, partnership_id";
+        let columns = "form_id, form_version, day, received_on, device_id, partnership_id, case_pseudonym";
         let statuses = insert_and_settle(&mut tx, "responses", columns, &ids, &bodies, &today, &|q, n| {
             let r = &responses[n];
             q.bind(r.form_id.0.clone())
@@ -252,6 +256,7 @@ impl Db {
                 .bind(today.clone())
                 .bind(device.id.clone())
                 .bind(device.partnership_id.clone())
+                .bind(r.context.case.as_str().to_string())
         })
         .await?;
         summary::enqueue(&mut tx, summary::Kind::Response, &ids, &statuses).await?;
@@ -272,13 +277,13 @@ impl Db {
 
     async fn store_outcomes_from(&self, partnership_id: &str, device_id: Option<&str>, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
         let erased = self.erased_among(partnership_id, outcomes.iter().map(|o| o.case.as_str())).await?;
-        let kept: Vec<OutcomeV1> = outcomes.iter().filter(|o| !erased.contains(o.case.as_str())).cloned().collect();
+        let kept: Vec<OutcomeV1> = outcomes.iter().filter(|o| !erased.contains_key(o.case.as_str())).cloned().collect();
         let mut results = self.store_outcomes_kept(partnership_id, device_id, &kept).await?.into_iter();
         Ok(outcomes
             .iter()
-            .map(|o| match erased.contains(o.case.as_str()) {
-                true => refused_erased(Some(o.id)),
-                false => results.next().expect("one result per outcome kept"),
+            .map(|o| match erased.get(o.case.as_str()) {
+                Some(why) => refused_erased(Some(o.id), why),
+                None => results.next().expect("one result per outcome kept"),
             })
             .collect())
     }
@@ -472,11 +477,12 @@ async fn server_secret(pool: &AnyPool, name: &str) -> Result<Vec<u8>, sqlx::Erro
     Ok(kept.into_bytes())
 }
 
-/// The answer for an item about a case erased at the family's request.
-fn refused_erased(id: Option<uuid::Uuid>) -> ItemResult {
-    ItemResult {
-        id,
-        status: ItemStatus::Rejected,
-        reason: Some("this case was erased at the family's request, so nothing more about it is kept; delete this item from the tablet".into()),
-    }
+/// The answer for an item about a case erased at the family's request, or whose answers went
+/// at the end of the partnership's retention period.
+fn refused_erased(id: Option<uuid::Uuid>, why: &str) -> ItemResult {
+    let reason = match why {
+        "retention" => "this case's answers were deleted at the end of the partnership's retention period, so nothing more about it is kept; delete this item from the tablet",
+        _ => "this case was erased at the family's request, so nothing more about it is kept; delete this item from the tablet",
+    };
+    ItemResult { id, status: ItemStatus::Rejected, reason: Some(reason.into()) }
 }

@@ -733,8 +733,12 @@ impl Db {
         // (month, agency, band, flags, cases); month 0 holds all time.
         let mut rows: Vec<(i64, String, String, i64, i64)> = Vec::new();
         let read = |sql: &'static str, lo: i64, hi: i64| sqlx::query(sql).bind(partnership_id).bind(lo).bind(hi).fetch_all(&self.pool);
-        const GROUPED: &str = "SELECT month, agency, age_band, flags, CAST(SUM(cases) AS BIGINT) FROM case_cube \
-                               WHERE partnership_id = $1 AND month >= $2 AND month <= $3 GROUP BY month, agency, age_band, flags";
+        // The live cube and the retired one (cases past the retention period) together.
+        const GROUPED: &str = "SELECT month, agency, age_band, flags, CAST(SUM(cases) AS BIGINT) FROM \
+                               (SELECT month, agency, age_band, flags, cases FROM case_cube WHERE partnership_id = $1 AND month >= $2 AND month <= $3 \
+                                UNION ALL SELECT month, agency, age_band, flags, cases FROM retired_case_cube \
+                                WHERE partnership_id = $1 AND month >= $2 AND month <= $3) c \
+                               GROUP BY month, agency, age_band, flags";
         if let (Some(lo), Some(hi)) = (dated.iter().map(|d| d.0).min(), dated.iter().map(|d| d.1).max()) {
             for row in read(GROUPED, lo.max(1), hi).await? {
                 rows.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?));
@@ -819,20 +823,34 @@ impl Db {
         let focus = Flag::FOCUS;
         let flag_sums: String =
             (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM(CASE WHEN ((flags >> {bit}) & 1) = 1 THEN {{n}} ELSE 0 END) AS BIGINT), ")).collect();
+        // A cube's rows in the view (the live cube or the retired one: their sum is the count).
+        let cube_rows = |table: &str| {
+            format!(
+                "SELECT agency, age_band, flags, outcome, heard, change, cases, delta_milli, key_sum FROM {table} \
+                 WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond}"
+            )
+        };
+        let drift_rows = |table: &str| {
+            format!("SELECT agency, flags, drift_days, cases, key_sum FROM {table} WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond}")
+        };
         let (cube_sql, drift_sql) = match source {
             Source::Months { .. } => {
                 let cube = format!(
                     "SELECT agency, age_band, flags & {focus}, outcome, heard, change, CAST(SUM(cases) AS BIGINT), CAST(SUM(delta_milli) AS BIGINT), {sums}\
                      CAST(SUM(CASE WHEN flags = 0 THEN cases ELSE 0 END) AS BIGINT), CAST(SUM(key_sum) AS BIGINT), {keys}\
                      CAST(SUM(CASE WHEN flags = 0 THEN key_sum ELSE 0 END) AS BIGINT) \
-                     FROM case_cube WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond} \
+                     FROM ({live} UNION ALL {retired}) c \
                      GROUP BY agency, age_band, flags & {focus}, outcome, heard, change",
+                    live = cube_rows("case_cube"),
+                    retired = cube_rows("retired_case_cube"),
                     sums = flag_sums.replace("{n}", "cases"),
                     keys = flag_sums.replace("{n}", "key_sum")
                 );
                 let drift = format!(
-                    "SELECT agency, flags & {focus}, drift_days, CAST(SUM(cases) AS BIGINT), CAST(SUM(key_sum) AS BIGINT) FROM drift_cube \
-                     WHERE partnership_id = $1 AND month >= $2 AND month <= $3{cond} GROUP BY agency, flags & {focus}, drift_days"
+                    "SELECT agency, flags & {focus}, drift_days, CAST(SUM(cases) AS BIGINT), CAST(SUM(key_sum) AS BIGINT) \
+                     FROM ({live} UNION ALL {retired}) d GROUP BY agency, flags & {focus}, drift_days",
+                    live = drift_rows("drift_cube"),
+                    retired = drift_rows("retired_drift_cube"),
                 );
                 (cube, drift)
             }
@@ -938,48 +956,53 @@ impl Db {
         if self.backend == super::Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
         }
-        // Responses name their case only in their body; a pseudonym is 64 hex digits, so the
-        // pattern matches nothing else.
-        let pattern = format!("%\"case\":\"{case}\"%");
-        let responses: Vec<String> = sqlx::query_scalar("SELECT id FROM responses WHERE partnership_id = $1 AND body LIKE $2")
-            .bind(partnership_id)
-            .bind(&pattern)
-            .fetch_all(&mut *tx)
-            .await?;
-        let outcomes: Vec<String> = sqlx::query_scalar("SELECT id FROM outcomes WHERE partnership_id = $1 AND case_pseudonym = $2")
-            .bind(partnership_id)
-            .bind(case)
-            .fetch_all(&mut *tx)
-            .await?;
-        let before = case_keys(&mut tx, partnership_id, &[case]).await?;
-        move_in_cubes(&mut tx, partnership_id, &before, &std::collections::HashMap::new()).await?;
-        sqlx::query("DELETE FROM cases WHERE partnership_id = $1 AND case_pseudonym = $2").bind(partnership_id).bind(case).execute(&mut *tx).await?;
-        let mut conflicts = 0;
-        for (kind, ids) in [(Kind::Response, &responses), (Kind::Outcome, &outcomes)] {
-            for id in ids {
-                sqlx::query(&format!("DELETE FROM {} WHERE id = $1", kind.table())).bind(id).execute(&mut *tx).await?;
-                conflicts += sqlx::query("DELETE FROM response_conflicts WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
-                sqlx::query("DELETE FROM summary_queue WHERE kind = $1 AND item_id = $2").bind(kind.code()).bind(id).execute(&mut *tx).await?;
-                sqlx::query("DELETE FROM set_aside WHERE kind = $1 AND item_id = $2").bind(kind.code()).bind(id).execute(&mut *tx).await?;
-            }
-        }
-        for id in &responses {
-            sqlx::query("DELETE FROM shared_words WHERE partnership_id = $1 AND id LIKE $2")
-                .bind(partnership_id)
-                .bind(format!("{id}:%"))
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "INSERT INTO erased_cases (partnership_id, case_pseudonym, erased_on) VALUES ($1, $2, $3) ON CONFLICT (partnership_id, case_pseudonym) DO NOTHING",
-        )
-        .bind(partnership_id)
-        .bind(case)
-        .bind(super::today_utc().to_string())
-        .execute(&mut *tx)
-        .await?;
+        let erased = remove_cases(&mut tx, partnership_id, &[case.to_string()], Removal::Request).await?;
         tx.commit().await?;
-        Ok(heard_domain::access::Erased { responses: responses.len() as u64, outcomes: outcomes.len() as u64, conflicts })
+        Ok(erased)
+    }
+
+    /// Deletes every case of every partnership whose last activity (a response or an outcome)
+    /// is older than the partnership's retention period, as `erase_case` does, except that its
+    /// counts move to the retired cubes: the dashboard keeps counting it, protected like every
+    /// other count, with nothing left that is about one case. Returns how many cases went.
+    pub async fn apply_retention(&self, today: Day) -> Result<u64, sqlx::Error> {
+        let partnerships: Vec<(String, i64)> = sqlx::query_as("SELECT id, retention_months FROM partnerships").fetch_all(&self.pool).await?;
+        let mut total = 0;
+        for (partnership_id, months) in partnerships {
+            // The same day `months` months ago (the last day of that month where it has fewer).
+            let into_month = today.unix_days() - today.first_of_month().unix_days();
+            let cutoff = dashboard::month_day(today.month_number() - months)
+                .map_or(i64::MIN, |first| (first.unix_days() + into_month).min(first.last_of_month().unix_days()));
+            let mut removed = 0;
+            loop {
+                let mut tx = self.pool.begin().await?;
+                if self.backend == super::Backend::Postgres {
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
+                }
+                let last = "CASE WHEN COALESCE(last_day, since_day) >= COALESCE(outcome_day, since_day) \
+                            THEN COALESCE(last_day, since_day) ELSE COALESCE(outcome_day, since_day) END";
+                let cases: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT case_pseudonym FROM cases WHERE partnership_id = $1 AND {last} < $2 LIMIT {CHUNK}"))
+                        .bind(&partnership_id)
+                        .bind(cutoff)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                if cases.is_empty() {
+                    break;
+                }
+                remove_cases(&mut tx, &partnership_id, &cases, Removal::Retention).await?;
+                tx.commit().await?;
+                removed += cases.len() as u64;
+            }
+            if removed > 0 {
+                let detail = format!(
+                    "{removed} cases past the retention period ({months} months after their last activity) deleted; their counts stay in the dashboard"
+                );
+                self.audit(&partnership_id, "(retention)", "retention", &detail, crate::auth::now()).await?;
+            }
+            total += removed;
+        }
+        Ok(total)
     }
 
     /// Hides a shared item from the dashboard for good. False when the partnership has no such item.
@@ -1043,6 +1066,133 @@ impl Db {
         self.queued.notify_one();
         Ok(())
     }
+}
+
+/// Why cases are removed: the partnership's retention period keeps their counts (in the retired
+/// cubes); a family's request removes them from the figures too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Removal {
+    Request,
+    Retention,
+}
+
+impl Removal {
+    pub(super) fn code(self) -> &'static str {
+        match self {
+            Removal::Request => "request",
+            Removal::Retention => "retention",
+        }
+    }
+}
+
+/// Deletes the given cases of a partnership: every response, outcome and conflicting copy,
+/// their summaries, their cube counts (kept in the retired cubes for `Retention`), shared
+/// words and queue entries; keeps each pseudonym in `erased_cases` so later arrivals are refused.
+async fn remove_cases(tx: &mut Tx<'_>, partnership_id: &str, cases: &[String], why: Removal) -> Result<heard_domain::access::Erased, sqlx::Error> {
+    let mut erased = heard_domain::access::Erased::default();
+    let refs: Vec<&str> = cases.iter().map(String::as_str).collect();
+    let before = case_keys(tx, partnership_id, &refs).await?;
+    move_in_cubes(tx, partnership_id, &before, &std::collections::HashMap::new()).await?;
+    if why == Removal::Retention {
+        retire(tx, partnership_id, &before).await?;
+    }
+    for chunk in cases.chunks(CHUNK) {
+        let responses = ids_of(tx, "SELECT id FROM responses", partnership_id, chunk).await?;
+        let outcomes = ids_of(tx, "SELECT id FROM outcomes", partnership_id, chunk).await?;
+        ids_of(tx, "DELETE FROM cases", partnership_id, chunk).await?;
+        for (kind, ids) in [(Kind::Response, &responses), (Kind::Outcome, &outcomes)] {
+            for id in ids {
+                sqlx::query(&format!("DELETE FROM {} WHERE id = $1", kind.table())).bind(id).execute(&mut **tx).await?;
+                erased.conflicts += sqlx::query("DELETE FROM response_conflicts WHERE id = $1").bind(id).execute(&mut **tx).await?.rows_affected();
+                sqlx::query("DELETE FROM summary_queue WHERE kind = $1 AND item_id = $2").bind(kind.code()).bind(id).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM set_aside WHERE kind = $1 AND item_id = $2").bind(kind.code()).bind(id).execute(&mut **tx).await?;
+            }
+        }
+        for id in &responses {
+            sqlx::query("DELETE FROM shared_words WHERE partnership_id = $1 AND id LIKE $2")
+                .bind(partnership_id)
+                .bind(format!("{id}:%"))
+                .execute(&mut **tx)
+                .await?;
+        }
+        erased.responses += responses.len() as u64;
+        erased.outcomes += outcomes.len() as u64;
+    }
+    for case in cases {
+        sqlx::query(
+            "INSERT INTO erased_cases (partnership_id, case_pseudonym, erased_on, why) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (partnership_id, case_pseudonym) DO NOTHING",
+        )
+        .bind(partnership_id)
+        .bind(case)
+        .bind(super::today_utc().to_string())
+        .bind(why.code())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(erased)
+}
+
+/// Runs `statement` (a SELECT of ids or a DELETE) over the rows of the partnership whose
+/// `case_pseudonym` is one of `cases`; the ids a SELECT returns.
+async fn ids_of(tx: &mut Tx<'_>, statement: &str, partnership_id: &str, cases: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    let list = (2..cases.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("{statement} WHERE partnership_id = $1 AND case_pseudonym IN ({list})");
+    let mut q = sqlx::query(&sql).bind(partnership_id);
+    for c in cases {
+        q = q.bind(c.as_str());
+    }
+    if statement.starts_with("DELETE") {
+        q.execute(&mut **tx).await?;
+        return Ok(Vec::new());
+    }
+    q.fetch_all(&mut **tx).await?.iter().map(|row| row.try_get(0)).collect()
+}
+
+/// Adds the cases' counts to the retired cubes, in month 0 and in their month, as the live
+/// cubes counted them.
+async fn retire(tx: &mut Tx<'_>, partnership_id: &str, keys: &std::collections::HashMap<String, CaseKey>) -> Result<(), sqlx::Error> {
+    for k in keys.values() {
+        for month in [0, k.month] {
+            sqlx::query(
+                "INSERT INTO retired_case_cube (partnership_id, month, agency, age_band, outcome, heard, change, flags, cases, delta_milli, key_sum) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) \
+                 ON CONFLICT (partnership_id, month, agency, age_band, outcome, heard, change, flags) DO UPDATE SET \
+                   cases = retired_case_cube.cases + 1, delta_milli = retired_case_cube.delta_milli + excluded.delta_milli, \
+                   key_sum = retired_case_cube.key_sum + excluded.key_sum",
+            )
+            .bind(partnership_id)
+            .bind(month)
+            .bind(&k.agency)
+            .bind(&k.band)
+            .bind(&k.outcome)
+            .bind(k.heard)
+            .bind(&k.change)
+            .bind(k.flags)
+            .bind(k.delta_milli)
+            .bind(k.record_key)
+            .execute(&mut **tx)
+            .await?;
+            if let Some(days) = k.drift_days {
+                sqlx::query(
+                    "INSERT INTO retired_drift_cube (partnership_id, month, agency, age_band, flags, drift_days, cases, key_sum) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7) \
+                     ON CONFLICT (partnership_id, month, agency, age_band, flags, drift_days) DO UPDATE SET \
+                       cases = retired_drift_cube.cases + 1, key_sum = retired_drift_cube.key_sum + excluded.key_sum",
+                )
+                .bind(partnership_id)
+                .bind(month)
+                .bind(&k.agency)
+                .bind(&k.band)
+                .bind(k.flags)
+                .bind(days)
+                .bind(k.record_key)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// How a dashboard is read. Served: from the cubes, protected, answered only for a view that
