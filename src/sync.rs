@@ -388,6 +388,16 @@ pub async fn device_action(csrf: &str, id: &str, action: &str) -> Result<serde_j
     exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
 }
 
+/// The partnership's conflicting copies (coordinators only).
+pub async fn conflicts() -> Result<Vec<heard_domain::access::ConflictV1>, SendError> {
+    exchange(Request::get(heard_domain::access::CONFLICTS_PATH).build()).await
+}
+
+pub async fn discard_conflict(csrf: &str, id: &str) -> Result<serde_json::Value, SendError> {
+    let path = format!("{}/{id}/discard", heard_domain::access::CONFLICTS_PATH);
+    exchange(Request::post(&path).header(CSRF_HEADER, csrf).build()).await
+}
+
 /// How long the partnership keeps a case's answers after its last activity.
 pub async fn retention() -> Result<heard_domain::access::Retention, SendError> {
     exchange(Request::get(heard_domain::access::RETENTION_PATH).build()).await

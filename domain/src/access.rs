@@ -17,6 +17,11 @@ pub const AUDIT_PATH: &str = "/api/v1/audit";
 pub const ERASE_CASE_PATH: &str = "/api/v1/cases/erase";
 /// `GET`, and `POST` for a coordinator: how long a case's answers are kept (`Retention`).
 pub const RETENTION_PATH: &str = "/api/v1/retention";
+/// `GET` for a coordinator: the copies tablets sent with other content under an id already held
+/// (`ConflictV1`); `POST {CONFLICTS_PATH}/{id}/discard` discards one.
+pub const CONFLICTS_PATH: &str = "/api/v1/conflicts";
+/// Conflicting copies kept per partnership at most; more are answered `conflict` and not kept.
+pub const MAX_CONFLICTS_KEPT: u64 = 500;
 /// The retention periods a partnership may choose, in months after a case's last activity.
 pub const RETENTION_CHOICES: [u32; 6] = [12, 24, 36, 60, 84, 120];
 /// `POST`: creates a partnership with a one-time setup code; answers like a login.
@@ -248,4 +253,17 @@ pub struct Erased {
 #[serde(deny_unknown_fields)]
 pub struct Retention {
     pub months: u32,
+}
+
+/// A copy a tablet sent with other content under an id already held: what it is a copy of and
+/// which parts differ, never what either says (the first stays; a copy can only be discarded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictV1 {
+    pub id: String,
+    /// `response` or `outcome`.
+    pub kind: String,
+    /// The day the latest copy arrived, `2026-11-25`.
+    pub received_on: String,
+    /// The top-level fields that differ from what is held: `answers`, `share`, `date`, ...
+    pub differs: Vec<String>,
 }

@@ -29,6 +29,55 @@ on_both_backends!(
 );
 
 on_each_backend!(redaction: the_server_redacts_again_what_a_tablet_left);
+on_each_backend!(conflicts: a_coordinator_sees_and_discards_conflicting_copies_and_they_are_bounded);
+
+/// A tablet sends an id already held with other content: the copy belongs to the partnership
+/// whose tablet sent it, its coordinator sees what differs (never what it says) and discards it;
+/// and a partnership keeps at most MAX_CONFLICTS_KEPT of them.
+async fn a_coordinator_sees_and_discards_conflicting_copies_and_they_are_bounded(backend: common::Backend) {
+    use heard_domain::access::MAX_CONFLICTS_KEPT;
+    let t = common::TestDb::new(backend).await;
+    let w = &World::new(&t.db).await;
+    w.post_batch(&w.batch(&[response_json(ID_A, 1)])).await;
+    let (_, json) = w.post_batch(&w.batch(&[response_json(ID_A, 3)])).await;
+    assert_eq!(json["results"][0]["status"], "conflict", "{json}");
+    let list = |who| w.call("GET", "/api/v1/conflicts", who, None);
+    let (status, ours) = list(Auth::Staff(&w.us.coordinator, false)).await;
+    assert_eq!(status, StatusCode::OK, "{ours}");
+    assert_eq!(ours.as_array().unwrap().len(), 1, "{ours}");
+    assert_eq!((ours[0]["id"].as_str(), ours[0]["kind"].as_str()), (Some(ID_A), Some("response")));
+    assert_eq!(ours[0]["differs"], serde_json::json!(["answers"]));
+    assert!(!ours.to_string().contains("face"), "what either says is never shown: {ours}");
+    assert_eq!(list(Auth::Staff(&w.them.coordinator, false)).await.1, serde_json::json!([]), "not another partnership's");
+    assert_eq!(list(Auth::Staff(&w.us.analyst, false)).await.0, StatusCode::FORBIDDEN);
+    let discard = format!("/api/v1/conflicts/{ID_A}/discard");
+    assert_eq!(w.call("POST", &discard, Auth::Staff(&w.them.coordinator, true), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(w.call("POST", &discard, Auth::Staff(&w.us.coordinator, true), None).await.0, StatusCode::OK);
+    assert_eq!(list(Auth::Staff(&w.us.coordinator, false)).await.1, serde_json::json!([]));
+    let (_, audit) = w.call("GET", "/api/v1/audit", Auth::Staff(&w.us.coordinator, false), None).await;
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "conflict_discarded"), "{audit}");
+    let (_, again) = w.post_batch(&w.batch(&[response_json(ID_A, 1)])).await;
+    assert_eq!(again["results"][0]["status"], "already_had", "the first is still held: {again}");
+
+    // Bounded: a partnership already holding the most kept gets `conflict`, and nothing more kept.
+    let partnership = t.db.partnership_by_name("North").await.unwrap().unwrap();
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    for n in 0..MAX_CONFLICTS_KEPT {
+        sqlx::query("INSERT INTO response_conflicts (id, body, received_on, partnership_id, kind) VALUES ($1, '{}', '2026-01-01', $2, 'response')")
+            .bind(format!("00000000-0000-4000-a000-{n:012}"))
+            .bind(&partnership)
+            .execute(&raw)
+            .await
+            .unwrap();
+    }
+    w.post_batch(&w.batch(&[response_json(ID_B, 1)])).await;
+    let (_, json) = w.post_batch(&w.batch(&[response_json(ID_B, 2)])).await;
+    assert_eq!(json["results"][0]["status"], "conflict", "{json}");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM response_conflicts WHERE partnership_id = $1").bind(&partnership).fetch_one(&raw).await.unwrap();
+    assert_eq!(kept as u64, MAX_CONFLICTS_KEPT);
+    raw.close().await;
+    t.finish().await;
+}
 
 /// A tablet with an older redactor sends a child's words with a phone number, a date, an
 /// address and a handle: the server keeps them only as placeholders, and a resend is the same.

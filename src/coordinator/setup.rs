@@ -71,6 +71,7 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
         {coordinator.then(|| view! { <Codes agencies held partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <RetentionSetting csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
+        {coordinator.then(|| view! { <Conflicts csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <EraseCase held csrf on_erase=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Accounts users me=who.email.clone() csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Audit audit /> })}
@@ -245,6 +246,68 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
                     <button type="button" on:click=copy>{i18n.t("setup.code.copy")}</button>
                 }
             })}
+            <p role="status">{move || status.get()}</p>
+        </section>
+    }
+}
+
+/// Copies tablets sent with other content under an id already held: what differs, never what
+/// either says. The first received stays; a copy can be discarded.
+#[component]
+fn Conflicts(csrf: StoredValue<String>, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let listed = RwSignal::new(Vec::<heard_domain::access::ConflictV1>::new());
+    let status = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            match sync::conflicts().await {
+                Ok(c) => listed.set(c),
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        })
+    };
+    load();
+    let discard = move |id: String| {
+        spawn_local(async move {
+            match sync::discard_conflict(&csrf.get_value(), &id).await {
+                Ok(_) => {
+                    status.set(Some(i18n.t("setup.conflict.discarded")));
+                    load();
+                    on_change.run(());
+                }
+                Err(e) => status.set(Some(problem_text(&i18n, e))),
+            }
+        });
+    };
+    view! {
+        <section class="setup-part">
+            <h2 id="h-conflicts">{move || i18n.t("setup.conflict.title")}</h2>
+            <p>{move || i18n.t("setup.conflict.intro")}</p>
+            {move || {
+                if listed.with(Vec::is_empty) {
+                    return view! { <p>{i18n.t("setup.conflict.none")}</p> }.into_any();
+                }
+                view! {
+                    <Table labelled_by="h-conflicts" columns=&["setup.conflict.item", "setup.conflict.kind", "setup.conflict.received", "setup.conflict.differs", "setup.conflict.action"]>
+                        {listed.get().into_iter().map(|c| {
+                            let short: String = c.id.chars().take(8).collect();
+                            let label = i18n.fill("setup.conflict.discard_named", &[("n", &short)]);
+                            let kind = i18n.t(if c.kind == "outcome" { "setup.conflict.outcome" } else { "setup.conflict.response" });
+                            let id = c.id.clone();
+                            view! {
+                                <tr>
+                                    <th scope="row">{short}</th>
+                                    <td>{kind}</td>
+                                    <td>{c.received_on.clone()}</td>
+                                    <td>{c.differs.join(", ")}</td>
+                                    <td><button type="button" aria-label=label on:click=move |_| discard(id.clone())>{i18n.t("setup.conflict.discard")}</button></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </Table>
+                }
+                .into_any()
+            }}
             <p role="status">{move || status.get()}</p>
         </section>
     }

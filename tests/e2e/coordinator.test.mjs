@@ -38,7 +38,7 @@ test("a coordinator reads the dashboard, filters it, and exports a table as show
   assert.ok(numbers.length > 50);
   assert.deepEqual(numbers.filter((n) => n >= 1 && n <= 5), [], "no count from 1 to 5 is shown");
   assert.ok(counts.includes("c"), "some small numbers are hidden");
-  await page.getByText("“c” stands for a small number, hidden.", { exact: false }).waitFor();
+  await page.getByText("“c” stands for a small number, hidden, and a row of fewer than 10 cases shows none.", { exact: false }).waitFor();
   // What children agreed to share, with no case or name; a coordinator can hide an item.
   const said = page.getByRole("list", { name: "Shared words and drawings" }).getByRole("listitem");
   const sharedCount = await said.count();
@@ -176,6 +176,10 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByRole("status").getByText("The tablet is removed from the list.").waitFor();
   await devices.getByRole("rowheader", { name: tablet }).waitFor({ state: "detached" });
   assert.deepEqual(await axeViolations(page), [], "setup with a tablet removed");
+
+  // Copies sent with other content: none in the demo, and said so.
+  await page.getByRole("heading", { name: "Answers sent twice with different content" }).waitFor();
+  await page.getByText("None.", { exact: true }).waitFor();
 
   // How long answers are kept: 24 months unless chosen; audited.
   const keep = page.getByRole("combobox", { name: "Keep a case's answers for" });

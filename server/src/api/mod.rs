@@ -35,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route(AUDIT_PATH, get(staff::audit))
         .route(heard_domain::access::ERASE_CASE_PATH, post(staff::erase_case))
         .route(heard_domain::access::RETENTION_PATH, get(staff::retention).post(staff::set_retention))
+        .route(heard_domain::access::CONFLICTS_PATH, get(staff::conflicts))
+        .route(&format!("{}/{{id}}/discard", heard_domain::access::CONFLICTS_PATH), post(staff::discard_conflict))
         .route(DASHBOARD_PATH, get(dashboard::dashboard))
         .route(heard_domain::import::IMPORT_PATH, post(staff::import_outcomes))
         .route(&format!("{EXPORT_PATH}/{{file}}"), get(dashboard::export))

@@ -402,6 +402,28 @@ pub async fn set_retention(
     Ok(Json(req))
 }
 
+/// `GET /api/v1/conflicts`: the partnership's conflicting copies (coordinators only).
+pub async fn conflicts(State(state): State<AppState>, staff: Staff) -> Result<Json<Vec<heard_domain::access::ConflictV1>>, AppError> {
+    let staff = staff.coordinator()?;
+    Ok(Json(state.db.conflicts(&staff.partnership_id).await?))
+}
+
+/// `POST /api/v1/conflicts/{id}/discard`: the copy goes; what was first received stays. Audited.
+pub async fn discard_conflict(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<serde_json::Value>, AppError> {
+    let staff = staff.coordinator()?;
+    if !heard_domain::access::is_id(&id) {
+        return Err(AppError::BadRequest("id: is not an item's id".into()));
+    }
+    if !state.db.discard_conflict(&staff.partnership_id, &id).await? {
+        return Err(AppError::Missing("no such conflicting copy in this partnership".into()));
+    }
+    state
+        .db
+        .audit(&staff.partnership_id, &staff.email, "conflict_discarded", &format!("the conflicting copy of {id} discarded; the first stays"), now())
+        .await?;
+    Ok(Json(serde_json::json!({ "discarded": id })))
+}
+
 pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Json<Vec<AuditEntryV1>>, AppError> {
     let staff = staff.coordinator()?;
     Ok(Json(state.db.audit_log(&staff.partnership_id, 500).await?))

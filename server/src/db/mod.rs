@@ -248,7 +248,7 @@ impl Db {
         let ids: Vec<String> = responses.iter().map(|r| r.id.to_string()).collect();
         let mut tx = self.pool.begin().await?;
         let columns = "form_id, form_version, day, received_on, device_id, partnership_id, case_pseudonym";
-        let statuses = insert_and_settle(&mut tx, "responses", columns, &ids, &bodies, &today, &|q, n| {
+        let statuses = insert_and_settle(&mut tx, "responses", columns, &ids, &bodies, (&today, &device.partnership_id), &|q, n| {
             let r = &responses[n];
             q.bind(r.form_id.0.clone())
                 .bind(i64::from(r.form_version))
@@ -294,7 +294,7 @@ impl Db {
         let ids: Vec<String> = outcomes.iter().map(|o| o.id.to_string()).collect();
         let mut tx = self.pool.begin().await?;
         let columns = "partnership_id, device_id, case_pseudonym, outcome, day, received_on";
-        let statuses = insert_and_settle(&mut tx, "outcomes", columns, &ids, &bodies, &today, &|q, n| {
+        let statuses = insert_and_settle(&mut tx, "outcomes", columns, &ids, &bodies, (&today, partnership_id), &|q, n| {
             let o = &outcomes[n];
             q.bind(partnership_id.to_string())
                 .bind(device_id.map(str::to_string))
@@ -322,6 +322,35 @@ impl Db {
     async fn count_in(&self, table: &'static str, partnership_id: &str) -> Result<u64, sqlx::Error> {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE partnership_id = $1")).bind(partnership_id).fetch_one(&self.pool).await?;
         Ok(n.max(0) as u64)
+    }
+
+    /// A partnership's conflicting copies, newest first: what each is a copy of and which of
+    /// its fields differ from what is held, never the bodies.
+    pub async fn conflicts(&self, partnership_id: &str) -> Result<Vec<heard_domain::access::ConflictV1>, sqlx::Error> {
+        let rows: Vec<(String, String, String, String)> =
+            sqlx::query_as("SELECT id, kind, received_on, body FROM response_conflicts WHERE partnership_id = $1 ORDER BY received_on DESC, id LIMIT 200")
+                .bind(partnership_id)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, kind, received_on, copy) in rows {
+            let table = if kind == "outcome" { "outcomes" } else { "responses" };
+            let held: Option<String> = sqlx::query_scalar(&format!("SELECT body FROM {table} WHERE id = $1")).bind(&id).fetch_optional(&self.pool).await?;
+            let fields = |body: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(body).unwrap_or_default();
+            let (copy, held) = (fields(&copy), fields(held.as_deref().unwrap_or("{}")));
+            let mut differs: Vec<String> = copy.keys().chain(held.keys()).filter(|k| copy.get(*k) != held.get(*k)).cloned().collect();
+            differs.sort();
+            differs.dedup();
+            out.push(heard_domain::access::ConflictV1 { id, kind, received_on, differs });
+        }
+        Ok(out)
+    }
+
+    /// Discards a partnership's conflicting copy (the first, held, stays). False when it has none by that id.
+    pub async fn discard_conflict(&self, partnership_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+        let done =
+            sqlx::query("DELETE FROM response_conflicts WHERE partnership_id = $1 AND id = $2").bind(partnership_id).bind(id).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
     }
 
     pub async fn count_conflicts(&self) -> Result<u64, sqlx::Error> {
@@ -397,14 +426,15 @@ type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q
 /// Stores a batch's items in `table` (one of ours: `id`, `body`, then `columns`) with
 /// multi-row inserts, `RETURNING` naming the ids that were new, and answers each item with
 /// `settle`: the first of an id is new; a repeat, in this batch or from an earlier one, is
-/// already had or a conflict. `bind(q, n)` binds item `n`'s values for `columns`.
+/// already had or a conflict (kept for the partnership whose items these are). `bind(q, n)`
+/// binds item `n`'s values for `columns`.
 async fn insert_and_settle(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     table: &'static str,
     columns: &str,
     ids: &[String],
     bodies: &[String],
-    today: &str,
+    (today, partnership_id): (&str, &str),
     bind: &(dyn for<'q> Fn(AnyQuery<'q>, usize) -> AnyQuery<'q> + Sync),
 ) -> Result<Vec<ItemStatus>, sqlx::Error> {
     let width = 2 + columns.split(',').count();
@@ -423,7 +453,7 @@ async fn insert_and_settle(
     }
     let mut statuses = Vec::with_capacity(ids.len());
     for (id, body) in ids.iter().zip(bodies) {
-        statuses.push(settle(tx, table, id, body, u64::from(new_ids.remove(id)), today).await?);
+        statuses.push(settle(tx, table, partnership_id, id, body, u64::from(new_ids.remove(id)), today).await?);
     }
     Ok(statuses)
 }
@@ -431,10 +461,12 @@ async fn insert_and_settle(
 /// What an `INSERT ... ON CONFLICT (id) DO NOTHING` into `table` (one of ours) meant for the
 /// item: a new row is accepted; an id already held with the same body is already had; with a
 /// different body it is a conflict, kept aside in `response_conflicts` (one copy per item, the
-/// latest) for a coordinator to see and never written over the first.
+/// latest; at most `MAX_CONFLICTS_KEPT` per partnership) for its coordinator to see, and never
+/// written over the first.
 async fn settle(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     table: &'static str,
+    partnership_id: &str,
     id: &str,
     body: &str,
     inserted: u64,
@@ -447,14 +479,26 @@ async fn settle(
     if held == body {
         return Ok(ItemStatus::AlreadyHad);
     }
-    // One copy per item, the latest: the same conflict re-sent does not grow the table.
+    // One copy per item, the latest: the same conflict re-sent does not grow the table; and a
+    // new one only while the partnership holds fewer than the most kept.
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM response_conflicts WHERE partnership_id = $1 AND id <> $2")
+        .bind(partnership_id)
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if kept >= heard_domain::access::MAX_CONFLICTS_KEPT as i64 {
+        return Ok(ItemStatus::Conflict);
+    }
+    let kind = if table == "outcomes" { "outcome" } else { "response" };
     sqlx::query(
-        "INSERT INTO response_conflicts (id, body, received_on) VALUES ($1, $2, $3) \
+        "INSERT INTO response_conflicts (id, body, received_on, partnership_id, kind) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (id) DO UPDATE SET body = excluded.body, received_on = excluded.received_on",
     )
     .bind(id)
     .bind(body)
     .bind(today)
+    .bind(partnership_id)
+    .bind(kind)
     .execute(&mut **tx)
     .await?;
     Ok(ItemStatus::Conflict)
