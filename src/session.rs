@@ -14,6 +14,22 @@ pub struct Session {
     pub context: CaseContext,
     /// Only for "Hello, Sam!" and for scrubbing the name from the child's words. Never sent.
     pub first_name: Option<String>,
+    /// Other names the practitioner gave (a brother's, a parent's), only to scrub from the
+    /// child's words. Never sent.
+    #[serde(default)]
+    pub other_names: Vec<String>,
+}
+
+impl Session {
+    /// A session with one child and no names given.
+    pub fn of(context: CaseContext) -> Session {
+        Session { context, first_name: None, other_names: Vec::new() }
+    }
+
+    /// Every name to scrub from the child's words: theirs and the others given.
+    pub fn names(&self) -> Vec<String> {
+        self.first_name.iter().chain(&self.other_names).cloned().collect()
+    }
 }
 
 /// The session in progress, shared by the pages.
@@ -28,9 +44,9 @@ pub fn use_session() -> CurrentSession {
     })
 }
 
-/// The first name given for this case's child in the session in progress, if it is theirs.
-pub fn first_name_for(session: CurrentSession, case: &Pseudonym) -> Option<String> {
-    session.0.get_untracked().filter(|s| &s.context.case == case).and_then(|s| s.first_name)
+/// The session in progress, if it is this case's: its names go with a resumed form.
+pub fn session_for(session: CurrentSession, case: &Pseudonym) -> Option<Session> {
+    session.0.get_untracked().filter(|s| &s.context.case == case)
 }
 
 /// The language the practitioner chose for the session's child, kept while the app runs so

@@ -307,7 +307,7 @@ async fn a_child_answers_declines_and_stops_and_everything_given_is_kept() {
     let db = unique_db();
     let store = unlocked(&db).await;
     let form = Catalogue::built_in().latest("early-years-check").unwrap().clone();
-    let session = heard::session::Session { context: heard_domain::case::CaseContext::example(2), first_name: Some("Sam".into()) };
+    let session = heard::session::Session { first_name: Some("Sam".into()), ..heard::session::Session::of(heard_domain::case::CaseContext::example(2)) };
     let host = mount(&db, move || view! { <FormRun form lang=Lang::en() session /> }.into_any());
     assert!(host.text_content().unwrap().contains("Hello, Sam!"), "the child is greeted by name");
     // Before the first question: who will read the answers, and the limit of confidentiality.
@@ -384,7 +384,7 @@ async fn next_with_nothing_given_records_a_skip_that_the_dots_show_apart() {
     let db = unique_db();
     let store = unlocked(&db).await;
     let form = Catalogue::built_in().latest("middle-check").unwrap().clone();
-    let session = heard::session::Session { context: heard_domain::case::CaseContext::example(3), first_name: None };
+    let session = heard::session::Session::of(heard_domain::case::CaseContext::example(3));
     let host = mount(&db, move || view! { <FormRun form lang=Lang::en() session /> }.into_any());
     button_named(&host, "Start").click();
     wait_until("question 1", || host.text_content().unwrap().contains("How are things at home?")).await;
@@ -410,7 +410,7 @@ async fn next_with_nothing_given_records_a_skip_that_the_dots_show_apart() {
     let form = Catalogue::built_in().latest("early-years-check").unwrap().clone();
     let mut draft = response(3);
     draft.set_answer("safe", AnswerValue::Skipped);
-    let session = heard::session::Session { context: draft.context.clone(), first_name: None };
+    let session = heard::session::Session::of(draft.context.clone());
     let host = mount(&db, move || view! { <FormRun form lang=Lang::en() session draft /> }.into_any());
     wait_until("question 3, with no introduction again", || host.text_content().unwrap().contains("school or nursery")).await;
     let dots = host.query_selector_all(".dots li").unwrap();
@@ -427,7 +427,7 @@ async fn declining_a_drawing_takes_it_off_the_page_so_what_is_shown_is_what_is_k
     let mut draft = response(3);
     draft.set_answer("safe", AnswerValue::YesNo(YesNo::Yes));
     draft.set_answer("school", AnswerValue::Face(2));
-    let session = heard::session::Session { context: draft.context.clone(), first_name: None };
+    let session = heard::session::Session::of(draft.context.clone());
     let host = mount(&db, move || view! { <FormRun form lang=Lang::en() session draft /> }.into_any());
     wait_until("the drawing question", || host.text_content().unwrap().contains("Draw something")).await;
     let canvas = host.query_selector("canvas").unwrap().unwrap();

@@ -187,8 +187,8 @@ impl Response {
     /// give: free text redacted (`redact_free_text`) and drawings flattened to what can be seen
     /// (`flatten_drawings`). Done on the device before the response is queued, and again on
     /// the server; doing it twice changes nothing.
-    pub fn scrub(&mut self, given_name: Option<&str>) {
-        self.redact_free_text(given_name);
+    pub fn scrub(&mut self, names: &[&str]) {
+        self.redact_free_text(names);
         self.flatten_drawings();
     }
 
@@ -211,10 +211,11 @@ impl Response {
         }
     }
 
-    /// Scrubs every free-text answer (words, and words in the three houses) of contact details
-    /// and the child's given name.
-    pub fn redact_free_text(&mut self, given_name: Option<&str>) {
-        let scrub = |w: &mut String| *w = crate::redact::redact(w, given_name);
+    /// Scrubs every free-text answer (words, and words in the three houses) of contact details,
+    /// dates and addresses, and of `names` (the child's given name, and any other the
+    /// practitioner gave).
+    pub fn redact_free_text(&mut self, names: &[&str]) {
+        let scrub = |w: &mut String| *w = crate::redact::redact_names(w, names);
         for a in &mut self.answers {
             match &mut a.value {
                 AnswerValue::Text(w) => scrub(w),
@@ -392,7 +393,7 @@ mod tests {
         let houses = Houses { dreams: House { drawing: None, words: Some("a house in M1 1AE".into()) }, ..Houses::default() };
         r.set_answer("houses", AnswerValue::Houses(houses));
         r.set_answer("home", AnswerValue::Face(2));
-        r.redact_free_text(Some("Sam"));
+        r.redact_free_text(&["Sam"]);
         assert_eq!(r.answer("words"), Some(&AnswerValue::Text("[name] here, [phone]".into())));
         let Some(AnswerValue::Houses(h)) = r.answer("houses") else { panic!() };
         assert_eq!(h.dreams.words.as_deref(), Some("a house in [postcode]"));

@@ -102,7 +102,8 @@ fn Unfinished(
         // The child's name, while their session lasts (a draft from an ended session has none:
         // drafts never hold it); contact details, dates and addresses are scrubbed anyway.
         let mut queued = draft.clone();
-        queued.scrub(crate::session::first_name_for(session, &draft.context.case).as_deref());
+        let names = crate::session::session_for(session, &draft.context.case).map(|s| s.names()).unwrap_or_default();
+        queued.scrub(&names.iter().map(String::as_str).collect::<Vec<_>>());
         spawn_local(async move {
             let sent = async { Store::open(&store_name).await?.finish(&queued).await }.await;
             if sent.is_ok() {
@@ -209,6 +210,7 @@ fn SessionForm() -> impl IntoView {
     let reference = RwSignal::new(String::new());
     let age = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());
+    let other_names = RwSignal::new(String::new());
     let flags = RwSignal::new([false; 5]);
     let stage = RwSignal::new(Stage::Start);
     let problem = FieldProblem::<&'static str>::new();
@@ -261,7 +263,8 @@ fn SessionForm() -> impl IntoView {
                 stage: stage.get_untracked(),
             };
             let name = first_name.get_untracked().trim().to_string();
-            crate::session::set_session(store_name, session, Some(Session { context, first_name: (!name.is_empty()).then_some(name) }));
+            let others = other_names.get_untracked().split(',').map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect();
+            crate::session::set_session(store_name, session, Some(Session { context, first_name: (!name.is_empty()).then_some(name), other_names: others }));
         });
     };
     view! {
@@ -278,6 +281,9 @@ fn SessionForm() -> impl IntoView {
             <p id="age-problem" class="problem field-problem" role="status">{problem.about("age")}</p>
             <label for="first-name">{i18n.t("session.first_name")}</label>
             <input id="first-name" type="text" autocomplete="off" on:input=move |ev| first_name.set(event_target_value(&ev)) />
+            <label for="other-names">{i18n.t("session.other_names")}</label>
+            <input id="other-names" type="text" autocomplete="off" spellcheck="false" aria-describedby="other-names-hint" on:input=move |ev| other_names.set(event_target_value(&ev)) />
+            <p id="other-names-hint" class="hint">{i18n.t("session.other_names_hint")}</p>
             <fieldset>
                 <legend>{i18n.t("session.flags")}</legend>
                 {FLAGS

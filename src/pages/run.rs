@@ -81,7 +81,7 @@ fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) 
         };
         let with_form = draft.and_then(|r| crate::forms::catalogue().get(&r.form_id, r.form_version).cloned().map(|f| (r, f)));
         if let Some((r, _)) = with_form.as_ref().filter(|_| session.0.get_untracked().is_none()) {
-            crate::session::set_session(store_name, session, Some(Session { context: r.context.clone(), first_name: None }));
+            crate::session::set_session(store_name, session, Some(Session::of(r.context.clone())));
         }
         found.set(Some(with_form));
     });
@@ -92,10 +92,9 @@ fn ResumeRun(id: String, form: String, lang: Option<String>, scan: Option<u32>) 
             Some(None) => untrack(|| run_page(form.clone(), lang.clone(), scan, None)),
             Some(Some((draft, form))) => {
                 let lang = lang.clone().and_then(|l| Lang::new(&l).ok()).filter(|l| form.offers(l)).unwrap_or_else(|| draft.lang.clone());
-                // The name the practitioner gave for this child, while their session lasts: it
-                // is scrubbed from the words of a resumed form too.
-                let first_name = crate::session::first_name_for(session, &draft.context.case);
-                let session = Session { context: draft.context.clone(), first_name };
+                // The names the practitioner gave for this child, while their session lasts:
+                // scrubbed from the words of a resumed form too.
+                let session = crate::session::session_for(session, &draft.context.case).unwrap_or_else(|| Session::of(draft.context.clone()));
                 view! { <FormRun form lang scan session draft /> }.into_any()
             }
         }
@@ -141,6 +140,7 @@ pub fn FormRun(
         })
     }));
     let first_name = StoredValue::new(session.first_name.clone());
+    let names = StoredValue::new(session.names());
     // The response's place in the address: if the tablet locks mid-form (the idle lock) or
     // the page reloads, the PIN brings back these answers, not a new form from question 1.
     let nav = crate::route::use_nav();
@@ -197,7 +197,7 @@ pub fn FormRun(
     let save = move |finished: bool| {
         let mut snapshot = response.get_untracked();
         if finished {
-            first_name.with_value(|name| snapshot.scrub(name.as_deref()));
+            names.with_value(|names| snapshot.scrub(&names.iter().map(String::as_str).collect::<Vec<_>>()));
         }
         spawn_local(async move {
             let result = async {

@@ -442,9 +442,9 @@ test("what a child answered before the app closed can be sent as it is", async (
   await context.close();
 });
 
-test("a child's name, a date and a number are scrubbed from words sent as answered after the app closed", async () => {
+test("a child's name, other names, a date and an address are scrubbed from words sent as answered after the app closed", async () => {
   // Before, the name went with the closed tab and a form sent as answered kept it.
-  let { context, page } = await withSession(env, { firstName: "Maja", age: 14 });
+  let { context, page } = await withSession(env, { firstName: "Maja", otherNames: "Kacper, Ola", age: 14 });
   await visit(page, "/child/teen-check?lang=en");
   await begin(page);
   const form = forms.find((f) => f.id === "teen-check");
@@ -453,7 +453,7 @@ test("a child's name, a date and a number are scrubbed from words sent as answer
     await page.getByRole("button", { name: "Next", exact: true }).click();
   }
   await page.getByRole("heading", { name: form.questions[3].prompt.en, exact: true }).waitFor();
-  await page.getByRole("textbox", { name: "Your words" }).fill("Maja likes art. Born 12/05/2011, I live at 4 Mill Lane, @maja_draws");
+  await page.getByRole("textbox", { name: "Your words" }).fill("Maja likes art with Kacper and ola. Born 12/05/2011, I live at 4 Mill Lane, @maja_draws");
   await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.some((a) => a.value?.text));
   await page.close({ runBeforeUnload: false });
   page = await context.newPage();
@@ -463,7 +463,7 @@ test("a child's name, a date and a number are scrubbed from words sent as answer
   await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
   const [sent] = await pendingOnTablet(page);
   const words = sent.answers.find((a) => a.value?.text).value.text;
-  assert.equal(words, "[name] likes art. Born [date], I live at [address], [handle]");
+  assert.equal(words, "[name] likes art with [name] and [name]. Born [date], I live at [address], [handle]");
   await context.close();
 });
 

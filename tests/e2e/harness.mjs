@@ -302,12 +302,13 @@ export async function visit(page, path) {
 }
 
 /** Starts a practitioner's session for a child (on the Child screen). */
-export async function startSession(page, { reference = "EH-2024-00123", age = 10, firstName = "", flags = [] } = {}) {
+export async function startSession(page, { reference = "EH-2024-00123", age = 10, firstName = "", otherNames = "", flags = [] } = {}) {
   await visit(page, "/child");
   await page.getByRole("heading", { name: "Start a session" }).waitFor();
   await page.getByRole("textbox", { name: "Case reference" }).fill(reference);
   await page.getByRole("spinbutton", { name: "Child's age in years" }).fill(String(age));
   if (firstName) await page.getByRole("textbox", { name: "First name for the greeting (optional)" }).fill(firstName);
+  if (otherNames) await page.getByRole("textbox", { name: "Other names to keep out of the child's words (optional)" }).fill(otherNames);
   for (const flag of flags) await page.getByRole("checkbox", { name: flag }).check();
   await page.getByRole("button", { name: "Start the session" }).click();
   await page.getByRole("heading", { name: "Choose a form" }).waitFor();

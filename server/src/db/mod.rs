@@ -202,7 +202,7 @@ impl Db {
             .iter()
             .cloned()
             .map(|mut r| {
-                r.scrub(None);
+                r.scrub(&[]);
                 r
             })
             .collect();
