@@ -113,7 +113,11 @@ async fn run(label: &str, url: &str, responses: usize) {
     let filters = [
         ("no filter", Filter::default()),
         ("teen, SEND", Filter { band: Some(AgeBand::Teen), flag: Some(Flag::Send), ..Filter::default() }),
-        ("one agency, 2026", Filter { agency: Some(agencies[0].id.clone()), from: "2026-01-01".parse().ok(), ..Filter::default() }),
+        (
+            "one agency, 2026",
+            Filter { agency: Some(agencies[0].id.clone()), from: "2026-01-01".parse().ok(), to: "2026-12-31".parse().ok(), ..Filter::default() },
+        ),
+        ("teen, one quarter", Filter { band: Some(AgeBand::Teen), from: "2026-07-01".parse().ok(), to: "2026-09-30".parse().ok(), ..Filter::default() }),
     ];
     for (name, filter) in filters {
         let mut times = Vec::new();

@@ -28,7 +28,44 @@ on_both_backends!(
     an_id_twice_in_one_batch_is_stored_once,
 );
 
-on_each_backend!(redaction: the_server_redacts_again_what_a_tablet_left);
+on_each_backend!(redaction: the_server_redacts_again_what_a_tablet_left, a_rubbed_out_line_is_not_in_the_stored_drawing);
+
+/// A tablet with an older app sends a drawing whose rubber strokes lie over a line (a name
+/// written, then rubbed out): the drawing stored holds the rest of the picture and nothing of
+/// that line, decoded from what the server keeps.
+async fn a_rubbed_out_line_is_not_in_the_stored_drawing(backend: common::Backend) {
+    use heard_domain::drawing::{Drawing, Point, Stroke};
+    let t = common::TestDb::new(backend).await;
+    let w = &World::new(&t.db).await;
+    let line = |y: u16, from: u16, step: usize, eraser: bool| Stroke {
+        colour: 0,
+        brush: 1,
+        eraser,
+        points: (from..=500 - from).step_by(step).map(|x| Point { x, y, pressure: 128 }).collect(),
+    };
+    // The rubber's points lie further apart than the line's, and a little past its ends.
+    let drawn = Drawing { width: 500, height: 500, strokes: vec![line(100, 100, 3, false), line(300, 100, 3, false), line(101, 90, 40, true)] };
+    let body = serde_json::json!({
+        "id": ID_A, "form_id": "early-years-check", "form_version": 1, "lang": "en", "date": "2026-05-04",
+        "answers": [{"question_id": "draw", "value": {"drawing": drawn.encode()}}],
+        "share": true,
+        "context": {"case": format!("{:064x}", 8), "age_band": "early_years", "flags": {"send": false, "homeless": false, "early_help_assessment": false, "child_protection_plan": false, "young_carer": false}, "stage": "start"}
+    })
+    .to_string();
+    let (status, json) = w.post_batch(&w.batch(std::slice::from_ref(&body))).await;
+    assert_eq!((status, json["results"][0]["status"].as_str()), (StatusCode::OK, Some("accepted")), "{json}");
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT body FROM responses WHERE id = $1").bind(ID_A).fetch_one(&raw).await.unwrap();
+    raw.close().await;
+    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    let kept = Drawing::decode(stored["answers"][0]["value"]["drawing"].as_str().unwrap()).unwrap();
+    assert!(kept.strokes.iter().all(|s| !s.eraser), "no rubber strokes kept");
+    assert!(kept.strokes.iter().flat_map(|s| &s.points).all(|p| p.y != 100), "nothing of the rubbed-out line: {:?}", kept.strokes);
+    assert_eq!(kept.strokes, vec![line(300, 100, 3, false)], "the rest of the picture, as drawn");
+    let (_, again) = w.post_batch(&w.batch(&[body])).await;
+    assert_eq!(again["results"][0]["status"], "already_had", "{again}");
+    t.finish().await;
+}
 on_each_backend!(conflicts: a_coordinator_sees_and_discards_conflicting_copies_and_they_are_bounded);
 
 /// A tablet sends an id already held with other content: the copy belongs to the partnership
