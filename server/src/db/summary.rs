@@ -725,47 +725,40 @@ impl Db {
         Ok(self.views_cases(partnership_id, std::slice::from_ref(filter)).await?[0])
     }
 
-    /// How many cases each view counts, from at most two grouped reads of the cubes (the months
-    /// the dated views span, and all time), however many views are asked about.
+    /// How many cases each view counts: one read of the cubes (live and retired), one sum per
+    /// view, over the months the dated views span and all time.
     pub async fn views_cases(&self, partnership_id: &str, views: &[Filter]) -> Result<Vec<u64>, sqlx::Error> {
         let months = |v: &Filter| v.from.zip(v.to).map(|(f, t)| (f.month_number(), t.month_number()));
         let dated: Vec<(i64, i64)> = views.iter().filter_map(months).collect();
-        // (month, agency, band, flags, cases); month 0 holds all time.
-        let mut rows: Vec<(i64, String, String, i64, i64)> = Vec::new();
-        let read = |sql: &'static str, lo: i64, hi: i64| sqlx::query(sql).bind(partnership_id).bind(lo).bind(hi).fetch_all(&self.pool);
-        // The live cube and the retired one (cases past the retention period) together.
-        const GROUPED: &str = "SELECT month, agency, age_band, flags, CAST(SUM(cases) AS BIGINT) FROM \
-                               (SELECT month, agency, age_band, flags, cases FROM case_cube WHERE partnership_id = $1 AND month >= $2 AND month <= $3 \
-                                UNION ALL SELECT month, agency, age_band, flags, cases FROM retired_case_cube \
-                                WHERE partnership_id = $1 AND month >= $2 AND month <= $3) c \
-                               GROUP BY month, agency, age_band, flags";
-        if let (Some(lo), Some(hi)) = (dated.iter().map(|d| d.0).min(), dated.iter().map(|d| d.1).max()) {
-            for row in read(GROUPED, lo.max(1), hi).await? {
-                rows.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?));
+        let (lo, hi) = (dated.iter().map(|d| d.0).min().unwrap_or(0), dated.iter().map(|d| d.1).max().unwrap_or(0));
+        let mut binds = vec![Bind::Int(lo.max(1)), Bind::Int(hi)];
+        let mut sums = Vec::with_capacity(views.len());
+        for v in views {
+            let mut next = |b: Bind| {
+                binds.push(b);
+                format!("${}", binds.len() + 1)
+            };
+            let mut cond = vec![match months(v) {
+                Some((from, to)) => format!("month >= {} AND month <= {}", next(Bind::Int(from)), next(Bind::Int(to))),
+                None => "month = 0".to_string(),
+            }];
+            if let Some(a) = &v.agency {
+                cond.push(format!("agency = {}", next(Bind::Text(a.clone()))));
             }
-        }
-        if dated.len() < views.len() {
-            for row in read(GROUPED, 0, 0).await? {
-                rows.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?));
+            if let Some(b) = v.band {
+                cond.push(format!("age_band = {}", next(Bind::Text(b.code().into()))));
             }
+            if let Some(f) = v.flag {
+                cond.push(format!("(flags & {}) <> 0", next(Bind::Int(i64::from(f.bit())))));
+            }
+            sums.push(format!("CAST(COALESCE(SUM(CASE WHEN {} THEN cases ELSE 0 END), 0) AS BIGINT)", cond.join(" AND ")));
         }
-        Ok(views
-            .iter()
-            .map(|v| {
-                let (lo, hi) = months(v).unwrap_or((0, 0));
-                let n: i64 = rows
-                    .iter()
-                    .filter(|(month, agency, band, flags, _)| {
-                        (lo..=hi).contains(month)
-                            && v.agency.as_ref().is_none_or(|a| a == agency)
-                            && v.band.is_none_or(|b| b.code() == band)
-                            && v.flag.is_none_or(|f| flags & i64::from(f.bit()) != 0)
-                    })
-                    .map(|r| r.4)
-                    .sum();
-                n.max(0) as u64
-            })
-            .collect())
+        let rows = |table: &str| {
+            format!("SELECT month, agency, age_band, flags, cases FROM {table} WHERE partnership_id = $1 AND (month = 0 OR (month >= $2 AND month <= $3))")
+        };
+        let sql = format!("SELECT {} FROM ({} UNION ALL {}) c", sums.join(", "), rows("case_cube"), rows("retired_case_cube"));
+        let row = bind_all(sqlx::query(&sql).bind(partnership_id), &binds).fetch_one(&self.pool).await?;
+        (0..views.len()).map(|i| Ok(row.try_get::<i64, _>(i)?.max(0) as u64)).collect()
     }
 
     /// Whether a view may be answered (`dashboard::check_view`): it and each of its wider views
@@ -789,9 +782,14 @@ impl Db {
                 still_counting = n.max(0) as u64;
             }
         }
-        if how.checked {
-            self.check_view(partnership_id, &filter).await?.map_err(DashboardError::TooFew)?;
-        }
+        // Whether the view may be answered, found beside the reads (their result is thrown away
+        // when it may not).
+        let verdict = async {
+            match how.checked {
+                true => self.check_view(partnership_id, &filter).await,
+                false => Ok(Ok(())),
+            }
+        };
         let counts = async {
             let (mut groups, mut drift) = (Vec::new(), Vec::new());
             for source in &sources {
@@ -803,7 +801,9 @@ impl Db {
         };
         // Independent reads, at once, on connections of their own (SQLite's WAL and
         // PostgreSQL both let readers run side by side).
-        let (agencies, (groups, drift), shared) = tokio::try_join!(self.agencies(partnership_id), counts, self.shared_words(partnership_id, &filter))?;
+        let (agencies, (groups, drift), shared, verdict) =
+            tokio::try_join!(self.agencies(partnership_id), counts, self.shared_words(partnership_id, &filter), verdict)?;
+        verdict.map_err(DashboardError::TooFew)?;
 
         let agencies: Vec<AgencyName> = agencies.into_iter().map(|a| AgencyName { id: a.id, name: a.name }).collect();
         let build = if how.exact { dashboard::build_unprotected } else { dashboard::build };
