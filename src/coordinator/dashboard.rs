@@ -170,7 +170,11 @@ fn Views(dashboard: Dashboard, csrf: Option<String>) -> impl IntoView {
                 .collect_view();
             let heading = format!("dash.section.{section}");
             let intro = format!("dash.section.{section}.intro");
-            let said = (*section == "said").then(|| view! { <SharedWords shared=dashboard.shared.clone() csrf=csrf.clone() /> });
+            // What children said is shown to coordinators only (the server sends analysts none).
+            let said = (*section == "said").then(|| match csrf.clone() {
+                Some(csrf) => view! { <SharedWords shared=dashboard.shared.clone() csrf=Some(csrf) /> }.into_any(),
+                None => view! { <p>{i18n.t("dash.said.coordinators_only")}</p> }.into_any(),
+            });
             view! {
                 <section class="dash-section" aria-labelledby=format!("s-{section}")>
                     <h2 id=format!("s-{section}")>{i18n.t(&heading)}</h2>

@@ -613,8 +613,14 @@ fn Audit(audit: RwSignal<Vec<AuditEntryV1>>) -> impl IntoView {
     view! {
         <section class="setup-part">
             <h2 id="h-audit">{move || i18n.t("setup.audit.title")}</h2>
+            // Dashboard reads (each recorded with who read which view) would push every change
+            // out of sight: they are counted here, and listed apart from the changes.
+            <p>{move || {
+                let reads = audit.with(|a| a.iter().filter(|e| e.action == "dashboard").count());
+                i18n.fill("setup.audit.reads", &[("n", &reads.to_string())])
+            }}</p>
             <Table labelled_by="h-audit" columns=&["setup.audit.when", "setup.audit.who", "setup.audit.what"]>
-                {move || audit.get().into_iter().take(50).map(|e| view! {
+                {move || audit.get().into_iter().filter(|e| e.action != "dashboard").take(50).map(|e| view! {
                     <tr><td>{day_of(e.at)}</td><td>{e.actor}</td><td>{e.detail}</td></tr>
                 }).collect_view()}
             </Table>

@@ -284,6 +284,9 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByRole("heading", { name: "Were children heard?", level: 2 }).waitFor();
   assert.equal(new URL(page.url()).pathname, "/coordinator");
   assert.equal(await page.getByRole("link", { name: "Import outcomes" }).count(), 0);
+  // What children said is for coordinators: an analyst is told so, and shown none.
+  await page.getByText("Only the partnership's coordinators see the words and drawings children agreed to share.").waitFor();
+  assert.equal(await page.getByRole("list", { name: "Shared words and drawings" }).count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });
