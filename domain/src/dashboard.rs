@@ -641,10 +641,6 @@ fn counts<G>(groups: &[G], rows: &Rows<'_, G>, columns: usize, column: impl Fn(&
     table
 }
 
-fn row_tally(row: &[Tally]) -> Tally {
-    row.iter().fold(Tally::default(), |a, t| a.plus(*t))
-}
-
 fn percent_first(t: &ProtectedTable) -> (Vec<Option<Shown>>, Option<Shown>) {
     let figures = t.cells.iter().zip(&t.row_totals).map(|(row, total)| share_first(row, *total)).collect();
     (figures, share_first(&t.column_totals, t.total))
@@ -738,9 +734,9 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
         let shown = protect(&raw, overlap);
         // Each mean over its row's published count, its sum moved by the row's cell key.
         let sums: Vec<i64> = rows.member.iter().map(|m| groups.iter().filter(|g| g.change.is_some() && m(g)).map(|g| g.change_milli).sum()).collect();
-        let figs = raw.iter().zip(&sums).map(|(row, s)| mean(*s, row_tally(row))).collect();
+        let figs = raw.iter().zip(&sums).map(|(row, s)| mean(*s, disclosure::row_total(row))).collect();
         let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
-        let all = raw.iter().fold(Tally::default(), |a, row| a.plus(row_tally(row)));
+        let all = raw.iter().fold(Tally::default(), |a, row| a.plus(disclosure::row_total(row)));
         let total = if overlap { None } else { mean(all_sum, all) };
         add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
     };

@@ -189,40 +189,42 @@ pub struct ProtectedTable {
     pub total: Cell,
 }
 
+/// The sum of a row's tallies.
+pub fn row_total(row: &[Tally]) -> Tally {
+    row.iter().fold(Tally::default(), |a, t| a.plus(*t))
+}
+
+/// A table of tallies (`rows[r][c]`, every row the same length) with its totals: a row's
+/// entries and total published by `in_row(the row, the tally)`, the column totals and grand
+/// total by `margin`; when the rows overlap, no column totals or grand total (their sums would
+/// count no one).
+fn table(rows: &[Vec<Tally>], rows_overlap: bool, in_row: impl Fn(&[Tally], Tally) -> Cell, margin: impl Fn(Tally) -> Cell) -> ProtectedTable {
+    let c = rows.first().map_or(0, Vec::len);
+    assert!(rows.iter().all(|row| row.len() == c), "every row of a table has the same number of columns");
+    let column = |j: usize| rows.iter().fold(Tally::default(), |a, row| a.plus(row[j]));
+    ProtectedTable {
+        cells: rows.iter().map(|row| row.iter().map(|t| in_row(row, *t)).collect()).collect(),
+        row_totals: rows.iter().map(|row| in_row(row, row_total(row))).collect(),
+        column_totals: if rows_overlap { Vec::new() } else { (0..c).map(|j| margin(column(j))).collect() },
+        total: if rows_overlap { Cell::Suppressed } else { margin(rows.iter().fold(Tally::default(), |a, row| a.plus(row_total(row)))) },
+    }
+}
+
+/// Publishes a table of tallies with its totals: every entry by its own key, and a row of
+/// fewer than `MIN_CASES` as `c` throughout.
+pub fn protect(rows: &[Vec<Tally>], rows_overlap: bool) -> ProtectedTable {
+    table(rows, rows_overlap, |row, t| if row_shown(row) { t.published() } else { Cell::Suppressed }, Tally::published)
+}
+
 /// Whether a row of a table may show its counts: none, or at least `MIN_CASES`.
 pub fn row_shown(row: &[Tally]) -> bool {
     let n: u64 = row.iter().map(|t| t.n).sum();
     n == 0 || n >= MIN_CASES
 }
 
-/// Publishes a table of tallies (`rows[r][c]`, every row the same length) with its totals.
-/// A row of fewer than `MIN_CASES` shows only `c`. When the rows overlap, no column totals or
-/// grand total are published.
-pub fn protect(rows: &[Vec<Tally>], rows_overlap: bool) -> ProtectedTable {
-    let c = rows.first().map_or(0, Vec::len);
-    assert!(rows.iter().all(|row| row.len() == c), "every row of a table has the same number of columns");
-    let row_total = |row: &Vec<Tally>| row.iter().fold(Tally::default(), |a, t| a.plus(*t));
-    let column = |j: usize| rows.iter().fold(Tally::default(), |a, row| a.plus(row[j]));
-    let hide = |row: &Vec<Tally>, cell: Cell| if row_shown(row) { cell } else { Cell::Suppressed };
-    ProtectedTable {
-        cells: rows.iter().map(|row| row.iter().map(|t| hide(row, t.published())).collect()).collect(),
-        row_totals: rows.iter().map(|row| hide(row, row_total(row).published())).collect(),
-        column_totals: if rows_overlap { Vec::new() } else { (0..c).map(|j| column(j).published()).collect() },
-        total: if rows_overlap { Cell::Suppressed } else { rows.iter().fold(Tally::default(), |a, row| a.plus(row_total(row))).published() },
-    }
-}
-
 /// The table with every count as it is, for tests of what protection hides; never published.
 pub fn unprotected(rows: &[Vec<Tally>], rows_overlap: bool) -> ProtectedTable {
-    let count = |t: Tally| Cell::Count(t.n);
-    let row_total = |row: &Vec<Tally>| row.iter().fold(Tally::default(), |a, t| a.plus(*t));
-    let c = rows.first().map_or(0, Vec::len);
-    ProtectedTable {
-        cells: rows.iter().map(|row| row.iter().map(|t| count(*t)).collect()).collect(),
-        row_totals: rows.iter().map(|row| count(row_total(row))).collect(),
-        column_totals: if rows_overlap { Vec::new() } else { (0..c).map(|j| count(rows.iter().fold(Tally::default(), |a, row| a.plus(row[j])))).collect() },
-        total: if rows_overlap { Cell::Suppressed } else { count(rows.iter().fold(Tally::default(), |a, row| a.plus(row_total(row)))) },
-    }
+    table(rows, rows_overlap, |_, t| Cell::Count(t.n), |t| Cell::Count(t.n))
 }
 
 /// The share the first of a row's cells is of the row, from published values: a whole

@@ -226,7 +226,7 @@ fn num(v: &Value) -> Option<f64> {
     v.as_f64()
 }
 
-/// Whether a dashboard JSON shows anything that is not "c" in a row.
+/// The index of an agency's row in a table, by the agency's name.
 fn row_index(t: &Value, agency_name: &str) -> Option<usize> {
     t["rows"].as_array().unwrap().iter().position(|r| r["name"] == agency_name)
 }
@@ -328,11 +328,10 @@ async fn no_two_answered_views_differ_by_fewer_than_ten_cases(backend: common::B
     let mut thin = 0;
     for v in &views {
         let n = s.w.db.view_cases(&s.partnership, v).await.unwrap();
-        for (choice, wider) in v.wider() {
+        for (_, wider) in v.wider() {
             let m = s.w.db.view_cases(&s.partnership, &wider).await.unwrap();
             if m > n && m - n < MIN_CASES && n > 0 {
                 thin += 1;
-                let _ = choice;
             }
         }
     }

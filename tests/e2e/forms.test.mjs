@@ -419,6 +419,18 @@ test("a child's answers survive the app being closed mid-form, and the form carr
   }
 });
 
+/** Closes the tab mid-form with no chance to save, opens the app again, unlocks it and sends
+ * the unfinished form as answered; the new page. */
+async function sendAsAnsweredAfterClosing(context, page) {
+  await page.close({ runBeforeUnload: false });
+  const next = await context.newPage();
+  await next.goto(`${env.server.url}/child`);
+  await unlock(next);
+  await next.getByRole("button", { name: "Send what was answered" }).click();
+  await next.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
+  return next;
+}
+
 test("what a child answered before the app closed can be sent as it is", async () => {
   // The tab is closed and reopened below: `page` changes, `context` stays.
   let { context, page } = await withSession(env);
@@ -428,12 +440,7 @@ test("what a child answered before the app closed can be sent as it is", async (
   await page.getByRole("heading", { name: form.questions[0].prompt.en, exact: true }).waitFor();
   await answer(page, form.questions[0]);
   await until(async () => (await decryptedRecords(page, "drafts")).length > 0);
-  await page.close({ runBeforeUnload: false });
-  page = await context.newPage();
-  await page.goto(`${env.server.url}/child`);
-  await unlock(page);
-  await page.getByRole("button", { name: "Send what was answered" }).click();
-  await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
+  page = await sendAsAnsweredAfterClosing(context, page);
   const [sent] = await pendingOnTablet(page);
   assert.equal(sent.answers.length, 1);
   assert.equal(sent.form_id, "teen-check");
@@ -455,12 +462,7 @@ test("a child's name, other names, a date and an address are scrubbed from words
   await page.getByRole("heading", { name: form.questions[3].prompt.en, exact: true }).waitFor();
   await page.getByRole("textbox", { name: "Your words" }).fill("Maja likes art with Kacper and ola. Born 12/05/2011, I live at 4 Mill Lane, @maja_draws");
   await until(async () => (await decryptedRecords(page, "drafts"))[0]?.answers.some((a) => a.value?.text));
-  await page.close({ runBeforeUnload: false });
-  page = await context.newPage();
-  await page.goto(`${env.server.url}/child`);
-  await unlock(page);
-  await page.getByRole("button", { name: "Send what was answered" }).click();
-  await page.getByRole("status").getByText("Moved to the outbox, to be sent with the other answers.").waitFor();
+  page = await sendAsAnsweredAfterClosing(context, page);
   const [sent] = await pendingOnTablet(page);
   const words = sent.answers.find((a) => a.value?.text).value.text;
   assert.equal(words, "[name] likes art with [name] and [name]. Born [date], I live at [address], [handle]");

@@ -627,11 +627,18 @@ impl Db {
 
     /// Summarises the first page of queued items numbered after `after` and up to `last`;
     /// returns how many and the highest number taken, or `None` when there were none.
-    async fn summarise_page(&self, after: i64, last: i64) -> Result<Option<(u64, i64)>, sqlx::Error> {
+    /// A transaction that changes summaries: on PostgreSQL it first takes the summariser's
+    /// advisory lock, so summarisers, rebuilds, erasures and retention take turns.
+    async fn summary_tx(&self) -> Result<Tx<'static>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         if self.backend == super::Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
         }
+        Ok(tx)
+    }
+
+    async fn summarise_page(&self, after: i64, last: i64) -> Result<Option<(u64, i64)>, sqlx::Error> {
+        let mut tx = self.summary_tx().await?;
         // Taking the items off the queue is the first write, so on SQLite the transaction
         // holds the write lock before it reads anything.
         let taken = sqlx::query(&format!(
@@ -672,10 +679,7 @@ impl Db {
     /// (`set_aside`) and the queue goes on.
     async fn summarise_one_by_one(&self, items: &[(i64, String, String)], first: &sqlx::Error) -> Result<(), sqlx::Error> {
         eprintln!("heard-server: the database refused a page of {} queued items ({first}); summarising them one by one", items.len());
-        let mut tx = self.pool.begin().await?;
-        if self.backend == super::Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
-        }
+        let mut tx = self.summary_tx().await?;
         let seqs: Vec<i64> = items.iter().map(|i| i.0).collect();
         for chunk in seqs.chunks(CHUNK) {
             let list = (1..=chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
@@ -952,10 +956,7 @@ impl Db {
     /// summariser waits); its pseudonym is kept in `erased_cases` so a tablet sending more of it
     /// later is refused.
     pub async fn erase_case(&self, partnership_id: &str, case: &str) -> Result<heard_domain::access::Erased, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == super::Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
-        }
+        let mut tx = self.summary_tx().await?;
         let erased = remove_cases(&mut tx, partnership_id, &[case.to_string()], Removal::Request).await?;
         tx.commit().await?;
         Ok(erased)
@@ -975,10 +976,7 @@ impl Db {
                 .map_or(i64::MIN, |first| (first.unix_days() + into_month).min(first.last_of_month().unix_days()));
             let mut removed = 0;
             loop {
-                let mut tx = self.pool.begin().await?;
-                if self.backend == super::Backend::Postgres {
-                    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
-                }
+                let mut tx = self.summary_tx().await?;
                 let last = "CASE WHEN COALESCE(last_day, since_day) >= COALESCE(outcome_day, since_day) \
                             THEN COALESCE(last_day, since_day) ELSE COALESCE(outcome_day, since_day) END";
                 let cases: Vec<String> =
@@ -1043,10 +1041,7 @@ impl Db {
     /// held for the summariser, responses first: the same result as summarising them as they
     /// arrived (tested).
     pub async fn rebuild_summaries(&self) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == super::Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SUMMARY_LOCK).execute(&mut *tx).await?;
-        }
+        let mut tx = self.summary_tx().await?;
         for table in ["summary_queue", "cases", "case_cube", "drift_cube", "shared_words"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
         }
