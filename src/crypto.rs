@@ -9,6 +9,7 @@
 //! first, then write.
 
 use heard_domain::b64::{base64url_decode, base64url_encode};
+use heard_domain::enrolment::SECRET_BYTES;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -144,12 +145,47 @@ pub async fn unlock(keyring: &Keyring, pin: &str) -> Result<DataKey, CryptoError
     import_data_key(&raw).await
 }
 
-/// HMAC-SHA256 of `data` under `key`: how a case reference becomes its pseudonym.
+/// Seals the partnership key for one enrolment: a fresh one-time secret (an AES-128-GCM key,
+/// for the enrolment text) and the key sealed under it (IV, ciphertext and tag, for the server).
+pub async fn seal_for_enrolment(key: &[u8; 32]) -> Result<([u8; SECRET_BYTES], Vec<u8>), CryptoError> {
+    let secret: [u8; SECRET_BYTES] = random_bytes(SECRET_BYTES)?.try_into().map_err(|_| CryptoError::Unavailable)?;
+    let sealed = seal_with(&secret_key(&secret).await?, key).await?;
+    Ok((secret, sealed))
+}
+
+/// Opens a key sealed by `seal_for_enrolment` with the text's secret; `Damaged` when it does
+/// not open (another secret, or a changed byte).
+pub async fn open_enrolment_key(secret: &[u8; SECRET_BYTES], sealed: &[u8]) -> Result<[u8; 32], CryptoError> {
+    open_with(&secret_key(secret).await?, sealed).await?.try_into().map_err(|_| CryptoError::Damaged)
+}
+
+async fn secret_key(secret: &[u8; SECRET_BYTES]) -> Result<CryptoKey, CryptoError> {
+    let algorithm = object(&[("name", "AES-GCM".into())]);
+    let key = resolve(subtle()?.import_key_with_object("raw", &Uint8Array::from(secret.as_slice()), &algorithm, false, &usages(&["encrypt", "decrypt"])))
+        .await
+        .map_err(|_| CryptoError::Unavailable)?;
+    Ok(key.unchecked_into())
+}
+
 /// An HMAC-SHA256 key imported once, for signing many messages (an outcome import
-/// pseudonymises every line with the partnership key).
+/// pseudonymises every line with the partnership key). Never extractable: the coordinator's
+/// browser keeps it in IndexedDB as this `CryptoKey`, which no script can read back as bytes.
+#[derive(Clone, Debug)]
 pub struct HmacKey(web_sys::CryptoKey);
 
 impl HmacKey {
+    /// The `CryptoKey` itself, to keep in IndexedDB (structured clone keeps it non-extractable).
+    pub fn as_js(&self) -> &JsValue {
+        self.0.as_ref()
+    }
+
+    /// A key read back from IndexedDB, when it is a non-extractable HMAC key.
+    pub fn from_js(value: JsValue) -> Option<HmacKey> {
+        let key: CryptoKey = value.dyn_into().ok()?;
+        let name = Reflect::get(&key.algorithm().ok()?.into(), &"name".into()).ok()?.as_string()?;
+        (name == "HMAC" && !key.extractable()).then_some(HmacKey(key))
+    }
+
     pub async fn import(key: &[u8]) -> Result<HmacKey, CryptoError> {
         let subtle = subtle()?;
         let algorithm = object(&[("name", "HMAC".into()), ("hash", "SHA-256".into())]);

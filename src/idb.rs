@@ -3,7 +3,7 @@
 //! crate (indexed_db_futures) cost the tablet's first visit 7.7 KB more, compressed, for the
 //! same few calls.
 //!
-//! Only `store.rs` uses this. As there, nothing but IndexedDB may be awaited between a
+//! Only `store.rs` and the coordinator's `key.rs` use this. As there, nothing but IndexedDB may be awaited between a
 //! transaction's creation and its end: the browser commits a transaction once the page goes
 //! back to the event loop with no request of it pending. Write transactions therefore make all
 //! their requests at once and then wait for `commit`.

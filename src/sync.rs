@@ -336,14 +336,15 @@ thread_local! {
     static ENROLMENT_ID: std::cell::RefCell<String> = std::cell::RefCell::new(crate::device::new_id().simple().to_string());
 }
 
-/// Exchanges the one-time part of an enrolment code for a device token.
+/// Exchanges the one-time part of an enrolment code for a device token and the sealed key.
 pub async fn enrol(code: &str) -> Result<EnrolReply, SendError> {
     let enrolment_id = Some(ENROLMENT_ID.with_borrow(String::clone));
-    let reply = exchange(Request::post(ENROL_PATH).json(&EnrolRequest { code: code.to_string(), enrolment_id })).await;
-    if reply.is_ok() {
-        ENROLMENT_ID.set(crate::device::new_id().simple().to_string());
-    }
-    reply
+    exchange(Request::post(ENROL_PATH).json(&EnrolRequest { code: code.to_string(), enrolment_id })).await
+}
+
+/// An enrolment is complete (its key opened and kept): the next one gets a new enrolment id.
+pub fn enrolment_done() {
+    ENROLMENT_ID.set(crate::device::new_id().simple().to_string());
 }
 
 /// Who is logged in on this browser, if anyone.
@@ -372,9 +373,10 @@ pub async fn create_agency(csrf: &str, agency: &heard_domain::access::NewAgency)
     exchange(Request::post(heard_domain::access::AGENCIES_PATH).header(CSRF_HEADER, csrf).json(agency)).await
 }
 
-/// A fresh one-time code for an agency (the browser adds the partnership key to it).
-pub async fn issue_code(csrf: &str, agency_id: &str) -> Result<heard_domain::access::EnrolmentCodeV1, SendError> {
-    let body = heard_domain::access::NewEnrolmentCode { agency_id: agency_id.to_string() };
+/// A fresh one-time code for an agency, leaving the partnership key sealed (base64url) for the
+/// tablet that spends it (the browser adds the secret it was sealed under to the text).
+pub async fn issue_code(csrf: &str, agency_id: &str, sealed_key: &str) -> Result<heard_domain::access::EnrolmentCodeV1, SendError> {
+    let body = heard_domain::access::NewEnrolmentCode { agency_id: agency_id.to_string(), sealed_key: sealed_key.to_string() };
     exchange(Request::post(heard_domain::access::ENROLMENT_CODES_PATH).header(CSRF_HEADER, csrf).json(&body)).await
 }
 

@@ -31,7 +31,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "heard_session";
 
-/// A device exchanging its one-time code (never the partnership key) for a token.
+/// A device exchanging its one-time code (never the text's secret) for a token and the sealed
+/// partnership key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnrolRequest {
@@ -52,8 +53,11 @@ pub struct EnrolReply {
     pub device_token: String,
     pub agency: String,
     pub partnership: String,
-    /// SHA-256 of the partnership key, hex: the device checks its key matches.
+    /// SHA-256 of the partnership key, hex: the device checks the key it opens matches.
     pub key_fingerprint: String,
+    /// The partnership key, sealed under the one-time secret of the enrolment text: given once
+    /// (and again to the same enrolment within `ENROL_RETRY_SECS`), then deleted.
+    pub sealed_key: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,10 +155,13 @@ pub struct AgencyV1 {
 #[serde(deny_unknown_fields)]
 pub struct NewEnrolmentCode {
     pub agency_id: String,
+    /// The partnership key sealed under the code's one-time secret, in the coordinator's
+    /// browser (`enrolment::is_sealed_key`); released once, to the tablet that spends the code.
+    pub sealed_key: String,
 }
 
-/// A fresh one-time code. The coordinator's browser adds the partnership key to make the
-/// text a practitioner enters (`enrolment::EnrolmentText`).
+/// A fresh one-time code. The coordinator's browser adds the one-time secret it sealed the
+/// key under to make the text a practitioner enters (`enrolment::EnrolmentText`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolmentCodeV1 {
     /// As shown: `ABCDE-FGHJK`.

@@ -1,7 +1,10 @@
-//! The enrolment text a coordinator gives a practitioner: `HEARD-ABCDE-FGHJK-<key>`. The
-//! first part is a one-time code the server knows (hashed); the rest is the partnership key,
-//! which only the coordinator's browser and enrolled devices ever hold. A device sends the
-//! server the code, never the key.
+//! The enrolment text a coordinator gives a practitioner: `HEARD-ABCDE-FGHJK-<secret>`. The
+//! first part is a one-time code the server knows (hashed); the rest is a one-time secret
+//! that only the text holds. The partnership key is not in the text: the coordinator's
+//! browser seals it under the secret (AES-128-GCM) and leaves the sealed key with the code on
+//! the server, which releases it once, to the tablet that spends the code, then deletes it.
+//! So an old message alone (the sealed key is gone), or the server's database alone (no
+//! secret), gives nothing. A device sends the server the code, never the secret.
 
 use crate::b64::{base64url_decode, base64url_encode};
 use std::fmt;
@@ -10,19 +13,23 @@ use std::fmt;
 pub const CODE_ALPHABET: &[u8; 30] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
 /// Characters in a one-time code (two groups of five: ~49 bits).
 pub const CODE_LEN: usize = 10;
+/// Bytes of the one-time secret: an AES-128 key, made at random for each code.
+pub const SECRET_BYTES: usize = 16;
+/// Bytes of a sealed partnership key: a 12-byte IV, the 32-byte key, a 16-byte GCM tag.
+pub const SEALED_KEY_BYTES: usize = 12 + 32 + 16;
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct EnrolmentText {
     /// The one-time code, normalised (upper case, no dashes).
     pub code: String,
-    /// The partnership key: 32 random bytes.
-    pub key: [u8; 32],
+    /// The one-time secret that opens the sealed partnership key.
+    pub secret: [u8; SECRET_BYTES],
 }
 
 impl fmt::Debug for EnrolmentText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Never print the key.
-        write!(f, "EnrolmentText {{ code: {:?}, key: <hidden> }}", self.code)
+        // Never print the secret.
+        write!(f, "EnrolmentText {{ code: {:?}, secret: <hidden> }}", self.code)
     }
 }
 
@@ -32,8 +39,11 @@ pub enum EnrolmentError {
     Prefix,
     #[error("the code part should be {CODE_LEN} letters and digits, like ABCDE-FGHJK")]
     Code,
-    #[error("the partnership key part is incomplete or mistyped")]
+    #[error("the part after the code is incomplete or mistyped")]
     Key,
+    /// A text made before keys were sealed: it carries the partnership key itself.
+    #[error("this enrolment text is from an earlier version of Heard; ask the coordinator for a new one")]
+    Old,
 }
 
 /// Normalises a one-time code as typed: upper case, without dashes or spaces.
@@ -46,7 +56,7 @@ impl EnrolmentText {
     pub fn parse(text: &str) -> Result<EnrolmentText, EnrolmentError> {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let rest = compact.get(..6).filter(|p| p.eq_ignore_ascii_case("HEARD-")).map(|_| &compact[6..]).ok_or(EnrolmentError::Prefix)?;
-        // Code: the first ten code characters, dashes allowed between; the key follows a dash.
+        // Code: the first ten code characters, dashes allowed between; the secret follows a dash.
         let mut code = String::new();
         let mut at = 0;
         for (i, c) in rest.char_indices() {
@@ -60,16 +70,25 @@ impl EnrolmentText {
             at = i + c.len_utf8();
         }
         let code = normalise_code(&code).ok_or(EnrolmentError::Code)?;
-        let key_text = rest[at..].trim_start_matches('-');
-        let key: [u8; 32] = base64url_decode(key_text).and_then(|k| k.try_into().ok()).ok_or(EnrolmentError::Key)?;
-        Ok(EnrolmentText { code, key })
+        let tail = base64url_decode(rest[at..].trim_start_matches('-')).ok_or(EnrolmentError::Key)?;
+        match tail.len() {
+            SECRET_BYTES => Ok(EnrolmentText { code, secret: tail.try_into().expect("length checked") }),
+            32 => Err(EnrolmentError::Old),
+            _ => Err(EnrolmentError::Key),
+        }
     }
 }
 
 impl fmt::Display for EnrolmentText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HEARD-{}-{}-{}", &self.code[..5], &self.code[5..], base64url_encode(&self.key))
+        write!(f, "HEARD-{}-{}-{}", &self.code[..5], &self.code[5..], base64url_encode(&self.secret))
     }
+}
+
+/// Whether `text` is a sealed partnership key as a coordinator's browser makes them:
+/// base64url of `SEALED_KEY_BYTES` bytes.
+pub fn is_sealed_key(text: &str) -> bool {
+    base64url_decode(text).is_some_and(|b| b.len() == SEALED_KEY_BYTES)
 }
 
 /// The one-time code as shown to people: `ABCDE-FGHJK`.
@@ -144,7 +163,7 @@ mod tests {
 
     #[test]
     fn key_backups_round_trip_and_refuse_other_files() {
-        let key = sample().key;
+        let key: [u8; 32] = core::array::from_fn(|i| i as u8 * 7);
         let file = KeyBackup::new("North", &key, "ab12").to_json();
         let (backup, read) = KeyBackup::parse(&file).unwrap();
         assert_eq!((read, backup.partnership.as_str(), backup.fingerprint.as_str()), (key, "North", "ab12"));
@@ -156,7 +175,7 @@ mod tests {
     }
 
     fn sample() -> EnrolmentText {
-        EnrolmentText { code: "ABCDEFGHJK".into(), key: core::array::from_fn(|i| i as u8 * 7) }
+        EnrolmentText { code: "ABCDEFGHJK".into(), secret: core::array::from_fn(|i| i as u8 * 7) }
     }
 
     #[test]
@@ -164,8 +183,8 @@ mod tests {
         let text = sample().to_string();
         assert!(text.starts_with("HEARD-ABCDE-FGHJK-"));
         assert_eq!(EnrolmentText::parse(&text).unwrap(), sample());
-        // The key is case-sensitive; the prefix and code are not, and spaces are ignored.
-        let messy = format!("  heard-abcde - fghjk-{}\n", base64url_encode(&sample().key));
+        // The secret is case-sensitive; the prefix and code are not, and spaces are ignored.
+        let messy = format!("  heard-abcde - fghjk-{}\n", base64url_encode(&sample().secret));
         assert_eq!(EnrolmentText::parse(&messy).unwrap(), sample());
     }
 
@@ -175,7 +194,20 @@ mod tests {
         assert_eq!(EnrolmentText::parse("ABCDE-FGHJK"), Err(EnrolmentError::Prefix));
         assert_eq!(EnrolmentText::parse(&text.replacen("ABCDE", "ABCD0", 1)), Err(EnrolmentError::Code));
         assert_eq!(EnrolmentText::parse(&text[..text.len() - 3]), Err(EnrolmentError::Key));
-        assert!(!format!("{:?}", sample()).contains(&base64url_encode(&sample().key)), "Debug never shows the key");
+        assert!(!format!("{:?}", sample()).contains(&base64url_encode(&sample().secret)), "Debug never shows the secret");
+    }
+
+    #[test]
+    fn the_text_carries_no_partnership_key_and_old_texts_that_did_are_named() {
+        // A text as made before keys were sealed: the 32-byte partnership key after the code.
+        let old = format!("HEARD-ABCDE-FGHJK-{}", base64url_encode(&[9u8; 32]));
+        assert_eq!(EnrolmentText::parse(&old), Err(EnrolmentError::Old));
+        // Today's: 16 bytes, which cannot hold a 32-byte key.
+        let text = sample().to_string();
+        assert_eq!(base64url_decode(text.rsplit('-').next().unwrap()).unwrap().len(), SECRET_BYTES);
+        assert!(is_sealed_key(&base64url_encode(&[1u8; SEALED_KEY_BYTES])));
+        assert!(!is_sealed_key(&base64url_encode(&[1u8; 32])));
+        assert!(!is_sealed_key("not base64 at all!"));
     }
 
     #[test]

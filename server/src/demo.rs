@@ -8,7 +8,7 @@ use crate::auth::{hash_password, new_enrolment_code, now, random_token, sha256_h
 use crate::synthetic::{self, Item};
 use crate::Db;
 use heard_domain::access::{AgencyKind, AgencyV1, Role};
-use heard_domain::enrolment::EnrolmentText;
+use heard_domain::enrolment::{EnrolmentText, SECRET_BYTES};
 use heard_domain::Day;
 
 pub const PARTNERSHIP: &str = "Demo Partnership";
@@ -70,8 +70,33 @@ pub async fn seed(db: &Db, cases: usize) -> Result<Demo, sqlx::Error> {
     };
     let agency = db.agencies(&partnership_id).await?.into_iter().find(|a| a.name == AGENCY).expect("the demo partnership has its agency");
     let code = new_enrolment_code();
-    db.create_enrolment_code(&sha256_hex(code.as_bytes()), &agency.id, "demo", t, t + 7 * 24 * 60 * 60).await?;
-    Ok(Demo { enrolment_text: EnrolmentText { code, key: demo_key() }.to_string() })
+    let (secret, sealed) = seal_for_enrolment(&demo_key());
+    db.create_enrolment_code(&sha256_hex(code.as_bytes()), &agency.id, &sealed, "demo", t, t + 7 * 24 * 60 * 60).await?;
+    Ok(Demo { enrolment_text: EnrolmentText { code, secret }.to_string() })
+}
+
+/// Seals a partnership key for one enrolment as the coordinator's browser does (AES-128-GCM
+/// under a fresh one-time secret; IV, then ciphertext and tag): the secret for the text, the
+/// sealed key (base64url) for the server. Here only for the demo, whose key is public.
+pub fn seal_for_enrolment(key: &[u8; 32]) -> ([u8; SECRET_BYTES], String) {
+    use aes_gcm::aead::{Aead, KeyInit};
+    use rand::RngCore;
+    let mut secret = [0u8; SECRET_BYTES];
+    let mut iv = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    rand::rngs::OsRng.fill_bytes(&mut iv);
+    let cipher = aes_gcm::Aes128Gcm::new_from_slice(&secret).expect("16 bytes is an AES-128 key");
+    let sealed = cipher.encrypt(aes_gcm::Nonce::from_slice(&iv), key.as_slice()).expect("AES-GCM seals 32 bytes");
+    (secret, heard_domain::b64::base64url_encode(&[iv.as_slice(), &sealed].concat()))
+}
+
+/// Opens a key sealed by `seal_for_enrolment` (or a coordinator's browser) with its secret.
+pub fn open_enrolment_key(secret: &[u8; SECRET_BYTES], sealed: &str) -> Option<[u8; 32]> {
+    use aes_gcm::aead::{Aead, KeyInit};
+    let bytes = heard_domain::b64::base64url_decode(sealed)?;
+    let (iv, body) = bytes.split_at_checked(12)?;
+    let cipher = aes_gcm::Aes128Gcm::new_from_slice(secret).ok()?;
+    cipher.decrypt(aes_gcm::Nonce::from_slice(iv), body).ok()?.try_into().ok()
 }
 
 fn today() -> Day {

@@ -42,7 +42,7 @@ fn endpoints(w: &World, device_id: &str) -> Vec<(&'static str, String, Option<St
         ("GET", "/api/v1/me".into(), None),
         ("GET", "/api/v1/agencies".into(), None),
         ("POST", "/api/v1/agencies".into(), Some(r#"{"name":"Health Visitors","kind":"health"}"#.into())),
-        ("POST", "/api/v1/enrolment-codes".into(), Some(format!(r#"{{"agency_id":"{}"}}"#, w.us.agency_id))),
+        ("POST", "/api/v1/enrolment-codes".into(), Some(common::code_request(&w.us.agency_id))),
         ("GET", "/api/v1/devices".into(), None),
         ("POST", format!("/api/v1/devices/{device_id}/revoke"), None),
         ("POST", format!("/api/v1/devices/{device_id}/remove"), None),
@@ -112,7 +112,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_it_should(w: &World) {
 
 /// A code for our agency, as the coordinator issues it.
 async fn new_code(w: &World) -> String {
-    let body = format!(r#"{{"agency_id":"{}"}}"#, w.us.agency_id);
+    let body = common::code_request(&w.us.agency_id);
     let (_, code) = w.call("POST", "/api/v1/enrolment-codes", Auth::Staff(&w.us.coordinator, true), Some(&body)).await;
     code["code"].as_str().unwrap().to_string()
 }
@@ -190,7 +190,7 @@ async fn a_coordinator_removes_a_tablet_that_never_sent_anything(w: &World) {
 }
 
 async fn an_enrolment_code_works_once(w: &World) {
-    let body = format!(r#"{{"agency_id":"{}"}}"#, w.us.agency_id);
+    let body = common::code_request(&w.us.agency_id);
     let (_, code) = w.call("POST", "/api/v1/enrolment-codes", Auth::Staff(&w.us.coordinator, true), Some(&body)).await;
     let code = code["code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 11, "shown as ABCDE-FGHJK: {code}");
@@ -308,6 +308,108 @@ async fn a_wrong_setup_code_is_refused_before_any_password_is_hashed(w: &World) 
     assert!(started.elapsed() < one_hash * 4, "ten wrong codes took {:?}; one hash takes {one_hash:?}", started.elapsed());
 }
 
+/// The enrolment text no longer holds the partnership key: the key is left here sealed under a
+/// secret only the text holds, given once to the tablet that spends the code, then deleted. So
+/// neither an old message (code and secret, after the release) nor the database (the sealed key,
+/// without the secret) gives the key.
+async fn the_partnership_key_is_released_sealed_once_then_deleted(backend: common::Backend) {
+    let t = common::TestDb::new(backend).await;
+    let world = World::new(&t.db).await;
+    let w = &world;
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    let held = |code: String| {
+        let raw = raw.clone();
+        let hash = sha256_hex(heard_domain::enrolment::normalise_code(&code).unwrap().as_bytes());
+        async move {
+            sqlx::query_scalar::<_, Option<String>>("SELECT sealed_key FROM enrolment_codes WHERE code_hash = $1")
+                .bind(hash)
+                .fetch_optional(&raw)
+                .await
+                .unwrap()
+                .flatten()
+        }
+    };
+    let issue = |sealed: String| {
+        let body = serde_json::json!({"agency_id": w.us.agency_id, "sealed_key": sealed}).to_string();
+        async move { w.call("POST", "/api/v1/enrolment-codes", Auth::Staff(&w.us.coordinator, true), Some(&body)).await }
+    };
+    let enrol = |code: String, id: Option<&'static str>| {
+        let body = match id {
+            Some(id) => serde_json::json!({"code": code, "enrolment_id": id}),
+            None => serde_json::json!({"code": code}),
+        }
+        .to_string();
+        async move { w.call("POST", "/api/v1/enrol", Auth::Anonymous, Some(&body)).await }
+    };
+
+    // The coordinator's browser seals our key; the server keeps only the sealed key.
+    let (secret, sealed) = heard_server::demo::seal_for_enrolment(&w.us.key);
+    let (status, issued) = issue(sealed.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{issued}");
+    let code = issued["code"].as_str().unwrap().to_string();
+    let kept = held(code.clone()).await.expect("kept until the tablet comes");
+    assert_eq!(kept, sealed);
+    assert_eq!(heard_server::demo::open_enrolment_key(&[0; 16], &kept), None, "a database dump without the text's secret opens nothing");
+    // The tablet spends the code and opens the key with the text's secret; the server deletes it.
+    let (status, reply) = enrol(code.clone(), None).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let opened = heard_server::demo::open_enrolment_key(&secret, reply["sealed_key"].as_str().unwrap()).expect("the secret opens it");
+    assert_eq!((opened, sha256_hex(&opened)), (w.us.key, reply["key_fingerprint"].as_str().unwrap().to_string()));
+    assert_eq!(held(code.clone()).await, None, "released once, then deleted");
+    // An old message (code and secret) later gives nothing.
+    let (status, again) = enrol(code.clone(), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{again}");
+    assert!(again.get("sealed_key").is_none());
+
+    // The key itself, or nothing, is refused: only a sealed key is taken.
+    for (body, what) in [
+        (serde_json::json!({"agency_id": w.us.agency_id}), "no sealed key"),
+        (serde_json::json!({"agency_id": w.us.agency_id, "sealed_key": heard_domain::b64::base64url_encode(&w.us.key)}), "the bare key"),
+        (serde_json::json!({"agency_id": w.us.agency_id, "sealed_key": "not base64!"}), "not base64"),
+    ] {
+        let (status, json) = w.call("POST", "/api/v1/enrolment-codes", Auth::Staff(&w.us.coordinator, true), Some(&body.to_string())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {json}");
+        assert!(json["detail"].as_str().unwrap().contains("sealed_key"), "{what}: {json}");
+    }
+    // A tablet that may retry (it sent an enrolment id) gets the same sealed key again within
+    // the window; after it, the code and its sealed key are deleted.
+    let (_, sealed) = heard_server::demo::seal_for_enrolment(&w.us.key);
+    let code = issue(sealed.clone()).await.1["code"].as_str().unwrap().to_string();
+    let tablet = "5b0c1f6e2d3a4c7b8e9f0a1b2c3d4e5f";
+    assert_eq!(enrol(code.clone(), Some(tablet)).await.1["sealed_key"], sealed.as_str());
+    assert_eq!(enrol(code.clone(), Some(tablet)).await.1["sealed_key"], sealed.as_str(), "the lost reply is asked for again");
+    w.db.forget_expired(heard_server::auth::now() + heard_domain::access::ENROL_RETRY_SECS + 60).await.unwrap();
+    assert_eq!(held(code.clone()).await, None, "gone once no retry can come");
+    // A code that was never spent takes its sealed key with it when it expires.
+    let (_, sealed) = heard_server::demo::seal_for_enrolment(&w.us.key);
+    let unspent = issue(sealed).await.1["code"].as_str().unwrap().to_string();
+    w.db.forget_expired(heard_server::auth::now() + 8 * 24 * 60 * 60).await.unwrap();
+    assert_eq!(held(unspent).await, None);
+
+    raw.close().await;
+    t.finish().await;
+}
+
+/// Codes made before keys were sealed carry the key in their text: they stop working.
+async fn codes_made_before_keys_were_sealed_cannot_be_spent(backend: common::Backend) {
+    let t = common::TestDb::new(backend).await;
+    let w = World::new(&t.db).await;
+    let raw = sqlx::AnyPool::connect(&t.url).await.unwrap();
+    let code = "ABCDEFGHJK";
+    sqlx::query("INSERT INTO enrolment_codes (code_hash, agency_id, created_by, created_at, expires_at) VALUES ($1, $2, 'old', $3, $4)")
+        .bind(sha256_hex(code.as_bytes()))
+        .bind(&w.us.agency_id)
+        .bind(heard_server::auth::now())
+        .bind(heard_server::auth::now() + 3600)
+        .execute(&raw)
+        .await
+        .unwrap();
+    let (status, json) = w.call("POST", "/api/v1/enrol", Auth::Anonymous, Some(&serde_json::json!({"code": code}).to_string())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
+    raw.close().await;
+    t.finish().await;
+}
+
 async fn expired_sessions_and_spent_codes_are_deleted(backend: common::Backend) {
     let t = common::TestDb::new(backend).await;
     let w = World::new(&t.db).await;
@@ -329,6 +431,11 @@ async fn expired_sessions_and_spent_codes_are_deleted(backend: common::Backend) 
     raw.close().await;
     t.finish().await;
 }
+
+on_each_backend!(
+    sealed: the_partnership_key_is_released_sealed_once_then_deleted,
+    codes_made_before_keys_were_sealed_cannot_be_spent
+);
 
 on_each_backend!(expiry: expired_sessions_and_spent_codes_are_deleted);
 

@@ -70,14 +70,16 @@ async fn run() -> Result<serde_json::Value, String> {
     let n: usize = param("n").and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let parsed = EnrolmentText::parse(&text).map_err(|e| e.to_string())?;
     let reply = sync::enrol(&parsed.code).await.map_err(|e| e.to_string())?;
+    let sealed = heard_domain::b64::base64url_decode(&reply.sealed_key).ok_or("the sealed key is not base64url")?;
+    let key = heard::crypto::open_enrolment_key(&parsed.secret, &sealed).await.map_err(|e| e.to_string())?;
     let tablet = param("mode").as_deref() == Some("tablet");
     let name = if tablet { heard::store::DB_NAME.to_string() } else { format!("heard-bench-{}", device::new_id()) };
     let store = Store::open_named(&name).await.map_err(|e| e.to_string())?;
     store.set_pin("246813").await.map_err(|e| e.to_string())?;
     let enrolment = Enrolment {
         device_token: reply.device_token,
-        partnership_key: base64url_encode(&parsed.key),
-        key_fingerprint: device::sha256_hex(&parsed.key).await.ok_or("no WebCrypto")?,
+        partnership_key: base64url_encode(&key),
+        key_fingerprint: device::sha256_hex(&key).await.ok_or("no WebCrypto")?,
         agency: reply.agency,
         partnership: reply.partnership,
         revoked: false,

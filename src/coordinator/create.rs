@@ -1,7 +1,8 @@
 //! Creating a partnership. The partnership key is made here, in this browser (WebCrypto
 //! random), and the coordinator must save its backup file before the partnership exists;
 //! the server receives only the key's fingerprint, with the setup code and the first
-//! coordinator's login.
+//! coordinator's login. This browser then keeps the key only as a non-extractable key
+//! (`key.rs`).
 
 use super::{key, problem_text};
 use crate::i18n::use_i18n;
@@ -56,7 +57,7 @@ pub fn CreatePartnership(me: RwSignal<Option<Option<Me>>>, back: Callback<()>) -
         spawn_local(async move {
             match sync::create_partnership(&request).await {
                 Ok(who) => {
-                    if !key::keep(&fingerprint, &k) {
+                    if !key::keep(&fingerprint, &k).await {
                         problem.set(Some(i18n.t("setup.key.unavailable")));
                     }
                     // Logged in; after logging out, the login comes first again.

@@ -26,7 +26,7 @@ enum Progress {
 }
 
 #[component]
-pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
+pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let read = RwSignal::new(None::<Result<Preview, String>>);
     let progress = RwSignal::new(Progress::Idle);
@@ -51,14 +51,21 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
         if untrack(running) {
             return;
         }
-        let (Some(Ok(p)), Some(k)) = (read.get_untracked(), held.get_untracked()) else { return };
-        spawn_local(async move { send_all(i18n, p.rows, k, csrf.get_value(), fingerprint.get_value(), progress).await });
+        let Some(Ok(p)) = read.get_untracked() else { return };
+        spawn_local(async move {
+            let Some(hmac) = super::key::held(&fingerprint.get_value()).await else {
+                held.set(false);
+                progress.set(Progress::Failed { done: 0, message: i18n.t("import.need_key") });
+                return;
+            };
+            send_all(i18n, p.rows, hmac, csrf.get_value(), fingerprint.get_value(), progress).await
+        });
     };
     view! {
         <section aria-labelledby="h-import">
             <h2 id="h-import">{move || i18n.t("import.title")}</h2>
             <p>{move || i18n.t("import.intro")}</p>
-            {move || held.get().is_none().then(|| view! { <p class="notice">{i18n.t("import.need_key")}</p> })}
+            {move || (!held.get()).then(|| view! { <p class="notice">{i18n.t("import.need_key")}</p> })}
             <label for="import-file">{move || i18n.t("import.file")}</label>
             <input id="import-file" type="file" accept=".csv,text/csv" on:change=on_file />
             {move || match read.get() {
@@ -81,7 +88,7 @@ pub fn ImportView(csrf: String, fingerprint: String, held: RwSignal<Option<[u8; 
                         // Busy while importing, but not disabled: a disabled button drops the
                         // focus (to the page's start, for a keyboard or screen-reader user).
                         <button type="button" class="primary" on:click=start
-                            disabled=move || ready == 0 || held.get().is_none()
+                            disabled=move || ready == 0 || !held.get()
                             aria-disabled=move || running().then_some("true")>
                             {i18n.fill("import.start", &[("n", &ready.to_string())])}
                         </button>
@@ -113,13 +120,9 @@ fn said(i18n: &I18n, key: &str, values: &[(&str, String)]) -> String {
 }
 
 /// Pseudonymises and sends every row, a batch at a time, updating `progress`.
-async fn send_all(i18n: I18n, rows: Vec<ImportRow>, key: [u8; 32], csrf: String, fingerprint: String, progress: RwSignal<Progress>) {
+async fn send_all(i18n: I18n, rows: Vec<ImportRow>, hmac: HmacKey, csrf: String, fingerprint: String, progress: RwSignal<Progress>) {
     let total = rows.len();
     progress.set(Progress::Running { done: 0, total });
-    let Ok(hmac) = HmacKey::import(&key).await else {
-        progress.set(Progress::Failed { done: 0, message: i18n.t("setup.key.unavailable") });
-        return;
-    };
     let (mut stored, mut already_had, mut done) = (0, 0, 0);
     for chunk in rows.chunks(MAX_IMPORT_BATCH) {
         let mut outcomes = Vec::with_capacity(chunk.len());

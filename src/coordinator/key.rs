@@ -1,34 +1,65 @@
-//! The partnership key in the coordinator's browser. It is made here (WebCrypto random) when
-//! a partnership is created, saved by the coordinator as a backup file, and kept in this
-//! browser's local storage so enrolment codes can carry it and outcome imports can be
-//! pseudonymised. The server only ever sees its fingerprint. "Forget" removes it from this
-//! browser; the backup file brings it back.
+//! The partnership key in the coordinator's browser. It is made here (WebCrypto random) when a
+//! partnership is created and saved by the coordinator as a backup file: the only place it is
+//! kept as bytes. This browser keeps it only as a non-extractable HMAC `CryptoKey` in IndexedDB
+//! (no script can read it back as bytes), to pseudonymise references for outcome imports and
+//! erasures, and deletes it at logout, when the session has ended, and on "Forget". An
+//! enrolment code needs the key's bytes to seal it for one tablet: they are read from the backup
+//! file at that moment and not kept. The server only ever sees the key's fingerprint.
 
-use heard_domain::b64::{base64url_decode, base64url_encode};
+use crate::crypto::HmacKey;
+use crate::idb;
 use heard_domain::enrolment::{KeyBackup, KeyBackupError};
+use wasm_bindgen::JsValue;
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
+const DB_NAME: &str = "heard-coordinator";
+const KEYS: &str = "keys";
+/// Where an earlier version kept the key as text, in local storage.
+const OLD_SLOT_PREFIX: &str = "heard.partnership-key.";
 
-fn slot(fingerprint: &str) -> String {
-    format!("heard.partnership-key.{fingerprint}")
+async fn open() -> Result<web_sys::IdbDatabase, idb::IdbError> {
+    idb::open(DB_NAME, 1, |db, _| idb::create_store(db, KEYS, None)).await
 }
 
 /// The key this browser holds for the partnership with `fingerprint`, if any.
-pub fn held(fingerprint: &str) -> Option<[u8; 32]> {
-    let text = storage()?.get_item(&slot(fingerprint)).ok()??;
-    base64url_decode(&text)?.try_into().ok()
+pub async fn held(fingerprint: &str) -> Option<HmacKey> {
+    let db = open().await.ok()?;
+    let found = idb::request(&idb::reading(&db, KEYS).ok()?.get(&JsValue::from_str(fingerprint)).ok()?).await;
+    db.close();
+    HmacKey::from_js(found.ok()?)
 }
 
-pub fn keep(fingerprint: &str, key: &[u8; 32]) -> bool {
-    storage().is_some_and(|s| s.set_item(&slot(fingerprint), &base64url_encode(key)).is_ok())
+/// Keeps `key` for the partnership with `fingerprint`, as a non-extractable `CryptoKey`.
+pub async fn keep(fingerprint: &str, key: &[u8; 32]) -> bool {
+    let Ok(hmac) = HmacKey::import(key).await else { return false };
+    let Ok(db) = open().await else { return false };
+    let kept = match idb::transaction(&db, &[KEYS], true) {
+        Ok(tx) => match tx.object_store(KEYS).and_then(|s| s.put_with_key(hmac.as_js(), &JsValue::from_str(fingerprint))) {
+            Ok(_) => idb::commit(&tx).await.is_ok(),
+            Err(_) => false,
+        },
+        Err(_) => false,
+    };
+    db.close();
+    kept
 }
 
-pub fn forget(fingerprint: &str) {
-    if let Some(s) = storage() {
-        let _ = s.remove_item(&slot(fingerprint));
+/// Deletes every key this browser holds, and any an earlier version left in local storage as
+/// text. Run at logout, when the session has ended, and on "Forget".
+pub async fn forget_all() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let old: Vec<String> =
+            (0..storage.length().unwrap_or(0)).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(OLD_SLOT_PREFIX)).collect();
+        for k in old {
+            let _ = storage.remove_item(&k);
+        }
     }
+    let Ok(db) = open().await else { return };
+    if let Ok(tx) = idb::transaction(&db, &[KEYS], true) {
+        if tx.object_store(KEYS).and_then(|s| s.clear()).is_ok() {
+            let _ = idb::commit(&tx).await;
+        }
+    }
+    db.close();
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,15 +70,21 @@ pub enum RestoreError {
     Unavailable,
 }
 
-/// Reads a backup file and keeps its key, when it is this partnership's.
-pub async fn restore(text: &str, fingerprint: &str) -> Result<[u8; 32], RestoreError> {
+/// The key in a backup file, when it is the partnership's with `fingerprint`.
+pub async fn read_backup(text: &str, fingerprint: &str) -> Result<[u8; 32], RestoreError> {
     let (backup, key) = KeyBackup::read_by(text, crate::json::from_str).map_err(RestoreError::File)?;
     let actual = crate::device::sha256_hex(&key).await.ok_or(RestoreError::Unavailable)?;
     if actual != fingerprint {
         return Err(RestoreError::OtherPartnership(backup.partnership));
     }
-    if !keep(fingerprint, &key) {
+    Ok(key)
+}
+
+/// Reads a backup file and keeps its key, when it is this partnership's.
+pub async fn restore(text: &str, fingerprint: &str) -> Result<(), RestoreError> {
+    let key = read_backup(text, fingerprint).await?;
+    if !keep(fingerprint, &key).await {
         return Err(RestoreError::Unavailable);
     }
-    Ok(key)
+    Ok(())
 }

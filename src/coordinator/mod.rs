@@ -2,8 +2,10 @@
 //! so none of it is downloaded by a tablet. Log in, then the dashboard, the partnership's
 //! setup (agencies, enrolment codes, devices, analysts) and the outcome import.
 //!
-//! It reads only aggregates from the server, suppressed there; the partnership key it holds
-//! (`key.rs`) never leaves this browser except in the backup file the coordinator saves.
+//! It reads only aggregates from the server, protected there. The partnership key (`key.rs`)
+//! leaves this browser only in the backup file the coordinator saves and sealed inside each
+//! enrolment code's release; it is kept here only as a non-extractable key, until logout or the
+//! session's end.
 
 pub mod charts;
 mod create;
@@ -70,7 +72,14 @@ pub fn CoordinatorApp() -> impl IntoView {
     let i18n = use_i18n();
     // None while finding out; Some(None) when nobody is logged in.
     let me = RwSignal::new(None::<Option<Me>>);
-    spawn_local(async move { me.set(Some(sync::me().await.ok())) });
+    spawn_local(async move {
+        let who = sync::me().await.ok();
+        if who.is_none() {
+            // The session ended while this browser was closed: its key goes with it.
+            key::forget_all().await;
+        }
+        me.set(Some(who));
+    });
     // Logging in or out replaces the form or button that had the focus: it goes to the title.
     Effect::new(move |before: Option<bool>| {
         let signed_in = matches!(me.get(), Some(Some(_)));
@@ -83,6 +92,7 @@ pub fn CoordinatorApp() -> impl IntoView {
     // asked next) goes back to the login, saying why, rather than "refused" on every table.
     let ended = RwSignal::new(false);
     sync::on_logged_out(move || {
+        spawn_local(key::forget_all());
         if me.try_get_untracked().flatten().flatten().is_some() {
             ended.set(true);
             me.set(Some(None));
@@ -168,16 +178,19 @@ fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
     // The partnership key, when this browser holds it (see `key.rs`); an analyst, who reads
     // the dashboard only, is never handed it.
     let coordinator = who.role == Role::Coordinator;
-    let held = RwSignal::new(key::held(&who.key_fingerprint).filter(|_| coordinator));
+    let held = RwSignal::new(false);
+    if coordinator {
+        let fingerprint = who.key_fingerprint.clone();
+        spawn_local(async move { held.set(key::held(&fingerprint).await.is_some()) });
+    }
     let who_setup = StoredValue::new(who.clone());
     let csrf = who.csrf_token.clone();
-    let fingerprint = who.key_fingerprint.clone();
     let logout = move |_| {
         let csrf = csrf.clone();
-        // Whoever uses this browser next does not find the key in it; the backup file brings
-        // it back.
-        key::forget(&fingerprint);
         spawn_local(async move {
+            // Whoever uses this browser next does not find the key in it; the backup file
+            // brings it back.
+            key::forget_all().await;
             let _ = sync::logout(&csrf).await;
             me.set(Some(None));
         });

@@ -7,7 +7,7 @@ use super::problem_text;
 use crate::i18n::use_i18n;
 use crate::sync;
 use heard_domain::access::{AgencyKind, AgencyV1, AuditEntryV1, DeviceV1, Me, NewAgency, NewUser, Role, UserV1};
-use heard_domain::enrolment::{normalise_code, EnrolmentText, KeyBackup};
+use heard_domain::enrolment::{normalise_code, EnrolmentText};
 use heard_domain::Day;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,7 +30,7 @@ pub(crate) fn day_of(secs: i64) -> String {
 }
 
 #[component]
-pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
+pub fn SetupView(who: Me, held: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let coordinator = who.role == Role::Coordinator;
     let agencies = RwSignal::new(Vec::<AgencyV1>::new());
@@ -64,26 +64,26 @@ pub fn SetupView(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
     };
     reload();
     let csrf = StoredValue::new(who.csrf_token.clone());
+    let fingerprint = StoredValue::new(who.key_fingerprint.clone());
     view! {
         <p role="alert" class="problem">{move || problem.get()}</p>
         {coordinator.then(|| view! { <KeyPanel who=who.clone() held /> })}
         <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
-        {coordinator.then(|| view! { <Codes agencies held partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
+        {coordinator.then(|| view! { <Codes agencies fingerprint partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <RetentionSetting csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Conflicts csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
-        {coordinator.then(|| view! { <EraseCase held csrf on_erase=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
+        {coordinator.then(|| view! { <EraseCase held fingerprint csrf on_erase=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Accounts users me=who.email.clone() csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Audit audit /> })}
     }
 }
 
 #[component]
-fn KeyPanel(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
+fn KeyPanel(who: Me, held: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(None::<String>);
     let fingerprint = StoredValue::new(who.key_fingerprint.clone());
-    let partnership = StoredValue::new(who.partnership.clone());
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         spawn_local(async move {
@@ -91,40 +91,31 @@ fn KeyPanel(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
                 status.set(Some(i18n.t("setup.key.unreadable")));
                 return;
             };
-            let message = match key::restore(&text, &fingerprint.get_value()).await {
-                Ok(k) => {
-                    held.set(Some(k));
+            status.set(Some(match key::restore(&text, &fingerprint.get_value()).await {
+                Ok(()) => {
+                    held.set(true);
                     i18n.t("setup.key.restored")
                 }
-                Err(key::RestoreError::OtherPartnership(name)) => i18n.fill("setup.key.other_partnership", &[("partnership", &name)]),
-                Err(key::RestoreError::File(e)) => i18n.fill("setup.key.bad_file", &[("detail", &e.to_string())]),
-                Err(key::RestoreError::Unavailable) => i18n.t("setup.key.unavailable"),
-            };
-            status.set(Some(message));
+                Err(e) => restore_problem(&i18n, e),
+            }));
         });
     };
-    let save_backup = move |_| {
-        if let Some(k) = held.get_untracked() {
-            let file = KeyBackup::new(&partnership.get_value(), &k, &fingerprint.get_value()).to_json();
-            crate::device::download("heard-partnership-key.json", &file, "application/json");
-        }
-    };
     let forget = move |_| {
-        key::forget(&fingerprint.get_value());
-        held.set(None);
-        status.set(Some(i18n.t("setup.key.forgotten")));
+        spawn_local(async move {
+            key::forget_all().await;
+            held.set(false);
+            status.set(Some(i18n.t("setup.key.forgotten")));
+        });
     };
     view! {
         <section aria-labelledby="h-key" class="setup-part">
             <h2 id="h-key">{move || i18n.t("setup.key.title")}</h2>
             {move || match held.get() {
-                Some(_) => view! {
+                true => view! {
                     <p>{i18n.t("setup.key.held")}</p>
-                    <button type="button" on:click=save_backup>{i18n.t("setup.key.save")}</button>
-                    " "
                     <button type="button" on:click=forget>{i18n.t("setup.key.forget")}</button>
                 }.into_any(),
-                None => view! {
+                false => view! {
                     <p>{i18n.t("setup.key.missing")}</p>
                     <label for="key-file">{i18n.t("setup.key.restore")}</label>
                     <input id="key-file" type="file" accept=".json,application/json" on:change=on_file />
@@ -132,6 +123,15 @@ fn KeyPanel(who: Me, held: RwSignal<Option<[u8; 32]>>) -> impl IntoView {
             }}
             <p role="status">{move || status.get()}</p>
         </section>
+    }
+}
+
+/// Why a backup file could not be used, in the coordinator's words.
+fn restore_problem(i18n: &crate::i18n::I18n, e: key::RestoreError) -> String {
+    match e {
+        key::RestoreError::OtherPartnership(name) => i18n.fill("setup.key.other_partnership", &[("partnership", &name)]),
+        key::RestoreError::File(e) => i18n.fill("setup.key.bad_file", &[("detail", &e.to_string())]),
+        key::RestoreError::Unavailable => i18n.t("setup.key.unavailable"),
     }
 }
 
@@ -184,14 +184,16 @@ fn Agencies(agencies: RwSignal<Vec<AgencyV1>>, coordinator: bool, csrf: StoredVa
 }
 
 #[component]
-fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, partnership_csrf: StoredValue<String>, on_issue: Callback<()>) -> impl IntoView {
+fn Codes(agencies: RwSignal<Vec<AgencyV1>>, fingerprint: StoredValue<String>, partnership_csrf: StoredValue<String>, on_issue: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let chosen = RwSignal::new(String::new());
     let issued = RwSignal::new(None::<(String, String)>);
     let status = RwSignal::new(None::<String>);
+    // The key file stays chosen, so several codes can be made one after another.
+    let key_file = NodeRef::<leptos::html::Input>::new();
     let issue = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(k) = held.get_untracked() else {
+        let Some(input) = key_file.get_untracked().filter(|i| i.files().is_some_and(|f| f.length() > 0)) else {
             status.set(Some(i18n.t("setup.code.need_key")));
             return;
         };
@@ -200,10 +202,26 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
             id => id,
         };
         spawn_local(async move {
-            match sync::issue_code(&partnership_csrf.get_value(), &agency_id).await {
+            let Some(text) = crate::device::read_chosen_file(&input).await else {
+                status.set(Some(i18n.t("setup.key.unreadable")));
+                return;
+            };
+            let k = match key::read_backup(&text, &fingerprint.get_value()).await {
+                Ok(k) => k,
+                Err(e) => {
+                    status.set(Some(restore_problem(&i18n, e)));
+                    return;
+                }
+            };
+            // Sealed here under a fresh secret that only the text will hold.
+            let Ok((secret, sealed)) = crate::crypto::seal_for_enrolment(&k).await else {
+                status.set(Some(i18n.t("setup.key.unavailable")));
+                return;
+            };
+            match sync::issue_code(&partnership_csrf.get_value(), &agency_id, &heard_domain::b64::base64url_encode(&sealed)).await {
                 Ok(c) => {
                     let Some(code) = normalise_code(&c.code) else { return };
-                    let text = EnrolmentText { code, key: k }.to_string();
+                    let text = EnrolmentText { code, secret }.to_string();
                     status.set(Some(i18n.fill("setup.code.expires", &[("date", &day_of(c.expires_at))])));
                     issued.set(Some((c.agency, text)));
                     on_issue.run(());
@@ -222,6 +240,10 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, held: RwSignal<Option<[u8; 32]>>, pa
                     <select id="code-agency" on:change=move |ev| chosen.set(event_target_value(&ev))>
                         {move || agencies.get().into_iter().map(|a| view! { <option value=a.id>{a.name}</option> }).collect_view()}
                     </select>
+                </div>
+                <div>
+                    <label for="code-key-file">{move || i18n.t("setup.code.key_file")}</label>
+                    <input id="code-key-file" type="file" accept=".json,application/json" node_ref=key_file />
                 </div>
                 <button type="submit" class="primary">{move || i18n.t("setup.code.issue")}</button>
             </form>
@@ -365,15 +387,15 @@ fn RetentionSetting(csrf: StoredValue<String>, on_change: Callback<()>) -> impl 
 /// Erasing one case at a family's request: the reference typed is turned into its pseudonym
 /// here, with the partnership key, and never sent; asked twice, as it cannot be undone.
 #[component]
-fn EraseCase(held: RwSignal<Option<[u8; 32]>>, csrf: StoredValue<String>, on_erase: Callback<()>) -> impl IntoView {
+fn EraseCase(held: RwSignal<bool>, fingerprint: StoredValue<String>, csrf: StoredValue<String>, on_erase: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let reference = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let status = RwSignal::new(None::<String>);
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if held.get_untracked().is_none() {
-            status.set(Some(i18n.t("setup.code.need_key")));
+        if !held.get_untracked() {
+            status.set(Some(i18n.t("setup.erase.need_key")));
         } else if heard_domain::case::normalise_case_ref(&reference.get_untracked()).is_err() {
             status.set(Some(i18n.t("setup.erase.bad_ref")));
         } else {
@@ -382,12 +404,12 @@ fn EraseCase(held: RwSignal<Option<[u8; 32]>>, csrf: StoredValue<String>, on_era
         }
     };
     let erase = move |_| {
-        let (Some(key), Ok(normal)) = (held.get_untracked(), heard_domain::case::normalise_case_ref(&reference.get_untracked())) else { return };
+        let Ok(normal) = heard_domain::case::normalise_case_ref(&reference.get_untracked()) else { return };
         confirming.set(false);
         spawn_local(async move {
-            let signed = match crate::crypto::HmacKey::import(&key).await {
-                Ok(hmac) => hmac.sign(normal.as_bytes()).await.ok(),
-                Err(_) => None,
+            let signed = match key::held(&fingerprint.get_value()).await {
+                Some(hmac) => hmac.sign(normal.as_bytes()).await.ok(),
+                None => None,
             };
             let Some(mac) = signed else {
                 status.set(Some(i18n.t("setup.key.unavailable")));

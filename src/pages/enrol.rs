@@ -86,6 +86,7 @@ pub fn EnrolPage() -> impl IntoView {
                     EnrolmentError::Prefix => "enrol.error.prefix",
                     EnrolmentError::Code => "enrol.error.code",
                     EnrolmentError::Key => "enrol.error.key",
+                    EnrolmentError::Old => "enrol.error.old",
                 };
                 fault(Field::Code, i18n.t(key));
                 return;
@@ -131,6 +132,7 @@ pub fn EnrolPage() -> impl IntoView {
                     Problem::Server(SendError::Refused { .. } | SendError::NotAllowed { .. }) => fault(Field::Code, i18n.t("enrol.refused")),
                     Problem::Server(_) | Problem::Storage => said.say(i18n.t("store.unavailable")),
                     Problem::KeyMismatch => fault(Field::Code, i18n.t("enrol.key_mismatch")),
+                    Problem::KeyUnopened => fault(Field::Code, i18n.t("enrol.key_unopened")),
                 },
             }
             busy.set(false);
@@ -213,18 +215,26 @@ enum Field {
 enum Problem {
     Server(SendError),
     KeyMismatch,
+    /// The text's secret does not open the key the server released (mistyped).
+    KeyUnopened,
     Storage,
 }
 
+/// Spends the code; the partnership key comes back sealed under the text's secret, and is
+/// opened here and checked against the partnership's fingerprint.
 async fn enrol(store_name: &StoreName, parsed: EnrolmentText, new_pin: Option<String>) -> Result<Enrolment, Problem> {
-    let fingerprint = device::sha256_hex(&parsed.key).await.ok_or(Problem::Storage)?;
     let reply = sync::enrol(&parsed.code).await.map_err(Problem::Server)?;
+    // A mistyped secret does not open it: the same code, fixed, may be tried again (the server
+    // keeps the sealed key for this enrolment a while), so the enrolment id is kept too.
+    let sealed = heard_domain::b64::base64url_decode(&reply.sealed_key).ok_or(Problem::KeyUnopened)?;
+    let key = crate::crypto::open_enrolment_key(&parsed.secret, &sealed).await.map_err(|_| Problem::KeyUnopened)?;
+    let fingerprint = device::sha256_hex(&key).await.ok_or(Problem::Storage)?;
     if reply.key_fingerprint != fingerprint {
         return Err(Problem::KeyMismatch);
     }
     let enrolment = Enrolment {
         device_token: reply.device_token,
-        partnership_key: base64url_encode(&parsed.key),
+        partnership_key: base64url_encode(&key),
         key_fingerprint: fingerprint,
         agency: reply.agency,
         partnership: reply.partnership,
@@ -236,5 +246,6 @@ async fn enrol(store_name: &StoreName, parsed: EnrolmentText, new_pin: Option<St
         store.set_pin(&pin).await.map_err(|_| Problem::Storage)?;
     }
     store.save_enrolment(&enrolment).await.map_err(|_| Problem::Storage)?;
+    sync::enrolment_done();
     Ok(enrolment)
 }

@@ -7,7 +7,21 @@ import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { serverAndBrowser, axeViolations, watchConsole, logIn, until, SERVER_BIN, DEMO_LOGIN } from "./harness.mjs";
+import { serverAndBrowser, axeViolations, watchConsole, logIn, until, demoKey, openEnrolmentKey, SERVER_BIN, DEMO_LOGIN } from "./harness.mjs";
+
+/** The partnership keys this browser keeps (IndexedDB), as what kind of thing each is. */
+function keptKeys(page) {
+  return page.evaluate(() => new Promise((ok, fail) => {
+    const open = indexedDB.open("heard-coordinator");
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains("keys")) { db.close(); return ok([]); }
+      const all = db.transaction("keys").objectStore("keys").getAll();
+      all.onsuccess = () => { db.close(); ok(all.result.map((k) => ({ type: k.constructor.name, extractable: k.extractable, algorithm: k.algorithm.name }))); };
+    };
+  }));
+}
 
 // A partnership with some history: synthetic cases, generated, no real child.
 const env = serverAndBrowser({ demoCases: 300 });
@@ -135,6 +149,11 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByLabel("Partnership key backup file").setInputFiles(env.server.keyFile);
   await page.getByRole("status").getByText("The partnership key is restored on this browser.").waitFor();
   assert.deepEqual(await axeViolations(page), [], "setup");
+  // Kept only as a key no page can read back as bytes: never as text in local storage.
+  assert.deepEqual(await keptKeys(page), [{ type: "CryptoKey", extractable: false, algorithm: "HMAC" }]);
+  const keyText = demoKey(env.server).toString("base64url");
+  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.ok(!storage.includes(keyText), "the key is not in local or session storage");
 
   // A new agency, and an enrolment code for it that a tablet can read.
   await page.getByRole("textbox", { name: "Agency" }).fill("Riverside Youth Club");
@@ -143,17 +162,25 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   await page.getByRole("status").getByText("Riverside Youth Club is added.").waitFor();
   await page.getByRole("table", { name: "Agencies" }).getByRole("rowheader", { name: "Riverside Youth Club" }).waitFor();
   await page.getByRole("combobox", { name: "Agency for the tablet" }).selectOption({ label: "Riverside Youth Club" });
+  // A code needs the key file: the key is sealed into it for one tablet, not kept here.
+  await page.getByRole("button", { name: "Issue an enrolment code" }).click();
+  await page.getByRole("status").getByText("Choose your partnership key file first", { exact: false }).waitFor();
+  await page.getByLabel("Partnership key file (read to seal the key into the code, not kept)").setInputFiles(env.server.keyFile);
   await page.getByRole("button", { name: "Issue an enrolment code" }).click();
   const code = await page.getByRole("textbox", { name: "Enrolment code for Riverside Youth Club" }).inputValue();
-  assert.match(code, /^HEARD-[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Za-z0-9_-]{43}$/);
-  assert.equal(code.split("-").slice(3).join("-"), env.server.enrolmentText.split("-").slice(3).join("-"), "the code carries the partnership key");
+  assert.match(code, /^HEARD-[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Za-z0-9_-]{22}$/);
+  assert.ok(!code.includes(keyText), "the code does not carry the partnership key");
   // It can be copied to hand on whole.
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.url });
   await page.getByRole("button", { name: "Copy the code" }).click();
   await page.getByRole("status").getByText("The code is copied", { exact: false }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
-  const enrolled = await page.request.post(`${env.server.url}/api/v1/enrol`, { data: { code: code.split("-").slice(1, 3).join("-") } });
-  assert.equal((await enrolled.json()).agency, "Riverside Youth Club", "a tablet can enrol with it");
+  const enrolled = await (await page.request.post(`${env.server.url}/api/v1/enrol`, { data: { code: code.split("-").slice(1, 3).join("-") } })).json();
+  assert.equal(enrolled.agency, "Riverside Youth Club", "a tablet can enrol with it");
+  assert.deepEqual(openEnrolmentKey(code.split("-").slice(3).join("-"), enrolled.sealed_key), demoKey(env.server), "and open the key with the code's secret");
+  // A second code with the file still chosen, for the next tablet.
+  await page.getByRole("button", { name: "Issue an enrolment code" }).click();
+  await until(async () => (await page.getByRole("textbox", { name: "Enrolment code for Riverside Youth Club" }).inputValue()) !== code);
 
   // The new tablet is listed, and can be revoked.
   await page.getByRole("link", { name: "Partnership setup" }).click();
@@ -267,7 +294,8 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
 
   // Logging out forgets the key on this browser: the analyst who logs in next never sees it.
   await page.getByRole("button", { name: "Log out" }).click();
-  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("heard.partnership-key")).length), 0);
+  await page.getByRole("button", { name: "Log in" }).waitFor();
+  assert.deepEqual(await keptKeys(page), [], "logging out deletes the key");
   await page.getByRole("textbox", { name: "Email" }).fill("analyst@demo.heard");
   await page.getByLabel("Password").fill("a long analyst password");
   await page.getByRole("button", { name: "Log in" }).click();
@@ -325,13 +353,22 @@ test("a new partnership is created with a key made in the browser, after its bac
   await page.getByText("Logged in as lead@riverside.test, Riverside Partnership. Role: coordinator.").waitFor();
   await page.getByRole("link", { name: "Partnership setup" }).click();
   await page.getByText("This browser holds the partnership key").waitFor();
-
-  // The server knows the fingerprint, never the key.
+  assert.deepEqual(await keptKeys(page), [{ type: "CryptoKey", extractable: false, algorithm: "HMAC" }], "kept, but not as bytes");
   const me = await (await page.request.get(`${env.server.url}/api/v1/me`)).json();
   assert.equal(me.key_fingerprint, backup.fingerprint);
   const stored = readFileSync(join(env.server.dir, "heard.sqlite3")).toString("latin1") + readFileSync(join(env.server.dir, "heard.sqlite3-wal")).toString("latin1");
   assert.ok(stored.includes(backup.fingerprint), "the fingerprint is in the database");
   assert.ok(!stored.includes(backup.key) && !stored.includes(key.toString("hex")), "the key is not");
+  // The session runs out while the browser is closed: opened again, the key is gone with it.
+  await context.clearCookies();
+  await page.reload();
+  await page.getByRole("button", { name: "Log in" }).waitFor();
+  await until(async () => (await keptKeys(page)).length === 0);
+  assert.deepEqual(await keptKeys(page), [], "the ended session took the key with it");
+  await page.getByRole("textbox", { name: "Email" }).fill("lead@riverside.test");
+  await page.getByLabel("Password").fill("a long coordinator password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByText("Logged in as lead@riverside.test, Riverside Partnership. Role: coordinator.").waitFor();
   // The setup code worked once.
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByRole("button", { name: "Set up a new partnership" }).click();

@@ -1,6 +1,7 @@
 // Shared harness for the end-to-end tests: a real heard-server on a free port with its own
 // SQLite file, Debian's Chromium driven by playwright-core, and an axe-core scan.
 import { spawn } from "node:child_process";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -264,20 +265,45 @@ export const DEMO_LOGIN = { email: "coordinator@demo.heard", password: "demo-coo
 
 export const PIN = "246813";
 
+/** The demo partnership's key, from the backup file the demo server wrote. */
+export function demoKey(server) {
+  return Buffer.from(JSON.parse(readFileSync(server.keyFile, "utf8")).key, "base64url");
+}
+
+/**
+ * Seals `key` for one enrolment as the coordinator's browser does, written independently of the
+ * app: a fresh 16-byte secret (an AES-128-GCM key) for the text, and base64url(IV[12] ||
+ * ciphertext || tag) for the server.
+ */
+export function sealForEnrolment(key) {
+  const secret = randomBytes(16);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-128-gcm", secret, iv);
+  const sealed = Buffer.concat([iv, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
+  return { secret: secret.toString("base64url"), sealed: sealed.toString("base64url") };
+}
+
+/** Opens a sealed key with the text's secret (base64url), as a tablet does. */
+export function openEnrolmentKey(secret, sealed) {
+  const bytes = Buffer.from(sealed, "base64url");
+  const decipher = createDecipheriv("aes-128-gcm", Buffer.from(secret, "base64url"), bytes.subarray(0, 12));
+  decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+  return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]);
+}
+
 /** A fresh one-time enrolment text for the demo agency, issued as the coordinator would. */
 export async function freshEnrolmentText(server) {
   const cookie = await staffCookie(server);
   const me = await (await fetch(`${server.url}/api/v1/me`, { headers: { cookie } })).json();
   const [agency] = await (await fetch(`${server.url}/api/v1/agencies`, { headers: { cookie } })).json();
+  const { secret, sealed } = sealForEnrolment(demoKey(server));
   const issued = await fetch(`${server.url}/api/v1/enrolment-codes`, {
     method: "POST",
     headers: { cookie, "x-csrf-token": me.csrf_token, "content-type": "application/json" },
-    body: JSON.stringify({ agency_id: agency.id }),
+    body: JSON.stringify({ agency_id: agency.id, sealed_key: sealed }),
   });
   const { code } = await issued.json();
-  // The demo key is the tail of the text the server printed (after HEARD-ABCDE-FGHJK-).
-  const key = server.enrolmentText.split("-").slice(3).join("-");
-  return `HEARD-${code}-${key}`;
+  return `HEARD-${code}-${secret}`;
 }
 
 /** Enrols the page's tablet with a fresh demo code and sets the PIN, as a practitioner would. */

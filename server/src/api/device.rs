@@ -15,8 +15,9 @@ use heard_domain::enrolment::normalise_code;
 use heard_domain::wire::{BatchReply, Checked, FormsReply, IncomingBatch, IncomingOutcomes, ItemResult, ItemStatus};
 use std::net::SocketAddr;
 
-/// Exchanges a one-time enrolment code for a device token. The partnership key never comes
-/// here: the device keeps it, and checks it against the fingerprint in the reply. Asked again
+/// Exchanges a one-time enrolment code for a device token and the partnership key sealed under
+/// the text's one-time secret, which never comes here: the device opens the key and checks it
+/// against the fingerprint in the reply. Asked again
 /// with the same code and enrolment id (the reply was lost on the way), it answers again for
 /// the same device, with a new token; never for another enrolment id.
 pub async fn enrol(
@@ -55,7 +56,13 @@ pub async fn enrol(
         format!("device {} enrolled for {}", enrolled.device_id, enrolled.agency)
     };
     state.db.audit(&enrolled.partnership_id, "device", "device_enrolled", &detail, now()).await?;
-    Ok(Json(EnrolReply { device_token: token, agency: enrolled.agency, partnership: enrolled.partnership, key_fingerprint: enrolled.key_fingerprint }))
+    Ok(Json(EnrolReply {
+        device_token: token,
+        agency: enrolled.agency,
+        partnership: enrolled.partnership,
+        key_fingerprint: enrolled.key_fingerprint,
+        sealed_key: enrolled.sealed_key,
+    }))
 }
 
 /// Decodes, checks and stores a batch, answering each response separately: accepted,

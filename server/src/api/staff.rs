@@ -16,7 +16,7 @@ use heard_domain::access::{
     is_fingerprint, is_id, AgencyV1, AuditEntryV1, DeviceV1, EnrolmentCodeV1, LoginRequest, Me, NewAgency, NewEnrolmentCode, NewPartnership, NewUser, UserV1,
     MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
 };
-use heard_domain::enrolment::{display_code, normalise_code};
+use heard_domain::enrolment::{display_code, is_sealed_key, normalise_code, SEALED_KEY_BYTES};
 use heard_domain::wire::Stats;
 use std::net::{IpAddr, SocketAddr};
 
@@ -261,6 +261,11 @@ pub async fn create_enrolment_code(
     if !is_id(&req.agency_id) {
         return Err(AppError::BadRequest("agency_id: is not an agency id".into()));
     }
+    if !is_sealed_key(&req.sealed_key) {
+        return Err(AppError::BadRequest(format!(
+            "sealed_key: should be the partnership key sealed in your browser ({SEALED_KEY_BYTES} bytes, base64url); the key itself is never sent"
+        )));
+    }
     let agency = state
         .db
         .agency_in(&staff.partnership_id, &req.agency_id)
@@ -268,7 +273,7 @@ pub async fn create_enrolment_code(
         .ok_or_else(|| AppError::Missing(format!("agency_id: no agency {:?} in your partnership", req.agency_id)))?;
     let code = new_enrolment_code();
     let t = now();
-    state.db.create_enrolment_code(&sha256_hex(code.as_bytes()), &req.agency_id, &staff.email, t, t + CODE_SECS).await?;
+    state.db.create_enrolment_code(&sha256_hex(code.as_bytes()), &req.agency_id, &req.sealed_key, &staff.email, t, t + CODE_SECS).await?;
     state.db.audit(&staff.partnership_id, &staff.email, "enrolment_code_issued", &format!("enrolment code for {agency}"), t).await?;
     Ok(Json(EnrolmentCodeV1 { code: display_code(&code), agency, expires_at: t + CODE_SECS }))
 }

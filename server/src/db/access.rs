@@ -43,6 +43,7 @@ pub struct Enrolled {
     pub partnership_id: String,
     pub partnership: String,
     pub key_fingerprint: String,
+    pub sealed_key: String,
 }
 
 pub struct UserLogin {
@@ -175,10 +176,21 @@ impl Db {
             .await
     }
 
-    pub async fn create_enrolment_code(&self, code_hash: &str, agency_id: &str, created_by: &str, now: i64, expires_at: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO enrolment_codes (code_hash, agency_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+    /// A one-time code, with the partnership key sealed (in the coordinator's browser) under a
+    /// secret this server never sees.
+    pub async fn create_enrolment_code(
+        &self,
+        code_hash: &str,
+        agency_id: &str,
+        sealed_key: &str,
+        created_by: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO enrolment_codes (code_hash, agency_id, sealed_key, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(code_hash)
             .bind(agency_id)
+            .bind(sealed_key)
             .bind(created_by)
             .bind(now)
             .bind(expires_at)
@@ -191,7 +203,9 @@ impl Db {
     /// The same code with the same `enrolment_id_hash` again (the tablet retrying after the
     /// reply was lost), no later than `retry_until_after_use` seconds after it was spent and
     /// while the device it made has never been used, gives that device `token_hash` instead.
-    /// `None` when the code is unknown, expired, or spent by another enrolment.
+    /// `None` when the code is unknown, expired, or spent by another enrolment. The sealed key
+    /// is given with the device; it is deleted at once when no retry can come (no enrolment id),
+    /// else by `delete_stale` with the code once the retry window has passed.
     pub async fn enrol(
         &self,
         code_hash: &str,
@@ -201,13 +215,16 @@ impl Db {
         retry_secs: i64,
     ) -> Result<Option<Enrolled>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let spent = sqlx::query("UPDATE enrolment_codes SET used_at = $1, enrolment_id_hash = $3 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1")
-            .bind(now)
-            .bind(code_hash)
-            .bind(enrolment_id_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let spent = sqlx::query(
+            "UPDATE enrolment_codes SET used_at = $1, enrolment_id_hash = $3 \
+             WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 AND sealed_key IS NOT NULL",
+        )
+        .bind(now)
+        .bind(code_hash)
+        .bind(enrolment_id_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         let device_id = if spent == 1 {
             let device_id = new_id();
             sqlx::query("INSERT INTO devices (id, agency_id, token_hash, enrolled_at) SELECT $1, agency_id, $2, $3 FROM enrolment_codes WHERE code_hash = $4")
@@ -237,13 +254,19 @@ impl Db {
             device_id
         };
         let row = sqlx::query(
-            "SELECT a.name AS agency, p.id AS partnership_id, p.name AS partnership, p.key_fingerprint \
+            "SELECT a.name AS agency, p.id AS partnership_id, p.name AS partnership, p.key_fingerprint, c.sealed_key \
              FROM devices d JOIN agencies a ON a.id = d.agency_id JOIN partnerships p ON p.id = a.partnership_id \
+             JOIN enrolment_codes c ON c.code_hash = $2 \
              WHERE d.id = $1",
         )
         .bind(&device_id)
+        .bind(code_hash)
         .fetch_one(&mut *tx)
         .await?;
+        let Some(sealed_key) = row.get::<Option<String>, _>("sealed_key") else { return Ok(None) };
+        if enrolment_id_hash.is_none() {
+            sqlx::query("UPDATE enrolment_codes SET sealed_key = NULL WHERE code_hash = $1").bind(code_hash).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(Some(Enrolled {
             device_id,
@@ -252,6 +275,7 @@ impl Db {
             partnership_id: row.get("partnership_id"),
             partnership: row.get("partnership"),
             key_fingerprint: row.get("key_fingerprint"),
+            sealed_key,
         }))
     }
 
@@ -437,7 +461,7 @@ impl Db {
     }
 
     /// Deletes what can no longer be used: expired sessions, and enrolment and setup codes that
-    /// are expired, or used and past the enrolment retry window.
+    /// are expired, or used and past the enrolment retry window (with the sealed key each held).
     pub async fn forget_expired(&self, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
         sqlx::query("DELETE FROM enrolment_codes WHERE expires_at <= $1 OR used_at < $2")

@@ -140,6 +140,8 @@ pub struct Session {
 /// coordinator and an analyst, both logged in.
 pub struct Party {
     pub agency_id: String,
+    /// The partnership key (made in a coordinator's browser; here, from the name).
+    pub key: [u8; 32],
     pub fingerprint: String,
     pub device: String,
     pub coordinator: Session,
@@ -164,7 +166,11 @@ impl World {
 
     async fn party(db: &Db, name: &str) -> Party {
         let t = now();
-        let fingerprint = sha256_hex(format!("{name} key").as_bytes());
+        let key: [u8; 32] = {
+            use sha2::Digest;
+            sha2::Sha256::digest(format!("{name} key").as_bytes()).into()
+        };
+        let fingerprint = sha256_hex(&key);
         let partnership_id = db.create_partnership(name, &fingerprint, t).await.unwrap();
         let agency = db.create_agency(&partnership_id, &format!("{name} School"), AgencyKind::School, t).await.unwrap();
         let lower = name.to_lowercase();
@@ -174,7 +180,7 @@ impl World {
         let coordinator = login(db, &format!("coordinator@{lower}.test"), PASSWORD).await.expect("coordinator logs in");
         let analyst = login(db, &format!("analyst@{lower}.test"), PASSWORD).await.expect("analyst logs in");
         let device = enrol_new_device(db, &coordinator, &agency.id).await;
-        Party { agency_id: agency.id, fingerprint, device, coordinator, analyst }
+        Party { agency_id: agency.id, key, fingerprint, device, coordinator, analyst }
     }
 
     /// The same partnerships, on the database opened again (as a restarted server).
@@ -257,9 +263,16 @@ pub async fn login_through(
     }
 }
 
+/// The body a coordinator's browser sends for a new enrolment code: the agency, and a key
+/// sealed under a one-time secret (here a stand-in key; `seal_for_enrolment` for a real one).
+pub fn code_request(agency_id: &str) -> String {
+    let (_, sealed) = heard_server::demo::seal_for_enrolment(&[7; 32]);
+    serde_json::json!({"agency_id": agency_id, "sealed_key": sealed}).to_string()
+}
+
 /// Issues an enrolment code as the coordinator and enrols a device with it; its token.
 pub async fn enrol_new_device(db: &Db, coordinator: &Session, agency_id: &str) -> String {
-    let body = serde_json::json!({"agency_id": agency_id}).to_string();
+    let body = code_request(agency_id);
     let (status, code) = call(db, "POST", "/api/v1/enrolment-codes", Auth::Staff(coordinator, true), Some(("application/json", body))).await;
     assert_eq!(status, StatusCode::OK, "{code}");
     let body = serde_json::json!({"code": code["code"]}).to_string();
