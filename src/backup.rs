@@ -86,11 +86,15 @@ pub async fn import(store: &Store, text: &str) -> Result<Counts, BackupError> {
         return Err(BackupError::NotABackup);
     }
     let enrolment = store.enrolment().await?.filter(|e| !e.revoked).ok_or(BackupError::NotEnrolled)?;
-    if envelope.key_fingerprint != enrolment.key_fingerprint {
-        return Err(BackupError::OtherPartnership);
-    }
-    let key = base64url_decode(&enrolment.partnership_key).ok_or(BackupError::NotEnrolled)?;
-    let plain = crypto::backup_key(&key).await.map_err(StoreError::from)?.open(&envelope.sealed).await.map_err(|_| BackupError::Damaged)?;
+    // Sealed under the key in use, or under one this tablet held before the partnership
+    // started a new key (from a tablet that has not yet taken the new one).
+    let backup_key = if envelope.key_fingerprint == enrolment.key_fingerprint {
+        crypto::backup_key(&base64url_decode(&enrolment.partnership_key).ok_or(BackupError::NotEnrolled)?).await
+    } else {
+        let earlier = enrolment.earlier.iter().find(|e| e.fingerprint == envelope.key_fingerprint).ok_or(BackupError::OtherPartnership)?;
+        crypto::backup_key_from_secret(&base64url_decode(&earlier.backup_secret).ok_or(BackupError::Damaged)?).await
+    };
+    let plain = backup_key.map_err(StoreError::from)?.open(&envelope.sealed).await.map_err(|_| BackupError::Damaged)?;
     let contents: Contents = std::str::from_utf8(&plain).ok().and_then(|text| crate::json::from_str(text).ok()).ok_or(BackupError::Damaged)?;
     // Every record is checked before any is kept: a damaged file adds nothing.
     let to_response = |s: StoredResponse| Response::try_from(s).map_err(|_| BackupError::Damaged);

@@ -159,6 +159,22 @@ pub async fn open_enrolment_key(secret: &[u8; SECRET_BYTES], sealed: &[u8]) -> R
     open_with(&secret_key(secret).await?, sealed).await?.try_into().map_err(|_| CryptoError::Damaged)
 }
 
+/// The key a partnership's next key is sealed under for tablets that hold `key`.
+async fn rotation_key(key: &[u8; 32]) -> Result<DataKey, CryptoError> {
+    import_data_key(&hmac_sha256(key, b"heard key rotation v1").await?).await
+}
+
+/// Seals a partnership's new key for the tablets holding the key in use (`old`): they open it
+/// on their next contact; the server cannot.
+pub async fn seal_rotation(old: &[u8; 32], new: &[u8; 32]) -> Result<Vec<u8>, CryptoError> {
+    seal_with(&rotation_key(old).await?.0, new).await
+}
+
+/// Opens a key sealed by `seal_rotation` with the key it followed.
+pub async fn open_rotation(old: &[u8; 32], sealed: &[u8]) -> Result<[u8; 32], CryptoError> {
+    open_with(&rotation_key(old).await?.0, sealed).await?.try_into().map_err(|_| CryptoError::Damaged)
+}
+
 async fn secret_key(secret: &[u8; SECRET_BYTES]) -> Result<CryptoKey, CryptoError> {
     let algorithm = object(&[("name", "AES-GCM".into())]);
     let key = resolve(subtle()?.import_key_with_object("raw", &Uint8Array::from(secret.as_slice()), &algorithm, false, &usages(&["encrypt", "decrypt"])))

@@ -299,6 +299,17 @@ pub struct Enrolment {
     /// for another tablet of the partnership, not to pseudonymise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_secret: Option<String>,
+    /// Keys this tablet held before the partnership started a new one: each one's fingerprint
+    /// and backup secret, so a backup file from a tablet still on it can be taken over.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EarlierKey>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EarlierKey {
+    pub fingerprint: String,
+    /// base64url of `crypto::backup_secret` of that key.
+    pub backup_secret: String,
 }
 
 /// Why an unlock did not happen.

@@ -165,7 +165,34 @@ async fn send_enrolled(store: &Store, waiting: Waiting, progress: &dyn Fn(usize,
     let request = Request::get(FORMS_PATH).header("authorization", &format!("Bearer {}", enrolment.device_token)).build();
     if let Ok(listed) = exchange::<FormsReply>(request).await {
         report.forms_refused = crate::forms::keep(store, listed.forms).await?;
+        if let Some(current) = listed.key_fingerprint.filter(|f| *f != enrolment.key_fingerprint) {
+            take_new_key(store, enrolment.clone(), &current, &listed.new_keys).await?;
+        }
     }
+    Ok(())
+}
+
+/// The partnership started a new key: walks the steps from the key this tablet holds to
+/// `current`, opening each with the one before and checking its fingerprint, then keeps it.
+/// Answers already prepared keep their pseudonyms (the server links them to the case's first).
+/// A step that does not open leaves the tablet with the key it had, which the server still takes.
+async fn take_new_key(store: &Store, mut enrolment: crate::store::Enrolment, current: &str, steps: &[heard_domain::access::NewKeyV1]) -> Result<(), SendError> {
+    let Some(mut key) = heard_domain::b64::base64url_decode(&enrolment.partnership_key).and_then(|k| <[u8; 32]>::try_from(k).ok()) else { return Ok(()) };
+    let mut fingerprint = enrolment.key_fingerprint.clone();
+    while fingerprint != current {
+        let Some(step) = steps.iter().find(|s| s.from == fingerprint) else { return Ok(()) };
+        let Some(sealed) = heard_domain::b64::base64url_decode(&step.sealed_key) else { return Ok(()) };
+        let Ok(next) = crate::crypto::open_rotation(&key, &sealed).await else { return Ok(()) };
+        if crate::device::sha256_hex(&next).await.as_deref() != Some(step.to.as_str()) {
+            return Ok(());
+        }
+        let backup_secret = heard_domain::b64::base64url_encode(&crate::crypto::backup_secret(&key).await.map_err(StoreError::from)?);
+        enrolment.earlier.push(crate::store::EarlierKey { fingerprint, backup_secret });
+        (key, fingerprint) = (next, step.to.clone());
+    }
+    enrolment.partnership_key = heard_domain::b64::base64url_encode(&key);
+    enrolment.key_fingerprint = fingerprint;
+    store.save_enrolment(&enrolment).await?;
     Ok(())
 }
 
@@ -410,6 +437,17 @@ pub async fn set_retention(csrf: &str, months: u32) -> Result<heard_domain::acce
 }
 
 /// Erases one case at a family's request (coordinators only), named by its pseudonym.
+/// Starts a new partnership key (its fingerprint and the key sealed for tablets); who is
+/// logged in, with the new fingerprint.
+pub async fn rotate_key(csrf: &str, new_key: &heard_domain::access::NewKey) -> Result<Me, SendError> {
+    exchange(Request::post(heard_domain::access::KEYS_PATH).header(CSRF_HEADER, csrf).json(new_key)).await
+}
+
+/// Links cases' pseudonyms under the old key to those under the new.
+pub async fn link_pseudonyms(csrf: &str, links: &heard_domain::access::KeyLinks) -> Result<heard_domain::access::Linked, SendError> {
+    exchange(Request::post(heard_domain::access::KEY_LINKS_PATH).header(CSRF_HEADER, csrf).json(links)).await
+}
+
 pub async fn erase_case(csrf: &str, case: &heard_domain::access::EraseCase) -> Result<heard_domain::access::Erased, SendError> {
     exchange(Request::post(heard_domain::access::ERASE_CASE_PATH).header(CSRF_HEADER, csrf).json(case)).await
 }

@@ -204,6 +204,7 @@ async fn a_send_the_server_does_not_confirm_keeps_everything_pending() {
         partnership: "Partnership".into(),
         revoked: false,
         backup_secret: None,
+        earlier: Vec::new(),
     };
     store.save_enrolment(&enrolment).await.unwrap();
     assert_eq!(store.enrolment().await.unwrap(), Some(enrolment));
@@ -222,6 +223,7 @@ async fn a_backup_holds_no_words_a_child_kept_private_in_its_finished_answers() 
         partnership: "Partnership".into(),
         revoked: false,
         backup_secret: None,
+        earlier: Vec::new(),
     };
     let form = Catalogue::built_in().latest("middle-check").unwrap().clone();
     let with_words = |n: u8| {
@@ -253,6 +255,7 @@ async fn a_backup_taken_over_keeps_which_answers_the_server_refused_and_why() {
         partnership: "Partnership".into(),
         revoked: false,
         backup_secret: None,
+        earlier: Vec::new(),
     };
     let a = unlocked(&unique_db()).await;
     a.save_enrolment(&enrolment).await.unwrap();

@@ -26,6 +26,13 @@ pub const MAX_CONFLICTS_KEPT: u64 = 500;
 pub const RETENTION_CHOICES: [u32; 6] = [12, 24, 36, 60, 84, 120];
 /// `POST`: creates a partnership with a one-time setup code; answers like a login.
 pub const PARTNERSHIPS_PATH: &str = "/api/v1/partnerships";
+/// `POST` for a coordinator: the partnership starts a new key (`NewKey`).
+pub const KEYS_PATH: &str = "/api/v1/keys";
+/// `POST` for a coordinator: links between cases' pseudonyms under the key in use and under an
+/// earlier one (`KeyLinks`), so each case stays one case.
+pub const KEY_LINKS_PATH: &str = "/api/v1/keys/links";
+/// Links taken in one request at most.
+pub const MAX_KEY_LINKS: usize = 1000;
 /// Header carrying the session's CSRF token on every request that changes something.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Name of the session cookie.
@@ -217,6 +224,49 @@ pub struct NewPartnership {
     pub key_fingerprint: String,
     pub email: String,
     pub password: String,
+}
+
+/// A new partnership key, made in the coordinator's browser: its fingerprint, and the key sealed
+/// under a key derived from the one in use (`enrolment::is_sealed_key`; opened by tablets that
+/// hold the key in use on their next contact). The key itself never comes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    /// The key in use, as the coordinator's backup file holds it.
+    pub from_fingerprint: String,
+    pub fingerprint: String,
+    pub sealed_key: String,
+}
+
+/// One step from a key to the key that followed it, as tablets receive it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewKeyV1 {
+    pub from: String,
+    pub to: String,
+    /// `to`'s key, sealed under a key derived from `from`'s.
+    pub sealed_key: String,
+}
+
+/// A case's pseudonym under an earlier key and under the key in use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyLink {
+    pub old: crate::case::Pseudonym,
+    pub new: crate::case::Pseudonym,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyLinks {
+    pub links: Vec<KeyLink>,
+}
+
+/// What a batch of links did: links new to the server, and answers and outcomes that were
+/// stored under a newer pseudonym and now count with the case's first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Linked {
+    pub linked: u64,
+    pub moved: u64,
 }
 
 /// Whether `text` is a SHA-256 fingerprint as Heard writes them: 64 lower-case hex digits.

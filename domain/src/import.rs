@@ -278,6 +278,23 @@ pub struct ImportReply {
     pub already_had: u64,
 }
 
+/// The case references in a file whose first column holds them (one per line, or a CSV from
+/// the case-management system), normalised, each once: what the coordinator's browser links
+/// across a new partnership key. A first line with no digit in it is a header, not a reference.
+pub fn case_references(text: &str) -> Vec<String> {
+    let mut lines = text.trim_start_matches('\u{feff}').lines().peekable();
+    if lines.peek().is_some_and(|first| !first.chars().any(|c| c.is_ascii_digit())) {
+        lines.next();
+    }
+    let mut refs: Vec<String> = lines
+        .filter_map(|line| line.split([',', ';', '\t']).next())
+        .filter_map(|first| crate::case::normalise_case_ref(first.trim().trim_matches('"')).ok())
+        .collect();
+    refs.sort_unstable();
+    refs.dedup();
+    refs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,5 +389,12 @@ mod tests {
         assert_eq!(parse_date("1.5.2026").map(|d| d.to_string()).as_deref(), Some("2026-05-01"));
         assert_eq!(parse_date("04/30/2026"), None, "no 30th month");
         assert_eq!(parse_date("next week"), None);
+    }
+
+    #[test]
+    fn case_references_are_read_from_the_first_column_each_once() {
+        let file = "\u{feff}case_ref,outcome,date\r\n\"eh-2024 001\",closed,2026-01-02\nEH-2024001;x\n\n  \nEH-9\tfoo\n";
+        assert_eq!(case_references(file), ["EH-2024001", "EH-9"]);
+        assert_eq!(case_references("EH-1\nEH-2"), ["EH-1", "EH-2"], "no header");
     }
 }

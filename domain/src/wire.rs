@@ -199,6 +199,12 @@ impl ItemStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FormsReply {
     pub forms: Vec<crate::Form>,
+    /// The partnership's key in use (its fingerprint), and every step from an earlier key to
+    /// the one that followed it: a tablet holding an earlier key walks them to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_keys: Vec<crate::access::NewKeyV1>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -84,6 +84,7 @@ async fn run() -> Result<serde_json::Value, String> {
         partnership: reply.partnership,
         revoked: false,
         backup_secret: None,
+        earlier: Vec::new(),
     };
     store.save_enrolment(&enrolment).await.map_err(|e| e.to_string())?;
 

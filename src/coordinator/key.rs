@@ -67,22 +67,25 @@ pub enum RestoreError {
     File(KeyBackupError),
     /// A real backup, of another partnership's key.
     OtherPartnership(String),
+    /// A backup of this partnership's key before it started a new one.
+    Earlier,
     Unavailable,
 }
 
-/// The key in a backup file, when it is the partnership's with `fingerprint`.
-pub async fn read_backup(text: &str, fingerprint: &str) -> Result<[u8; 32], RestoreError> {
+/// The key in a backup file, when it is the key in use of `partnership` (its name), whose
+/// fingerprint is `fingerprint`.
+pub async fn read_backup(text: &str, partnership: &str, fingerprint: &str) -> Result<[u8; 32], RestoreError> {
     let (backup, key) = KeyBackup::read_by(text, crate::json::from_str).map_err(RestoreError::File)?;
     let actual = crate::device::sha256_hex(&key).await.ok_or(RestoreError::Unavailable)?;
     if actual != fingerprint {
-        return Err(RestoreError::OtherPartnership(backup.partnership));
+        return Err(if backup.partnership == partnership { RestoreError::Earlier } else { RestoreError::OtherPartnership(backup.partnership) });
     }
     Ok(key)
 }
 
 /// Reads a backup file and keeps its key, when it is this partnership's.
-pub async fn restore(text: &str, fingerprint: &str) -> Result<(), RestoreError> {
-    let key = read_backup(text, fingerprint).await?;
+pub async fn restore(text: &str, partnership: &str, fingerprint: &str) -> Result<(), RestoreError> {
+    let key = read_backup(text, partnership, fingerprint).await?;
     if !keep(fingerprint, &key).await {
         return Err(RestoreError::Unavailable);
     }

@@ -12,6 +12,7 @@ mod create;
 mod dashboard;
 mod import;
 mod key;
+mod rotate;
 mod setup;
 
 use crate::i18n::{use_i18n, I18n};
@@ -69,6 +70,7 @@ impl Tab {
 #[component]
 pub fn CoordinatorApp() -> impl IntoView {
     provide_context(I18n::for_coordinator());
+    provide_context(rotate::KeyNotice(RwSignal::new(None)));
     let i18n = use_i18n();
     // None while finding out; Some(None) when nobody is logged in.
     let me = RwSignal::new(None::<Option<Me>>);
@@ -235,7 +237,11 @@ fn Signed(who: Me, me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
                 let csrf = (who.role == Role::Coordinator).then_some(who.csrf_token);
                 view! { <dashboard::DashboardView csrf /> }.into_any()
             }
-            Tab::Setup => view! { <setup::SetupView who=who_setup.get_value() held /> }.into_any(),
+            Tab::Setup => {
+                // A new key: who is logged in now names it (the page is drawn again with it).
+                let on_new_key = Callback::new(move |now: Me| me.set(Some(Some(now))));
+                view! { <setup::SetupView who=who_setup.get_value() held on_new_key /> }.into_any()
+            }
             Tab::Import => {
                 let who = who_setup.get_value();
                 view! { <import::ImportView csrf=who.csrf_token fingerprint=who.key_fingerprint held /> }.into_any()

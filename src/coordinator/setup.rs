@@ -30,7 +30,7 @@ pub(crate) fn day_of(secs: i64) -> String {
 }
 
 #[component]
-pub fn SetupView(who: Me, held: RwSignal<bool>) -> impl IntoView {
+pub fn SetupView(who: Me, held: RwSignal<bool>, on_new_key: Callback<Me>) -> impl IntoView {
     let i18n = use_i18n();
     let coordinator = who.role == Role::Coordinator;
     let agencies = RwSignal::new(Vec::<AgencyV1>::new());
@@ -65,11 +65,13 @@ pub fn SetupView(who: Me, held: RwSignal<bool>) -> impl IntoView {
     reload();
     let csrf = StoredValue::new(who.csrf_token.clone());
     let fingerprint = StoredValue::new(who.key_fingerprint.clone());
+    let partnership = StoredValue::new(who.partnership.clone());
     view! {
         <p role="alert" class="problem">{move || problem.get()}</p>
         {coordinator.then(|| view! { <KeyPanel who=who.clone() held /> })}
+        {coordinator.then(|| view! { <super::rotate::NewKeyPanel who=who.clone() held on_new_key /> })}
         <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
-        {coordinator.then(|| view! { <Codes agencies fingerprint partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
+        {coordinator.then(|| view! { <Codes agencies partnership fingerprint partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <RetentionSetting csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Conflicts csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
@@ -84,6 +86,7 @@ fn KeyPanel(who: Me, held: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(None::<String>);
     let fingerprint = StoredValue::new(who.key_fingerprint.clone());
+    let who = StoredValue::new(who);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         spawn_local(async move {
@@ -91,7 +94,7 @@ fn KeyPanel(who: Me, held: RwSignal<bool>) -> impl IntoView {
                 status.set(Some(i18n.t("setup.key.unreadable")));
                 return;
             };
-            status.set(Some(match key::restore(&text, &fingerprint.get_value()).await {
+            status.set(Some(match key::restore(&text, &who.get_value().partnership, &fingerprint.get_value()).await {
                 Ok(()) => {
                     held.set(true);
                     i18n.t("setup.key.restored")
@@ -127,9 +130,10 @@ fn KeyPanel(who: Me, held: RwSignal<bool>) -> impl IntoView {
 }
 
 /// Why a backup file could not be used, in the coordinator's words.
-fn restore_problem(i18n: &crate::i18n::I18n, e: key::RestoreError) -> String {
+pub(super) fn restore_problem(i18n: &crate::i18n::I18n, e: key::RestoreError) -> String {
     match e {
         key::RestoreError::OtherPartnership(name) => i18n.fill("setup.key.other_partnership", &[("partnership", &name)]),
+        key::RestoreError::Earlier => i18n.t("setup.key.earlier"),
         key::RestoreError::File(e) => i18n.fill("setup.key.bad_file", &[("detail", &e.to_string())]),
         key::RestoreError::Unavailable => i18n.t("setup.key.unavailable"),
     }
@@ -184,7 +188,13 @@ fn Agencies(agencies: RwSignal<Vec<AgencyV1>>, coordinator: bool, csrf: StoredVa
 }
 
 #[component]
-fn Codes(agencies: RwSignal<Vec<AgencyV1>>, fingerprint: StoredValue<String>, partnership_csrf: StoredValue<String>, on_issue: Callback<()>) -> impl IntoView {
+fn Codes(
+    agencies: RwSignal<Vec<AgencyV1>>,
+    partnership: StoredValue<String>,
+    fingerprint: StoredValue<String>,
+    partnership_csrf: StoredValue<String>,
+    on_issue: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let chosen = RwSignal::new(String::new());
     let issued = RwSignal::new(None::<(String, String)>);
@@ -206,7 +216,7 @@ fn Codes(agencies: RwSignal<Vec<AgencyV1>>, fingerprint: StoredValue<String>, pa
                 status.set(Some(i18n.t("setup.key.unreadable")));
                 return;
             };
-            let k = match key::read_backup(&text, &fingerprint.get_value()).await {
+            let k = match key::read_backup(&text, &partnership.get_value(), &fingerprint.get_value()).await {
                 Ok(k) => k,
                 Err(e) => {
                     status.set(Some(restore_problem(&i18n, e)));

@@ -240,6 +240,7 @@ async fn enrol(store_name: &StoreName, parsed: EnrolmentText, new_pin: Option<St
         partnership: reply.partnership,
         revoked: false,
         backup_secret: None,
+        earlier: Vec::new(),
     };
     let store = Store::open(store_name).await.map_err(|_| Problem::Storage)?;
     if let Some(pin) = new_pin {

@@ -68,15 +68,15 @@ pub async fn enrol(
 /// Decodes, checks and stores a batch, answering each response separately: accepted,
 /// already had, conflict, or rejected with the field and rule it broke. A body that is not
 /// a batch at all (bad JSON, wrong shape, too large, too many responses), or one prepared
-/// with another partnership's key, is refused whole with a 4xx and nothing is stored.
+/// with another partnership's key, is refused whole with a 4xx and nothing is stored. One
+/// prepared under a key the partnership used before is taken: a tablet offline since the key
+/// changed still sends what it holds.
 pub async fn submit_responses(
     State(state): State<AppState>,
     Device(device): Device,
     JsonBody(batch): JsonBody<IncomingBatch>,
 ) -> Result<Json<BatchReply>, AppError> {
-    if batch.key_fingerprint != device.key_fingerprint {
-        return Err(AppError::WrongPartnership);
-    }
+    check_key(&state, &device, &batch.key_fingerprint).await?;
     let checked = batch.check(state.db.catalogue())?;
     let valid: Vec<_> = checked.iter().filter_map(|c| if let Checked::Valid(r) = c { Some(r.clone()) } else { None }).collect();
     let mut stored = state.db.store_responses(&device, &valid).await?.into_iter();
@@ -97,9 +97,7 @@ pub async fn submit_outcomes(
     Device(device): Device,
     JsonBody(batch): JsonBody<IncomingOutcomes>,
 ) -> Result<Json<BatchReply>, AppError> {
-    if batch.key_fingerprint != device.key_fingerprint {
-        return Err(AppError::WrongPartnership);
-    }
+    check_key(&state, &device, &batch.key_fingerprint).await?;
     let checked = batch.check()?;
     let valid: Vec<_> = checked.iter().filter_map(|c| c.as_ref().ok().cloned()).collect();
     let mut stored = state.db.store_outcomes(&device, &valid).await?.into_iter();
@@ -114,8 +112,19 @@ pub async fn submit_outcomes(
     Ok(Json(BatchReply { results }))
 }
 
+/// Whether a batch was prepared under the device's partnership's key, in use or earlier.
+async fn check_key(state: &AppState, device: &crate::db::DeviceRow, fingerprint: &str) -> Result<(), AppError> {
+    if fingerprint == device.key_fingerprint || state.db.is_partnership_key(&device.partnership_id, fingerprint).await? {
+        Ok(())
+    } else {
+        Err(AppError::WrongPartnership)
+    }
+}
+
 /// The forms the partnership added to the built-in ones, for the tablet to keep for offline use:
-/// those in the forms folder now (answers to earlier ones still count, see `Db::catalogue`).
-pub async fn forms(State(state): State<AppState>, Device(_device): Device) -> Json<FormsReply> {
-    Json(FormsReply { forms: state.db.offered().to_vec() })
+/// those in the forms folder now (answers to earlier ones still count, see `Db::catalogue`);
+/// and the partnership's key in use, with the steps a tablet holding an earlier one walks.
+pub async fn forms(State(state): State<AppState>, Device(device): Device) -> Result<Json<FormsReply>, AppError> {
+    let new_keys = state.db.key_steps(&device.partnership_id).await?;
+    Ok(Json(FormsReply { forms: state.db.offered().to_vec(), key_fingerprint: Some(device.key_fingerprint), new_keys }))
 }

@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{USERS_PATH}/{{id}}/remove"), post(staff::remove_user))
         .route(AUDIT_PATH, get(staff::audit))
         .route(heard_domain::access::ERASE_CASE_PATH, post(staff::erase_case))
+        .route(heard_domain::access::KEYS_PATH, post(staff::rotate_key))
+        .route(heard_domain::access::KEY_LINKS_PATH, post(staff::link_pseudonyms))
         .route(heard_domain::access::RETENTION_PATH, get(staff::retention).post(staff::set_retention))
         .route(heard_domain::access::CONFLICTS_PATH, get(staff::conflicts))
         .route(&format!("{}/{{id}}/discard", heard_domain::access::CONFLICTS_PATH), post(staff::discard_conflict))

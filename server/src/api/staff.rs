@@ -385,6 +385,52 @@ pub async fn erase_case(
     Ok(Json(erased))
 }
 
+/// `POST /api/v1/keys`: a coordinator starts a new partnership key. Only its fingerprint and the
+/// key sealed for tablets (under a key derived from the one in use) come here. Audited.
+pub async fn rotate_key(
+    State(state): State<AppState>,
+    staff: Staff,
+    JsonBody(req): JsonBody<heard_domain::access::NewKey>,
+) -> Result<Json<heard_domain::access::Me>, AppError> {
+    let staff = staff.coordinator()?;
+    if !is_fingerprint(&req.from_fingerprint) || !is_fingerprint(&req.fingerprint) {
+        return Err(AppError::BadRequest("from_fingerprint, fingerprint: each is SHA-256 of a key, 64 lower-case hex digits".into()));
+    }
+    if !is_sealed_key(&req.sealed_key) {
+        return Err(AppError::BadRequest(format!(
+            "sealed_key: should be the new key sealed in your browser ({SEALED_KEY_BYTES} bytes, base64url); the key itself is never sent"
+        )));
+    }
+    match state.db.rotate_key(&staff.partnership_id, &req.from_fingerprint, &req.fingerprint, &req.sealed_key, now()).await? {
+        Ok(()) => {}
+        Err(crate::db::RotateRefused::NotCurrent) => {
+            return Err(AppError::Conflict("from_fingerprint: that is not the partnership's key in use; open the latest key backup file and try again".into()))
+        }
+        Err(crate::db::RotateRefused::Known) => return Err(AppError::Conflict("fingerprint: the partnership has used that key before; make a new one".into())),
+    }
+    state.db.audit(&staff.partnership_id, &staff.email, "key_rotated", "a new partnership key; tablets take it on their next contact", now()).await?;
+    Ok(Json(Me { key_fingerprint: req.fingerprint, ..me_of(staff) }))
+}
+
+/// `POST /api/v1/keys/links`: links between cases' pseudonyms under an earlier key and under the
+/// key in use, computed in the coordinator's browser, so each case stays one case. Audited with
+/// how many, never which.
+pub async fn link_pseudonyms(
+    State(state): State<AppState>,
+    staff: Staff,
+    JsonBody(req): JsonBody<heard_domain::access::KeyLinks>,
+) -> Result<Json<heard_domain::access::Linked>, AppError> {
+    let staff = staff.coordinator()?;
+    if req.links.len() > heard_domain::access::MAX_KEY_LINKS {
+        return Err(AppError::BadRequest(format!("links: at most {} in one request", heard_domain::access::MAX_KEY_LINKS)));
+    }
+    let pairs: Vec<(String, String)> = req.links.iter().map(|l| (l.old.to_string(), l.new.to_string())).collect();
+    let (linked, moved) = state.db.link_pseudonyms(&staff.partnership_id, &pairs).await?;
+    let detail = format!("{linked} cases linked to their pseudonyms under an earlier key ({moved} answers and outcomes moved)");
+    state.db.audit(&staff.partnership_id, &staff.email, "pseudonyms_linked", &detail, now()).await?;
+    Ok(Json(heard_domain::access::Linked { linked, moved }))
+}
+
 /// `GET /api/v1/retention`: how long the partnership keeps a case's answers.
 pub async fn retention(State(state): State<AppState>, Staff(staff): Staff) -> Result<Json<heard_domain::access::Retention>, AppError> {
     Ok(Json(heard_domain::access::Retention { months: state.db.retention_months(&staff.partnership_id).await? }))

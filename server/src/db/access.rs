@@ -64,7 +64,13 @@ async fn insert_partnership(conn: &mut sqlx::AnyConnection, name: &str, key_fing
         .bind(name)
         .bind(key_fingerprint)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO partnership_keys (partnership_id, fingerprint, created_at) VALUES ($1, $2, $3)")
+        .bind(&id)
+        .bind(key_fingerprint)
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
     Ok(id)
 }

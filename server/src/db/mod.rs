@@ -6,7 +6,9 @@
 
 mod access;
 mod forms;
+mod keys;
 mod summary;
+pub use keys::RotateRefused;
 pub use summary::{DashboardError, Read};
 
 pub use access::{DeviceRow, Enrolled, SetupRefused, StaffRow, UserLogin};
@@ -206,14 +208,27 @@ impl Db {
                 r
             })
             .collect();
+        // A case's pseudonym under a later key counts with its first (`keys.rs`).
+        let first = self.first_pseudonyms(&device.partnership_id, redacted.iter().map(|r| r.context.case.as_str())).await?;
+        let redacted: Vec<Response> = redacted
+            .into_iter()
+            .map(|mut r| {
+                if let Some(p) = first.get(r.context.case.as_str()).and_then(|p| heard_domain::case::Pseudonym::try_from(p.clone()).ok()) {
+                    r.context.case = p;
+                }
+                r
+            })
+            .collect();
         // Answers about a case erased at the family's request are refused, not kept again.
         let erased = self.erased_among(&device.partnership_id, redacted.iter().map(|r| r.context.case.as_str())).await?;
+        let why: Vec<Option<String>> = redacted.iter().map(|r| erased.get(r.context.case.as_str()).cloned()).collect();
         let kept: Vec<Response> = redacted.into_iter().filter(|r| !erased.contains_key(r.context.case.as_str())).collect();
         let mut results = self.store_scrubbed(device, &kept).await?.into_iter();
         Ok(responses
             .iter()
-            .map(|r| match erased.get(r.context.case.as_str()) {
-                Some(why) => refused_erased(Some(r.id), why),
+            .zip(why)
+            .map(|(r, why)| match why {
+                Some(why) => refused_erased(Some(r.id), &why),
                 None => results.next().expect("one result per response kept"),
             })
             .collect())
@@ -276,6 +291,17 @@ impl Db {
     }
 
     async fn store_outcomes_from(&self, partnership_id: &str, device_id: Option<&str>, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
+        let first = self.first_pseudonyms(partnership_id, outcomes.iter().map(|o| o.case.as_str())).await?;
+        let outcomes: &[OutcomeV1] = &outcomes
+            .iter()
+            .cloned()
+            .map(|mut o| {
+                if let Some(p) = first.get(o.case.as_str()).and_then(|p| heard_domain::case::Pseudonym::try_from(p.clone()).ok()) {
+                    o.case = p;
+                }
+                o
+            })
+            .collect::<Vec<_>>();
         let erased = self.erased_among(partnership_id, outcomes.iter().map(|o| o.case.as_str())).await?;
         let kept: Vec<OutcomeV1> = outcomes.iter().filter(|o| !erased.contains_key(o.case.as_str())).cloned().collect();
         let mut results = self.store_outcomes_kept(partnership_id, device_id, &kept).await?.into_iter();

@@ -956,8 +956,11 @@ impl Db {
     /// summariser waits); its pseudonym is kept in `erased_cases` so a tablet sending more of it
     /// later is refused.
     pub async fn erase_case(&self, partnership_id: &str, case: &str) -> Result<heard_domain::access::Erased, sqlx::Error> {
+        // Typed under the key in use, the case may be kept under its first pseudonym (`keys.rs`).
+        let mut cases = vec![case.to_string()];
+        cases.extend(self.first_pseudonyms(partnership_id, std::iter::once(case)).await?.into_values());
         let mut tx = self.summary_tx().await?;
-        let erased = remove_cases(&mut tx, partnership_id, &[case.to_string()], Removal::Request).await?;
+        let erased = remove_cases(&mut tx, partnership_id, &cases, Removal::Request).await?;
         tx.commit().await?;
         Ok(erased)
     }
