@@ -96,16 +96,21 @@ async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'sta
     Ok(result.await.expect("password hashing does not panic"))
 }
 
-/// Whether `password` matches `phc`, or (with no account) the same work for nothing, so a wrong
-/// email cannot be told from a wrong password; off the async workers (`password_work`).
-pub async fn check_password(password: &str, phc: Option<&str>) -> Result<bool, AppError> {
-    let (password, phc) = (password.to_string(), phc.map(str::to_string));
-    password_work(move || match phc {
-        Some(phc) => verify_password(&password, &phc),
-        None => {
+/// Password checks a login makes at least: an email used in two partnerships (checked against
+/// both accounts) takes as long as one used in one, or none.
+pub const LOGIN_CHECKS: usize = 2;
+
+/// Which of `phcs` (the accounts with the email typed, one per partnership) `password` matches.
+/// Every account is checked, and at least `LOGIN_CHECKS` hashes are computed, so the time
+/// taken does not tell how many partnerships use the email (up to `LOGIN_CHECKS`).
+pub async fn check_passwords(password: &str, phcs: Vec<String>) -> Result<Vec<usize>, AppError> {
+    let password = password.to_string();
+    password_work(move || {
+        let matched: Vec<usize> = phcs.iter().enumerate().filter(|(_, phc)| verify_password(&password, phc)).map(|(i, _)| i).collect();
+        for _ in phcs.len()..LOGIN_CHECKS {
             verify_nothing(&password);
-            false
         }
+        matched
     })
     .await
 }

@@ -2,7 +2,7 @@
 //! set up agencies, enrolment codes, devices and analyst accounts. Everything that changes
 //! the partnership's setup, and every login, is written to the audit log.
 
-use crate::auth::{check_password, hash_password_off, new_enrolment_code, now, random_token, session_token, sha256_hex, Staff, LOCKOUT_SECS};
+use crate::auth::{check_passwords, hash_password_off, new_enrolment_code, now, random_token, session_token, sha256_hex, Staff, LOCKOUT_SECS};
 use crate::body::JsonBody;
 use crate::db::SetupRefused;
 use crate::{AppError, AppState};
@@ -112,17 +112,23 @@ pub async fn login(
     if state.db.failures_from_since(&source, t - LOCKOUT_SECS).await? > MAX_SOURCE_FAILURES {
         return Err(AppError::SourceWaits);
     }
-    let user = state.db.user_login(&email).await?;
-    let ok = check_password(&req.password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
-    match user {
-        Some(user) if ok => {
+    // An email is unique only within a partnership: every account with it is checked.
+    let users = state.db.user_logins(&email).await?;
+    let matched = check_passwords(&req.password, users.iter().map(|u| u.password_hash.clone()).collect()).await?;
+    match matched.as_slice() {
+        [i] => {
             state.db.clear_login_failures(&email, &source).await?;
-            start_session(&state, &user.id, "login", "logged in").await
+            start_session(&state, &users[*i].id, "login", "logged in").await
         }
-        _ => {
+        [_, _, ..] => Err(AppError::Conflict(
+            "that email and password open accounts in more than one partnership; ask a coordinator of one of them to give you a different password there"
+                .into(),
+        )),
+        [] => {
             // The account's partnership hears of wrong passwords: the first of a run, and when a
             // place or the account is made to wait (not each one: a flood would push everything
-            // else out of the log's latest entries). Nobody is named as having typed them.
+            // else out of the log's latest entries). Nobody is named as having typed them. An
+            // email used in several partnerships: each hears of it.
             let detail = if anywhere == MAX_ACCOUNT_FAILURES {
                 Some(format!("{MAX_ACCOUNT_FAILURES} wrong passwords for {email} in 15 minutes, from several places: every login to it waits 15 minutes"))
             } else if here == MAX_FAILURES {
@@ -132,8 +138,10 @@ pub async fn login(
             } else {
                 None
             };
-            if let (Some(user), Some(detail)) = (user, detail) {
-                state.db.audit(&user.partnership_id, LOGIN_ATTEMPT, "login_failed", &detail, t).await?;
+            if let Some(detail) = detail {
+                for user in &users {
+                    state.db.audit(&user.partnership_id, LOGIN_ATTEMPT, "login_failed", &detail, t).await?;
+                }
             }
             Err(AppError::Unauthorized("that email and password do not match an account".into()))
         }
@@ -206,7 +214,6 @@ pub async fn create_partnership(
     let user_id = match created {
         Ok(id) => id,
         Err(SetupRefused::Code) => return Err(invalid_code()),
-        Err(SetupRefused::EmailTaken) => return Err(AppError::Conflict(format!("email: {email} already has an account"))),
     };
     start_session(&state, &user_id, "partnership_created", &format!("partnership {name} created")).await
 }
@@ -317,7 +324,7 @@ pub async fn create_user(State(state): State<AppState>, staff: Staff, JsonBody(r
         .db
         .create_user(&staff.partnership_id, &email, &hash_password_off(&req.password).await?, req.role, now())
         .await?
-        .ok_or_else(|| AppError::Conflict(format!("email: {email} already has an account")))?;
+        .ok_or_else(|| AppError::Conflict(format!("email: {email} already has an account in this partnership")))?;
     state.db.audit(&staff.partnership_id, &staff.email, "user_created", &format!("{email} ({})", req.role.as_str()), now()).await?;
     Ok(Json(serde_json::json!({"id": id, "email": email, "role": req.role})))
 }

@@ -31,7 +31,6 @@ pub struct StaffRow {
 pub enum SetupRefused {
     /// Unknown, already used or expired.
     Code,
-    EmailTaken,
 }
 
 pub struct Enrolled {
@@ -75,7 +74,7 @@ async fn insert_partnership(conn: &mut sqlx::AnyConnection, name: &str, key_fing
     Ok(id)
 }
 
-/// A new staff account; its id, or `None` when the email already has one.
+/// A new staff account; its id, or `None` when the email already has one in the partnership.
 async fn insert_user(
     conn: &mut sqlx::AnyConnection,
     partnership_id: &str,
@@ -87,7 +86,7 @@ async fn insert_user(
     let id = new_id();
     let n = sqlx::query(
         "INSERT INTO users (id, partnership_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (email) DO NOTHING",
+         ON CONFLICT (partnership_id, email) DO NOTHING",
     )
     .bind(&id)
     .bind(partnership_id)
@@ -118,7 +117,7 @@ impl Db {
     }
 
     /// Spends a setup code and creates the partnership and its first coordinator, all or
-    /// nothing. `Ok(Err(..))` says why not: the code, or the email already in use.
+    /// nothing. `Ok(Err(..))` when the code is not usable.
     pub async fn create_partnership_with_code(
         &self,
         code_hash: &str,
@@ -139,9 +138,10 @@ impl Db {
             return Ok(Err(SetupRefused::Code));
         }
         let partnership_id = insert_partnership(&mut tx, name, key_fingerprint, now).await?;
-        // An email already in use: nothing is kept (the transaction is dropped), the code included.
+        // A new partnership has no accounts, so its first always goes in (an email is unique
+        // only within a partnership).
         let Some(user_id) = insert_user(&mut tx, &partnership_id, email, password_hash, Role::Coordinator, now).await? else {
-            return Ok(Err(SetupRefused::EmailTaken));
+            return Err(sqlx::Error::RowNotFound);
         };
         tx.commit().await?;
         Ok(Ok(user_id))
@@ -431,9 +431,14 @@ impl Db {
         Ok(email)
     }
 
-    pub async fn user_login(&self, email: &str) -> Result<Option<UserLogin>, sqlx::Error> {
-        let row = sqlx::query("SELECT id, password_hash, partnership_id FROM users WHERE email = $1").bind(email).fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| UserLogin { id: r.get("id"), password_hash: r.get("password_hash"), partnership_id: r.get("partnership_id") }))
+    /// Every account with `email`, in any partnership, oldest first (an email is unique only
+    /// within a partnership).
+    pub async fn user_logins(&self, email: &str) -> Result<Vec<UserLogin>, sqlx::Error> {
+        let rows = sqlx::query("SELECT id, password_hash, partnership_id FROM users WHERE email = $1 ORDER BY created_at, id")
+            .bind(email)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| UserLogin { id: r.get("id"), password_hash: r.get("password_hash"), partnership_id: r.get("partnership_id") }).collect())
     }
 
     /// Failed logins for `email` after `since`: from `source` (the address they came from),
