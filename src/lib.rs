@@ -14,6 +14,7 @@ pub mod forms;
 pub mod i18n;
 mod idb;
 pub mod json;
+pub mod line;
 pub mod pages;
 pub mod route;
 pub mod session;

@@ -145,6 +145,45 @@ async fn a_saved_response_survives_a_new_connection_until_confirmed() {
     assert_eq!(store.pending().await.unwrap(), vec![happy]);
 }
 
+/// A draft write slow to get going (its encryption or connection still under way) and the
+/// finished response asked for just after it: on their own the finish lands first and the draft
+/// after it, leaving the response both unfinished and waiting to send; on a `WriteLine` they land
+/// in the order asked for.
+#[wasm_bindgen_test]
+async fn writes_of_one_response_land_in_the_order_they_were_made() {
+    async fn draft_then_finish(store: std::rc::Rc<Store>, line: Option<heard::line::WriteLine>) -> (usize, usize) {
+        let mut r = response(2);
+        let draft = {
+            let (store, r) = (store.clone(), r.clone());
+            async move {
+                sleep(60).await;
+                store.save_draft(&r).await.unwrap();
+            }
+        };
+        r.share = true;
+        let finish = {
+            let (store, r) = (store.clone(), r.clone());
+            async move { store.finish(&r).await.unwrap() }
+        };
+        match &line {
+            Some(line) => {
+                line.run(draft);
+                line.run(finish);
+            }
+            None => {
+                wasm_bindgen_futures::spawn_local(draft);
+                wasm_bindgen_futures::spawn_local(finish);
+            }
+        }
+        sleep(400).await;
+        (store.drafts().await.unwrap().len(), store.pending().await.unwrap().len())
+    }
+    let unordered = draft_then_finish(unlocked(&unique_db()).await, None).await;
+    assert_eq!(unordered, (1, 1), "without the line the draft lands last: the response is in both");
+    let ordered = draft_then_finish(unlocked(&unique_db()).await, Some(heard::line::WriteLine::default())).await;
+    assert_eq!(ordered, (0, 1), "finished, and nowhere else");
+}
+
 #[wasm_bindgen_test]
 async fn the_outbox_is_read_a_page_at_a_time_in_id_order_with_nothing_missed() {
     let store = unlocked(&unique_db()).await;

@@ -194,29 +194,34 @@ pub fn FormRun(
     // The child has answered whether their words may be shared (or was not asked): until then
     // the finished response is held back from sending (`sync::hold`).
     let share_answered = RwSignal::new(false);
+    // The response's writes land in the order they are made (`line.rs`): a draft written for a
+    // last answer never lands after the finished response has taken the draft's place.
+    let line = StoredValue::new_local(crate::line::WriteLine::default());
     let save = move |finished: bool| {
         let mut snapshot = response.get_untracked();
         if finished {
             names.with_value(|names| snapshot.scrub(&names.iter().map(String::as_str).collect::<Vec<_>>()));
         }
-        spawn_local(async move {
-            let result = async {
-                let store = Store::open(&store_name).await?;
-                if finished {
-                    store.finish(&snapshot).await
-                } else {
-                    store.save_draft(&snapshot).await
+        line.with_value(|line| {
+            line.run(async move {
+                let result = async {
+                    let store = Store::open(&store_name).await?;
+                    if finished {
+                        store.finish(&snapshot).await
+                    } else {
+                        store.save_draft(&snapshot).await
+                    }
                 }
-            }
-            .await;
-            if result.is_ok() && finished && (!gave_words() || share_answered.get_untracked()) {
-                crate::sync::release(held_id);
-            }
-            saving.set(match result {
-                Ok(()) => Saving::Saved,
-                Err(StoreError::Full) => Saving::Full,
-                Err(_) => Saving::Failed,
-            });
+                .await;
+                if result.is_ok() && finished && (!gave_words() || share_answered.get_untracked()) {
+                    crate::sync::release(held_id);
+                }
+                saving.set(match result {
+                    Ok(()) => Saving::Saved,
+                    Err(StoreError::Full) => Saving::Full,
+                    Err(_) => Saving::Failed,
+                });
+            })
         });
     };
     let answer = move |question_id: String, value: Option<AnswerValue>| {
