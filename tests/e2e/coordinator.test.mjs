@@ -141,7 +141,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
 
   // This browser has no key yet: restore it from the backup file the demo wrote.
   await page.getByRole("link", { name: "Partnership setup" }).click();
-  await page.getByRole("heading", { name: "Partnership key" }).waitFor();
+  await page.getByRole("heading", { name: "Partnership key", exact: true }).waitFor();
   await page.getByText("This browser does not hold the partnership key.").waitFor();
   await page.getByLabel("Partnership key backup file").setInputFiles({ name: "wrong.json", mimeType: "application/json", buffer: Buffer.from('{"not": "a key"}') });
   await page.getByRole("status").getByText("That file cannot be used: this is not a Heard partnership key backup file.").waitFor();
@@ -151,6 +151,12 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   assert.deepEqual(await axeViolations(page), [], "setup");
   // Kept only as a key no page can read back as bytes: never as text in local storage.
   assert.deepEqual(await keptKeys(page), [{ type: "CryptoKey", extractable: false, algorithm: "HMAC" }]);
+  // "Forget" takes it from this browser at once; the backup file brings it back.
+  await page.getByRole("button", { name: "Forget the key on this browser" }).click();
+  await page.getByRole("status").getByText("This browser no longer holds the key.", { exact: false }).waitFor();
+  assert.deepEqual(await keptKeys(page), []);
+  await page.getByLabel("Partnership key backup file").setInputFiles(env.server.keyFile);
+  await page.getByRole("status").getByText("The partnership key is restored on this browser.").waitFor();
   const keyText = demoKey(env.server).toString("base64url");
   const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
   assert.ok(!storage.includes(keyText), "the key is not in local or session storage");
@@ -305,7 +311,7 @@ test("a coordinator sets up the partnership and imports outcomes from a CSV with
   assert.ok(await title.evaluate((e) => e === document.activeElement), "after logging in the focus is on the title");
   await page.getByRole("link", { name: "Partnership setup" }).click();
   await page.getByRole("table", { name: "Tablets" }).waitFor();
-  assert.equal(await page.getByRole("heading", { name: "Partnership key" }).count(), 0, "no key panel for an analyst");
+  assert.equal(await page.getByRole("heading", { name: "Partnership key", exact: true }).count(), 0, "no key panel for an analyst");
   assert.equal(await page.getByRole("button", { name: "Save a backup of the key" }).count(), 0);
   // The import's address opens the dashboard for an analyst, and the address says so.
   await page.goto(`${env.server.url}/coordinator/import`);
