@@ -47,7 +47,9 @@ pub fn key_backup_path(database_url: &str) -> std::path::PathBuf {
 }
 
 pub struct Demo {
-    pub enrolment_text: String,
+    /// `None` once someone started a new key for the demo partnership: codes are then made in
+    /// the coordinator's app with the new key's file.
+    pub enrolment_text: Option<String>,
 }
 
 /// Creates the demo partnership on first start, with its synthetic history, and issues a
@@ -69,10 +71,13 @@ pub async fn seed(db: &Db, cases: usize) -> Result<Demo, sqlx::Error> {
         }
     };
     let agency = db.agencies(&partnership_id).await?.into_iter().find(|a| a.name == AGENCY).expect("the demo partnership has its agency");
+    if db.key_in_use(&partnership_id).await?.as_deref() != Some(sha256_hex(&demo_key()).as_str()) {
+        return Ok(Demo { enrolment_text: None });
+    }
     let code = new_enrolment_code();
     let (secret, sealed) = seal_for_enrolment(&demo_key());
     db.create_enrolment_code(&sha256_hex(code.as_bytes()), &agency.id, &sealed, "demo", t, t + 7 * 24 * 60 * 60).await?;
-    Ok(Demo { enrolment_text: EnrolmentText { code, secret }.to_string() })
+    Ok(Demo { enrolment_text: Some(EnrolmentText { code, secret }.to_string()) })
 }
 
 /// Seals a partnership key for one enrolment as the coordinator's browser does (AES-128-GCM

@@ -87,7 +87,10 @@ async fn main() -> ExitCode {
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     if let Some(d) = demo_note {
         println!("Demo partnership (synthetic; never use it for real children):");
-        println!("  enrol a tablet with:   {}", d.enrolment_text);
+        match &d.enrolment_text {
+            Some(text) => println!("  enrol a tablet with:   {text}"),
+            None => println!("  enrol a tablet with:   a code from Partnership setup (the demo partnership has started a new key)"),
+        }
         println!("  coordinator login:     {} / {}", demo::COORDINATOR_EMAIL, demo::COORDINATOR_PASSWORD);
         // The coordinator restores this file to issue enrolment codes and import outcomes.
         let backup = demo::key_backup_path(&config.database_url);

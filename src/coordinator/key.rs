@@ -4,7 +4,7 @@
 //! (no script can read it back as bytes), to pseudonymise references for outcome imports and
 //! erasures, and deletes it at logout, when the session has ended, and on "Forget". An
 //! enrolment code needs the key's bytes to seal it for one tablet: they are read from the backup
-//! file at that moment and not kept. The server only ever sees the key's fingerprint.
+//! file at that moment and not kept. The server sees only the key's fingerprint and sealed copies.
 
 use crate::crypto::HmacKey;
 use crate::idb;

@@ -211,7 +211,7 @@ impl Db {
     /// while the device it made has never been used, gives that device `token_hash` instead.
     /// `None` when the code is unknown, expired, or spent by another enrolment. The sealed key
     /// is given with the device; it is deleted at once when no retry can come (no enrolment id),
-    /// else by `delete_stale` with the code once the retry window has passed.
+    /// else by `forget_expired` with the code once the retry window has passed.
     pub async fn enrol(
         &self,
         code_hash: &str,

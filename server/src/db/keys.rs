@@ -71,6 +71,11 @@ impl Db {
         Ok(rows.into_iter().map(|(from, to, sealed_key)| NewKeyV1 { from, to, sealed_key }).collect())
     }
 
+    /// The fingerprint of the partnership's key in use.
+    pub async fn key_in_use(&self, partnership_id: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT key_fingerprint FROM partnerships WHERE id = $1").bind(partnership_id).fetch_optional(&self.pool).await
+    }
+
     /// Whether the partnership has ever used the key with `fingerprint`.
     pub async fn is_partnership_key(&self, partnership_id: &str, fingerprint: &str) -> Result<bool, sqlx::Error> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partnership_keys WHERE partnership_id = $1 AND fingerprint = $2")
