@@ -1,21 +1,12 @@
-use heard_server::config::{self, Parsed, HELP};
+use clap::Parser;
+use heard_server::config::Config;
 use heard_server::{app_with_static, demo, AppState, Db};
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = match config::parse(&args, |k| std::env::var(k).ok()) {
-        Ok(Parsed::Run(c)) => c,
-        Ok(Parsed::Help) => {
-            print!("{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("heard-server: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    // A bad flag is named, with the usage, and exits with 2; --help prints every option.
+    let config = Config::parse();
     if let Some(path) = config.database_url.strip_prefix("sqlite:") {
         let path = path.trim_start_matches("//").split('?').next().unwrap_or_default();
         if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
