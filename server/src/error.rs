@@ -114,7 +114,7 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         if let AppError::Storage(e) = &self {
             // The sqlx error names tables and constraints, never request bodies.
-            eprintln!("heard-server: storage error: {e}");
+            tracing::error!(error = %e, "storage error");
         }
         let body = ApiError { error: code.to_string(), detail: self.to_string() };
         (status, Json(body)).into_response()

@@ -7,11 +7,15 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     // A bad flag is named, with the usage, and exits with 2; --help prints every option.
     let config = Config::parse();
+    // Logs go to standard error, `info` and above unless HEARD_LOG says otherwise (for example
+    // HEARD_LOG=debug). They hold no request contents, addresses or personal data.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARD_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init();
     if let Some(path) = config.database_url.strip_prefix("sqlite:") {
         let path = path.trim_start_matches("//").split('?').next().unwrap_or_default();
         if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             if let Err(e) = std::fs::create_dir_all(dir) {
-                eprintln!("heard-server: cannot create {}: {e}", dir.display());
+                tracing::error!(dir = %dir.display(), error = %e, "cannot create the database folder");
                 return ExitCode::FAILURE;
             }
         }
@@ -21,7 +25,7 @@ async fn main() -> ExitCode {
         Some(dir) => match heard_server::forms::load(dir) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("heard-server: {e}");
+                tracing::error!(error = %e, "the forms folder cannot be used");
                 return ExitCode::FAILURE;
             }
         },
@@ -30,7 +34,7 @@ async fn main() -> ExitCode {
     let db = match Db::connect_with(&url, catalogue).await {
         Ok(db) => db,
         Err(e) => {
-            eprintln!("heard-server: {e}");
+            tracing::error!(error = %e, "cannot open the database");
             return ExitCode::FAILURE;
         }
     };
@@ -46,7 +50,7 @@ async fn main() -> ExitCode {
         let code = heard_server::auth::new_enrolment_code();
         let t = heard_server::auth::now();
         if let Err(e) = db.create_setup_code(&heard_server::auth::sha256_hex(code.as_bytes()), t, t + 7 * 24 * 60 * 60).await {
-            eprintln!("heard-server: could not store the setup code: {e}");
+            tracing::error!(error = %e, "could not store the setup code");
             return ExitCode::FAILURE;
         }
         println!("Partnership setup code (works once, for 7 days): {}", heard_domain::enrolment::display_code(&code));
@@ -55,12 +59,12 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if !config.dist.join("index.html").exists() {
-        eprintln!("heard-server: warning: {} has no index.html; build the app first (see README). The API still works.", config.dist.display());
+        tracing::warn!(dist = %config.dist.display(), "no index.html there: build the app first (see README); the API still works");
     }
     let listener = match tokio::net::TcpListener::bind(config.addr).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("heard-server: cannot listen on {}: {e}", config.addr);
+            tracing::error!(addr = %config.addr, error = %e, "cannot listen");
             return ExitCode::FAILURE;
         }
     };
@@ -68,7 +72,7 @@ async fn main() -> ExitCode {
         match demo::seed(&db, config.demo_cases).await {
             Ok(d) => Some(d),
             Err(e) => {
-                eprintln!("heard-server: could not set up the demo partnership: {e}");
+                tracing::error!(error = %e, "could not set up the demo partnership");
                 return ExitCode::FAILURE;
             }
         }
@@ -87,7 +91,7 @@ async fn main() -> ExitCode {
         let backup = demo::key_backup_path(&config.database_url);
         match std::fs::write(&backup, demo::key_backup()) {
             Ok(()) => println!("  partnership key file:  {}", backup.display()),
-            Err(e) => eprintln!("heard-server: could not write the demo key backup to {}: {e}", backup.display()),
+            Err(e) => tracing::error!(file = %backup.display(), error = %e, "could not write the demo key backup"),
         }
     }
     println!("Heard is running at http://{addr}/  (database: {:?}; Ctrl-C stops it)", db.backend());
@@ -110,15 +114,15 @@ async fn main() -> ExitCode {
                 if minutes % 60 == 0 {
                     let today = heard_domain::Day::from_unix_days(t.div_euclid(86_400)).expect("the clock is after 2000");
                     if let Err(e) = db.apply_retention(today).await {
-                        eprintln!("heard-server: deleting cases past their retention period failed, will retry: {e}");
+                        tracing::warn!(error = %e, "deleting cases past their retention period failed; will retry");
                     }
                 }
                 minutes += 1;
                 if let Err(e) = db.forget_login_failures(t - heard_server::auth::LOCKOUT_SECS).await {
-                    eprintln!("heard-server: forgetting old failed logins failed, will retry: {e}");
+                    tracing::warn!(error = %e, "forgetting old failed logins failed; will retry");
                 }
                 if let Err(e) = db.forget_expired(t).await {
-                    eprintln!("heard-server: deleting expired sessions and codes failed, will retry: {e}");
+                    tracing::warn!(error = %e, "deleting expired sessions and codes failed; will retry");
                 }
             }
         }

@@ -58,7 +58,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, stop: imp
                 Ok(a) => a,
                 Err(e) => {
                     // Out of file descriptors, say: wait a moment rather than spin.
-                    eprintln!("heard-server: could not accept a connection: {e}");
+                    tracing::warn!(error = %e, "could not accept a connection");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
@@ -86,6 +86,6 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, stop: imp
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {}
-        () = tokio::time::sleep(DRAIN) => eprintln!("heard-server: some connections were still open after {} s; closed", DRAIN.as_secs()),
+        () = tokio::time::sleep(DRAIN) => tracing::warn!(after_secs = DRAIN.as_secs(), "some connections were still open at shutdown; closed"),
     }
 }

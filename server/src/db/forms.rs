@@ -60,7 +60,7 @@ pub(super) async fn remember(pool: &AnyPool, mut catalogue: Catalogue) -> Result
         // runs the server is told which form once, at start. Forms hold no personal data.
         let added = serde_json::from_str::<Form>(&text).map_err(|e| e.to_string()).and_then(|form| catalogue.add(form).map_err(|e| e.to_string()));
         if let Err(e) = added {
-            eprintln!("heard-server: warning: answers to form {id} version {version}, no longer in the forms folder, will be refused: {e}");
+            tracing::warn!(form = %id, version, error = %e, "answers to this form version, no longer in the forms folder, will be refused");
         }
     }
     Ok(Known { catalogue, offered })

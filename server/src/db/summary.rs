@@ -619,7 +619,7 @@ impl Db {
     pub async fn run_summariser(&self) {
         loop {
             if let Err(e) = self.summarise_pending().await {
-                eprintln!("heard-server: summarising stored items failed, will retry: {e}");
+                tracing::warn!(error = %e, "summarising stored items failed; will retry");
             }
             let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.queued.notified()).await;
         }
@@ -678,7 +678,7 @@ impl Db {
     /// savepoint of one transaction: those it takes are counted, each it refuses is set aside
     /// (`set_aside`) and the queue goes on.
     async fn summarise_one_by_one(&self, items: &[(i64, String, String)], first: &sqlx::Error) -> Result<(), sqlx::Error> {
-        eprintln!("heard-server: the database refused a page of {} queued items ({first}); summarising them one by one", items.len());
+        tracing::warn!(items = items.len(), first = %first, "the database refused a page of queued items; summarising them one by one");
         let mut tx = self.summary_tx().await?;
         let seqs: Vec<i64> = items.iter().map(|i| i.0).collect();
         for chunk in seqs.chunks(CHUNK) {
@@ -699,7 +699,7 @@ impl Db {
                 }
                 Err(e) if refused_by_database(self.backend, &e) => {
                     one.rollback().await?;
-                    eprintln!("heard-server: {} {} set aside: the database refused to summarise it ({e})", item.1, item.2);
+                    tracing::warn!(kind = %item.1, item = %item.2, error = %e, "set aside: the database refused to summarise it");
                     set_aside(&mut tx, &[(item.1.clone(), item.2.clone())], "the database refused to add it to the figures").await?;
                 }
                 Err(e) => return Err(e),
