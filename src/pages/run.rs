@@ -424,6 +424,8 @@ pub fn FormRun(
             share_chosen.set(Some(share));
             share_answered.set(true);
             response.update(|r| r.share = share);
+            // "All done" waits for the answer to be kept with the response.
+            saving.set(Saving::Idle);
             save(true);
         };
         let thanks = i18n.t("child.end.thanks");
