@@ -436,7 +436,6 @@ pub async fn set_retention(csrf: &str, months: u32) -> Result<heard_domain::acce
     exchange(Request::post(heard_domain::access::RETENTION_PATH).header(CSRF_HEADER, csrf).json(&heard_domain::access::Retention { months })).await
 }
 
-/// Erases one case at a family's request (coordinators only), named by its pseudonym.
 /// Starts a new partnership key (its fingerprint and the key sealed for tablets); who is
 /// logged in, with the new fingerprint.
 pub async fn rotate_key(csrf: &str, new_key: &heard_domain::access::NewKey) -> Result<Me, SendError> {
@@ -448,6 +447,7 @@ pub async fn link_pseudonyms(csrf: &str, links: &heard_domain::access::KeyLinks)
     exchange(Request::post(heard_domain::access::KEY_LINKS_PATH).header(CSRF_HEADER, csrf).json(links)).await
 }
 
+/// Erases one case at a family's request (coordinators only), named by its pseudonym.
 pub async fn erase_case(csrf: &str, case: &heard_domain::access::EraseCase) -> Result<heard_domain::access::Erased, SendError> {
     exchange(Request::post(heard_domain::access::ERASE_CASE_PATH).header(CSRF_HEADER, csrf).json(case)).await
 }
