@@ -13,7 +13,7 @@ const ms = (x) => `${x.toFixed(0)} ms`;
 
 /** Enrols, starts a session and opens the early-years form, as a practitioner would. */
 async function openForm(page) {
-  const server = { url: base, enrolmentText: process.env.HEARD_ENROLMENT };
+  const server = { url: base, enrolmentText: process.env.HEARD_ENROLMENT, keyFile: process.env.HEARD_KEY_FILE };
   await page.goto(`${base}/`);
   await enrol(page, server);
   await startSession(page, { age: 6 });

@@ -13,4 +13,5 @@ trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do grep -q "running at" "$dir/log" && break; sleep 0.2; done
 url=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/log")
 echo
-HEARD_URL="$url" HEARD_ENROLMENT=$(grep -o 'HEARD-[^ ]*' "$dir/log") node bench/child.mjs
+HEARD_URL="$url" HEARD_ENROLMENT=$(grep -o 'HEARD-[^ ]*' "$dir/log") \
+  HEARD_KEY_FILE=$(sed -n 's/.*partnership key file: *//p' "$dir/log") node bench/child.mjs
