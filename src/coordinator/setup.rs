@@ -69,13 +69,14 @@ pub fn SetupView(who: Me, held: RwSignal<bool>, on_new_key: Callback<Me>) -> imp
     view! {
         <p role="alert" class="problem">{move || problem.get()}</p>
         {coordinator.then(|| view! { <KeyPanel who=who.clone() held /> })}
-        {coordinator.then(|| view! { <super::rotate::NewKeyPanel who=who.clone() held on_new_key /> })}
         <Agencies agencies coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <Codes agencies partnership fingerprint partnership_csrf=csrf on_issue=Callback::new(move |()| reload()) /> })}
         <Devices devices coordinator csrf on_change=Callback::new(move |()| reload()) />
         {coordinator.then(|| view! { <RetentionSetting csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Conflicts csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <EraseCase held fingerprint csrf on_erase=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
+        // Starting a new key is rare: below the parts used every week.
+        {coordinator.then(|| view! { <super::rotate::NewKeyPanel who=who.clone() held on_new_key /> })}
         {coordinator.then(|| view! { <Accounts users me=who.email.clone() csrf on_change=Callback::new(move |()| spawn_local(reload_accounts())) /> })}
         {coordinator.then(|| view! { <Audit audit /> })}
     }

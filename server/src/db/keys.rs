@@ -3,8 +3,9 @@
 //! (in the coordinator's browser), for tablets to open; links arrive as pairs of pseudonyms the
 //! coordinator's browser computed from references it holds.
 
-use super::{summary, Db};
+use super::Db;
 use heard_domain::access::NewKeyV1;
+use heard_domain::case::Pseudonym;
 use std::collections::HashMap;
 
 /// Why a new key was not taken.
@@ -88,20 +89,20 @@ impl Db {
 
     /// The first pseudonym of each of these cases that has one (linked under a later key).
     pub async fn first_pseudonyms<'a>(&self, partnership_id: &str, cases: impl Iterator<Item = &'a str>) -> Result<HashMap<String, String>, sqlx::Error> {
-        let mut cases: Vec<&str> = cases.collect();
-        cases.sort_unstable();
-        cases.dedup();
-        let mut first = HashMap::new();
-        for chunk in cases.chunks(summary::CHUNK) {
-            let list = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-            let sql = format!("SELECT new_pseudonym, old_pseudonym FROM pseudonym_links WHERE partnership_id = $1 AND new_pseudonym IN ({list})");
-            let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(partnership_id);
-            for c in chunk {
-                q = q.bind(*c);
+        self.pairs_among("SELECT new_pseudonym, old_pseudonym FROM pseudonym_links", "new_pseudonym", partnership_id, cases).await
+    }
+
+    /// Puts each case's first pseudonym in place of one linked to it under a later key: what
+    /// arrives under a later key is kept with the case's first.
+    pub(super) async fn keep_as_first<'a>(&self, partnership_id: &str, cases: impl Iterator<Item = &'a mut Pseudonym>) -> Result<(), sqlx::Error> {
+        let mut cases: Vec<&mut Pseudonym> = cases.collect();
+        let first = self.first_pseudonyms(partnership_id, cases.iter().map(|c| c.as_str())).await?;
+        for case in &mut cases {
+            if let Some(p) = first.get(case.as_str()).and_then(|p| Pseudonym::try_from(p.clone()).ok()) {
+                **case = p;
             }
-            first.extend(q.fetch_all(&self.pool).await?);
         }
-        Ok(first)
+        Ok(())
     }
 
     /// Keeps links from pseudonyms under a later key to the same cases' earlier pseudonyms (each

@@ -200,7 +200,7 @@ impl Db {
         // The tablet's scrubbing, run again: a tablet with an older or a broken one never leaves
         // a phone number, address or date, or a rubbed-out stroke, in what is kept (the server
         // knows no names). Scrubbed twice is the same, so a resend is still `already_had`.
-        let redacted: Vec<Response> = responses
+        let mut redacted: Vec<Response> = responses
             .iter()
             .cloned()
             .map(|mut r| {
@@ -209,16 +209,7 @@ impl Db {
             })
             .collect();
         // A case's pseudonym under a later key counts with its first (`keys.rs`).
-        let first = self.first_pseudonyms(&device.partnership_id, redacted.iter().map(|r| r.context.case.as_str())).await?;
-        let redacted: Vec<Response> = redacted
-            .into_iter()
-            .map(|mut r| {
-                if let Some(p) = first.get(r.context.case.as_str()).and_then(|p| heard_domain::case::Pseudonym::try_from(p.clone()).ok()) {
-                    r.context.case = p;
-                }
-                r
-            })
-            .collect();
+        self.keep_as_first(&device.partnership_id, redacted.iter_mut().map(|r| &mut r.context.case)).await?;
         // Answers about a case erased at the family's request are refused, not kept again.
         let erased = self.erased_among(&device.partnership_id, redacted.iter().map(|r| r.context.case.as_str())).await?;
         let why: Vec<Option<String>> = redacted.iter().map(|r| erased.get(r.context.case.as_str()).cloned()).collect();
@@ -241,20 +232,32 @@ impl Db {
         partnership_id: &str,
         cases: impl Iterator<Item = &'a str>,
     ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+        self.pairs_among("SELECT case_pseudonym, why FROM erased_cases", "case_pseudonym", partnership_id, cases).await
+    }
+
+    /// The rows `select` (two text columns, the first `column`) finds for these cases of the
+    /// partnership, a chunk of cases at a time: the first column to the second.
+    async fn pairs_among<'a>(
+        &self,
+        select: &str,
+        column: &str,
+        partnership_id: &str,
+        cases: impl Iterator<Item = &'a str>,
+    ) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
         let mut cases: Vec<&str> = cases.collect();
         cases.sort_unstable();
         cases.dedup();
-        let mut erased = std::collections::HashMap::new();
+        let mut found = std::collections::HashMap::new();
         for chunk in cases.chunks(summary::CHUNK) {
             let list = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-            let sql = format!("SELECT case_pseudonym, why FROM erased_cases WHERE partnership_id = $1 AND case_pseudonym IN ({list})");
+            let sql = format!("{select} WHERE partnership_id = $1 AND {column} IN ({list})");
             let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(partnership_id);
             for c in chunk {
                 q = q.bind(*c);
             }
-            erased.extend(q.fetch_all(&self.pool).await?);
+            found.extend(q.fetch_all(&self.pool).await?);
         }
-        Ok(erased)
+        Ok(found)
     }
 
     async fn store_scrubbed(&self, device: &DeviceRow, responses: &[Response]) -> Result<Vec<ItemResult>, sqlx::Error> {
@@ -291,17 +294,9 @@ impl Db {
     }
 
     async fn store_outcomes_from(&self, partnership_id: &str, device_id: Option<&str>, outcomes: &[OutcomeV1]) -> Result<Vec<ItemResult>, sqlx::Error> {
-        let first = self.first_pseudonyms(partnership_id, outcomes.iter().map(|o| o.case.as_str())).await?;
-        let outcomes: &[OutcomeV1] = &outcomes
-            .iter()
-            .cloned()
-            .map(|mut o| {
-                if let Some(p) = first.get(o.case.as_str()).and_then(|p| heard_domain::case::Pseudonym::try_from(p.clone()).ok()) {
-                    o.case = p;
-                }
-                o
-            })
-            .collect::<Vec<_>>();
+        let mut outcomes = outcomes.to_vec();
+        self.keep_as_first(partnership_id, outcomes.iter_mut().map(|o| &mut o.case)).await?;
+        let outcomes = &outcomes[..];
         let erased = self.erased_among(partnership_id, outcomes.iter().map(|o| o.case.as_str())).await?;
         let kept: Vec<OutcomeV1> = outcomes.iter().filter(|o| !erased.contains_key(o.case.as_str())).cloned().collect();
         let mut results = self.store_outcomes_kept(partnership_id, device_id, &kept).await?.into_iter();
