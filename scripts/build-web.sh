@@ -35,7 +35,6 @@ bundle() {
   wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name "$name" \
     "$target_dir/wasm32-unknown-unknown/$out_dir/$name.wasm"
   if [ "$profile" != dev ]; then
-    node scripts/drop-unused-exports.mjs "$stage/${name}_bg.wasm"
     # binaryen 132 from npm: Debian's wasm-opt 108 silently breaks the bundle (TOOLCHAIN.md).
     wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-reference-types --enable-multivalue \
@@ -44,8 +43,6 @@ bundle() {
     # The JS glue, minified (names, whitespace): a quarter smaller compressed.
     esbuild "$stage/$name.js" --minify --format=esm --log-level=warning --outfile="$stage/$name.min.js"
     mv "$stage/$name.min.js" "$stage/$name.js"
-    # Short names joining the two (hashed import names do not compress): 7 KB less for the tablet.
-    node scripts/shorten-names.mjs "$stage/${name}_bg.wasm" "$stage/$name.js"
   fi
   wasm="$name-$(hash8 "$stage/${name}_bg.wasm").wasm"
   js="$name-$(hash8 "$stage/$name.js").js"
