@@ -100,10 +100,10 @@ pub fn download(name: &str, text: &str, mime: &str) -> Option<()> {
     a.click();
     // Safari and Firefox may read the file after `click` returns: the address is released a
     // minute later rather than at once, or the download could come out empty.
-    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
+    gloo_timers::callback::Timeout::new(60_000, move || {
         let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    web_sys::window()?.set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 60_000).ok()?;
+    })
+    .forget();
     Some(())
 }
 

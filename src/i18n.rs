@@ -4,6 +4,7 @@
 //! screens: the PIN, the follow-ups, the picker; kept in this browser) and, while a child
 //! answers, the child's (`FormRun` sets it, and gives the practitioner's back when it ends).
 
+use gloo_storage::{LocalStorage, Storage};
 use heard_domain::i18n::{shipped_ui_strings_read_by, Lang, UiStrings};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -21,8 +22,10 @@ pub struct I18n {
 /// Where this browser keeps the practitioner's language (not about any child).
 const OWN_LANG_KEY: &str = "heard.lang";
 
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+/// gloo's local storage throws when the browser refuses it (site data blocked): asked first,
+/// so the practitioner then only loses their language choice.
+fn local_storage_allowed() -> bool {
+    web_sys::window().is_some_and(|w| w.local_storage().is_ok_and(|s| s.is_some()))
 }
 
 impl I18n {
@@ -33,7 +36,11 @@ impl I18n {
 
     /// In the language this browser kept (`set_own`), if it is one of those shipped.
     fn in_kept_language(self) -> I18n {
-        let kept = local_storage().and_then(|s| s.get_item(OWN_LANG_KEY).ok().flatten()).and_then(|l| Lang::new(&l).ok());
+        // Kept as JSON text; versions before December 2026 kept the bare code.
+        let kept = local_storage_allowed()
+            .then(|| LocalStorage::get::<String>(OWN_LANG_KEY).ok().or_else(|| LocalStorage::raw().get_item(OWN_LANG_KEY).ok().flatten()))
+            .flatten()
+            .and_then(|l| Lang::new(&l).ok());
         if let Some(lang) = kept.filter(|l| self.languages().iter().any(|(shipped, _)| shipped == l)) {
             self.own.set(lang.clone());
             self.set_lang(lang);
@@ -58,8 +65,8 @@ impl I18n {
     /// The practitioner chooses their own language: their screens change at once, and this
     /// browser keeps it for the next time.
     pub fn set_own(&self, lang: Lang) {
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(OWN_LANG_KEY, lang.as_str());
+        if local_storage_allowed() {
+            let _ = LocalStorage::set(OWN_LANG_KEY, lang.as_str());
         }
         self.own.set(lang.clone());
         self.set_lang(lang);

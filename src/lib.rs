@@ -21,6 +21,5 @@ pub mod session;
 pub mod speech;
 pub mod store;
 pub mod sync;
-mod timer;
 
 pub use app::App;

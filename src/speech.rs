@@ -66,9 +66,7 @@ impl Speech {
             s.set_onvoiceschanged(Some(on_change.as_ref().unchecked_ref()));
             on_change.forget();
             if !any_voice {
-                let give_up = Closure::<dyn FnMut()>::new(move || settled.set(true));
-                crate::timer::set_timeout(give_up.as_ref().unchecked_ref(), VOICES_WAIT_MS);
-                give_up.forget();
+                gloo_timers::callback::Timeout::new(VOICES_WAIT_MS, move || settled.set(true)).forget();
             }
         }
         Speech { voice_langs, settled }

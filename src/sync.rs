@@ -3,6 +3,7 @@
 //! coordinator's login.
 
 use crate::store::{Store, StoreError, StoredOutcome, Waiting};
+use gloo_net::http::Request;
 use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
 use heard_domain::wire::{
     batches, ApiError, BatchReply, FormsReply, ItemStatus, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH,
@@ -250,65 +251,6 @@ async fn send_page(
     Ok(())
 }
 
-/// A request to our own server: a method, a path, headers and perhaps a JSON body. Sent with
-/// the browser's `fetch` (an HTTP crate brought streams and builders the tablet never uses).
-struct Request {
-    method: &'static str,
-    url: String,
-    headers: Vec<(&'static str, String)>,
-    body: Option<String>,
-}
-
-impl Request {
-    fn get(url: &str) -> Request {
-        Request { method: "GET", url: url.to_string(), headers: Vec::new(), body: None }
-    }
-
-    fn post(url: &str) -> Request {
-        Request { method: "POST", ..Request::get(url) }
-    }
-
-    fn header(mut self, name: &'static str, value: &str) -> Request {
-        self.headers.push((name, value.to_string()));
-        self
-    }
-
-    /// Ready to send with no body.
-    fn build(self) -> Result<Request, SendError> {
-        Ok(self)
-    }
-
-    /// Ready to send with `body` as JSON.
-    fn json<T: serde::Serialize + ?Sized>(self, body: &T) -> Result<Request, SendError> {
-        let body = serde_json::to_string(body).map_err(|e| SendError::Refused { code: String::new(), detail: e.to_string() })?;
-        Ok(Request { body: Some(body), ..self.header("content-type", "application/json") })
-    }
-
-    /// The server's status and body (`None` if the body could not be read); `None` when no
-    /// answer came at all (offline, connection refused or dropped).
-    async fn send(&self) -> Option<(u16, Option<String>)> {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen_futures::JsFuture;
-        let init = web_sys::RequestInit::new();
-        init.set_method(self.method);
-        let headers = web_sys::Headers::new().ok()?;
-        for (name, value) in &self.headers {
-            headers.set(name, value).ok()?;
-        }
-        init.set_headers(&headers);
-        if let Some(body) = &self.body {
-            init.set_body(&body.into());
-        }
-        let fetched = web_sys::window()?.fetch_with_str_and_init(&self.url, &init);
-        let response: web_sys::Response = JsFuture::from(fetched).await.ok()?.dyn_into().ok()?;
-        let body = match response.text() {
-            Ok(text) => JsFuture::from(text).await.ok().and_then(|t| t.as_string()),
-            Err(_) => None,
-        };
-        Some((response.status(), body))
-    }
-}
-
 thread_local! {
     static ON_LOGGED_OUT: std::cell::RefCell<Option<std::rc::Rc<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
 }
@@ -340,8 +282,11 @@ fn refusal(status: u16, body: Option<&str>) -> SendError {
 }
 
 /// Sends a JSON request and reads a JSON reply (`crate::json`), turning failures into `SendError`s.
-async fn exchange<T: serde::de::DeserializeOwned>(request: Result<Request, SendError>) -> Result<T, SendError> {
-    let (status, body) = request?.send().await.ok_or(SendError::Unreachable)?;
+/// No answer at all (offline, connection refused or dropped) is `Unreachable`.
+async fn exchange<T: serde::de::DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> Result<T, SendError> {
+    let request = request.map_err(|e| SendError::Refused { code: String::new(), detail: e.to_string() })?;
+    let response = request.send().await.map_err(|_| SendError::Unreachable)?;
+    let (status, body) = (response.status(), response.text().await.ok());
     if (200..300).contains(&status) {
         // A 2xx whose body is not a reply (e.g. a captive portal) confirms nothing.
         body.and_then(|b| crate::json::from_str::<T>(&b).ok()).ok_or(SendError::Unreachable)
@@ -548,23 +493,19 @@ pub fn start_auto_send(store_name: crate::store::StoreName) {
             });
         });
     };
-    let on_online = Closure::<dyn FnMut()>::new(move || attempt(true));
-    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    on_online.forget(); // lives as long as the page
-    let on_tick = Closure::<dyn FnMut()>::new(move || attempt(false));
-    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(on_tick.as_ref().unchecked_ref(), 15_000);
-    on_tick.forget();
+    // Both live as long as the page.
+    gloo_events::EventListener::new(&window, "online", move |_| attempt(true)).forget();
+    gloo_timers::callback::Interval::new(15_000, move || attempt(false)).forget();
     // The first attempt waits for the browser's first idle moment (at most 3 s; 1 s where there
     // is no requestIdleCallback, as in Safari), so opening hundreds of waiting answers to send
     // them does not compete with drawing the screen the practitioner just unlocked. Idle moments
     // can come while that screen still waits on storage: this lessens the delay, it does not
     // order the two.
-    let first = Closure::once_into_js(move || attempt(true));
     let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"timeout".into(), &3000.into());
-    let scheduled = idle.map(|request| request.call2(&window, &first, &options).is_ok()).unwrap_or(false);
+    let scheduled = idle.is_some_and(|request| request.call2(&window, &Closure::once_into_js(move || attempt(true)), &options).is_ok());
     if !scheduled {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(first.unchecked_ref(), 1000);
+        gloo_timers::callback::Timeout::new(1000, move || attempt(true)).forget();
     }
 }

@@ -6,23 +6,28 @@ use crate::components::follow_up::{use_after_child, FollowUpPrompt};
 use crate::i18n::use_i18n;
 use crate::route::Link;
 use crate::store::{Store, StoreName, UnlockError};
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsCast;
 
 thread_local! {
     /// Minutes without a touch or key press before the tablet locks itself.
-    static IDLE_MINUTES: std::cell::Cell<u32> = const { std::cell::Cell::new(crate::store::IDLE_LOCK_DEFAULT) };
-    /// Starts the idle wait again (the page's `idle_lock`, while one is mounted).
-    static REARM: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
+    static IDLE_MINUTES: Cell<u32> = const { Cell::new(crate::store::IDLE_LOCK_DEFAULT) };
+    /// The page's idle wait, while one is mounted.
+    static IDLE_WAIT: RefCell<Weak<IdleWait>> = const { RefCell::new(Weak::new()) };
 }
 
 /// Uses `minutes` as the idle lock from now on, starting the wait again.
 pub fn use_idle_minutes(minutes: u32) {
     IDLE_MINUTES.with(|m| m.set(minutes));
-    REARM.with_borrow(|f| f.as_ref().map(|f| f.call0(&wasm_bindgen::JsValue::NULL)));
+    if let Some(wait) = IDLE_WAIT.with_borrow(Weak::upgrade) {
+        wait.rearm();
+    }
 }
 
 /// How long a paused child's screen is kept with no touch before the tablet locks after all.
@@ -208,55 +213,61 @@ fn focus_now_if_lost(selector: &str) {
 /// idle-lock minutes have passed with none; when it answers `Some(ms)`, calls it again after
 /// `ms` more with no activity.
 fn idle_lock(on_idle: impl Fn(u32) -> Option<u32> + 'static) {
-    use std::cell::{Cell, RefCell};
-    use std::rc::Rc;
     let Some(window) = web_sys::window() else {
         return;
     };
-    let timer = Rc::new(RefCell::new(JsValue::UNDEFINED));
-    let armed_at = Rc::new(Cell::new(js_sys::Date::now()));
-    // The function `fire` is, for it to set itself again.
-    let fire_again: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
-    let fire = {
-        let (timer, armed_at, fire_again) = (timer.clone(), armed_at.clone(), fire_again.clone());
-        Closure::<dyn FnMut()>::new(move || {
-            let idle_ms = (js_sys::Date::now() - armed_at.get()).max(0.0) as u32;
-            if let (Some(more), Some(f)) = (on_idle(idle_ms), fire_again.borrow().as_ref()) {
-                *timer.borrow_mut() = crate::timer::set_timeout(f, more);
-            }
+    let wait = Rc::new(IdleWait { on_idle: Box::new(on_idle), armed_at: Cell::new(0.0), timer: RefCell::new(None) });
+    let listeners: Vec<EventListener> = ["pointerdown", "keydown"]
+        .into_iter()
+        .map(|kind| {
+            let wait = wait.clone();
+            EventListener::new(&window, kind, move |_| wait.rearm())
         })
-    };
-    *fire_again.borrow_mut() = Some(fire.as_ref().unchecked_ref::<js_sys::Function>().clone());
-    let rearm = {
-        let timer = timer.clone();
-        let fire_ref: js_sys::Function = fire.as_ref().unchecked_ref::<js_sys::Function>().clone();
-        Closure::<dyn FnMut()>::new(move || {
-            crate::timer::clear_timeout(&timer.borrow());
-            armed_at.set(js_sys::Date::now());
-            let ms = IDLE_MINUTES.with(|m| m.get()).saturating_mul(60_000);
-            *timer.borrow_mut() = crate::timer::set_timeout(&fire_ref, ms);
-        })
-    };
-    for kind in ["pointerdown", "keydown"] {
-        let _ = window.add_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
-    }
-    rearm.as_ref().unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).ok();
-    let mine: js_sys::Function = rearm.as_ref().unchecked_ref::<js_sys::Function>().clone();
-    REARM.with_borrow_mut(|f| *f = Some(mine.clone()));
-    let held = SendWrapper::new((window, fire, rearm, timer, mine));
+        .collect();
+    wait.rearm();
+    IDLE_WAIT.with_borrow_mut(|w| *w = Rc::downgrade(&wait));
+    let held = SendWrapper::new((wait, listeners));
     on_cleanup(move || {
-        let (window, _fire, rearm, timer, mine) = held.take();
+        let (wait, listeners) = held.take();
         // Only this page's own: a newer one may already have taken its place.
-        REARM.with_borrow_mut(|f| {
-            if f.as_ref().is_some_and(|f| JsValue::from(f.clone()) == JsValue::from(mine)) {
-                *f = None;
+        IDLE_WAIT.with_borrow_mut(|w| {
+            if w.ptr_eq(&Rc::downgrade(&wait)) {
+                *w = Weak::new();
             }
         });
-        crate::timer::clear_timeout(&timer.borrow());
-        for kind in ["pointerdown", "keydown"] {
-            let _ = window.remove_event_listener_with_callback(kind, rearm.as_ref().unchecked_ref());
-        }
+        drop(listeners);
+        wait.timer.borrow_mut().take();
     });
+}
+
+/// One page's wait for the idle lock: its timer, and since when nobody touched the tablet.
+struct IdleWait {
+    on_idle: Box<dyn Fn(u32) -> Option<u32>>,
+    armed_at: Cell<f64>,
+    /// Dropping it clears the browser's timer.
+    timer: RefCell<Option<Timeout>>,
+}
+
+impl IdleWait {
+    /// Activity: the whole idle wait starts again.
+    fn rearm(self: &Rc<Self>) {
+        self.armed_at.set(js_sys::Date::now());
+        self.wait(IDLE_MINUTES.with(Cell::get).saturating_mul(60_000));
+    }
+
+    /// Asks `on_idle` after `ms` (instead of any wait set before).
+    fn wait(self: &Rc<Self>, ms: u32) {
+        let me = Rc::downgrade(self);
+        let timeout = Timeout::new(ms, move || {
+            if let Some(me) = me.upgrade() {
+                let idle_ms = (js_sys::Date::now() - me.armed_at.get()).max(0.0) as u32;
+                if let Some(more) = (me.on_idle)(idle_ms) {
+                    me.wait(more);
+                }
+            }
+        });
+        *self.timer.borrow_mut() = Some(timeout);
+    }
 }
 
 /// "Please wait n seconds", said for one second too ("1 second", not "1 seconds").

@@ -7,13 +7,14 @@
 //! highlight says what they would.
 
 use crate::speech::use_speech;
+use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
+use gloo_timers::callback::Interval;
 use heard_domain::Lang;
 use leptos::html::Div;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Event, HtmlElement};
+use web_sys::{Event, HtmlElement};
 
 const HIGHLIGHT: &str = "scanned";
 
@@ -67,7 +68,7 @@ pub fn Scanner(
     // on (as after an answer), not round by Back, Pause and Stop first.
     let declined = std::rc::Rc::new(std::cell::Cell::new(false));
     let declined_in_step = declined.clone();
-    let step = Closure::<dyn FnMut()>::new(move || {
+    let step = move || {
         let Some(area) = area.get_untracked() else { return };
         let area: HtmlElement = area.into();
         let all = targets(&area);
@@ -99,9 +100,9 @@ pub fn Scanner(
         if speaks {
             speech.say(&words(&all[next]), &lang);
         }
-    });
+    };
     // Any key, or a tap anywhere, presses what is highlighted (and nothing else).
-    let choose = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
+    let choose = move |ev: &Event| {
         if !ev.is_trusted() {
             return; // our own .click() below
         }
@@ -122,19 +123,19 @@ pub fn Scanner(
             // reports as an error on every press.
             leptos::task::spawn_local(async move { h.click() });
         }
-    });
-    let capture = AddEventListenerOptions::new();
-    capture.set_capture(true);
-    let timer = crate::timer::set_interval(step.as_ref().unchecked_ref(), pace_ms);
-    for kind in ["keydown", "click"] {
-        let _ = window.add_event_listener_with_callback_and_add_event_listener_options(kind, choose.as_ref().unchecked_ref(), &capture);
-    }
-    let held = SendWrapper::new((window, step, choose, timer));
-    on_cleanup(move || {
-        let (window, _step, choose, timer) = held.take();
-        crate::timer::clear_interval(&timer);
-        for kind in ["keydown", "click"] {
-            let _ = window.remove_event_listener_with_callback_and_bool(kind, choose.as_ref().unchecked_ref(), true);
-        }
-    });
+    };
+    let timer = Interval::new(pace_ms, step);
+    // In the capture phase, before the buttons' own handlers, and able to stop them.
+    let capture = || EventListenerOptions { phase: EventListenerPhase::Capture, passive: false };
+    let choose = std::rc::Rc::new(choose);
+    let listeners: Vec<EventListener> = ["keydown", "click"]
+        .into_iter()
+        .map(|kind| {
+            let choose = choose.clone();
+            EventListener::new_with_options(&window, kind, capture(), move |ev| choose(ev))
+        })
+        .collect();
+    // Dropping them clears the interval and removes the listeners.
+    let held = SendWrapper::new((timer, listeners));
+    on_cleanup(move || drop(held.take()));
 }

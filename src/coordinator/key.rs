@@ -8,6 +8,7 @@
 
 use crate::crypto::HmacKey;
 use crate::idb;
+use gloo_storage::{LocalStorage, Storage};
 use heard_domain::enrolment::{KeyBackup, KeyBackupError};
 use wasm_bindgen::JsValue;
 
@@ -46,11 +47,12 @@ pub async fn keep(fingerprint: &str, key: &[u8; 32]) -> bool {
 /// Deletes every key this browser holds, and any an earlier version left in local storage as
 /// text. Run at logout, when the session has ended, and on "Forget".
 pub async fn forget_all() {
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let old: Vec<String> =
-            (0..storage.length().unwrap_or(0)).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(OLD_SLOT_PREFIX)).collect();
+    // gloo's local storage throws where the browser refuses it; then there is nothing to clear.
+    if web_sys::window().is_some_and(|w| w.local_storage().is_ok_and(|s| s.is_some())) {
+        let storage = LocalStorage::raw();
+        let old: Vec<String> = (0..LocalStorage::length()).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(OLD_SLOT_PREFIX)).collect();
         for k in old {
-            let _ = storage.remove_item(&k);
+            LocalStorage::delete(k);
         }
     }
     let Ok(db) = open().await else { return };

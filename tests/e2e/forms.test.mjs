@@ -201,6 +201,10 @@ test("Arabic mirrors the layout right to left, on the picker and the child's scr
   // This browser keeps the practitioner's language: after a reload the PIN is asked in Arabic.
   await page.reload();
   await page.getByRole("heading", { name: "أدخل رقمك السري" }).waitFor();
+  // A language kept by an earlier version (the bare code, not JSON text) is still read.
+  await page.evaluate(() => localStorage.setItem("heard.lang", "pl"));
+  await page.reload();
+  await page.getByRole("heading", { name: "Wpisz swój PIN" }).waitFor();
   await context.close();
 });
 
