@@ -14,18 +14,18 @@
 //! and from the domain `Response`.
 
 use crate::crypto::{self, CryptoError, DataKey, Keyring, PBKDF2_ITERATIONS};
-use crate::idb::{self, IdbError};
+use crate::idb::{self, Build, BuildPrimitive, BuildSerde, IdbError, KeyRange, QuerySource, Transaction};
 use heard_domain::case::{CaseContext, Stage};
 use heard_domain::pin::wait_after;
 use heard_domain::{AgeBand, Answer, Day, FormId, Lang, Response};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::rc::Rc;
 use uuid::Uuid;
-use wasm_bindgen::JsValue;
-use web_sys::{IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction};
 
 /// Responses read from the outbox at a time (sending, listing): memory stays bounded however
 /// many wait.
@@ -121,19 +121,23 @@ impl From<IdbError> for StoreError {
     }
 }
 
-impl From<JsValue> for StoreError {
-    fn from(e: JsValue) -> Self {
-        StoreError::from(IdbError::from(e))
+impl From<indexed_db_futures::error::Error> for StoreError {
+    fn from(e: indexed_db_futures::error::Error) -> Self {
+        match e {
+            indexed_db_futures::error::Error::Serialisation(e) => StoreError::Corrupt(e.to_string()),
+            e => StoreError::from(IdbError::from(e)),
+        }
     }
 }
 
 /// Commits `tx`, saying why when the browser aborted it: for lack of space (the write is not
 /// made) or because the connection went (`with_db` then tries once more on a new one).
-async fn commit(tx: &IdbTransaction) -> Result<(), StoreError> {
-    idb::commit(tx).await.map_err(|e| match e {
-        Some(e) if e.name == "QuotaExceededError" => StoreError::Full,
-        Some(e) => StoreError::Lost(e.to_string()),
-        None => StoreError::Op("the browser ended the write without making it".into()),
+async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
+    idb::commit(tx).await.map_err(|e| match e.name.as_str() {
+        "QuotaExceededError" => StoreError::Full,
+        // Aborted with no DOMException to say why: not the connection.
+        "Error" => StoreError::Op(format!("the browser ended the write without making it ({e})")),
+        _ => StoreError::Lost(e.to_string()),
     })
 }
 
@@ -345,7 +349,7 @@ thread_local! {
 }
 
 /// Opens (creating or upgrading) the database called `name`.
-async fn connect(name: &str) -> Result<IdbDatabase, StoreError> {
+async fn connect(name: &str) -> Result<idb::Connection, StoreError> {
     idb::open(name, DB_VERSION, |db, old| {
         // Each step runs once, in order, so a tablet on any older version catches up
         // without touching what it holds.
@@ -371,7 +375,7 @@ async fn connect(name: &str) -> Result<IdbDatabase, StoreError> {
 pub struct Store {
     name: String,
     /// The live connection; replaced when the browser closes it (`with_db`).
-    db: RefCell<IdbDatabase>,
+    db: RefCell<idb::Connection>,
     /// How many times the connection was replaced: two operations that both find it closed
     /// open one new connection between them.
     generation: Cell<u32>,
@@ -429,11 +433,11 @@ impl Store {
     /// practitioner notices nothing.
     async fn with_db<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
     where
-        F: Fn(IdbDatabase) -> Fut,
+        F: Fn(Database) -> Fut,
         Fut: Future<Output = Result<T, StoreError>>,
     {
         let generation = self.generation.get();
-        let db = self.db.borrow().clone();
+        let db = self.db.borrow().db.clone();
         match op(db).await {
             Err(StoreError::Lost(_)) => op(self.reconnect(generation).await?).await,
             done => done,
@@ -442,35 +446,43 @@ impl Store {
 
     /// A new connection in place of the one of `generation`, unless another operation has
     /// already replaced it.
-    async fn reconnect(&self, generation: u32) -> Result<IdbDatabase, StoreError> {
+    async fn reconnect(&self, generation: u32) -> Result<Database, StoreError> {
         if self.generation.get() == generation {
             let fresh = connect(&self.name).await?;
             if self.generation.get() == generation {
                 self.generation.set(generation + 1);
-                self.db.replace(fresh).close();
+                self.db.replace(fresh).db.close();
             } else {
-                fresh.close();
+                fresh.db.close();
             }
         }
-        Ok(self.db.borrow().clone())
+        Ok(self.db.borrow().db.clone())
     }
 
     /// Makes the requests `ops` makes in one read-write transaction over `stores`, and waits
     /// until they are kept (`commit`); on a connection the browser closed, once more.
-    async fn write(&self, stores: &[&str], ops: impl Fn(&IdbTransaction) -> Result<(), JsValue>) -> Result<(), StoreError> {
+    async fn write(&self, stores: &[&str], ops: impl Fn(&Transaction<'_>) -> Result<(), idb::Error>) -> Result<(), StoreError> {
         let ops = &ops;
         self.with_db(|db| async move {
             let tx = idb::transaction(&db, stores, true)?;
             ops(&tx)?;
-            commit(&tx).await
+            commit(tx).await
         })
         .await
     }
 
     /// The result of the request `ask` makes of object store `store`, read-only.
-    async fn read(&self, store: &str, ask: impl Fn(&IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<JsValue, StoreError> {
+    async fn read<T, Asked>(&self, store: &str, ask: impl Fn(&ObjectStore<'_>) -> Result<Asked, idb::Error>) -> Result<T, StoreError>
+    where
+        Asked: Future<Output = Result<T, idb::Error>>,
+    {
         let ask = &ask;
-        self.with_db(|db| async move { Ok(idb::request(&ask(&idb::reading(&db, store)?)?).await?) }).await
+        self.with_db(|db| async move {
+            let tx = idb::transaction(&db, &[store], false)?;
+            let asked = ask(&tx.object_store(store)?)?;
+            Ok(asked.await?)
+        })
+        .await
     }
 
     fn key(&self) -> Result<DataKey, StoreError> {
@@ -492,15 +504,11 @@ impl Store {
 
     /// A setting as stored (sealed or not).
     async fn setting<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let found = self.read(SETTINGS, |s| s.get(&JsValue::from_str(key))).await?;
-        if found.is_undefined() {
-            return Ok(None);
-        }
-        idb::from_js(found).map(Some).map_err(StoreError::Corrupt)
+        self.read(SETTINGS, |s| s.get::<T, _, _>(key).serde()).await
     }
 
     async fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
-        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(&JsValue::from_str(key)).map(drop)).await
+        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.delete(key).build().map(drop)).await
     }
 
     /// Keeps a setting sealed with the data key.
@@ -531,8 +539,7 @@ impl Store {
     }
 
     async fn put_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let value = idb::to_js(value);
-        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.put_with_key(&value, &JsValue::from_str(key)).map(drop)).await
+        self.write(&[SETTINGS], |tx| tx.object_store(SETTINGS)?.put(value).with_key(key.to_string()).serde().map(drop)).await
     }
 
     /// Minutes of no use after which this tablet locks itself (readable while locked).
@@ -640,8 +647,7 @@ impl Store {
     }
 
     async fn count(&self, store: &str) -> Result<u32, StoreError> {
-        let n = self.read(store, IdbObjectStore::count).await?;
-        Ok(n.as_f64().unwrap_or(0.0) as u32)
+        self.read(store, |s| s.count().primitive()).await
     }
 
     /// Deletes one response from the outbox for good: only for one the server keeps refusing,
@@ -666,18 +672,17 @@ impl Store {
     }
 
     async fn put_record(&self, store: &str, record: SealedRecord) -> Result<(), StoreError> {
-        let record = idb::to_js(&record);
-        self.write(&[store], |tx| tx.object_store(store)?.put(&record).map(drop)).await
+        self.write(&[store], |tx| tx.object_store(store)?.put(&record).serde().map(drop)).await
     }
 
     /// Moves a response from drafts to the outbox in one transaction: it is never in
     /// neither, and never in both.
     pub async fn finish(&self, r: &Response) -> Result<(), StoreError> {
         let record = self.seal_response(r).await?;
-        let (record, id) = (idb::to_js(&record), JsValue::from_str(&r.id.to_string()));
+        let id = r.id.to_string();
         self.write(&[PENDING, DRAFTS], |tx| {
-            tx.object_store(PENDING)?.put(&record)?;
-            tx.object_store(DRAFTS)?.delete(&id).map(drop)
+            tx.object_store(PENDING)?.put(&record).serde()?;
+            tx.object_store(DRAFTS)?.delete(id.as_str()).build().map(drop)
         })
         .await
     }
@@ -723,8 +728,8 @@ impl Store {
     pub async fn end_session(&self) -> Result<(), StoreError> {
         self.write(&[SETTINGS], |tx| {
             let settings = tx.object_store(SETTINGS)?;
-            settings.delete(&JsValue::from_str(SESSION_KEY))?;
-            settings.delete(&JsValue::from_str(SAID_KEY)).map(drop)
+            settings.delete(SESSION_KEY).build()?;
+            settings.delete(SAID_KEY).build().map(drop)
         })
         .await
     }
@@ -847,12 +852,13 @@ impl Store {
 
     /// Up to `limit` records of the outbox after the id `after`, still sealed.
     async fn sealed_page(&self, after: Option<&str>, limit: u32) -> Result<Vec<SealedRecord>, StoreError> {
-        let query = match after {
-            None => JsValue::UNDEFINED,
-            Some(id) => IdbKeyRange::lower_bound_with_open(&JsValue::from_str(id), true)?.into(),
+        let page = match after {
+            None => self.read(PENDING, |s| s.get_all::<SealedRecord>().with_limit(limit).serde()).await?,
+            Some(id) => {
+                self.read(PENDING, |s| s.get_all::<SealedRecord>().with_query::<&str, _>(KeyRange::LowerBound(id, true)).with_limit(limit).serde()).await?
+            }
         };
-        let page = self.read(PENDING, |s| s.get_all_with_key_and_limit(&query, limit)).await?;
-        idb::all_from_js(page).map_err(StoreError::Corrupt)
+        Ok(page.collect::<Result<_, _>>()?)
     }
 
     async fn all(&self, store: &str) -> Result<Vec<Outgoing>, StoreError> {
@@ -894,8 +900,7 @@ impl Store {
 
     /// Deletes case outcomes that cannot be read (`pending_outcomes_checked`).
     pub async fn delete_outcomes(&self, ids: &[String]) -> Result<(), StoreError> {
-        let ids: Vec<JsValue> = ids.iter().map(|id| JsValue::from_str(id)).collect();
-        self.write(&[OUTCOMES], |tx| ids.iter().try_for_each(|id| tx.object_store(OUTCOMES)?.delete(id).map(drop))).await
+        self.write(&[OUTCOMES], |tx| ids.iter().try_for_each(|id| tx.object_store(OUTCOMES)?.delete(id.as_str()).build().map(drop))).await
     }
 
     /// How many case outcomes wait to be sent (readable while locked: it counts records only).
@@ -961,17 +966,17 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
-        let ids: Vec<JsValue> = ids.iter().map(|id| JsValue::from_str(&id.to_string())).collect();
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
         self.write(&[store_name], |tx| {
             let store = tx.object_store(store_name)?;
-            ids.iter().try_for_each(|id| store.delete(id).map(drop))
+            ids.iter().try_for_each(|id| store.delete(id.as_str()).build().map(drop))
         })
         .await
     }
 
     /// Every record of `store`, still sealed.
     async fn sealed_records(&self, store: &str) -> Result<Vec<SealedRecord>, StoreError> {
-        let all = self.read(store, IdbObjectStore::get_all).await?;
-        idb::all_from_js(all).map_err(StoreError::Corrupt)
+        let all = self.read(store, |s| s.get_all::<SealedRecord>().serde()).await?;
+        Ok(all.collect::<Result<_, _>>()?)
     }
 }

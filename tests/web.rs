@@ -145,6 +145,37 @@ async fn a_saved_response_survives_a_new_connection_until_confirmed() {
     assert_eq!(store.pending().await.unwrap(), vec![happy]);
 }
 
+/// A newer version of the app in another tab upgrades the database while this page holds it
+/// open: this page lets go at once (the browser's `versionchange`), rather than leave the
+/// upgrade waiting ("blocked") until this tab is closed.
+#[wasm_bindgen_test]
+async fn a_newer_page_upgrading_the_database_is_not_held_up_by_this_one() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let name = unique_db();
+    let store = unlocked(&name).await;
+    store.save_pending(&response(1)).await.unwrap();
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    // Far above any version the app has: an upgrade it does not know.
+    let req = factory.open_with_u32(&name, 1000).unwrap();
+    let (opened, blocked) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
+    let on_success = {
+        let (opened, req) = (opened.clone(), req.clone());
+        wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            req.result().unwrap().unchecked_into::<web_sys::IdbDatabase>().close();
+            opened.set(true);
+        })
+    };
+    let on_blocked = {
+        let blocked = blocked.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || blocked.set(true))
+    };
+    req.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+    req.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
+    wait_until("the other page's upgrade", || opened.get()).await;
+    assert!(!blocked.get(), "the upgrade was held up by this page's connection");
+}
+
 /// A draft write slow to get going (its encryption or connection still under way) and the
 /// finished response asked for just after it: on their own the finish lands first and the draft
 /// after it, leaving the response both unfinished and waiting to send; on a `WriteLine` they land

@@ -7,9 +7,10 @@
 //! file at that moment and not kept. The server sees only the key's fingerprint and sealed copies.
 
 use crate::crypto::HmacKey;
-use crate::idb;
+use crate::idb::{self, BuildPrimitive, QuerySource};
 use gloo_storage::{LocalStorage, Storage};
 use heard_domain::enrolment::{KeyBackup, KeyBackupError};
+use indexed_db_futures::database::Database;
 use wasm_bindgen::JsValue;
 
 const DB_NAME: &str = "heard-coordinator";
@@ -17,29 +18,33 @@ const KEYS: &str = "keys";
 /// Where an earlier version kept the key as text, in local storage.
 const OLD_SLOT_PREFIX: &str = "heard.partnership-key.";
 
-async fn open() -> Result<web_sys::IdbDatabase, idb::IdbError> {
-    idb::open(DB_NAME, 1, |db, _| idb::create_store(db, KEYS, None)).await
+async fn open() -> Result<Database, idb::IdbError> {
+    Ok(idb::open(DB_NAME, 1, |db, _| idb::create_store(db, KEYS, None)).await?.db)
 }
 
 /// The key this browser holds for the partnership with `fingerprint`, if any.
 pub async fn held(fingerprint: &str) -> Option<HmacKey> {
     let db = open().await.ok()?;
-    let found = idb::request(&idb::reading(&db, KEYS).ok()?.get(&JsValue::from_str(fingerprint)).ok()?).await;
+    let found = async {
+        let tx = idb::transaction(&db, &[KEYS], false)?;
+        tx.object_store(KEYS)?.get::<JsValue, _, _>(fingerprint).primitive()?.await
+    }
+    .await;
     db.close();
-    HmacKey::from_js(found.ok()?)
+    HmacKey::from_js(found.ok()??)
 }
 
 /// Keeps `key` for the partnership with `fingerprint`, as a non-extractable `CryptoKey`.
 pub async fn keep(fingerprint: &str, key: &[u8; 32]) -> bool {
     let Ok(hmac) = HmacKey::import(key).await else { return false };
     let Ok(db) = open().await else { return false };
-    let kept = match idb::transaction(&db, &[KEYS], true) {
-        Ok(tx) => match tx.object_store(KEYS).and_then(|s| s.put_with_key(hmac.as_js(), &JsValue::from_str(fingerprint))) {
-            Ok(_) => idb::commit(&tx).await.is_ok(),
-            Err(_) => false,
-        },
-        Err(_) => false,
-    };
+    let kept = async {
+        let tx = idb::transaction(&db, &[KEYS], true).ok()?;
+        tx.object_store(KEYS).ok()?.put(hmac.as_js()).with_key(fingerprint).primitive().ok()?;
+        idb::commit(tx).await.ok()
+    }
+    .await
+    .is_some();
     db.close();
     kept
 }
@@ -58,7 +63,7 @@ pub async fn forget_all() {
     let Ok(db) = open().await else { return };
     if let Ok(tx) = idb::transaction(&db, &[KEYS], true) {
         if tx.object_store(KEYS).and_then(|s| s.clear()).is_ok() {
-            let _ = idb::commit(&tx).await;
+            let _ = idb::commit(tx).await;
         }
     }
     db.close();
