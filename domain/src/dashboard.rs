@@ -280,8 +280,9 @@ impl Filter {
     /// What the filter chose, as CSV lines after a blank one (a "Filter" line, then a line for
     /// each choice), so a table exported for a report says which cases it counts.
     pub fn to_csv(&self, agencies: &[AgencyName], words: &dyn Fn(&str) -> String) -> String {
-        let mut lines = vec![String::new()];
-        let mut part = |name: String, value: String| lines.push(format!("{},{}", csv_field(&name), csv_field(&value)));
+        let mut file = CsvFile::default();
+        file.blank_line();
+        let mut part = |name: String, value: String| file.line([name, value]);
         if *self == Filter::default() {
             part(words("dash.csv.filter"), words("dash.csv.no_filter"));
         } else {
@@ -303,7 +304,7 @@ impl Filter {
         if let Some(f) = self.flag {
             part(words("dash.by.flag"), words(&format!("session.flag.{}", f.code())));
         }
-        lines.iter().map(|l| format!("{l}\r\n")).collect()
+        file.into_string()
     }
 
     /// The filter as a query string (without `?`), read back by `parse_query`.
@@ -781,15 +782,49 @@ fn serde_plain<T: Serialize>(v: &T) -> String {
 
 /// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`,
 /// tab or carriage return gets a leading `'` (a plain signed number, such as a change of
-/// `-1.4`, is left as it is: it runs nothing, and a `'` would show in the board's report);
-/// then quoted as CSV needs.
-pub fn csv_field(text: &str) -> String {
+/// `-1.4`, is left as it is: it runs nothing, and a `'` would show in the board's report).
+pub fn spreadsheet_safe(text: &str) -> String {
     let number = text.parse::<f64>().is_ok_and(f64::is_finite);
-    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number { format!("'{text}") } else { text.to_string() };
-    if safe.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", safe.replace('"', "\"\""))
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number {
+        format!("'{text}")
     } else {
-        safe
+        text.to_string()
+    }
+}
+
+/// A CSV file for a spreadsheet, written by the csv crate (fields quoted where needed, CRLF line
+/// ends), every cell made `spreadsheet_safe`.
+pub struct CsvFile(csv::Writer<Vec<u8>>);
+
+impl Default for CsvFile {
+    fn default() -> Self {
+        CsvFile::after(Vec::new())
+    }
+}
+
+impl CsvFile {
+    /// Writing on after `bytes`.
+    fn after(bytes: Vec<u8>) -> CsvFile {
+        CsvFile(csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(bytes))
+    }
+
+    pub fn line<S: AsRef<str>>(&mut self, fields: impl IntoIterator<Item = S>) {
+        self.0.write_record(fields.into_iter().map(|f| spreadsheet_safe(f.as_ref()))).expect("writing to memory does not fail");
+    }
+
+    /// An empty line, between parts of a file (the csv crate writes an empty record as `""`).
+    pub fn blank_line(&mut self) {
+        let mut bytes = std::mem::take(self).into_bytes();
+        bytes.extend_from_slice(b"\r\n");
+        *self = CsvFile::after(bytes);
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        self.0.into_inner().expect("writing to memory does not fail")
+    }
+
+    pub fn into_string(self) -> String {
+        String::from_utf8(self.into_bytes()).expect("written from text")
     }
 }
 
@@ -813,11 +848,8 @@ impl Table {
     /// The table as CSV, headings in words (`words` turns a key into words): the same
     /// suppressed cells, totals and figures as on screen.
     pub fn to_csv(&self, words: &dyn Fn(&str) -> String) -> String {
-        let mut out = String::new();
-        let mut line = |fields: Vec<String>| {
-            out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-            out.push_str("\r\n");
-        };
+        let mut out = CsvFile::default();
+        let mut line = |fields: Vec<String>| out.line(fields);
         let mut head = vec![words(&self.rows_are)];
         head.extend(self.columns.iter().map(|c| c.text(words)));
         head.push(words("dash.col.total"));
@@ -843,7 +875,7 @@ impl Table {
             }
             line(total);
         }
-        out
+        out.into_string()
     }
 }
 
@@ -1002,13 +1034,19 @@ mod tests {
         // The totals are published by their own keys: 32 - 30 does not give School's 4 away.
         assert_eq!(lines[3], "dash.col.total,32,9,41,78%");
         assert!(!csv.lines().any(|l| l.split(',').any(|f| matches!(f.parse::<u64>(), Ok(1..=5)))));
-        assert_eq!(csv_field("-2+3"), "'-2+3");
-        assert_eq!(csv_field("-1.4"), "-1.4");
-        assert_eq!(csv_field("+1.1"), "+1.1");
-        assert_eq!(csv_field("-inf"), "'-inf");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
-        assert_eq!(csv_field("Stepped up"), "Stepped up");
+        let field = |text: &str| {
+            let mut file = CsvFile::default();
+            file.line([text]);
+            file.into_string().trim_end_matches("\r\n").to_string()
+        };
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("-1.4"), "-1.4");
+        assert_eq!(field("+1.1"), "+1.1");
+        assert_eq!(field("-inf"), "'-inf");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
+        assert_eq!(field("Stepped up"), "Stepped up");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
     }
 
     #[test]

@@ -109,48 +109,29 @@ impl FileProblem {
     }
 }
 
-/// Splits CSV text into records of fields: quotes, doubled quotes, commas and line breaks
-/// inside quotes, CRLF or LF. Each record comes with the line it starts on (1-based).
+/// CSV text as records of fields (the csv crate: quotes, doubled quotes, commas and line
+/// breaks inside quotes, CRLF or LF; lines may have more or fewer fields than the header),
+/// each with the line it starts on (1-based). Lines with nothing in them are left out.
 fn records(text: &str) -> Vec<(usize, Vec<String>)> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut record = Vec::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut start = 1;
-    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            (',', false) => record.push(std::mem::take(&mut field)),
-            ('\r', false) if chars.peek() == Some(&'\n') => {}
-            ('\n', false) => {
-                record.push(std::mem::take(&mut field));
-                out.push((start, std::mem::take(&mut record)));
-                line += 1;
-                start = line;
-            }
-            ('\n', true) => {
-                line += 1;
-                field.push('\n');
-            }
-            (c, _) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        out.push((start, record));
-    }
-    out.retain(|(_, r)| r.iter().any(|f| !f.trim().is_empty()));
-    out
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    // The crate's own line numbers count a CRLF late and a blank line as part of the record
+    // after it; a record's line is counted here from where its first field begins.
+    let (mut counted_to, mut line) = (0, 1);
+    let mut line_of = |byte: usize| {
+        let rest = &text[byte.min(text.len())..];
+        let start = text.len() - rest.trim_start_matches(['\r', '\n']).len();
+        line += text.as_bytes()[counted_to.min(start)..start].iter().filter(|b| **b == b'\n').count();
+        counted_to = counted_to.max(start);
+        line
+    };
+    reader
+        .records()
+        // Reading from text, a record can only fail as not UTF-8, which text cannot be.
+        .filter_map(Result::ok)
+        .map(|r| (line_of(r.position().map_or(0, |p| p.byte() as usize)), r.iter().map(str::to_string).collect::<Vec<_>>()))
+        .filter(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty()))
+        .collect()
 }
 
 /// The column headed by one of `names` (ignoring case, spaces and punctuation), or else the
@@ -282,13 +263,14 @@ pub struct ImportReply {
 /// the case-management system), normalised, each once: what the coordinator's browser links
 /// across a new partnership key. A first line with no digit in it is a header, not a reference.
 pub fn case_references(text: &str) -> Vec<String> {
-    let mut lines = text.trim_start_matches('\u{feff}').lines().peekable();
-    if lines.peek().is_some_and(|first| !first.chars().any(|c| c.is_ascii_digit())) {
+    let mut lines = records(text).into_iter().map(|(_, fields)| fields).peekable();
+    if lines.peek().is_some_and(|first| !first.iter().any(|f| f.chars().any(|c| c.is_ascii_digit()))) {
         lines.next();
     }
+    // A one-column list kept by a spreadsheet set to semicolons or tabs: its first part.
     let mut refs: Vec<String> = lines
-        .filter_map(|line| line.split([',', ';', '\t']).next())
-        .filter_map(|first| crate::case::normalise_case_ref(first.trim().trim_matches('"')).ok())
+        .filter_map(|fields| fields.into_iter().next())
+        .filter_map(|first| first.split([';', '\t']).next().and_then(|f| crate::case::normalise_case_ref(f.trim()).ok()))
         .collect();
     refs.sort_unstable();
     refs.dedup();

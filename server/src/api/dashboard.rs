@@ -73,7 +73,10 @@ pub async fn export(
     let mut csv = format!("\u{feff}{}{}", table.to_csv(&words), dashboard.filter.to_csv(&dashboard.agencies, &words));
     if dashboard.still_counting > 0 {
         let note = words("dash.still_counting").replace("{n}", &dashboard.still_counting.to_string());
-        csv.push_str(&format!("\r\n{}\r\n", heard_domain::dashboard::csv_field(&note)));
+        let mut file = heard_domain::dashboard::CsvFile::default();
+        file.blank_line();
+        file.line([note]);
+        csv.push_str(&file.into_string());
     }
     let name = format!("attachment; filename=\"heard-{code}.csv\"");
     Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (CONTENT_DISPOSITION, name), (CACHE_CONTROL, "no-store".to_string())], csv))
