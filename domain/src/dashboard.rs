@@ -114,6 +114,53 @@ pub struct Filter {
     pub flag: Option<Flag>,
 }
 
+/// The dashboard's query string as it arrives (`from=2026-01-01&band=teen&flag=send`), read
+/// by serde (axum's `Query` on the server): each filter's text, empty or absent for none,
+/// checked into a `Filter` by `check`, which refuses any other parameter by its name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    /// Any other parameter, to be named in the error.
+    #[serde(flatten, skip_serializing)]
+    pub other: std::collections::BTreeMap<String, String>,
+}
+
+impl FilterQuery {
+    /// The filter asked for; an error names the parameter that is wrong and how.
+    pub fn check(self) -> Result<Filter, String> {
+        if let Some(other) = self.other.keys().next() {
+            return Err(format!("{other}: is not a dashboard filter (from, to, agency, band, flag)"));
+        }
+        let given = |v: Option<String>| v.filter(|v| !v.is_empty());
+        let day = |key: &str, v: Option<String>| -> Result<Option<Day>, String> {
+            given(v).map(|v| v.parse().map_err(|_| format!("{key}: {v:?} is not a date like 2026-04-01"))).transpose()
+        };
+        let f = Filter {
+            from: day("from", self.from)?,
+            to: day("to", self.to)?,
+            agency: given(self.agency).map(|a| if crate::access::is_id(&a) { Ok(a) } else { Err("agency: is not an agency id".to_string()) }).transpose()?,
+            band: given(self.band).map(|b| AgeBand::parse(&b).ok_or_else(|| format!("band: {b:?} is not an age band"))).transpose()?,
+            flag: given(self.flag).map(|v| Flag::parse(&v).ok_or_else(|| format!("flag: {v:?} is not a circumstance the dashboard knows"))).transpose()?,
+        };
+        if let (Some(from), Some(to)) = (f.from, f.to) {
+            if from > to {
+                return Err(format!("to: {to} is before from: {from}"));
+            }
+        }
+        f.check_period()?;
+        Ok(f)
+    }
+}
+
 /// What a day-level or odd range is told.
 pub const PERIOD_RULE: &str = "from, to: the dashboard counts whole periods: a month (from its first day to its last), a quarter \
      (January to March, April to June, July to September, October to December) or a year (January to December, or April to March); \
@@ -173,43 +220,9 @@ pub fn check_view(selected: u64, wider: &[(Choice, u64)]) -> Result<(), TooFew> 
 }
 
 impl Filter {
-    /// Reads a query string such as `from=2026-01-01&band=teen&flag=send`. Empty values are
-    /// no filter; anything else unknown or malformed is an error naming the parameter.
+    /// Reads a query string such as `from=2026-01-01&band=teen&flag=send` (`FilterQuery`).
     pub fn parse_query(query: &str) -> Result<Filter, String> {
-        let mut f = Filter::default();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode(raw).ok_or_else(|| format!("{key}: is not properly encoded"))?;
-            if value.is_empty() {
-                continue;
-            }
-            match key {
-                "from" | "to" => {
-                    let day: Day = value.parse().map_err(|_| format!("{key}: {value:?} is not a date like 2026-04-01"))?;
-                    if key == "from" {
-                        f.from = Some(day);
-                    } else {
-                        f.to = Some(day);
-                    }
-                }
-                "agency" => {
-                    if !crate::access::is_id(&value) {
-                        return Err("agency: is not an agency id".into());
-                    }
-                    f.agency = Some(value);
-                }
-                "band" => f.band = Some(AgeBand::parse(&value).ok_or_else(|| format!("band: {value:?} is not an age band"))?),
-                "flag" => f.flag = Some(Flag::parse(&value).ok_or_else(|| format!("flag: {value:?} is not a circumstance the dashboard knows"))?),
-                other => return Err(format!("{other}: is not a dashboard filter (from, to, agency, band, flag)")),
-            }
-        }
-        if let (Some(from), Some(to)) = (f.from, f.to) {
-            if from > to {
-                return Err(format!("to: {to} is before from: {from}"));
-            }
-        }
-        f.check_period()?;
-        Ok(f)
+        serde_urlencoded::from_str::<FilterQuery>(query).map_err(|e| format!("the dashboard's filters (from, to, agency, band, flag): {e}"))?.check()
     }
 
     /// Whether the dates are a period the dashboard answers for: none (all time), or from the
@@ -309,52 +322,16 @@ impl Filter {
 
     /// The filter as a query string (without `?`), read back by `parse_query`.
     pub fn to_query(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(d) = self.from {
-            parts.push(format!("from={d}"));
-        }
-        if let Some(d) = self.to {
-            parts.push(format!("to={d}"));
-        }
-        if let Some(a) = &self.agency {
-            parts.push(format!("agency={}", percent_encode(a)));
-        }
-        if let Some(b) = self.band {
-            parts.push(format!("band={}", b.code()));
-        }
-        if let Some(f) = self.flag {
-            parts.push(format!("flag={}", f.code()));
-        }
-        parts.join("&")
+        let query = FilterQuery {
+            from: self.from.map(|d| d.to_string()),
+            to: self.to.map(|d| d.to_string()),
+            agency: self.agency.clone(),
+            band: self.band.map(|b| b.code().to_string()),
+            flag: self.flag.map(|f| f.code().to_string()),
+            other: Default::default(),
+        };
+        serde_urlencoded::to_string(query).expect("text fields always encode")
     }
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// How a child's own rating moved from their first to their last rated response.
@@ -1066,7 +1043,7 @@ mod tests {
         assert!(Filter::parse_query("flag=rich").unwrap_err().starts_with("flag:"));
         assert!(Filter::parse_query("case=123").unwrap_err().starts_with("case:"));
         assert!(Filter::parse_query("from=2026-02-01&to=2026-01-01").unwrap_err().starts_with("to:"));
-        assert!(Filter::parse_query("agency=%ZZ").unwrap_err().starts_with("agency:"));
+        assert!(Filter::parse_query("agency=%ZZ").unwrap_err().starts_with("agency:"), "undecodable text is no agency id");
         // Only what could be an agency's id reaches the database: no NUL, nothing long.
         assert!(Filter::parse_query("agency=a%00b").unwrap_err().starts_with("agency:"));
         assert!(Filter::parse_query("agency=a%20b%2F1").unwrap_err().starts_with("agency:"));

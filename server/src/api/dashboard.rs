@@ -5,16 +5,19 @@
 
 use crate::auth::{now, Staff};
 use crate::{AppError, AppState};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use axum::Json;
 use heard_domain::access::Role;
-use heard_domain::dashboard::{Dashboard, Filter, TableId, READS_PER_HOUR};
+use heard_domain::dashboard::{Dashboard, Filter, FilterQuery, TableId, READS_PER_HOUR};
 use heard_domain::i18n::shipped_coordinator_strings;
 
-fn filter(query: Option<String>) -> Result<Filter, AppError> {
-    Filter::parse_query(query.as_deref().unwrap_or("")).map_err(AppError::BadRequest)
+/// The filter asked for; a query that is not one is a 400 naming what is wrong.
+fn filter(query: Result<Query<FilterQuery>, QueryRejection>) -> Result<Filter, AppError> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(format!("the dashboard's filters (from, to, agency, band, flag): {}", e.body_text())))?;
+    query.check().map_err(AppError::BadRequest)
 }
 
 /// The filter as the audit log says it.
@@ -46,7 +49,11 @@ async fn read(state: &AppState, staff: &crate::db::StaffRow, filter: Filter) -> 
     Ok(dashboard)
 }
 
-pub async fn dashboard(State(state): State<AppState>, Staff(staff): Staff, RawQuery(query): RawQuery) -> Result<Json<Dashboard>, AppError> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Staff(staff): Staff,
+    query: Result<Query<FilterQuery>, QueryRejection>,
+) -> Result<Json<Dashboard>, AppError> {
     let filter = filter(query)?;
     note_read(&state, &staff, "dashboard", &described(&filter)).await?;
     Ok(Json(read(&state, &staff, filter).await?))
@@ -57,7 +64,7 @@ pub async fn export(
     State(state): State<AppState>,
     Staff(staff): Staff,
     Path(file): Path<String>,
-    RawQuery(query): RawQuery,
+    query: Result<Query<FilterQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse, AppError> {
     let code = file.strip_suffix(".csv").unwrap_or(&file);
     let id = TableId::parse(code).ok_or_else(|| AppError::Missing(format!("no dashboard table {code:?} to export")))?;
