@@ -3,77 +3,53 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use time::{Date, Month};
 
-/// A valid Gregorian date, written `YYYY-MM-DD`.
+/// A valid Gregorian date from 2000 to 2999, written `YYYY-MM-DD` (a `time::Date` inside).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Day {
-    year: u16,
-    month: u8,
-    day: u8,
-}
+pub struct Day(Date);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not a date written YYYY-MM-DD")]
 pub struct DayError(pub String);
 
+/// The Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+
 impl Day {
     /// Builds a day from its parts; `None` when no such date exists (e.g. 2025-02-29).
     pub fn from_ymd(year: u16, month: u8, day: u8) -> Option<Day> {
-        if !(2000..=2999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        if !(2000..=2999).contains(&year) {
             return None;
         }
-        (day <= days_in_month(year, month)).then_some(Day { year, month, day })
+        Date::from_calendar_date(i32::from(year), Month::try_from(month).ok()?, day).ok().map(Day)
     }
 
-    /// The UTC day that `days` days after 1970-01-01 falls on (civil-from-days).
+    /// The UTC day that `days` days after 1970-01-01 falls on.
     pub fn from_unix_days(days: i64) -> Option<Day> {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        Day::from_ymd(u16::try_from(y).ok()?, m as u8, d as u8)
+        let date = Date::from_julian_day(i32::try_from(days.checked_add(UNIX_EPOCH_JULIAN_DAY)?).ok()?).ok()?;
+        Day::from_ymd(u16::try_from(date.year()).ok()?, date.month().into(), date.day())
     }
 
     /// The month the day falls in, counted as `year * 12 + month - 1` (so never 0).
     pub fn month_number(self) -> i64 {
-        i64::from(self.year) * 12 + i64::from(self.month) - 1
+        i64::from(self.0.year()) * 12 + i64::from(u8::from(self.0.month())) - 1
     }
 
     /// The first day of the day's month.
     pub fn first_of_month(self) -> Day {
-        Day { day: 1, ..self }
+        Day(self.0.replace_day(1).expect("every month has a first day"))
     }
 
     /// The last day of the day's month.
     pub fn last_of_month(self) -> Day {
-        Day { day: days_in_month(self.year, self.month), ..self }
+        Day(self.0.replace_day(self.0.month().length(self.0.year())).expect("a month's length is one of its days"))
     }
 
-    /// Days since 1970-01-01 (days-from-civil), the inverse of `from_unix_days`.
+    /// Days since 1970-01-01, the inverse of `from_unix_days`.
     pub fn unix_days(self) -> i64 {
-        let (m, d) = (i64::from(self.month), i64::from(self.day));
-        let y = i64::from(self.year) - i64::from(m <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = if m > 2 { m - 3 } else { m + 9 };
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-}
-
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+        i64::from(self.0.to_julian_day()) - UNIX_EPOCH_JULIAN_DAY
     }
 }
 
@@ -113,7 +89,7 @@ impl From<Day> for String {
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        write!(f, "{:04}-{:02}-{:02}", self.0.year(), u8::from(self.0.month()), self.0.day())
     }
 }
 
