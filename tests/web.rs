@@ -1009,7 +1009,7 @@ fn the_browsers_json_reader_reads_what_serde_json_reads() {
     let drawing = Drawing { width: 800, height: 600, strokes: vec![stroke(3, 500), stroke(0, 20)] };
     let house = |words: Option<&str>, drawing: Option<Drawing>| heard_domain::response::House { drawing, words: words.map(String::from) };
     let mut r = response(2);
-    r.context.flags.send = true;
+    r.context.flags.set(heard_domain::case::Flag::Send, true);
     let answers = [
         ("a", AnswerValue::Choices(vec!["sun".into(), "rain".into()])),
         ("b", AnswerValue::YesNo(YesNo::NotSure)),

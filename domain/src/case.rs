@@ -72,19 +72,120 @@ impl fmt::Display for Pseudonym {
     }
 }
 
-/// The family's circumstances that the partnership looks at separately (audit points on
+/// A circumstance of the family that the partnership looks at separately (audit points on
 /// disability and homelessness).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContextFlags {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
     /// Disability or special educational needs (SEND).
-    pub send: bool,
+    Send,
     /// Homeless or in temporary accommodation.
-    pub homeless: bool,
+    Homeless,
     /// An early help assessment (CAF) is in place.
-    pub early_help_assessment: bool,
-    pub child_protection_plan: bool,
-    pub young_carer: bool,
+    EarlyHelpAssessment,
+    ChildProtectionPlan,
+    YoungCarer,
+}
+
+impl Flag {
+    pub const ALL: [Flag; 5] = [Flag::Send, Flag::Homeless, Flag::EarlyHelpAssessment, Flag::ChildProtectionPlan, Flag::YoungCarer];
+
+    /// The bit this flag has in `ContextFlags::bits`, as the server stores them.
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// As it is written in JSON, in query strings and in translation keys (`session.flag.send`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Flag::Send => "send",
+            Flag::Homeless => "homeless",
+            Flag::EarlyHelpAssessment => "early_help_assessment",
+            Flag::ChildProtectionPlan => "child_protection_plan",
+            Flag::YoungCarer => "young_carer",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// The family's circumstances: which `Flag`s hold. On the wire and on the tablet, an object
+/// of one boolean per flag (`{"send": true, "homeless": false, ...}`, every one required).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "FlagsV1", into = "FlagsV1")]
+pub struct ContextFlags(u8);
+
+impl ContextFlags {
+    /// SEND and homeless: the focus groups the dashboard breaks down by.
+    pub const FOCUS: ContextFlags = ContextFlags(Flag::Send.bit() | Flag::Homeless.bit());
+
+    pub fn of(flags: impl IntoIterator<Item = Flag>) -> ContextFlags {
+        ContextFlags(flags.into_iter().fold(0, |bits, f| bits | f.bit()))
+    }
+
+    pub fn has(self, flag: Flag) -> bool {
+        self.0 & flag.bit() != 0
+    }
+
+    pub fn set(&mut self, flag: Flag, on: bool) {
+        self.0 = if on { self.0 | flag.bit() } else { self.0 & !flag.bit() };
+    }
+
+    /// The flags that hold, in `Flag::ALL` order.
+    pub fn iter(self) -> impl Iterator<Item = Flag> {
+        Flag::ALL.into_iter().filter(move |f| self.has(*f))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Only the flags that are also in `other`.
+    pub fn and(self, other: ContextFlags) -> ContextFlags {
+        ContextFlags(self.0 & other.0)
+    }
+
+    /// The flags as bits (`Flag::bit`), as the server stores them.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Flags stored as `bits`; bits no flag has are dropped.
+    pub fn from_bits(bits: u8) -> ContextFlags {
+        ContextFlags(bits & ContextFlags::of(Flag::ALL).0)
+    }
+}
+
+/// `ContextFlags` as protocol v1 and the tablet's records write them.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlagsV1 {
+    send: bool,
+    homeless: bool,
+    early_help_assessment: bool,
+    child_protection_plan: bool,
+    young_carer: bool,
+}
+
+impl From<FlagsV1> for ContextFlags {
+    fn from(w: FlagsV1) -> Self {
+        let on = [w.send, w.homeless, w.early_help_assessment, w.child_protection_plan, w.young_carer];
+        ContextFlags::of(Flag::ALL.into_iter().zip(on).filter(|(_, on)| *on).map(|(f, _)| f))
+    }
+}
+
+impl From<ContextFlags> for FlagsV1 {
+    fn from(f: ContextFlags) -> Self {
+        FlagsV1 {
+            send: f.has(Flag::Send),
+            homeless: f.has(Flag::Homeless),
+            early_help_assessment: f.has(Flag::EarlyHelpAssessment),
+            child_protection_plan: f.has(Flag::ChildProtectionPlan),
+            young_carer: f.has(Flag::YoungCarer),
+        }
+    }
 }
 
 /// Where the support is when the child answers.
@@ -106,6 +207,10 @@ impl Stage {
             Stage::Review => "review",
             Stage::Closing => "closing",
         }
+    }
+
+    pub fn parse(code: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -164,6 +269,20 @@ impl Outcome {
         Outcome::Other,
     ];
 
+    /// As it is written in JSON and in translation keys (`outcome.needs_met`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::NeedsMet => "needs_met",
+            Outcome::SteppedDown => "stepped_down",
+            Outcome::SteppedUp => "stepped_up",
+            Outcome::ChildProtection => "child_protection",
+            Outcome::Specialist => "specialist",
+            Outcome::Disengaged => "disengaged",
+            Outcome::MovedAway => "moved_away",
+            Outcome::Other => "other",
+        }
+    }
+
     /// Reads an outcome as a case-management export might write it: the snake_case code or
     /// the plain words, in any case ("Stepped up", "stepped_up", "STEPPED-UP").
     pub fn parse(text: &str) -> Option<Outcome> {
@@ -186,6 +305,26 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_have_one_bit_each_and_travel_as_booleans() {
+        assert_eq!(ContextFlags::of(Flag::ALL).bits(), 0b11111);
+        assert_eq!(ContextFlags::of([Flag::Homeless]).bits(), Flag::Homeless.bit());
+        let f = ContextFlags::of([Flag::Send, Flag::YoungCarer]);
+        let json = serde_json::to_string(&f).unwrap();
+        assert_eq!(json, r#"{"send":true,"homeless":false,"early_help_assessment":false,"child_protection_plan":false,"young_carer":true}"#);
+        assert_eq!(serde_json::from_str::<ContextFlags>(&json).unwrap(), f);
+        assert!(serde_json::from_str::<ContextFlags>(r#"{"send":true}"#).is_err(), "every flag is required");
+        assert_eq!(f.iter().collect::<Vec<_>>(), [Flag::Send, Flag::YoungCarer]);
+        assert_eq!(ContextFlags::from_bits(0xff), ContextFlags::of(Flag::ALL));
+        for flag in Flag::ALL {
+            assert_eq!(Flag::parse(flag.code()), Some(flag));
+            assert_eq!(serde_json::to_value(flag).unwrap(), flag.code(), "the code is the JSON name");
+        }
+        for stage in Stage::ALL {
+            assert_eq!(Stage::parse(stage.code()), Some(stage));
+        }
+    }
 
     #[test]
     fn references_typed_differently_normalise_alike() {

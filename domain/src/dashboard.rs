@@ -5,7 +5,7 @@
 //! each); everything from there on, the tables, their suppression and the figures derived
 //! from them, is here, so it is tested natively and is the same for SQLite and PostgreSQL.
 
-use crate::case::{ContextFlags, Outcome};
+use crate::case::{ContextFlags, Flag, Outcome};
 use crate::disclosure::{self, grouped_median, protect, share_first, Cell, ProtectedTable, Shown, Tally, MIN_CASES};
 use crate::{AgeBand, Day, FormId};
 use serde::{Deserialize, Serialize};
@@ -21,83 +21,6 @@ pub const MAX_SHARED: usize = 24;
 pub const SHARED_PATH: &str = "/api/v1/dashboard/shared";
 /// Dashboard reads and exports one person is answered in an hour; each is in the audit log.
 pub const READS_PER_HOUR: u64 = 300;
-
-/// A circumstance the dashboard can filter and break down by: the case's `ContextFlags`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Flag {
-    Send,
-    Homeless,
-    EarlyHelpAssessment,
-    ChildProtectionPlan,
-    YoungCarer,
-}
-
-impl Flag {
-    pub const ALL: [Flag; 5] = [Flag::Send, Flag::Homeless, Flag::EarlyHelpAssessment, Flag::ChildProtectionPlan, Flag::YoungCarer];
-
-    /// The bit this flag has in a case's stored flags.
-    pub const fn bit(self) -> u8 {
-        1 << (self as u8)
-    }
-
-    /// The SEND and homeless bits: the focus groups the dashboard breaks down by.
-    pub const FOCUS: u8 = Flag::Send.bit() | Flag::Homeless.bit();
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Flag::Send => "send",
-            Flag::Homeless => "homeless",
-            Flag::EarlyHelpAssessment => "early_help_assessment",
-            Flag::ChildProtectionPlan => "child_protection_plan",
-            Flag::YoungCarer => "young_carer",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Flag> {
-        Flag::ALL.into_iter().find(|f| f.code() == code)
-    }
-}
-
-impl ContextFlags {
-    /// The flags as bits (`Flag::bit`), as the server stores them.
-    pub fn bits(&self) -> u8 {
-        let on = [self.send, self.homeless, self.early_help_assessment, self.child_protection_plan, self.young_carer];
-        Flag::ALL.iter().zip(on).filter(|(_, on)| *on).fold(0, |bits, (f, _)| bits | f.bit())
-    }
-}
-
-impl AgeBand {
-    pub const ALL: [AgeBand; 4] = [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AgeBand::EarlyYears => "early_years",
-            AgeBand::Middle => "middle",
-            AgeBand::Teen => "teen",
-            AgeBand::Symbols => "symbols",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<AgeBand> {
-        AgeBand::ALL.into_iter().find(|b| b.code() == code)
-    }
-}
-
-impl Outcome {
-    pub fn code(self) -> &'static str {
-        match self {
-            Outcome::NeedsMet => "needs_met",
-            Outcome::SteppedDown => "stepped_down",
-            Outcome::SteppedUp => "stepped_up",
-            Outcome::ChildProtection => "child_protection",
-            Outcome::Specialist => "specialist",
-            Outcome::Disengaged => "disengaged",
-            Outcome::MovedAway => "moved_away",
-            Outcome::Other => "other",
-        }
-    }
-}
 
 /// Which cases a dashboard counts. A case is in the period when it was first heard of (its
 /// first response, or its outcome when it has no response) within it. A period is all time or
@@ -346,6 +269,19 @@ pub enum Change {
 impl Change {
     pub const ALL: [Change; 3] = [Change::Better, Change::Same, Change::Worse];
 
+    /// As it is written in JSON, in the server's tables and in translation keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            Change::Better => "better",
+            Change::Same => "same",
+            Change::Worse => "worse",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Change> {
+        Change::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     pub fn of(delta: f64) -> Change {
         if delta >= CHANGE_THRESHOLD {
             Change::Better
@@ -357,16 +293,37 @@ impl Change {
     }
 }
 
+/// A number for each circumstance and one for cases with none: a case with several
+/// circumstances counts under each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ByFlag {
+    /// In `Flag::ALL` order.
+    pub each: [u64; 5],
+    pub none: u64,
+}
+
+impl ByFlag {
+    /// `n` under each of `flags`, or under none when there are none.
+    pub fn of(flags: ContextFlags, n: u64) -> ByFlag {
+        let each = Flag::ALL.map(|f| if flags.has(f) { n } else { 0 });
+        ByFlag { each, none: if flags.is_empty() { n } else { 0 } }
+    }
+
+    /// The numbers in the order the dashboard's rows take: each flag, then none.
+    pub fn rows(&self) -> impl Iterator<Item = u64> + '_ {
+        self.each.iter().copied().chain([self.none])
+    }
+}
+
 /// Cases alike in everything the dashboard breaks down by, counted together by the server.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseGroup {
     pub agency: Option<String>,
     pub band: Option<AgeBand>,
-    /// The SEND and homeless bits (`Flag::bit`) the group's cases share: the focus groups.
-    pub focus: u8,
-    /// Of the group's cases, how many have each circumstance (in `Flag::ALL` order), and
-    /// last how many have none.
-    pub with_flag: [u64; 6],
+    /// The SEND and homeless flags the group's cases share (`ContextFlags::FOCUS`).
+    pub focus: ContextFlags,
+    /// Of the group's cases, how many have each circumstance.
+    pub with_flag: ByFlag,
     pub outcome: Option<Outcome>,
     pub heard: bool,
     /// Only for cases with two or more rated responses.
@@ -375,7 +332,7 @@ pub struct CaseGroup {
     /// The sum of the group's cases' record keys (`disclosure`), and of those with each
     /// circumstance as `with_flag` counts them.
     pub key: u64,
-    pub flag_keys: [u64; 6],
+    pub flag_keys: ByFlag,
     /// The sum of (last rating - first rating) over the group's cases with a change, in
     /// thousandths of a rating point: whole numbers add up alike in any order, so SQLite and
     /// PostgreSQL, which list groups in different orders, show the same means.
@@ -387,8 +344,8 @@ pub struct CaseGroup {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DriftGroup {
     pub agency: Option<String>,
-    /// Only the SEND and homeless bits (the focus groups).
-    pub focus: u8,
+    /// Only the SEND and homeless flags (`ContextFlags::FOCUS`).
+    pub focus: ContextFlags,
     pub days: i64,
     pub cases: u64,
     /// The sum of the group's cases' record keys.
@@ -597,11 +554,11 @@ fn agency_rows<'a, G: 'a>(agencies: &'a [AgencyName], groups_agency: impl Fn(&G)
     rows
 }
 
-fn focus_rows<'a, G: 'a>(flags: impl Fn(&G) -> u8 + Copy + 'a) -> Rows<'a, G> {
+fn focus_rows<'a, G: 'a>(flags: impl Fn(&G) -> ContextFlags + Copy + 'a) -> Rows<'a, G> {
     let mut rows = Rows::new();
     rows.push(Label::key("dash.row.all"), |_: &G| true);
-    rows.push(Label::key("session.flag.send"), move |g: &G| flags(g) & Flag::Send.bit() != 0);
-    rows.push(Label::key("session.flag.homeless"), move |g: &G| flags(g) & Flag::Homeless.bit() != 0);
+    rows.push(Label::key("session.flag.send"), move |g: &G| flags(g).has(Flag::Send));
+    rows.push(Label::key("session.flag.homeless"), move |g: &G| flags(g).has(Flag::Homeless));
     rows
 }
 
@@ -654,7 +611,7 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
     let unknown_drift = drift.iter().any(|g| !known(&g.agency));
     let heard_cols = vec![Label::key("dash.col.heard"), Label::key("dash.col.not_heard")];
     let heard_col = |g: &CaseGroup| Some(usize::from(!g.heard));
-    let change_cols: Vec<Label> = Change::ALL.iter().map(|c| Label::key(format!("dash.col.{}", serde_plain(c)))).collect();
+    let change_cols: Vec<Label> = Change::ALL.iter().map(|c| Label::key(format!("dash.col.{}", c.code()))).collect();
     let change_col = |g: &CaseGroup| g.change.map(|c| Change::ALL.iter().position(|x| *x == c).expect("all changes listed"));
     let outcome_cols: Vec<Label> = Outcome::ALL.iter().map(|o| Label::key(format!("outcome.{}", o.code()))).collect();
     let outcome_col = |g: &CaseGroup| g.outcome.map(|o| Outcome::ALL.iter().position(|x| *x == o).expect("all outcomes listed"));
@@ -693,8 +650,8 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
     labels.push(Label::key("dash.row.no_flag"));
     let mut raw = vec![vec![Tally::default(); 2]; labels.len()];
     for g in groups {
-        for (i, (n, key)) in g.with_flag.iter().zip(g.flag_keys).enumerate() {
-            raw[i][usize::from(!g.heard)].add(*n, key);
+        for (i, (n, key)) in g.with_flag.rows().zip(g.flag_keys.rows()).enumerate() {
+            raw[i][usize::from(!g.heard)].add(n, key);
         }
     }
     let shown = protect(&raw, true);
@@ -751,10 +708,6 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
     drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.focus), true, &mut add);
 
     tables
-}
-
-fn serde_plain<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 /// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`,
@@ -865,26 +818,18 @@ mod tests {
     }
 
     fn group(agency: &str, flags: u8, outcome: Option<Outcome>, heard: bool, change: Option<(Change, f64)>, cases: u64) -> CaseGroup {
-        let mut with_flag = [0; 6];
-        for (i, f) in Flag::ALL.iter().enumerate() {
-            if flags & f.bit() != 0 {
-                with_flag[i] = cases;
-            }
-        }
-        if flags == 0 {
-            with_flag[5] = cases;
-        }
+        let flags = ContextFlags::from_bits(flags);
         CaseGroup {
             agency: Some(agency.into()),
             band: Some(AgeBand::Middle),
-            focus: flags & Flag::FOCUS,
-            with_flag,
+            focus: flags.and(ContextFlags::FOCUS),
+            with_flag: ByFlag::of(flags, cases),
             outcome,
             heard,
             change: change.map(|c| c.0),
             cases,
             key: 0,
-            flag_keys: [0; 6],
+            flag_keys: ByFlag::default(),
             change_milli: change.map_or(0, |c| (c.1 * 1000.0).round() as i64),
         }
     }
@@ -958,9 +903,9 @@ mod tests {
     #[test]
     fn drift_is_bucketed_with_the_median_in_days() {
         let drift = vec![
-            DriftGroup { agency: Some("a1".into()), focus: 0, days: 10, cases: 6, key: 0 },
-            DriftGroup { agency: Some("a1".into()), focus: 0, days: 100, cases: 7, key: 0 },
-            DriftGroup { agency: Some("a2".into()), focus: 2, days: 200, cases: 8, key: 0 },
+            DriftGroup { agency: Some("a1".into()), focus: ContextFlags::default(), days: 10, cases: 6, key: 0 },
+            DriftGroup { agency: Some("a1".into()), focus: ContextFlags::default(), days: 100, cases: 7, key: 0 },
+            DriftGroup { agency: Some("a2".into()), focus: ContextFlags::of([Flag::Homeless]), days: 200, cases: 8, key: 0 },
         ];
         let d = build(Filter::default(), agencies(), &[], &drift, vec![]);
         let t = table(&d, TableId::DriftByAgency);
@@ -971,7 +916,7 @@ mod tests {
         let focus = table(&d, TableId::DriftFocus);
         assert_eq!(focus.counts.row_totals, vec![Cell::Count(21), Cell::Count(0), Cell::Suppressed], "8 homeless: too few for a row");
         assert_eq!(focus.figures, vec![Some(Shown::Value(148.0)), None, None]);
-        let more = vec![DriftGroup { agency: Some("a2".into()), focus: 0, days: 365, cases: 30, key: 0 }];
+        let more = vec![DriftGroup { agency: Some("a2".into()), focus: ContextFlags::default(), days: 365, cases: 30, key: 0 }];
         let d = build(Filter::default(), agencies(), &[], &more, vec![]);
         assert_eq!(table(&d, TableId::DriftByAgency).figures[1], Some(Shown::AtLeast(181.0)), "over 180 days has no upper edge");
     }
@@ -1106,12 +1051,5 @@ mod tests {
         assert_eq!(check_view(30, &[(Choice::Period, 100), (Choice::Band, 40)]), Ok(()));
         assert_eq!(check_view(30, &[(Choice::Period, 30), (Choice::Band, 40)]), Ok(()), "the same cases: the same answer, nothing to learn");
         assert!(TooFew::LeftOut(Choice::Agency).to_string().contains("agency chosen leaves fewer than 10"));
-    }
-
-    #[test]
-    fn flags_have_one_bit_each() {
-        let all = ContextFlags { send: true, homeless: true, early_help_assessment: true, child_protection_plan: true, young_carer: true };
-        assert_eq!(all.bits(), 0b11111);
-        assert_eq!(ContextFlags { homeless: true, ..ContextFlags::default() }.bits(), Flag::Homeless.bit());
     }
 }

@@ -33,6 +33,21 @@ pub enum AgeBand {
 }
 
 impl AgeBand {
+    pub const ALL: [AgeBand; 4] = [AgeBand::EarlyYears, AgeBand::Middle, AgeBand::Teen, AgeBand::Symbols];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AgeBand::EarlyYears => "early_years",
+            AgeBand::Middle => "middle",
+            AgeBand::Teen => "teen",
+            AgeBand::Symbols => "symbols",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AgeBand> {
+        AgeBand::ALL.into_iter().find(|b| b.code() == code)
+    }
+
     /// The band for an age in years, when it is one Heard serves (4 to 18).
     pub fn for_age(years: u8) -> Option<AgeBand> {
         match years {

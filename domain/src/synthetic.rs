@@ -3,7 +3,7 @@
 //! same generator: the server's at a million responses, the tablet's sync bench at ten
 //! thousand. Deterministic for a given seed.
 
-use crate::case::{CaseContext, ContextFlags, Outcome, Pseudonym, Stage};
+use crate::case::{CaseContext, ContextFlags, Flag, Outcome, Pseudonym, Stage};
 use crate::drawing::{Point, Stroke};
 use crate::wire::OutcomeV1;
 use crate::{AgeBand, AnswerValue, Catalogue, Day, Drawing, Helper, House, Houses, Purpose, QuestionKind, Response, YesNo};
@@ -181,13 +181,13 @@ pub fn generate(seed: u64, cases: usize, agencies: usize, today: Day) -> impl It
             6..=8 => AgeBand::Teen,
             _ => AgeBand::Symbols,
         };
-        let flags = ContextFlags {
-            send: band == AgeBand::Symbols || rng.chance(18),
-            homeless: rng.chance(10),
-            early_help_assessment: rng.chance(40),
-            child_protection_plan: rng.chance(5),
-            young_carer: rng.chance(8),
-        };
+        // Drawn in this order, so a seed gives the same cases as before.
+        let mut flags = ContextFlags::default();
+        flags.set(Flag::Send, band == AgeBand::Symbols || rng.chance(18));
+        flags.set(Flag::Homeless, rng.chance(10));
+        flags.set(Flag::EarlyHelpAssessment, rng.chance(40));
+        flags.set(Flag::ChildProtectionPlan, rng.chance(5));
+        flags.set(Flag::YoungCarer, rng.chance(8));
         let start = today - 20 - rng.below(380) as i64;
         // Older cases are more likely to have ended.
         let ended = (today - start) > 60 && rng.chance(75);
@@ -203,8 +203,8 @@ pub fn generate(seed: u64, cases: usize, agencies: usize, today: Day) -> impl It
             return items;
         }
         // Homeless families' cases drift longer; the SEND children's ratings improve less.
-        let close = if flags.homeless { (close + 45).min(today) } else { close };
-        let change = drift_of(outcome) + rng.below(3) as i64 - 1 - i64::from(flags.send);
+        let close = if flags.has(Flag::Homeless) { (close + 45).min(today) } else { close };
+        let change = drift_of(outcome) + rng.below(3) as i64 - 1 - i64::from(flags.has(Flag::Send));
         let first = 2 + rng.below(5) as i64;
         let heard = rng.chance(88);
         let share = rng.chance(45);

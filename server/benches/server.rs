@@ -14,7 +14,8 @@
 //! Run: `bash bench/server.sh`.
 
 use heard_domain::access::{AgencyKind, Role};
-use heard_domain::dashboard::{Filter, Flag, TableId};
+use heard_domain::case::Flag;
+use heard_domain::dashboard::{Filter, TableId};
 use heard_domain::i18n::shipped_coordinator_strings;
 use heard_domain::wire::ResponseV1;
 use heard_domain::{AgeBand, Day};

@@ -347,11 +347,9 @@ async fn the_counted_cubes_agree_with_the_cases_for_any_dates_and_filters(w: &Wo
     ];
     let mut compared = 0;
     for (from, to) in dates {
-        for (band, flag, agency) in [
-            (None, None, None),
-            (Some(heard_domain::AgeBand::Teen), None, None),
-            (None, Some(heard_domain::dashboard::Flag::Send), Some(agencies[1].id.clone())),
-        ] {
+        for (band, flag, agency) in
+            [(None, None, None), (Some(heard_domain::AgeBand::Teen), None, None), (None, Some(heard_domain::case::Flag::Send), Some(agencies[1].id.clone()))]
+        {
             let filter = heard_domain::dashboard::Filter { from: from.map(|d| d.parse().unwrap()), to: to.map(|d| d.parse().unwrap()), band, flag, agency };
             // Protected alike (the cubes keep the same sums of record keys), thresholds aside.
             let read = |from_cases| heard_server::db::Read { from_cases, exact: false, checked: false };

@@ -10,7 +10,8 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{enrol_new_device, get_text, Auth, World};
-use heard_domain::dashboard::{Filter, Flag};
+use heard_domain::case::Flag;
+use heard_domain::dashboard::Filter;
 use heard_domain::disclosure::MIN_CASES;
 use heard_domain::AgeBand;
 use heard_server::db::Read;

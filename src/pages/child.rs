@@ -9,7 +9,7 @@ use crate::route::{Link, Route};
 use crate::session::{pseudonymise, use_session, Session};
 use crate::speech::use_speech;
 use crate::store::{Store, StoreName};
-use heard_domain::case::{normalise_case_ref, CaseContext, ContextFlags, Stage};
+use heard_domain::case::{normalise_case_ref, CaseContext, ContextFlags, Flag, Stage};
 use heard_domain::{AgeBand, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -198,8 +198,6 @@ fn Unfinished(
     }
 }
 
-const FLAGS: [&str; 5] = ["send", "homeless", "early_help_assessment", "child_protection_plan", "young_carer"];
-
 /// The practitioner's form to start a session. The case reference becomes a pseudonym at
 /// once; the field is cleared and the reference is not kept.
 #[component]
@@ -211,7 +209,7 @@ fn SessionForm() -> impl IntoView {
     let age = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());
     let other_names = RwSignal::new(String::new());
-    let flags = RwSignal::new([false; 5]);
+    let flags = RwSignal::new(ContextFlags::default());
     let stage = RwSignal::new(Stage::Start);
     let problem = FieldProblem::<&'static str>::new();
     let age_input = NodeRef::<leptos::html::Input>::new();
@@ -255,13 +253,7 @@ fn SessionForm() -> impl IntoView {
                 problem.say(i18n.t("store.unavailable"));
                 return;
             };
-            let f = flags.get_untracked();
-            let context = CaseContext {
-                case,
-                age_band,
-                flags: ContextFlags { send: f[0], homeless: f[1], early_help_assessment: f[2], child_protection_plan: f[3], young_carer: f[4] },
-                stage: stage.get_untracked(),
-            };
+            let context = CaseContext { case, age_band, flags: flags.get_untracked(), stage: stage.get_untracked() };
             let name = first_name.get_untracked().trim().to_string();
             let others = other_names.get_untracked().split(',').map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect();
             crate::session::set_session(store_name, session, Some(Session { context, first_name: (!name.is_empty()).then_some(name), other_names: others }));
@@ -286,14 +278,12 @@ fn SessionForm() -> impl IntoView {
             <p id="other-names-hint" class="hint">{i18n.t("session.other_names_hint")}</p>
             <fieldset>
                 <legend>{i18n.t("session.flags")}</legend>
-                {FLAGS
-                    .iter()
-                    .enumerate()
-                    .map(|(i, key)| {
+                {Flag::ALL
+                    .map(|flag| {
                         view! {
                             <label class="check">
-                                <input type="checkbox" on:change=move |ev| flags.update(|f| f[i] = event_target_checked(&ev)) />
-                                {i18n.t(&format!("session.flag.{key}"))}
+                                <input type="checkbox" on:change=move |ev| flags.update(|f| f.set(flag, event_target_checked(&ev))) />
+                                {i18n.t(&format!("session.flag.{}", flag.code()))}
                             </label>
                         }
                     })
@@ -546,7 +536,7 @@ fn OutcomeForm(case: heard_domain::case::Pseudonym) -> impl IntoView {
                 >
                     {Outcome::ALL
                         .map(|o| {
-                            let code = serde_json::to_value(o).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+                            let code = o.code();
                             let key = format!("outcome.{code}");
                             view! { <option value=code>{move || i18n.t(&key)}</option> }
                         })

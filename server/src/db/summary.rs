@@ -8,7 +8,8 @@
 
 use super::Db;
 use heard_domain::case::Outcome;
-use heard_domain::dashboard::{self, AgencyName, CaseGroup, Change, Dashboard, DriftGroup, Filter, Flag, Shared, TooFew, CHANGE_THRESHOLD, MAX_SHARED};
+use heard_domain::case::{ContextFlags, Flag};
+use heard_domain::dashboard::{self, AgencyName, ByFlag, CaseGroup, Change, Dashboard, DriftGroup, Filter, Shared, TooFew, CHANGE_THRESHOLD, MAX_SHARED};
 use heard_domain::wire::{ItemStatus, OutcomeV1, ResponseV1};
 use heard_domain::{AgeBand, AnswerValue, Catalogue, Day, Response};
 use sqlx::Row;
@@ -101,17 +102,9 @@ impl<'a> CaseDelta<'a> {
     /// The change and delta this delta alone implies (for a case new to the database).
     fn change(&self) -> (Option<&'static str>, f64) {
         match (self.rated, self.first_rating, self.last_rating) {
-            (n, Some((_, f)), Some((_, l))) if n >= 2 => (Some(change_word(l - f)), l - f),
+            (n, Some((_, f)), Some((_, l))) if n >= 2 => (Some(Change::of(l - f).code()), l - f),
             _ => (None, 0.0),
         }
-    }
-}
-
-fn change_word(delta: f64) -> &'static str {
-    match Change::of(delta) {
-        Change::Better => "better",
-        Change::Same => "same",
-        Change::Worse => "worse",
     }
 }
 
@@ -120,11 +113,16 @@ pub(super) fn placeholders(rows: usize, width: usize) -> String {
     (0..rows).map(|r| format!("({})", (1..=width).map(|c| format!("${}", r * width + c)).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join(", ")
 }
 
+/// Columns bound for each row of `responses_upsert`.
+const UPSERT_COLUMNS: usize = 19;
+
 /// The case summary upsert for responses. In `SET`, `cases.x` is the row before and
 /// `excluded.x` this batch's merged delta; the `new_*` expressions are the row after, used
-/// again for the columns derived from them.
+/// again for the columns derived from them. After the rows' values come `Change::of`'s rule:
+/// its threshold and the codes of better, worse and same (`bind_change_rule`).
 fn responses_upsert(rows: usize) -> String {
-    let t = CHANGE_THRESHOLD;
+    let n = rows * UPSERT_COLUMNS;
+    let (t, better, worse, same) = (format!("CAST(${} AS DOUBLE PRECISION)", n + 1), n + 2, n + 3, n + 4);
     let new_first_day = "CASE WHEN cases.first_day IS NULL OR excluded.first_day < cases.first_day THEN excluded.first_day ELSE cases.first_day END";
     // A rating's day is NULL when there is no rating (the rating itself is then 0.0).
     let takes_first = "(excluded.first_rating_day IS NOT NULL AND (cases.first_rating_day IS NULL OR excluded.first_rating_day < cases.first_rating_day))";
@@ -151,11 +149,11 @@ fn responses_upsert(rows: usize) -> String {
            first_rating_day = CASE WHEN {takes_first} THEN excluded.first_rating_day ELSE cases.first_rating_day END, \
            last_rating = {new_last}, \
            last_rating_day = CASE WHEN {takes_last} THEN excluded.last_rating_day ELSE cases.last_rating_day END, \
-           change = CASE WHEN {new_rated} < 2 THEN NULL WHEN {new_delta} >= {t:.1} THEN 'better' WHEN {new_delta} <= -{t:.1} THEN 'worse' ELSE 'same' END, \
+           change = CASE WHEN {new_rated} < 2 THEN NULL WHEN {new_delta} >= {t} THEN ${better} WHEN {new_delta} <= -{t} THEN ${worse} ELSE ${same} END, \
            delta = CASE WHEN {new_rated} < 2 THEN 0.0 ELSE {new_delta} END, \
            drift_days = CASE WHEN cases.outcome_day IS NULL OR cases.outcome_day < ({new_first_day}) THEN NULL ELSE cases.outcome_day - ({new_first_day}) END, \
            since_day = CASE WHEN excluded.since_day < cases.since_day THEN excluded.since_day ELSE cases.since_day END",
-        placeholders(rows, 19),
+        placeholders(rows, UPSERT_COLUMNS),
     )
 }
 
@@ -210,7 +208,7 @@ pub(super) async fn add_responses(
                 .bind(d.first_day)
                 .bind(keys.of(partnership_id, d.case));
         }
-        q.execute(&mut **tx).await?;
+        q.bind(CHANGE_THRESHOLD).bind(Change::Better.code()).bind(Change::Worse.code()).bind(Change::Same.code()).execute(&mut **tx).await?;
     }
     let shared: Vec<_> = responses.iter().filter(|r| r.share).flat_map(|r| shared_parts(r).into_iter().map(move |p| (*r, p))).collect();
     for chunk in shared.chunks(CHUNK) {
@@ -824,7 +822,7 @@ impl Db {
         let undated = Filter { from: None, to: None, ..filter.clone() };
         let (cond, rest) = conditions(&undated, "since_day", "agency", 3);
         let binds: Vec<Bind> = [Bind::Int(from), Bind::Int(to)].into_iter().chain(rest).collect();
-        let focus = Flag::FOCUS;
+        let focus = ContextFlags::FOCUS.bits();
         let flag_sums: String =
             (0..Flag::ALL.len()).map(|bit| format!("CAST(SUM(CASE WHEN ((flags >> {bit}) & 1) = 1 THEN {{n}} ELSE 0 END) AS BIGINT), ")).collect();
         // A cube's rows in the view (the live cube or the retired one: their sum is the count).
@@ -887,24 +885,24 @@ impl Db {
             if cases == 0 {
                 continue;
             }
-            let (mut with_flag, mut flag_keys) = ([0u64; 6], [0u64; 6]);
-            for i in 0..6 {
-                with_flag[i] = row.try_get::<i64, _>(8 + i)?.max(0) as u64;
-                flag_keys[i] = row.try_get::<i64, _>(15 + i)?.max(0) as u64;
-            }
+            // Each flag's sum, then the sum of cases with none: cases from column 8, keys from 15.
+            let by_flag = |first: usize| -> Result<ByFlag, sqlx::Error> {
+                let n = |i: usize| row.try_get::<i64, _>(first + i).map(|v| v.max(0) as u64);
+                let mut each = [0; 5];
+                for (i, v) in each.iter_mut().enumerate() {
+                    *v = n(i)?;
+                }
+                Ok(ByFlag { each, none: n(Flag::ALL.len())? })
+            };
+            let (with_flag, flag_keys) = (by_flag(8)?, by_flag(15)?);
             groups.push(CaseGroup {
                 agency: none_if_empty(row.try_get(0)?),
                 band: AgeBand::parse(&row.try_get::<String, _>(1)?),
-                focus: row.try_get::<i64, _>(2)? as u8,
+                focus: ContextFlags::from_bits(row.try_get::<i64, _>(2)? as u8),
                 with_flag,
                 outcome: Outcome::parse(&row.try_get::<String, _>(3)?),
                 heard: row.try_get::<i64, _>(4)? > 0,
-                change: match row.try_get::<String, _>(5)?.as_str() {
-                    "better" => Some(Change::Better),
-                    "worse" => Some(Change::Worse),
-                    "same" => Some(Change::Same),
-                    _ => None,
-                },
+                change: Change::parse(&row.try_get::<String, _>(5)?),
                 cases,
                 key: row.try_get::<i64, _>(14)?.max(0) as u64,
                 flag_keys,
@@ -918,7 +916,13 @@ impl Db {
                 continue;
             }
             let key = row.try_get::<i64, _>(4)?.max(0) as u64;
-            drift.push(DriftGroup { agency: none_if_empty(row.try_get(0)?), focus: row.try_get::<i64, _>(1)? as u8, days: row.try_get(2)?, cases, key });
+            drift.push(DriftGroup {
+                agency: none_if_empty(row.try_get(0)?),
+                focus: ContextFlags::from_bits(row.try_get::<i64, _>(1)? as u8),
+                days: row.try_get(2)?,
+                cases,
+                key,
+            });
         }
         Ok((groups, drift))
     }
