@@ -12,7 +12,7 @@
 //! does not have is passed over, not refused (serde-wasm-bindgen reads a struct's own fields by
 //! name), so the strict check of what arrives stays the server's; an error names the field or
 //! value, not the line and column; a number is read as JavaScript reads it (integers exact to
-//! 2^53, which every count, version and time here is well inside). `tests/web.rs` holds both
+//! 2^53, which every count, version and time here is well inside). `tests/web/screens.rs` holds both
 //! readers to the same results on the shipped forms, wording and every kind of answer.
 
 use heard_domain::i18n::UiStrings;
@@ -33,7 +33,7 @@ fn parse(text: &str) -> Result<JsValue, String> {
 /// browser in one piece. Reading the three shipped files at start, 4x CPU throttling: each
 /// string on its own (`from_str`) 19 ms, this way 6–9 ms (serde_json took 1–2 ms).
 /// Only for the shipped files: a value that is not a string would be read as its text,
-/// where `from_str` refuses it (tests/web.rs holds both to the same result on them).
+/// where `from_str` refuses it (tests/web/screens.rs holds both to the same result on them).
 pub fn read_ui_strings(text: &str) -> Result<UiStrings, String> {
     let file = parse(text)?;
     let key = JsValue::from_str("strings");
