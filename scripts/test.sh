@@ -15,8 +15,8 @@ passed_in() { grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$1" | awk '{s +
 
 stage "formatting and lints (cargo fmt, clippy on the host and on wasm32)"
 cargo fmt --all --check
-cargo clippy --locked --workspace --tests --benches -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown -p heard --tests --bins -- -D warnings
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p heard --all-targets -- -D warnings
 
 stage "native tests: domain and server (cargo test)"
 pg_url="${HEARD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
