@@ -523,8 +523,28 @@ type Member<'a, G> = Box<dyn Fn(&G) -> bool + 'a>;
 /// A table's figure, if it has one: which, one per row, and the total's.
 type TableFigure = Option<(Figure, Vec<Option<Shown>>, Option<Shown>)>;
 
-/// Adds a built table: its id, what its rows are, rows, columns, counts, whether rows overlap.
-type AddTable<'a> = dyn FnMut(TableId, &str, Vec<Label>, Vec<Label>, ProtectedTable, bool, TableFigure) + 'a;
+/// A table as it is built: which one, what its rows are (`dash.by.*`), its rows and columns,
+/// its protected counts, whether a case may be in several rows, and its figure if it has one.
+struct TableSpec {
+    id: TableId,
+    rows_are: &'static str,
+    rows: Vec<Label>,
+    columns: Vec<Label>,
+    counts: ProtectedTable,
+    rows_overlap: bool,
+    figure: TableFigure,
+}
+
+impl From<TableSpec> for Table {
+    fn from(t: TableSpec) -> Table {
+        let (figure, figures, total_figure) = match t.figure {
+            Some((f, figures, total)) => (Some(f), figures, total),
+            None => (None, vec![None; t.rows.len()], None),
+        };
+        let TableSpec { id, rows_are, rows, columns, counts, rows_overlap, .. } = t;
+        Table { id, rows_are: rows_are.into(), rows, columns, counts, rows_overlap, figure, figures, total_figure }
+    }
+}
 
 /// The rows a breakdown may have: which groups belong to each.
 struct Rows<'a, G> {
@@ -618,22 +638,16 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
     let drift_cols: Vec<Label> = (0..=DRIFT_BUCKETS.len()).map(|i| Label::key(format!("dash.col.drift_{i}"))).collect();
     let cases = |g: &CaseGroup| (g.cases, g.key);
 
-    let mut tables = Vec::new();
-    let mut add = |id: TableId, rows_are: &str, rows: Vec<Label>, columns: Vec<Label>, counts: ProtectedTable, rows_overlap: bool, figure: TableFigure| {
-        let (figure, figures, total_figure) = match figure {
-            Some((f, figures, total)) => (Some(f), figures, total),
-            None => (None, vec![None; rows.len()], None),
-        };
-        tables.push(Table { id, rows_are: rows_are.into(), rows, columns, counts, rows_overlap, figure, figures, total_figure });
-    };
+    let mut tables: Vec<TableSpec> = Vec::new();
 
     // Voice captured: cases with at least one response in which the child said something.
-    let voice = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut AddTable<'_>| {
-        let shown = protect(&counts(groups, &rows, 2, heard_col, cases), overlap);
-        let (figs, total) = percent_first(&shown);
-        add(id, rows_are, rows.labels, heard_cols.clone(), shown, overlap, Some((Figure::PercentFirst, figs, total.filter(|_| !overlap))));
+    let voice = |id: TableId, rows_are: &'static str, rows: Rows<'_, CaseGroup>, overlap: bool| {
+        let counts = protect(&counts(groups, &rows, 2, heard_col, cases), overlap);
+        let (figs, total) = percent_first(&counts);
+        let figure = Some((Figure::PercentFirst, figs, total.filter(|_| !overlap)));
+        TableSpec { id, rows_are, rows: rows.labels, columns: heard_cols.clone(), counts, rows_overlap: overlap, figure }
     };
-    voice(TableId::VoiceByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false, &mut add);
+    tables.push(voice(TableId::VoiceByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false));
     let mut bands = Rows::new();
     for b in AgeBand::ALL {
         bands.push(Label::key(format!("forms.band.{}", b.code())), move |g: &CaseGroup| g.band == Some(b));
@@ -644,7 +658,7 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
     if groups.iter().any(|g| g.band.is_none()) {
         bands.push(Label::key("dash.row.no_band"), |g: &CaseGroup| g.band.is_none());
     }
-    voice(TableId::VoiceByBand, "dash.by.band", bands, false, &mut add);
+    tables.push(voice(TableId::VoiceByBand, "dash.by.band", bands, false));
     // By circumstance: a case may have several, so each row counts its own cases.
     let mut labels: Vec<Label> = Flag::ALL.iter().map(|f| Label::key(format!("session.flag.{}", f.code()))).collect();
     labels.push(Label::key("dash.row.no_flag"));
@@ -654,17 +668,27 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
             raw[i][usize::from(!g.heard)].add(n, key);
         }
     }
-    let shown = protect(&raw, true);
-    let (figs, _) = percent_first(&shown);
-    add(TableId::VoiceByFlag, "dash.by.flag", labels, heard_cols.clone(), shown, true, Some((Figure::PercentFirst, figs, None)));
+    let counts_by_flag = protect(&raw, true);
+    let (figs, _) = percent_first(&counts_by_flag);
+    let figure = Some((Figure::PercentFirst, figs, None));
+    tables.push(TableSpec {
+        id: TableId::VoiceByFlag,
+        rows_are: "dash.by.flag",
+        rows: labels,
+        columns: heard_cols.clone(),
+        counts: counts_by_flag,
+        rows_overlap: true,
+        figure,
+    });
 
     // Outcomes collated.
     let rows = agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case);
     let shown = protect(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), false);
-    add(TableId::OutcomesByAgency, "dash.by.agency", rows.labels, outcome_cols.clone(), shown, false, None);
+    let (id, columns) = (TableId::OutcomesByAgency, outcome_cols.clone());
+    tables.push(TableSpec { id, rows_are: "dash.by.agency", rows: rows.labels, columns, counts: shown, rows_overlap: false, figure: None });
 
     // Change in the child's own ratings, first to last.
-    let change = |id: TableId, rows_are: &str, rows: Rows<'_, CaseGroup>, overlap: bool, add: &mut AddTable<'_>| {
+    let change = |id: TableId, rows_are: &'static str, rows: Rows<'_, CaseGroup>, overlap: bool| {
         let raw = counts(groups, &rows, Change::ALL.len(), change_col, cases);
         let shown = protect(&raw, overlap);
         // Each mean over its row's published count, its sum moved by the row's cell key.
@@ -673,26 +697,35 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
         let all_sum: i64 = groups.iter().filter(|g| g.change.is_some()).map(|g| g.change_milli).sum();
         let all = raw.iter().fold(Tally::default(), |a, row| a.plus(disclosure::row_total(row)));
         let total = if overlap { None } else { mean(all_sum, all) };
-        add(id, rows_are, rows.labels, change_cols.clone(), shown, overlap, Some((Figure::MeanChange, figs, total)));
+        let figure = Some((Figure::MeanChange, figs, total));
+        TableSpec { id, rows_are, rows: rows.labels, columns: change_cols.clone(), counts: shown, rows_overlap: overlap, figure }
     };
     let mut by_outcome = Rows::new();
     for o in Outcome::ALL {
         by_outcome.push(Label::key(format!("outcome.{}", o.code())), move |g: &CaseGroup| g.outcome == Some(o));
     }
     by_outcome.push(Label::key("dash.row.no_outcome"), |g: &CaseGroup| g.outcome.is_none());
-    change(TableId::ChangeByOutcome, "dash.by.outcome", by_outcome, false, &mut add);
-    change(TableId::ChangeByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false, &mut add);
+    tables.push(change(TableId::ChangeByOutcome, "dash.by.outcome", by_outcome, false));
+    tables.push(change(TableId::ChangeByAgency, "dash.by.agency", agency_rows(agencies, |g: &CaseGroup| &g.agency, unknown_case), false));
 
     // Focus groups against all children.
-    voice(TableId::FocusVoice, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
+    tables.push(voice(TableId::FocusVoice, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true));
     let rows = focus_rows(|g: &CaseGroup| g.focus);
     let shown = protect(&counts(groups, &rows, Outcome::ALL.len(), outcome_col, cases), true);
-    add(TableId::FocusOutcomes, "dash.by.group", rows.labels, outcome_cols, shown, true, None);
-    change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true, &mut add);
+    tables.push(TableSpec {
+        id: TableId::FocusOutcomes,
+        rows_are: "dash.by.group",
+        rows: rows.labels,
+        columns: outcome_cols,
+        counts: shown,
+        rows_overlap: true,
+        figure: None,
+    });
+    tables.push(change(TableId::FocusChange, "dash.by.group", focus_rows(|g: &CaseGroup| g.focus), true));
 
     // Drift: days from the first response to the recorded outcome. The median is read from
     // the published bucket counts, never from the cases' days.
-    let drift_table = |id: TableId, rows_are: &str, rows: Rows<'_, DriftGroup>, overlap: bool, add: &mut AddTable<'_>| {
+    let drift_table = |id: TableId, rows_are: &'static str, rows: Rows<'_, DriftGroup>, overlap: bool| {
         let raw = counts(drift, &rows, DRIFT_BUCKETS.len() + 1, |g| Some(drift_bucket(g.days)), |g| (g.cases, g.key));
         let shown = protect(&raw, overlap);
         let median = |row: &[Tally]| {
@@ -702,12 +735,13 @@ fn tables(agencies: &[AgencyName], groups: &[CaseGroup], drift: &[DriftGroup], u
         let figs = raw.iter().map(|row| median(row)).collect();
         let all: Vec<Tally> = (0..=DRIFT_BUCKETS.len()).map(|c| raw.iter().fold(Tally::default(), |a, row| a.plus(row[c]))).collect();
         let total = if overlap { None } else { median(&all) };
-        add(id, rows_are, rows.labels, drift_cols.clone(), shown, overlap, Some((Figure::MedianDays, figs, total)));
+        let figure = Some((Figure::MedianDays, figs, total));
+        TableSpec { id, rows_are, rows: rows.labels, columns: drift_cols.clone(), counts: shown, rows_overlap: overlap, figure }
     };
-    drift_table(TableId::DriftByAgency, "dash.by.agency", agency_rows(agencies, |g: &DriftGroup| &g.agency, unknown_drift), false, &mut add);
-    drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.focus), true, &mut add);
+    tables.push(drift_table(TableId::DriftByAgency, "dash.by.agency", agency_rows(agencies, |g: &DriftGroup| &g.agency, unknown_drift), false));
+    tables.push(drift_table(TableId::DriftFocus, "dash.by.group", focus_rows(|g: &DriftGroup| g.focus), true));
 
-    tables
+    tables.into_iter().map(Table::from).collect()
 }
 
 /// A spreadsheet cell that cannot run as a formula: text starting with `=`, `+`, `-`, `@`,

@@ -22,8 +22,8 @@ mod remove;
 
 use cases::*;
 use cubes::*;
-pub use read::{DashboardError, Read};
 pub(in crate::db) use queue::{enqueue, Kind};
+pub use read::{DashboardError, Read};
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
