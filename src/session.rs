@@ -6,31 +6,10 @@
 
 use crate::crypto;
 use heard_domain::b64::base64url_decode;
-use heard_domain::case::{normalise_case_ref, CaseContext, Pseudonym};
+use heard_domain::case::{normalise_case_ref, Pseudonym};
 use leptos::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Session {
-    pub context: CaseContext,
-    /// Only for "Hello, Sam!" and for scrubbing the name from the child's words. Never sent.
-    pub first_name: Option<String>,
-    /// Other names the practitioner gave (a brother's, a parent's), only to scrub from the
-    /// child's words. Never sent.
-    #[serde(default)]
-    pub other_names: Vec<String>,
-}
-
-impl Session {
-    /// A session with one child and no names given.
-    pub fn of(context: CaseContext) -> Session {
-        Session { context, first_name: None, other_names: Vec::new() }
-    }
-
-    /// Every name to scrub from the child's words: theirs and the others given.
-    pub fn names(&self) -> Vec<String> {
-        self.first_name.iter().chain(&self.other_names).cloned().collect()
-    }
-}
+pub use crate::store::Session;
 
 /// The session in progress, shared by the pages.
 #[derive(Clone, Copy)]

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod b64;
 pub mod case;
+pub mod catalogue;
 pub mod dashboard;
 pub mod day;
 pub mod disclosure;
@@ -24,9 +25,10 @@ pub mod synthetic;
 pub mod validate;
 pub mod wire;
 
+pub use catalogue::Catalogue;
 pub use day::Day;
 pub use drawing::Drawing;
-pub use form::{AgeBand, Catalogue, Form, FormId, Purpose, Question, QuestionKind};
+pub use form::{AgeBand, Form, FormId, Purpose, Question, QuestionKind};
 pub use i18n::{Lang, Text, UiStrings};
 pub use response::{Answer, AnswerValue, Helper, House, Houses, Response, Tally, YesNo};
 pub use validate::ValidationError;

@@ -36,7 +36,7 @@ mod settings;
 pub use keyring::UnlockError;
 pub use outbox::{OutboxOverview, Outgoing, PendingPage, SentItem, StoredResponse, Waiting, OUTBOX_PAGE};
 pub use outcomes::StoredOutcome;
-pub use settings::{EarlierKey, Enrolment, IDLE_LOCK_CHOICES, IDLE_LOCK_DEFAULT};
+pub use settings::{EarlierKey, Enrolment, Session, IDLE_LOCK_CHOICES, IDLE_LOCK_DEFAULT};
 
 /// The database every page of the app shares.
 pub const DB_NAME: &str = "heard";

@@ -44,6 +44,31 @@ pub struct EarlierKey {
     pub backup_secret: String,
 }
 
+/// The practitioner's session with one child, as the tablet keeps it (sealed) so a reload
+/// does not end it (`crate::session`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Session {
+    pub context: CaseContext,
+    /// Only for "Hello, Sam!" and for scrubbing the name from the child's words. Never sent.
+    pub first_name: Option<String>,
+    /// Other names the practitioner gave (a brother's, a parent's), only to scrub from the
+    /// child's words. Never sent.
+    #[serde(default)]
+    pub other_names: Vec<String>,
+}
+
+impl Session {
+    /// A session with one child and no names given.
+    pub fn of(context: CaseContext) -> Session {
+        Session { context, first_name: None, other_names: Vec::new() }
+    }
+
+    /// Every name to scrub from the child's words: theirs and the others given.
+    pub fn names(&self) -> Vec<String> {
+        self.first_name.iter().chain(&self.other_names).cloned().collect()
+    }
+}
+
 impl Store {
     /// Minutes of no use after which this tablet locks itself (readable while locked).
     pub async fn idle_lock_minutes(&self) -> u32 {
@@ -91,12 +116,12 @@ impl Store {
 
     /// Keeps the practitioner's session (the case context and the child's first name), sealed,
     /// so a reload does not end it; `end_session` wipes it.
-    pub async fn save_session(&self, session: &crate::session::Session) -> Result<(), StoreError> {
+    pub async fn save_session(&self, session: &Session) -> Result<(), StoreError> {
         self.put_sealed_setting(SESSION_KEY, session).await
     }
 
     /// The session in progress when the page was last closed, if any (needs the tablet unlocked).
-    pub async fn session(&self) -> Result<Option<crate::session::Session>, StoreError> {
+    pub async fn session(&self) -> Result<Option<Session>, StoreError> {
         self.sealed_setting(SESSION_KEY).await
     }
 
