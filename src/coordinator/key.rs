@@ -79,6 +79,18 @@ pub enum RestoreError {
     Unavailable,
 }
 
+impl RestoreError {
+    /// Why a backup file could not be used, in the coordinator's words.
+    pub fn words(self, i18n: &crate::i18n::I18n) -> String {
+        match self {
+            RestoreError::OtherPartnership(name) => i18n.fill("setup.key.other_partnership", &[("partnership", &name)]),
+            RestoreError::Earlier => i18n.t("setup.key.earlier"),
+            RestoreError::File(e) => i18n.fill("setup.key.bad_file", &[("detail", &e.to_string())]),
+            RestoreError::Unavailable => i18n.t("setup.key.unavailable"),
+        }
+    }
+}
+
 /// The key in a backup file, when it is the key in use of `partnership` (its name), whose
 /// fingerprint is `fingerprint`.
 pub async fn read_backup(text: &str, partnership: &str, fingerprint: &str) -> Result<[u8; 32], RestoreError> {

@@ -62,7 +62,7 @@ pub fn NewKeyPanel(who: Me, held: RwSignal<bool>, on_new_key: Callback<Me>) -> i
             let old = match key::read_backup(&text, &who.get_value().partnership, &who.get_value().key_fingerprint).await {
                 Ok(k) => k,
                 Err(e) => {
-                    status.set(Some(super::setup::restore_problem(&i18n, e)));
+                    status.set(Some(e.words(&i18n)));
                     return;
                 }
             };

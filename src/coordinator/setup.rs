@@ -100,7 +100,7 @@ fn KeyPanel(who: Me, held: RwSignal<bool>) -> impl IntoView {
                     held.set(true);
                     i18n.t("setup.key.restored")
                 }
-                Err(e) => restore_problem(&i18n, e),
+                Err(e) => e.words(&i18n),
             }));
         });
     };
@@ -127,16 +127,6 @@ fn KeyPanel(who: Me, held: RwSignal<bool>) -> impl IntoView {
             }}
             <p role="status">{move || status.get()}</p>
         </section>
-    }
-}
-
-/// Why a backup file could not be used, in the coordinator's words.
-pub(super) fn restore_problem(i18n: &crate::i18n::I18n, e: key::RestoreError) -> String {
-    match e {
-        key::RestoreError::OtherPartnership(name) => i18n.fill("setup.key.other_partnership", &[("partnership", &name)]),
-        key::RestoreError::Earlier => i18n.t("setup.key.earlier"),
-        key::RestoreError::File(e) => i18n.fill("setup.key.bad_file", &[("detail", &e.to_string())]),
-        key::RestoreError::Unavailable => i18n.t("setup.key.unavailable"),
     }
 }
 
@@ -220,7 +210,7 @@ fn Codes(
             let k = match key::read_backup(&text, &partnership.get_value(), &fingerprint.get_value()).await {
                 Ok(k) => k,
                 Err(e) => {
-                    status.set(Some(restore_problem(&i18n, e)));
+                    status.set(Some(e.words(&i18n)));
                     return;
                 }
             };
