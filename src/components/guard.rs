@@ -330,7 +330,7 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             let result = match Store::open(&store_name).await {
                 Ok(store) => store.unlock(&pin.get_untracked()).await,
-                Err(e) => Err(UnlockError::Storage(e.to_string())),
+                Err(e) => Err(UnlockError::Storage(e)),
             };
             busy.set(false);
             if matches!(result, Err(UnlockError::WrongPin { .. })) {
@@ -343,7 +343,8 @@ pub fn Unlock(on_unlocked: Callback<()>) -> impl IntoView {
                     message.set(Some(format!("{} {}", i18n.t("unlock.wrong"), crate::components::wait_message(&i18n, wait_secs))))
                 }
                 Err(UnlockError::TooSoon { wait_secs }) => message.set(Some(crate::components::wait_message(&i18n, wait_secs))),
-                Err(UnlockError::NoPin | UnlockError::Storage(_)) => message.set(Some(i18n.t("store.unavailable"))),
+                Err(UnlockError::NoPin) => message.set(Some(i18n.t("store.unavailable"))),
+                Err(UnlockError::Storage(e)) => message.set(Some(i18n.t(e.message_key()))),
             }
         });
     };

@@ -445,7 +445,8 @@ fn FailedItem(id: uuid::Uuid, line: String, why: String, on_deleted: Callback<()
                 },
                 Err(UnlockError::WrongPin { .. }) => problem.set(Some(i18n.t("outbox.delete.wrong_pin"))),
                 Err(UnlockError::TooSoon { wait_secs }) => problem.set(Some(crate::components::wait_message(&i18n, wait_secs))),
-                Err(_) => problem.set(Some(i18n.t("store.unavailable"))),
+                Err(UnlockError::Storage(e)) => problem.set(Some(i18n.t(e.message_key()))),
+                Err(UnlockError::NoPin) => problem.set(Some(i18n.t("store.unavailable"))),
             }
         });
     };

@@ -24,7 +24,8 @@ pub enum UnlockError {
     },
     /// No PIN has been set on this tablet.
     NoPin,
-    Storage(String),
+    /// The tablet's storage failed (`StoreError::message_key` says whether it is full).
+    Storage(StoreError),
 }
 
 impl Store {
@@ -51,8 +52,7 @@ impl Store {
     /// nothing is wiped. The wait is timed on the page's own clock, never the tablet's date and
     /// time, which anyone holding it can move forward.
     pub async fn unlock(&self, pin: &str) -> Result<(), UnlockError> {
-        let storage = |e: StoreError| UnlockError::Storage(e.to_string());
-        let mut record = self.keyring_record().await.map_err(storage)?.ok_or(UnlockError::NoPin)?;
+        let mut record = self.keyring_record().await.map_err(UnlockError::Storage)?.ok_or(UnlockError::NoPin)?;
         let now = page_clock_ms();
         let wait_ms = f64::from(wait_after(record.failures)) * 1000.0;
         if wait_ms > 0.0 {
@@ -68,7 +68,7 @@ impl Store {
                 self.wait_began.set(None);
                 if record.failures > 0 {
                     record.failures = 0;
-                    self.put_setting(KEYRING_KEY, &record).await.map_err(storage)?;
+                    self.put_setting(KEYRING_KEY, &record).await.map_err(UnlockError::Storage)?;
                 }
                 self.key.replace(Some(key));
                 Ok(())
@@ -76,10 +76,10 @@ impl Store {
             Err(CryptoError::WrongPin) => {
                 record.failures += 1;
                 self.wait_began.set(Some(now));
-                self.put_setting(KEYRING_KEY, &record).await.map_err(storage)?;
+                self.put_setting(KEYRING_KEY, &record).await.map_err(UnlockError::Storage)?;
                 Err(UnlockError::WrongPin { wait_secs: wait_after(record.failures) })
             }
-            Err(e) => Err(UnlockError::Storage(e.to_string())),
+            Err(e) => Err(UnlockError::Storage(e.into())),
         }
     }
 

@@ -56,7 +56,7 @@ const SENT_KEY: &str = "sent";
 /// How many of the responses sent lately the tablet remembers (`Store::note_sent`).
 pub const SENT_KEPT: usize = 20;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     #[error("could not open the tablet's storage: {0}")]
     Open(String),
