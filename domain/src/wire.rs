@@ -265,36 +265,65 @@ impl IncomingOutcomes {
     }
 }
 
-/// The refusal codes (`ApiError::error`) an app says in its own words, in the user's language;
-/// for any other it shows the server's `detail`.
-pub mod codes {
-    /// A tablet's enrolment that the coordinator revoked.
-    pub const DEVICE_REVOKED: &str = "device_revoked";
-    /// A tablet token the server does not know (another server, or its database replaced).
-    pub const DEVICE_UNKNOWN: &str = "device_unknown";
-    /// Answers or outcomes made with another partnership's key.
-    pub const WRONG_PARTNERSHIP: &str = "wrong_partnership";
-    /// The server could not reach its database; nothing was stored.
-    pub const STORAGE_UNAVAILABLE: &str = "storage_unavailable";
+/// What went wrong, as the API names it in every refusal (`ApiError::error`): one list for the
+/// server, which sends it, and the apps, which say it in the user's own words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    MalformedJson,
+    /// A batch or record that breaks a rule (the detail names the field).
+    Invalid,
+    TooLarge,
+    UnreadableBody,
+    NotJson,
+    UnsupportedEncoding,
+    TooSlow,
+    /// The server is at capacity for slow work (password checks); try again shortly.
+    Busy,
+    NotFound,
+    MethodNotAllowed,
+    InvalidBody,
+    BadRequest,
     /// A login with a wrong email or password (and any other missing or ended login).
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
+    Unauthorized,
+    /// A tablet token the server does not know (another server, or its database replaced).
+    DeviceUnknown,
+    /// A tablet's enrolment that the coordinator revoked.
+    DeviceRevoked,
+    Forbidden,
+    Conflict,
+    TooManyAttempts,
+    /// Answers or outcomes made with another partnership's key.
+    WrongPartnership,
     /// A dashboard view that counts too few cases, or leaves too few out, to show safely.
-    pub const TOO_FEW_CASES: &str = "too_few_cases";
+    TooFewCases,
     /// More dashboard reads in an hour than one person is answered.
-    pub const TOO_MANY_READS: &str = "too_many_reads";
+    TooManyReads,
+    /// The server could not reach its database; nothing was stored.
+    StorageUnavailable,
+    /// A code this version does not know (from a newer server).
+    #[serde(other)]
+    Unknown,
 }
 
 /// Every refusal from the API has this shape: a short code and a sentence naming the problem.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
-    pub error: String,
+    pub error: ErrorCode,
     pub detail: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_codes_travel_as_snake_case_and_an_unknown_one_is_read_as_unknown() {
+        let e = ApiError { error: ErrorCode::TooFewCases, detail: "x".into() };
+        assert_eq!(serde_json::to_value(&e).unwrap()["error"], "too_few_cases");
+        let newer: ApiError = serde_json::from_str(r#"{"error": "something_new", "detail": "y"}"#).unwrap();
+        assert_eq!(newer.error, ErrorCode::Unknown);
+    }
     use crate::AnswerValue;
 
     fn wire_json(face: u8) -> String {

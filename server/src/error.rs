@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use heard_domain::wire::{codes, ApiError, MAX_BODY_BYTES};
+use heard_domain::wire::{ApiError, ErrorCode, MAX_BODY_BYTES};
 use heard_domain::ValidationError;
 
 #[derive(Debug, thiserror::Error)]
@@ -79,32 +79,32 @@ impl From<crate::db::DashboardError> for AppError {
 }
 
 impl AppError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            AppError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            AppError::UnreadableBody(_) => (StatusCode::BAD_REQUEST, "unreadable_body"),
-            AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
-            AppError::UnsupportedEncoding(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding"),
-            AppError::TooSlow(_) => (StatusCode::REQUEST_TIMEOUT, "too_slow"),
-            AppError::Busy => (StatusCode::TOO_MANY_REQUESTS, "busy"),
-            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
-            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED),
-            AppError::DeviceUnknown => (StatusCode::UNAUTHORIZED, codes::DEVICE_UNKNOWN),
-            AppError::DeviceRevoked => (StatusCode::FORBIDDEN, codes::DEVICE_REVOKED),
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            AppError::TooManyAttempts | AppError::AccountWaits | AppError::SourceWaits => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
-            AppError::WrongPartnership => (StatusCode::FORBIDDEN, codes::WRONG_PARTNERSHIP),
-            AppError::WrongPartnershipImport => (StatusCode::BAD_REQUEST, codes::WRONG_PARTNERSHIP),
-            AppError::TooFewCases(_) => (StatusCode::UNPROCESSABLE_ENTITY, codes::TOO_FEW_CASES),
-            AppError::TooManyReads(_) => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_READS),
-            AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, codes::STORAGE_UNAVAILABLE),
+            AppError::MalformedJson(_) => (StatusCode::BAD_REQUEST, ErrorCode::MalformedJson),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
+            AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+            AppError::UnreadableBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::UnreadableBody),
+            AppError::NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::NotJson),
+            AppError::UnsupportedEncoding(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedEncoding),
+            AppError::TooSlow(_) => (StatusCode::REQUEST_TIMEOUT, ErrorCode::TooSlow),
+            AppError::Busy => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::Busy),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            AppError::BadBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidBody),
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            AppError::DeviceUnknown => (StatusCode::UNAUTHORIZED, ErrorCode::DeviceUnknown),
+            AppError::DeviceRevoked => (StatusCode::FORBIDDEN, ErrorCode::DeviceRevoked),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::Missing(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            AppError::TooManyAttempts | AppError::AccountWaits | AppError::SourceWaits => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            AppError::WrongPartnership => (StatusCode::FORBIDDEN, ErrorCode::WrongPartnership),
+            AppError::WrongPartnershipImport => (StatusCode::BAD_REQUEST, ErrorCode::WrongPartnership),
+            AppError::TooFewCases(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::TooFewCases),
+            AppError::TooManyReads(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyReads),
+            AppError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StorageUnavailable),
         }
     }
 }
@@ -116,7 +116,7 @@ impl IntoResponse for AppError {
             // The sqlx error names tables and constraints, never request bodies.
             tracing::error!(error = %e, "storage error");
         }
-        let body = ApiError { error: code.to_string(), detail: self.to_string() };
+        let body = ApiError { error: code, detail: self.to_string() };
         (status, Json(body)).into_response()
     }
 }

@@ -9,7 +9,7 @@ use crate::sync;
 use heard_domain::case::Flag;
 use heard_domain::dashboard::{month_day, Dashboard, Figure, Filter, Shared, Table, EXPORT_PATH};
 use heard_domain::disclosure::{Cell, Shown};
-use heard_domain::wire::codes;
+use heard_domain::wire::ErrorCode;
 use heard_domain::AgeBand;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,8 +48,8 @@ pub fn DashboardView(csrf: Option<String>) -> impl IntoView {
                     loaded.set(Loaded::Ready(Box::new(d)));
                 }
                 // A view too narrow to show safely, or too many reads: said in the coordinator's words.
-                Err(e) if e.code() == codes::TOO_FEW_CASES => loaded.set(Loaded::Failed(i18n.t("dash.too_few"))),
-                Err(e) if e.code() == codes::TOO_MANY_READS => loaded.set(Loaded::Failed(i18n.t("dash.too_many_reads"))),
+                Err(e) if e.code() == Some(ErrorCode::TooFewCases) => loaded.set(Loaded::Failed(i18n.t("dash.too_few"))),
+                Err(e) if e.code() == Some(ErrorCode::TooManyReads) => loaded.set(Loaded::Failed(i18n.t("dash.too_many_reads"))),
                 Err(e) => loaded.set(Loaded::Failed(problem_text(&i18n, e))),
             }
         });

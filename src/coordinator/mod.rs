@@ -18,7 +18,7 @@ mod setup;
 use crate::i18n::{use_i18n, I18n};
 use crate::sync::{self, SendError};
 use heard_domain::access::{Me, Role};
-use heard_domain::wire::codes;
+use heard_domain::wire::ErrorCode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -130,7 +130,7 @@ pub fn CoordinatorApp() -> impl IntoView {
 /// Words for a failed request, for the coordinator.
 pub(crate) fn problem_text(i18n: &I18n, e: SendError) -> String {
     match e {
-        e if e.code() == codes::STORAGE_UNAVAILABLE => i18n.t("coord.server_storage"),
+        e if e.code() == Some(ErrorCode::StorageUnavailable) => i18n.t("coord.server_storage"),
         SendError::Refused { detail, .. } | SendError::NotAllowed { detail, .. } => i18n.fill("coord.refused", &[("detail", &detail)]),
         _ => i18n.t("coord.unreachable"),
     }
@@ -147,9 +147,9 @@ fn Login(me: RwSignal<Option<Option<Me>>>) -> impl IntoView {
         spawn_local(async move {
             match sync::login(&email.get_untracked(), &password.get_untracked()).await {
                 Ok(who) => me.set(Some(Some(who))),
-                Err(e) if e.code() == codes::UNAUTHORIZED => problem.set(Some(i18n.t("coord.login.wrong"))),
-                Err(e) if e.code() == codes::TOO_MANY_ATTEMPTS => problem.set(Some(i18n.t("coord.login.wait"))),
-                Err(e) if e.code() == codes::STORAGE_UNAVAILABLE => problem.set(Some(i18n.t("coord.server_storage"))),
+                Err(e) if e.code() == Some(ErrorCode::Unauthorized) => problem.set(Some(i18n.t("coord.login.wrong"))),
+                Err(e) if e.code() == Some(ErrorCode::TooManyAttempts) => problem.set(Some(i18n.t("coord.login.wait"))),
+                Err(e) if e.code() == Some(ErrorCode::StorageUnavailable) => problem.set(Some(i18n.t("coord.server_storage"))),
                 Err(SendError::Refused { detail, .. } | SendError::NotAllowed { detail, .. }) => {
                     problem.set(Some(i18n.fill("coord.login_failed", &[("detail", &detail)])))
                 }

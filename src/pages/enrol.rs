@@ -11,7 +11,7 @@ use crate::sync::{self, SendError};
 use heard_domain::b64::base64url_encode;
 use heard_domain::enrolment::{EnrolmentError, EnrolmentText};
 use heard_domain::pin::{check_new_pin, PinError};
-use heard_domain::wire::codes;
+use heard_domain::wire::ErrorCode;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -127,7 +127,7 @@ pub fn EnrolPage() -> impl IntoView {
                 Err(problem) => match problem {
                     Problem::Server(SendError::Unreachable) => said.say(i18n.t("enrol.unreachable")),
                     // Not the code's fault: the server could not store anything.
-                    Problem::Server(e) if e.code() == codes::STORAGE_UNAVAILABLE => said.say(i18n.t("enrol.server_storage")),
+                    Problem::Server(e) if e.code() == Some(ErrorCode::StorageUnavailable) => said.say(i18n.t("enrol.server_storage")),
                     // The server refuses an enrolment otherwise only for its code.
                     Problem::Server(SendError::Refused { .. } | SendError::NotAllowed { .. }) => fault(Field::Code, i18n.t("enrol.refused")),
                     Problem::Server(_) | Problem::Storage => said.say(i18n.t("store.unavailable")),

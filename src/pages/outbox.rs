@@ -4,7 +4,7 @@
 use crate::i18n::{use_i18n, I18n};
 use crate::store::{OutboxOverview, SentItem, Store, StoreName, UnlockError};
 use crate::sync::{send_pending_with, SendError, CONFLICT};
-use heard_domain::wire::codes;
+use heard_domain::wire::ErrorCode;
 use heard_domain::{Catalogue, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -177,10 +177,10 @@ pub fn OutboxPage() -> impl IntoView {
                 }
                 // The refusals a practitioner may meet, in their language; others with the
                 // server's own words.
-                Err(e) if e.code() == codes::DEVICE_REVOKED => i18n.t("outbox.revoked"),
-                Err(e) if e.code() == codes::DEVICE_UNKNOWN => i18n.t("outbox.device_unknown"),
-                Err(e) if e.code() == codes::WRONG_PARTNERSHIP => i18n.t("outbox.wrong_partnership"),
-                Err(e) if e.code() == codes::STORAGE_UNAVAILABLE => i18n.t("outbox.server_storage"),
+                Err(e) if e.code() == Some(ErrorCode::DeviceRevoked) => i18n.t("outbox.revoked"),
+                Err(e) if e.code() == Some(ErrorCode::DeviceUnknown) => i18n.t("outbox.device_unknown"),
+                Err(e) if e.code() == Some(ErrorCode::WrongPartnership) => i18n.t("outbox.wrong_partnership"),
+                Err(e) if e.code() == Some(ErrorCode::StorageUnavailable) => i18n.t("outbox.server_storage"),
                 Err(SendError::Refused { detail, .. }) => i18n.fill("outbox.refused", &[("detail", &detail)]),
                 Err(SendError::Store(e)) => i18n.t(e.message_key()),
                 Err(SendError::NotEnrolled) => i18n.t("outbox.not_enrolled"),

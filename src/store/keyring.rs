@@ -15,13 +15,9 @@ struct KeyringRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnlockError {
     /// Wrong PIN; the next try is allowed after `wait_secs`.
-    WrongPin {
-        wait_secs: u32,
-    },
+    WrongPin { wait_secs: u32 },
     /// Too soon after a wrong PIN; try again after `wait_secs`.
-    TooSoon {
-        wait_secs: u32,
-    },
+    TooSoon { wait_secs: u32 },
     /// No PIN has been set on this tablet.
     NoPin,
     /// The tablet's storage failed (`StoreError::message_key` says whether it is full).

@@ -6,7 +6,8 @@ use crate::store::{Store, StoreError, StoredOutcome, Waiting};
 use gloo_net::http::Request;
 use heard_domain::access::{EnrolReply, EnrolRequest, LoginRequest, Me, CSRF_HEADER, ENROL_PATH, LOGIN_PATH, LOGOUT_PATH, ME_PATH};
 use heard_domain::wire::{
-    batches, ApiError, BatchReply, FormsReply, ItemStatus, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH, STATS_PATH,
+    batches, ApiError, BatchReply, ErrorCode, FormsReply, ItemStatus, Stats, SubmitOutcomes, FORMS_PATH, MAX_BATCH_RESPONSES, OUTCOMES_PATH, RESPONSES_PATH,
+    STATS_PATH,
 };
 use uuid::Uuid;
 
@@ -41,27 +42,26 @@ pub enum SendError {
     /// (a proxy, a gateway, a Wi-Fi login page): nothing is known to have arrived.
     #[error("the server could not be reached")]
     Unreachable,
-    /// The server answered with an error: its code (`heard_domain::wire::codes`) and its own
-    /// explanation.
+    /// The server answered with an error: its code (none when what answered was not our
+    /// server's JSON) and its own explanation.
     #[error("the server refused the batch: {detail}")]
-    Refused { code: String, detail: String },
+    Refused { code: Option<ErrorCode>, detail: String },
     /// The tablet has no enrolment, so it has no token to send with.
     #[error("this tablet is not enrolled")]
     NotEnrolled,
     /// The server says the caller must log in (staff) or enrol again (device).
     #[error("not allowed: {detail}")]
-    NotAllowed { code: String, detail: String },
+    NotAllowed { code: Option<ErrorCode>, detail: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl SendError {
-    /// The server's refusal code (`heard_domain::wire::codes`), or "" when the server did not
-    /// refuse.
-    pub fn code(&self) -> &str {
+    /// The server's refusal code; `None` when the server did not refuse.
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            SendError::Refused { code, .. } | SendError::NotAllowed { code, .. } => code,
-            _ => "",
+            SendError::Refused { code, .. } | SendError::NotAllowed { code, .. } => *code,
+            _ => None,
         }
     }
 }
@@ -90,8 +90,8 @@ fn refusal(status: u16, body: Option<&str>) -> SendError {
         }
     }
     match body.and_then(|b| crate::json::from_str::<ApiError>(b).ok()) {
-        Some(e) if status == 401 || status == 403 => SendError::NotAllowed { code: e.error, detail: e.detail },
-        Some(e) => SendError::Refused { code: e.error, detail: e.detail },
+        Some(e) if status == 401 || status == 403 => SendError::NotAllowed { code: Some(e.error), detail: e.detail },
+        Some(e) => SendError::Refused { code: Some(e.error), detail: e.detail },
         // Not our server's JSON, from a gateway (5xx), a Wi-Fi login page (403, 511), a proxy
         // wanting its own login (407) or no Heard behind it (404): the server was not reached,
         // and saying the code or the answers were refused would send the practitioner looking
@@ -99,14 +99,14 @@ fn refusal(status: u16, body: Option<&str>) -> SendError {
         None if status >= 500 || matches!(status, 403 | 404 | 407 | 511) => SendError::Unreachable,
         // Any other (a proxy's 413 for a batch larger than it allows): refused, with its number
         // for whoever sets the proxy up.
-        None => SendError::Refused { code: String::new(), detail: format!("HTTP {status}") },
+        None => SendError::Refused { code: None, detail: format!("HTTP {status}") },
     }
 }
 
 /// Sends a JSON request and reads a JSON reply (`crate::json`), turning failures into `SendError`s.
 /// No answer at all (offline, connection refused or dropped) is `Unreachable`.
 async fn exchange<T: serde::de::DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> Result<T, SendError> {
-    let request = request.map_err(|e| SendError::Refused { code: String::new(), detail: e.to_string() })?;
+    let request = request.map_err(|e| SendError::Refused { code: None, detail: e.to_string() })?;
     let response = request.send().await.map_err(|_| SendError::Unreachable)?;
     let (status, body) = (response.status(), response.text().await.ok());
     if (200..300).contains(&status) {

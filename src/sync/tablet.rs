@@ -51,7 +51,7 @@ pub fn release(id: Uuid) {
 async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), report: &mut SendReport) -> Result<(), SendError> {
     let sent = send_enrolled(store, waiting, progress, report).await;
     if let Err(e) = &sent {
-        if e.code() == heard_domain::wire::codes::DEVICE_REVOKED {
+        if e.code() == Some(ErrorCode::DeviceRevoked) {
             store.forget_credentials().await?;
         }
     }
@@ -61,7 +61,7 @@ async fn send(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), 
 async fn send_enrolled(store: &Store, waiting: Waiting, progress: &dyn Fn(usize, usize), report: &mut SendReport) -> Result<(), SendError> {
     let enrolment = store.enrolment().await?.ok_or(SendError::NotEnrolled)?;
     if enrolment.revoked {
-        return Err(SendError::NotAllowed { code: heard_domain::wire::codes::DEVICE_REVOKED.to_string(), detail: "this tablet was revoked".into() });
+        return Err(SendError::NotAllowed { code: Some(ErrorCode::DeviceRevoked), detail: "this tablet was revoked".into() });
     }
     let total = store.count_pending().await? as usize;
     let mut done = 0;
