@@ -45,10 +45,7 @@ impl Catalogue {
     pub fn add(&mut self, form: Form) -> Result<(), crate::validate::ValidationError> {
         crate::validate::check_form(&form)?;
         if self.get(&form.id, form.version).is_some() {
-            return Err(crate::validate::ValidationError::new(
-                format!("form {}", form.id),
-                format!("version {} is already known; give the changed form a new version number", form.version),
-            ));
+            return Err(crate::validate::ValidationError::new(format!("form {}", form.id), crate::validate::Rule::VersionKnown(form.version)));
         }
         self.forms.push(form);
         Ok(())

@@ -31,4 +31,4 @@ pub use drawing::Drawing;
 pub use form::{AgeBand, Form, FormId, Purpose, Question, QuestionKind};
 pub use i18n::{Lang, Text, UiStrings};
 pub use response::{Answer, AnswerValue, Helper, House, Houses, Response, Tally, YesNo};
-pub use validate::ValidationError;
+pub use validate::{Rule, ValidationError};

@@ -7,23 +7,103 @@ use crate::i18n::{Lang, Text};
 use crate::{AnswerValue, Catalogue, Response};
 use std::collections::BTreeSet;
 
-/// A broken rule, located: `field` is a path such as `responses[2].answers[0].value`.
+/// A broken rule, located: `path` is where, such as `responses[2].answers[0].value`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {rule}")]
+#[error("{path}: {kind}")]
 pub struct ValidationError {
-    pub field: String,
-    pub rule: String,
+    pub path: String,
+    pub kind: Rule,
 }
 
 impl ValidationError {
-    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        ValidationError { field: field.into(), rule: rule.into() }
+    pub fn new(path: impl Into<String>, kind: Rule) -> Self {
+        ValidationError { path: path.into(), kind }
     }
 
     /// Puts this error under a parent path: `answers[0]` under `responses[2]`.
     pub fn within(self, parent: &str) -> Self {
-        ValidationError { field: format!("{parent}.{}", self.field), rule: self.rule }
+        ValidationError { path: format!("{parent}.{}", self.path), kind: self.kind }
     }
+}
+
+/// Which rule a form, a response or a batch broke, worded for whoever wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rule {
+    // A form.
+    #[error("id must be lower-case letters, digits and dashes")]
+    FormIdWritten,
+    #[error("version starts at 1")]
+    VersionZero,
+    #[error("every form is written in English (\"en\") at least")]
+    NoEnglish,
+    #[error("a form has at least one question")]
+    NoQuestions,
+    #[error("question ids are unique and not empty")]
+    QuestionIds,
+    #[error("only faces, scale and yes / no / not sure questions can be ratings")]
+    NotARating,
+    #[error("faces come in 3 or 5, not {0}")]
+    FacePoints(u8),
+    #[error("an emoji pick offers at least 2 options")]
+    TooFewOptions,
+    #[error("option id \"{0}\" is empty or repeated")]
+    OptionId(String),
+    #[error("needs an emoji")]
+    NoEmoji,
+    #[error("a scale runs from a lower to a higher number, at most 10 (got {0} to {1})")]
+    ScaleRange(u8, u8),
+    #[error("max_chars is 1 to {MAX_TEXT_CHARS}")]
+    MaxChars,
+    #[error("missing translation for \"{0}\"")]
+    MissingTranslation(String),
+    #[error("no question \"{0}\"")]
+    SignalQuestion(String),
+    /// The signal as the form's author wrote it, e.g. `{"face_at_most":5}`.
+    #[error("signal {0} does not fit question \"{1}\"")]
+    SignalFit(String, String),
+    /// A form whose id and version the catalogue already holds.
+    #[error("version {0} is already known; give the changed form a new version number")]
+    VersionKnown(u32),
+    // A response.
+    #[error("form {0} has no version {1}")]
+    NoSuchVersion(String, u32),
+    #[error("unknown form \"{0}\"")]
+    UnknownForm(String),
+    #[error("form {0} is not written in \"{1}\"")]
+    NotInLanguage(String, String),
+    #[error("the child did not agree to share their words and drawings, so they never leave the tablet: send \"own_words\"")]
+    WordsNotShared,
+    #[error("form {0} has no question \"{1}\"")]
+    NoSuchQuestion(String, String),
+    #[error("question \"{0}\" is answered twice")]
+    AnsweredTwice(String),
+    // An answer.
+    #[error("words are not blank; an unanswered question is \"declined\"")]
+    BlankWords,
+    #[error("at most {0} characters, got {1}")]
+    TooManyChars(usize, usize),
+    /// Words of one of the three houses (`worries`, `good_things`, `dreams`).
+    #[error("{0}.words: {1}")]
+    HouseWords(&'static str, Box<Rule>),
+    #[error("face must be 1 to {0}, got {1}")]
+    FaceRange(u8, u8),
+    #[error("pick at least one option, or decline")]
+    NoChoice,
+    #[error("this question takes one option")]
+    OneChoice,
+    #[error("no option \"{0}\"")]
+    NoSuchOption(String),
+    #[error("option \"{0}\" is picked twice")]
+    PickedTwice(String),
+    #[error("scale must be {0} to {1}, got {2}")]
+    ScaleValue(u8, u8, u8),
+    #[error("at least one house has a drawing or words, or the question is declined")]
+    NoHouse,
+    #[error("a {0} answer does not fit a {1} question")]
+    WrongKind(&'static str, &'static str),
+    // A batch.
+    #[error("at most {max} {what} per batch, got {got}")]
+    BatchTooLong { what: &'static str, max: usize, got: usize },
 }
 
 /// Longest words a child may give in one answer, whatever a form says.
@@ -33,58 +113,58 @@ pub const MAX_TEXT_CHARS: usize = 2000;
 /// of wording exists in every language the form declares.
 pub fn check_form(form: &Form) -> Result<(), ValidationError> {
     let at = format!("form {}", form.id);
-    let err = |field: String, rule: String| ValidationError::new(field, rule);
+    let err = |path: String, kind: Rule| ValidationError::new(path, kind);
     if form.id.0.is_empty() || !form.id.0.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        return Err(err(at, "id must be lower-case letters, digits and dashes".into()));
+        return Err(err(at, Rule::FormIdWritten));
     }
     if form.version == 0 {
-        return Err(err(at, "version starts at 1".into()));
+        return Err(err(at, Rule::VersionZero));
     }
     if !form.languages.contains(&Lang::en()) {
-        return Err(err(at, "every form is written in English (\"en\") at least".into()));
+        return Err(err(at, Rule::NoEnglish));
     }
     if form.questions.is_empty() {
-        return Err(err(at, "a form has at least one question".into()));
+        return Err(err(at, Rule::NoQuestions));
     }
     check_text(&form.title, &form.languages, &format!("{at}, title"))?;
     let mut ids = BTreeSet::new();
     for q in &form.questions {
         let qat = format!("{at}, question {}", q.id);
         if q.id.is_empty() || !ids.insert(q.id.as_str()) {
-            return Err(err(qat, "question ids are unique and not empty".into()));
+            return Err(err(qat, Rule::QuestionIds));
         }
         check_text(&q.prompt, &form.languages, &format!("{qat}, prompt"))?;
         if q.rating && !matches!(q.kind, QuestionKind::Faces { .. } | QuestionKind::Scale { .. } | QuestionKind::YesNoNotSure) {
-            return Err(err(qat, "only faces, scale and yes / no / not sure questions can be ratings".into()));
+            return Err(err(qat, Rule::NotARating));
         }
         match &q.kind {
             QuestionKind::Faces { points } if *points != 3 && *points != 5 => {
-                return Err(err(qat, format!("faces come in 3 or 5, not {points}")));
+                return Err(err(qat, Rule::FacePoints(*points)));
             }
             QuestionKind::EmojiPick { options, .. } => {
                 if options.len() < 2 {
-                    return Err(err(qat, "an emoji pick offers at least 2 options".into()));
+                    return Err(err(qat, Rule::TooFewOptions));
                 }
                 let mut seen = BTreeSet::new();
                 for o in options {
                     if o.id.is_empty() || !seen.insert(o.id.as_str()) {
-                        return Err(err(qat, format!("option id \"{}\" is empty or repeated", o.id)));
+                        return Err(err(qat, Rule::OptionId(o.id.clone())));
                     }
                     if o.emoji.is_empty() {
-                        return Err(err(format!("{qat}, option {}", o.id), "needs an emoji".into()));
+                        return Err(err(format!("{qat}, option {}", o.id), Rule::NoEmoji));
                     }
                     check_text(&o.label, &form.languages, &format!("{qat}, option {}", o.id))?;
                 }
             }
             QuestionKind::Scale { min, max, low, high } => {
                 if min >= max || *max > 10 {
-                    return Err(err(qat, format!("a scale runs from a lower to a higher number, at most 10 (got {min} to {max})")));
+                    return Err(err(qat, Rule::ScaleRange(*min, *max)));
                 }
                 check_text(low, &form.languages, &format!("{qat}, low"))?;
                 check_text(high, &form.languages, &format!("{qat}, high"))?;
             }
             QuestionKind::FreeText { max_chars } if *max_chars == 0 || usize::from(*max_chars) > MAX_TEXT_CHARS => {
-                return Err(err(qat, format!("max_chars is 1 to {MAX_TEXT_CHARS}")));
+                return Err(err(qat, Rule::MaxChars));
             }
             _ => {}
         }
@@ -97,13 +177,13 @@ pub fn check_form(form: &Form) -> Result<(), ValidationError> {
 
 fn check_text(text: &Text, langs: &[Lang], at: &str) -> Result<(), ValidationError> {
     match text.missing(langs).first() {
-        Some(lang) => Err(ValidationError::new(at, format!("missing translation for \"{}\"", lang.as_str()))),
+        Some(lang) => Err(ValidationError::new(at, Rule::MissingTranslation(lang.as_str().to_string()))),
         None => Ok(()),
     }
 }
 
-fn check_follow_up(form: &Form, f: &FollowUp) -> Result<(), String> {
-    let q = form.question(&f.question).ok_or_else(|| format!("no question \"{}\"", f.question))?;
+fn check_follow_up(form: &Form, f: &FollowUp) -> Result<(), Rule> {
+    let q = form.question(&f.question).ok_or_else(|| Rule::SignalQuestion(f.question.clone()))?;
     let fits = match (&q.kind, &f.when) {
         (QuestionKind::Faces { points }, SignalAnswer::FaceAtMost(n)) => (1..*points).contains(n),
         (QuestionKind::Scale { min, max, .. }, SignalAnswer::ScaleAtMost(n)) => (*min..*max).contains(n),
@@ -116,96 +196,90 @@ fn check_follow_up(form: &Form, f: &FollowUp) -> Result<(), String> {
     } else {
         // As the form's author wrote it, e.g. {"face_at_most":5}.
         let written = serde_json::to_string(&f.when).unwrap_or_default();
-        Err(format!("signal {written} does not fit question \"{}\"", f.question))
+        Err(Rule::SignalFit(written, f.question.clone()))
     }
 }
 
 /// Checks a response against the form it says it answered.
 pub fn check_response(catalogue: &Catalogue, r: &Response) -> Result<(), ValidationError> {
     let Some(form) = catalogue.get(&r.form_id, r.form_version) else {
-        let rule = if catalogue.knows_id(&r.form_id) {
-            format!("form {} has no version {}", r.form_id, r.form_version)
-        } else {
-            format!("unknown form \"{}\"", r.form_id.0)
-        };
+        let rule =
+            if catalogue.knows_id(&r.form_id) { Rule::NoSuchVersion(r.form_id.to_string(), r.form_version) } else { Rule::UnknownForm(r.form_id.0.clone()) };
         return Err(ValidationError::new("form_id", rule));
     };
     if !form.offers(&r.lang) {
-        return Err(ValidationError::new("lang", format!("form {} is not written in \"{}\"", form.id, r.lang.as_str())));
+        return Err(ValidationError::new("lang", Rule::NotInLanguage(form.id.to_string(), r.lang.as_str().to_string())));
     }
     let mut seen = BTreeSet::new();
     for (i, a) in r.answers.iter().enumerate() {
         let at = format!("answers[{i}]");
         if !r.share && crate::response::holds_words(&a.value) {
-            return Err(ValidationError::new(
-                format!("{at}.value"),
-                "the child did not agree to share their words and drawings, so they never leave the tablet: send \"own_words\"",
-            ));
+            return Err(ValidationError::new(format!("{at}.value"), Rule::WordsNotShared));
         }
         let Some(q) = form.question(&a.question_id) else {
-            return Err(ValidationError::new(format!("{at}.question_id"), format!("form {} has no question \"{}\"", form.id, a.question_id)));
+            return Err(ValidationError::new(format!("{at}.question_id"), Rule::NoSuchQuestion(form.id.to_string(), a.question_id.clone())));
         };
         if !seen.insert(&a.question_id) {
-            return Err(ValidationError::new(format!("{at}.question_id"), format!("question \"{}\" is answered twice", a.question_id)));
+            return Err(ValidationError::new(format!("{at}.question_id"), Rule::AnsweredTwice(a.question_id.clone())));
         }
         check_answer(&q.kind, &a.value).map_err(|rule| ValidationError::new(format!("{at}.value"), rule))?;
     }
     Ok(())
 }
 
-fn check_words(words: &str, max: usize) -> Result<(), String> {
+fn check_words(words: &str, max: usize) -> Result<(), Rule> {
     let n = words.chars().count();
     if words.trim().is_empty() {
-        Err("words are not blank; an unanswered question is \"declined\"".into())
+        Err(Rule::BlankWords)
     } else if n > max {
-        Err(format!("at most {max} characters, got {n}"))
+        Err(Rule::TooManyChars(max, n))
     } else {
         Ok(())
     }
 }
 
-fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), String> {
+fn check_answer(kind: &QuestionKind, value: &AnswerValue) -> Result<(), Rule> {
     use AnswerValue as A;
     use QuestionKind as Q;
     match (kind, value) {
         (_, A::Declined | A::Skipped) => Ok(()),
         (Q::FreeText { .. } | Q::Drawing | Q::ThreeHouses, A::OwnWords) => Ok(()),
         (Q::Faces { points }, A::Face(n)) if (1..=*points).contains(n) => Ok(()),
-        (Q::Faces { points }, A::Face(n)) => Err(format!("face must be 1 to {points}, got {n}")),
+        (Q::Faces { points }, A::Face(n)) => Err(Rule::FaceRange(*points, *n)),
         (Q::EmojiPick { options, multiple }, A::Choices(ids)) => {
             if ids.is_empty() {
-                return Err("pick at least one option, or decline".into());
+                return Err(Rule::NoChoice);
             }
             if !multiple && ids.len() > 1 {
-                return Err("this question takes one option".into());
+                return Err(Rule::OneChoice);
             }
             let mut seen = BTreeSet::new();
             for id in ids {
                 if !options.iter().any(|o| &o.id == id) {
-                    return Err(format!("no option \"{id}\""));
+                    return Err(Rule::NoSuchOption(id.clone()));
                 }
                 if !seen.insert(id) {
-                    return Err(format!("option \"{id}\" is picked twice"));
+                    return Err(Rule::PickedTwice(id.clone()));
                 }
             }
             Ok(())
         }
         (Q::YesNoNotSure, A::YesNo(_)) | (Q::WhoHelped, A::WhoHelped(_)) | (Q::Drawing, A::Drawing(_) | A::Blank) => Ok(()),
         (Q::Scale { min, max, .. }, A::Scale(n)) if (*min..=*max).contains(n) => Ok(()),
-        (Q::Scale { min, max, .. }, A::Scale(n)) => Err(format!("scale must be {min} to {max}, got {n}")),
+        (Q::Scale { min, max, .. }, A::Scale(n)) => Err(Rule::ScaleValue(*min, *max, *n)),
         (Q::FreeText { max_chars }, A::Text(words)) => check_words(words, usize::from(*max_chars)),
         (Q::ThreeHouses, A::Houses(h)) => {
             for (name, house) in [("worries", &h.worries), ("good_things", &h.good_things), ("dreams", &h.dreams)] {
                 if let Some(w) = &house.words {
-                    check_words(w, MAX_TEXT_CHARS).map_err(|e| format!("{name}.words: {e}"))?;
+                    check_words(w, MAX_TEXT_CHARS).map_err(|e| Rule::HouseWords(name, Box::new(e)))?;
                 }
             }
             if [&h.worries, &h.good_things, &h.dreams].iter().all(|house| house.is_empty()) {
-                return Err("at least one house has a drawing or words, or the question is declined".into());
+                return Err(Rule::NoHouse);
             }
             Ok(())
         }
-        (kind, value) => Err(format!("a {} answer does not fit a {} question", value_name(value), kind_name(kind))),
+        (kind, value) => Err(Rule::WrongKind(value_name(value), kind_name(kind))),
     }
 }
 
@@ -327,21 +401,21 @@ mod tests {
         let q = form.questions[1].id.clone();
         form.questions[1].prompt.0.remove(&Lang::new("ar").unwrap());
         let e = check_form(&form).unwrap_err();
-        assert_eq!(e.field, format!("form middle-check, question {q}, prompt"));
-        assert_eq!(e.rule, "missing translation for \"ar\"");
+        assert_eq!(e.path, format!("form middle-check, question {q}, prompt"));
+        assert_eq!(e.kind, Rule::MissingTranslation("ar".into()));
     }
 
     #[test]
     fn bad_form_settings_are_named() {
         let mut form = catalogue().latest("teen-check").unwrap().clone();
         form.questions[0].kind = QuestionKind::Faces { points: 4 };
-        assert!(check_form(&form).unwrap_err().rule.contains("3 or 5"));
+        assert!(check_form(&form).unwrap_err().kind.to_string().contains("3 or 5"));
         let mut form = catalogue().latest("teen-check").unwrap().clone();
         form.questions.push(form.questions[0].clone());
-        assert!(check_form(&form).unwrap_err().rule.contains("unique"));
+        assert!(check_form(&form).unwrap_err().kind.to_string().contains("unique"));
         let mut form = catalogue().latest("teen-check").unwrap().clone();
         form.follow_up.push(FollowUp { question: "nope".into(), when: SignalAnswer::FaceAtMost(1) });
-        assert!(check_form(&form).unwrap_err().field.starts_with("form teen-check, follow_up["));
+        assert!(check_form(&form).unwrap_err().path.starts_with("form teen-check, follow_up["));
     }
 
     #[test]
@@ -352,13 +426,13 @@ mod tests {
         let bad = response("early-years-check", vec![("home", AnswerValue::Face(4))]);
         assert_eq!(check_response(&c, &bad).unwrap_err().to_string(), "answers[0].value: face must be 1 to 3, got 4");
         let wrong_kind = response("early-years-check", vec![("home", AnswerValue::Scale(2))]);
-        assert_eq!(check_response(&c, &wrong_kind).unwrap_err().rule, "a scale answer does not fit a faces question");
+        assert_eq!(check_response(&c, &wrong_kind).unwrap_err().kind.to_string(), "a scale answer does not fit a faces question");
         let blank = response("teen-check", vec![("working", AnswerValue::Text("   ".into()))]);
-        assert!(check_response(&c, &blank).unwrap_err().rule.contains("not blank"));
+        assert!(check_response(&c, &blank).unwrap_err().kind.to_string().contains("not blank"));
         let long = response("teen-check", vec![("working", AnswerValue::Text("a".repeat(10_000)))]);
-        assert!(check_response(&c, &long).unwrap_err().rule.starts_with("at most"));
+        assert!(check_response(&c, &long).unwrap_err().kind.to_string().starts_with("at most"));
         let scale = response("teen-check", vec![("overall", AnswerValue::Scale(11))]);
-        assert_eq!(check_response(&c, &scale).unwrap_err().rule, "scale must be 0 to 10, got 11");
+        assert_eq!(check_response(&c, &scale).unwrap_err().kind.to_string(), "scale must be 0 to 10, got 11");
     }
 
     #[test]
@@ -368,7 +442,7 @@ mod tests {
         assert_eq!(check_response(&c, &left_blank), Ok(()));
         assert_eq!(serde_json::to_string(&left_blank.answers[0].value).unwrap(), "\"blank\"");
         let on_faces = response("early-years-check", vec![("home", AnswerValue::Blank)]);
-        assert_eq!(check_response(&c, &on_faces).unwrap_err().rule, "a blank page answer does not fit a faces question");
+        assert_eq!(check_response(&c, &on_faces).unwrap_err().kind.to_string(), "a blank page answer does not fit a faces question");
     }
 
     #[test]
@@ -386,9 +460,9 @@ mod tests {
         let ok = response("middle-check", vec![(qid, AnswerValue::Choices(vec![first.clone()]))]);
         assert_eq!(check_response(&c, &ok), Ok(()));
         let twice = response("middle-check", vec![(qid, AnswerValue::Choices(vec![first.clone(), first]))]);
-        assert!(check_response(&c, &twice).unwrap_err().rule.contains("twice"));
+        assert!(check_response(&c, &twice).unwrap_err().kind.to_string().contains("twice"));
         let unknown = response("middle-check", vec![(qid, AnswerValue::Choices(vec!["unicorn".into()]))]);
-        assert_eq!(check_response(&c, &unknown).unwrap_err().rule, "no option \"unicorn\"");
+        assert_eq!(check_response(&c, &unknown).unwrap_err().kind.to_string(), "no option \"unicorn\"");
         let none = response("middle-check", vec![(qid, AnswerValue::Choices(vec![]))]);
         assert!(check_response(&c, &none).is_err());
     }
@@ -482,18 +556,18 @@ mod tests {
         let mut r = response("middle-check", vec![("home", AnswerValue::Face(2)), ("words", AnswerValue::Text("my dad hits me".into()))]);
         r.share = false;
         let e = check_response(&c, &r).unwrap_err();
-        assert_eq!(e.field, "answers[1].value");
-        assert!(e.rule.contains("never leave the tablet"), "{e}");
+        assert_eq!(e.path, "answers[1].value");
+        assert_eq!(e.kind, Rule::WordsNotShared, "{e}");
         assert_eq!(check_response(&c, &r.minimised()), Ok(()));
         let own = response("early-years-check", vec![("home", AnswerValue::OwnWords)]);
-        assert!(check_response(&c, &own).unwrap_err().rule.contains("does not fit"), "own words only for words and drawings");
+        assert!(check_response(&c, &own).unwrap_err().kind.to_string().contains("does not fit"), "own words only for words and drawings");
     }
 
     #[test]
     fn three_houses_need_something_in_a_house() {
         let c = catalogue();
         let empty = response("middle-check", vec![("houses", AnswerValue::Houses(Houses::default()))]);
-        assert!(check_response(&c, &empty).unwrap_err().rule.contains("at least one house"));
+        assert!(check_response(&c, &empty).unwrap_err().kind.to_string().contains("at least one house"));
         let words = Houses { dreams: House { drawing: None, words: Some("a dog".into()) }, ..Houses::default() };
         assert_eq!(check_response(&c, &response("middle-check", vec![("houses", AnswerValue::Houses(words))])), Ok(()));
     }
@@ -504,15 +578,15 @@ mod tests {
         let mut r = response("early-years-check", vec![]);
         assert_eq!(check_response(&c, &r), Ok(()), "a child may stop before answering");
         r.lang = Lang::new("fr").unwrap();
-        assert_eq!(check_response(&c, &r).unwrap_err().field, "lang");
+        assert_eq!(check_response(&c, &r).unwrap_err().path, "lang");
         r.lang = Lang::en();
         r.form_version = 99;
-        assert_eq!(check_response(&c, &r).unwrap_err().rule, "form early-years-check has no version 99");
+        assert_eq!(check_response(&c, &r).unwrap_err().kind.to_string(), "form early-years-check has no version 99");
         r.form_id = FormId("nope".into());
-        assert_eq!(check_response(&c, &r).unwrap_err().rule, "unknown form \"nope\"");
+        assert_eq!(check_response(&c, &r).unwrap_err().kind.to_string(), "unknown form \"nope\"");
         let stray = response("early-years-check", vec![("school-dinners", AnswerValue::Face(1))]);
-        assert_eq!(check_response(&c, &stray).unwrap_err().field, "answers[0].question_id");
+        assert_eq!(check_response(&c, &stray).unwrap_err().path, "answers[0].question_id");
         let repeated = response("early-years-check", vec![("home", AnswerValue::Face(1)), ("home", AnswerValue::Face(2))]);
-        assert_eq!(check_response(&c, &repeated).unwrap_err().field, "answers[1].question_id");
+        assert_eq!(check_response(&c, &repeated).unwrap_err().path, "answers[1].question_id");
     }
 }

@@ -5,7 +5,7 @@
 //! leaks into another by accident. Every wire struct refuses unknown fields.
 
 use crate::case::CaseContext;
-use crate::validate::{check_response, ValidationError};
+use crate::validate::{check_response, Rule, ValidationError};
 use crate::{Answer, Catalogue, Day, FormId, Lang, Response};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -104,7 +104,7 @@ impl IncomingBatch {
     /// Decodes and checks every response. Only a batch that is too big is refused whole.
     pub fn check(self, catalogue: &Catalogue) -> Result<Vec<Checked>, ValidationError> {
         if self.responses.len() > MAX_BATCH_RESPONSES {
-            return Err(ValidationError::new("responses", format!("at most {MAX_BATCH_RESPONSES} responses per batch, got {}", self.responses.len())));
+            return Err(ValidationError::new("responses", Rule::BatchTooLong { what: "responses", max: MAX_BATCH_RESPONSES, got: self.responses.len() }));
         }
         Ok(self
             .responses
@@ -247,7 +247,7 @@ impl IncomingOutcomes {
     /// Decodes each outcome; a bad one is rejected by name. Only too many is refused whole.
     pub fn check(self) -> Result<Vec<CheckedOutcome>, ValidationError> {
         if self.outcomes.len() > MAX_BATCH_RESPONSES {
-            return Err(ValidationError::new("outcomes", format!("at most {MAX_BATCH_RESPONSES} outcomes per batch, got {}", self.outcomes.len())));
+            return Err(ValidationError::new("outcomes", Rule::BatchTooLong { what: "outcomes", max: MAX_BATCH_RESPONSES, got: self.outcomes.len() }));
         }
         Ok(self
             .outcomes
@@ -401,7 +401,7 @@ mod tests {
     fn too_many_responses_in_one_batch_are_refused() {
         let item: serde_json::Value = serde_json::from_str::<IncomingBatch>(&wire_json(1)).unwrap().responses.remove(0);
         let big = IncomingBatch { key_fingerprint: "ab".into(), responses: vec![item; MAX_BATCH_RESPONSES + 1] };
-        assert_eq!(big.check(&Catalogue::built_in()).unwrap_err().field, "responses");
+        assert_eq!(big.check(&Catalogue::built_in()).unwrap_err().path, "responses");
     }
 
     #[test]
