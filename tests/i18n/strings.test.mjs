@@ -28,14 +28,14 @@ const PREFIXES = ["app", "nav", "lang", "forms", "child", "faces", "yesno", "hel
 const literal = new RegExp(`"((?:${PREFIXES.join("|")})\\.[a-z_.0-9]+)"`, "g");
 // The dashboard's headings are keys the server sends, and the import's problems keys the
 // domain crate gives the coordinator's app: named there.
-const domainSources = ["dashboard.rs", "import.rs"].map((f) => readFileSync(join(root, "domain/src", f), "utf8"));
+const domainSources = [...sources(join(root, "domain/src/dashboard")), readFileSync(join(root, "domain/src/import.rs"), "utf8")];
 const used = new Set([...sources(join(root, "src")), ...domainSources].flatMap((src) => [...src.matchAll(literal)].map((m) => m[1])));
 const families = [
   ...[1, 2, 3].map((n) => `faces.3.${n}`),
   ...[1, 2, 3, 4, 5].map((n) => `faces.5.${n}`),
   ...Array.from({ length: 10 }, (_, i) => `colour.${i}`),
   ...[0, 1, 2].map((b) => `draw.brush.${b}`),
-  // IDLE_LOCK_CHOICES (src/store.rs).
+  // IDLE_LOCK_CHOICES (src/store/settings.rs).
   ...[1, 2, 5, 10, 15].map((n) => `lock.minutes.${n}`),
   ...["worries", "good_things", "dreams"].map((h) => `houses.${h}`),
   ...["early_years", "middle", "teen", "symbols"].map((b) => `forms.band.${b}`),
