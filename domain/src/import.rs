@@ -110,18 +110,20 @@ impl FileProblem {
 }
 
 /// CSV text as records of fields (the csv crate: quotes, doubled quotes, commas and line
-/// breaks inside quotes, CRLF or LF; lines may have more or fewer fields than the header),
-/// each with the line it starts on (1-based). Lines with nothing in them are left out.
+/// breaks inside quotes, CRLF, LF or CR alone; lines may have more or fewer fields than the
+/// header), each with the line it starts on (1-based). Lines with nothing in them are left out.
 fn records(text: &str) -> Vec<(usize, Vec<String>)> {
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     // The crate's own line numbers count a CRLF late and a blank line as part of the record
-    // after it; a record's line is counted here from where its first field begins.
+    // after it; a record's line is counted here from where its first field begins, a line
+    // ending as the crate ends one (CRLF, LF, or CR alone).
     let (mut counted_to, mut line) = (0, 1);
     let mut line_of = |byte: usize| {
         let rest = &text[byte.min(text.len())..];
         let start = text.len() - rest.trim_start_matches(['\r', '\n']).len();
-        line += text.as_bytes()[counted_to.min(start)..start].iter().filter(|b| **b == b'\n').count();
+        let between = &text.as_bytes()[counted_to.min(start)..start];
+        line += between.iter().enumerate().filter(|(i, b)| **b == b'\n' || (**b == b'\r' && between.get(i + 1) != Some(&b'\n'))).count();
         counted_to = counted_to.max(start);
         line
     };
@@ -129,9 +131,19 @@ fn records(text: &str) -> Vec<(usize, Vec<String>)> {
         .records()
         // Reading from text, a record can only fail as not UTF-8, which text cannot be.
         .filter_map(Result::ok)
-        .map(|r| (line_of(r.position().map_or(0, |p| p.byte() as usize)), r.iter().map(str::to_string).collect::<Vec<_>>()))
+        .map(|r| (line_of(r.position().map_or(0, |p| p.byte() as usize)), r.iter().map(unquoted).collect::<Vec<_>>()))
         .filter(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty()))
         .collect()
+}
+
+/// A field quoted after a space (`EH-1, "EH 2"`), which CSV reads with its quotes: some
+/// exports write a space after each comma. Without them, as the quotes meant.
+fn unquoted(field: &str) -> String {
+    let t = field.trim();
+    match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if field.starts_with(char::is_whitespace) => inner.replace("\"\"", "\""),
+        _ => field.to_string(),
+    }
 }
 
 /// The column headed by one of `names` (ignoring case, spaces and punctuation), or else the
@@ -343,6 +355,22 @@ mod tests {
         assert_eq!(preview("Case reference\tOutcome\tDate closed\nEH-1\tNeeds met\t2026-10-01", today()), Err(FileProblem::Separator(Separator::Tabs)));
         let p = preview("Case ref no.,Closure outcome,Date closed\nA-1,other,2026-01-01", today()).unwrap();
         assert_eq!(p.rows.len(), 1, "headings are found by what they contain");
+    }
+
+    #[test]
+    fn a_file_with_lines_ended_by_cr_alone_is_read_line_by_line() {
+        let csv = "Case Reference,Outcome,Closure date\rEH-1,Stepped down,2026-04-30\rEH-2,moved away,2026-05-01\r";
+        let p = preview(csv, today()).unwrap();
+        let read: Vec<(usize, &str)> = p.rows.iter().map(|r| (r.line, r.case_ref.as_str())).collect();
+        assert_eq!(read, vec![(2, "EH-1"), (3, "EH-2")]);
+    }
+
+    #[test]
+    fn a_field_quoted_after_a_space_loses_its_quotes() {
+        let p = preview("Case Reference, Outcome, Closure date\nEH-1, \"Stepped down\", 2026-04-30\n\"EH 2\", \"moved away\", 2026-05-01\n", today()).unwrap();
+        let read: Vec<(usize, &str, Outcome)> = p.rows.iter().map(|r| (r.line, r.case_ref.as_str(), r.outcome)).collect();
+        assert_eq!(read, vec![(2, "EH-1", Outcome::SteppedDown), (3, "EH2", Outcome::MovedAway)]);
+        assert_eq!(records("a, \"say \"\"hi\"\"\"")[0].1, ["a", "say \"hi\""]);
     }
 
     #[test]
