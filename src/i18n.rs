@@ -36,11 +36,10 @@ impl I18n {
 
     /// In the language this browser kept (`set_own`), if it is one of those shipped.
     fn in_kept_language(self) -> I18n {
-        // Kept as JSON text; versions before December 2026 kept the bare code.
-        let kept = local_storage_allowed()
-            .then(|| LocalStorage::get::<String>(OWN_LANG_KEY).ok().or_else(|| LocalStorage::raw().get_item(OWN_LANG_KEY).ok().flatten()))
-            .flatten()
-            .and_then(|l| Lang::new(&l).ok());
+        // Kept as JSON text (read with the browser's reader, `crate::json`); versions before
+        // December 2026 kept the bare code.
+        let text = local_storage_allowed().then(|| LocalStorage::raw().get_item(OWN_LANG_KEY).ok().flatten()).flatten();
+        let kept = text.map(|t| crate::json::from_str::<String>(&t).unwrap_or(t)).and_then(|l| Lang::new(&l).ok());
         if let Some(lang) = kept.filter(|l| self.languages().iter().any(|(shipped, _)| shipped == l)) {
             self.own.set(lang.clone());
             self.set_lang(lang);

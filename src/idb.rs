@@ -2,7 +2,7 @@
 //! letting go of it when another page of the app upgrades it), committing a transaction with
 //! the browser's own reason when it refused, and what the crate's errors are called.
 //!
-//! Only `store.rs` and the coordinator's `key.rs` use this. As there, nothing but IndexedDB may
+//! Only `store/` and the coordinator's `key.rs` use this. As there, nothing but IndexedDB may
 //! be awaited between a transaction's creation and its end: the browser commits a transaction
 //! once the page goes back to the event loop with no request of it pending. Write
 //! transactions therefore make all their requests at once and then wait for `commit`.

@@ -1,5 +1,5 @@
-//! JSON read with the browser's own reader (`JSON.parse`), then turned into Rust values the
-//! way IndexedDB records are (`idb::from_js`). The bundle then carries no JSON parser of its
+//! JSON read with the browser's own reader (`JSON.parse`), then turned into Rust values by
+//! serde-wasm-bindgen, as IndexedDB records are. The bundle then carries no JSON parser of its
 //! own: serde_json's, with a copy of every type's reader made for it, cost the tablet's first
 //! visit 14 KB compressed. JSON is still written with serde_json (its writer is small).
 //! The price is speed: a value crosses from JavaScript a field at a time, several times slower

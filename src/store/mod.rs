@@ -204,8 +204,13 @@ impl Store {
             return Ok(store);
         }
         let store = Rc::new(Store::open_named(name.0).await?);
-        OPEN.with_borrow_mut(|open| open.entry(name.0.to_string()).or_insert(store).clone());
-        Ok(OPEN.with_borrow(|open| open[name.0].clone()))
+        let kept = OPEN.with_borrow_mut(|open| open.entry(name.0.to_string()).or_insert_with(|| store.clone()).clone());
+        // Two screens asked at once and the other's connection was kept: this one is closed,
+        // not left open to hold up a newer page's upgrade of the database.
+        if !Rc::ptr_eq(&kept, &store) {
+            store.db.borrow().db.clone().close();
+        }
+        Ok(kept)
     }
 
     /// Locks the page's open store `name`, if it has one, at once (no waiting): for a child's

@@ -74,7 +74,7 @@ pub(super) const UPSERT_COLUMNS: usize = 19;
 /// The case summary upsert for responses. In `SET`, `cases.x` is the row before and
 /// `excluded.x` this batch's merged delta; the `new_*` expressions are the row after, used
 /// again for the columns derived from them. After the rows' values come `Change::of`'s rule:
-/// its threshold and the codes of better, worse and same (`bind_change_rule`).
+/// its threshold and the codes of better, worse and same, bound after the rows.
 pub(super) fn responses_upsert(rows: usize) -> String {
     let n = rows * UPSERT_COLUMNS;
     let (t, better, worse, same) = (format!("CAST(${} AS DOUBLE PRECISION)", n + 1), n + 2, n + 3, n + 4);
