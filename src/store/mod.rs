@@ -75,6 +75,10 @@ pub enum StoreError {
     /// tablet sleeps; any browser on a backing-store error). `with_db` opens a new one.
     #[error("the connection to the tablet's storage was closed: {0}")]
     Lost(String),
+    /// A newer version of the app (in another tab) upgraded the database: this page must be
+    /// reloaded to use it. Nothing saved is lost.
+    #[error("a newer version of Heard has upgraded the tablet's storage")]
+    Newer,
     #[error(transparent)]
     Crypto(#[from] CryptoError),
 }
@@ -84,6 +88,7 @@ impl StoreError {
     pub fn message_key(&self) -> &'static str {
         match self {
             StoreError::Full => "store.full",
+            StoreError::Newer => "store.reload",
             _ => "store.unavailable",
         }
     }
@@ -96,6 +101,7 @@ impl From<IdbError> for StoreError {
             // "Connection to Indexed Database server lost".
             "InvalidStateError" | "UnknownError" => StoreError::Lost(e.to_string()),
             "QuotaExceededError" => StoreError::Full,
+            "VersionError" => StoreError::Newer,
             _ => StoreError::Op(e.to_string()),
         }
     }
@@ -168,7 +174,7 @@ async fn connect(name: &str) -> Result<idb::Connection, StoreError> {
         Ok(())
     })
     .await
-    .map_err(|e| StoreError::Open(e.to_string()))
+    .map_err(|e| if e.name == "VersionError" { StoreError::Newer } else { StoreError::Open(e.to_string()) })
 }
 
 /// An open connection to the tablet's Heard database, and the data key while unlocked.

@@ -26,7 +26,7 @@ async fn a_saved_response_survives_a_new_connection_until_confirmed() {
 
 /// A newer version of the app in another tab upgrades the database while this page holds it
 /// open: this page lets go at once (the browser's `versionchange`), rather than leave the
-/// upgrade waiting ("blocked") until this tab is closed.
+/// upgrade waiting ("blocked") until this tab is closed; and it then asks to be reloaded.
 #[wasm_bindgen_test]
 async fn a_newer_page_upgrading_the_database_is_not_held_up_by_this_one() {
     use std::cell::Cell;
@@ -53,6 +53,10 @@ async fn a_newer_page_upgrading_the_database_is_not_held_up_by_this_one() {
     req.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
     wait_until("the other page's upgrade", || opened.get()).await;
     assert!(!blocked.get(), "the upgrade was held up by this page's connection");
+    // This page cannot use the newer database: it says to reload, not that storage is refused.
+    let after = store.count_pending().await;
+    assert_eq!(after, Err(heard::store::StoreError::Newer));
+    assert_eq!(after.unwrap_err().message_key(), "store.reload");
 }
 
 /// A draft write slow to get going (its encryption or connection still under way) and the
