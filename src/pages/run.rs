@@ -197,7 +197,11 @@ pub fn FormRun(
     // The response's writes land in the order they are made (`line.rs`): a draft written for a
     // last answer never lands after the finished response has taken the draft's place.
     let line = StoredValue::new_local(crate::line::WriteLine::default());
+    // How many writes were asked for: only the latest says where the response stands.
+    let writes = StoredValue::new(0u32);
     let save = move |finished: bool| {
+        writes.update_value(|n| *n += 1);
+        let this_write = writes.get_value();
         let mut snapshot = response.get_untracked();
         if finished {
             names.with_value(|names| snapshot.scrub(&names.iter().map(String::as_str).collect::<Vec<_>>()));
@@ -213,6 +217,12 @@ pub fn FormRun(
                     }
                 }
                 .await;
+                // A write made before the child answered about sharing, landing after they did:
+                // it must neither show "All done" nor let the response be sent without that
+                // answer (the write holding it is still to land).
+                if writes.try_get_value().is_some_and(|latest| latest != this_write) {
+                    return;
+                }
                 if result.is_ok() && finished && (!gave_words() || share_answered.get_untracked()) {
                     crate::sync::release(held_id);
                 }

@@ -159,6 +159,10 @@ test("a form can be completed with the keyboard alone", async () => {
   await page.keyboard.press("Enter");
   for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.tagName === "TEXTAREA")); i++) await page.keyboard.press("Tab");
   await page.keyboard.type("More time with my worker");
+  // A slow tablet: the finished response is still being written when the child answers about
+  // sharing; "All done" must wait for the write that holds that answer, not the one before it.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 6 });
   await tabTo("Stop here");
   await page.keyboard.press("Enter");
   await tabTo("Yes, stop now");
@@ -166,6 +170,7 @@ test("a form can be completed with the keyboard alone", async () => {
   await tabTo("Yes, you can show them");
   await page.keyboard.press("Space");
   await page.getByText("All done. Please give the tablet back to your worker.").waitFor();
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
   const words = (await pendingOnTablet(page)).find((r) => r.form_id === "teen-help-we-got");
   assert.deepEqual(words.answers.map((a) => a.value), [{ scale: 7 }, { text: "More time with my worker" }]);
   assert.equal(words.share, true);
