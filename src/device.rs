@@ -22,6 +22,12 @@ pub fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
+/// Whether this browser lets the page use local storage. gloo's `LocalStorage` throws where it
+/// does not (site data blocked), so every use asks this first.
+pub fn local_storage_allowed() -> bool {
+    web_sys::window().is_some_and(|w| w.local_storage().is_ok_and(|s| s.is_some()))
+}
+
 /// Today's date on the device's own calendar. Only the date is kept, never the time.
 pub fn today() -> Day {
     let now = js_sys::Date::new_0();

@@ -22,12 +22,6 @@ pub struct I18n {
 /// Where this browser keeps the practitioner's language (not about any child).
 const OWN_LANG_KEY: &str = "heard.lang";
 
-/// gloo's local storage throws when the browser refuses it (site data blocked): asked first,
-/// so the practitioner then only loses their language choice.
-fn local_storage_allowed() -> bool {
-    web_sys::window().is_some_and(|w| w.local_storage().is_ok_and(|s| s.is_some()))
-}
-
 impl I18n {
     /// The tablet's app, in the practitioner's own language as this browser kept it.
     pub fn new() -> I18n {
@@ -38,7 +32,7 @@ impl I18n {
     fn in_kept_language(self) -> I18n {
         // Kept as JSON text (read with the browser's reader, `crate::json`); versions before
         // December 2026 kept the bare code.
-        let text = local_storage_allowed().then(|| LocalStorage::raw().get_item(OWN_LANG_KEY).ok().flatten()).flatten();
+        let text = crate::device::local_storage_allowed().then(|| LocalStorage::raw().get_item(OWN_LANG_KEY).ok().flatten()).flatten();
         let kept = text.map(|t| crate::json::from_str::<String>(&t).unwrap_or(t)).and_then(|l| Lang::new(&l).ok());
         if let Some(lang) = kept.filter(|l| self.languages().iter().any(|(shipped, _)| shipped == l)) {
             self.own.set(lang.clone());
@@ -64,7 +58,7 @@ impl I18n {
     /// The practitioner chooses their own language: their screens change at once, and this
     /// browser keeps it for the next time.
     pub fn set_own(&self, lang: Lang) {
-        if local_storage_allowed() {
+        if crate::device::local_storage_allowed() {
             let _ = LocalStorage::set(OWN_LANG_KEY, lang.as_str());
         }
         self.own.set(lang.clone());

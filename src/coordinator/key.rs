@@ -52,8 +52,8 @@ pub async fn keep(fingerprint: &str, key: &[u8; 32]) -> bool {
 /// Deletes every key this browser holds, and any an earlier version left in local storage as
 /// text. Run at logout, when the session has ended, and on "Forget".
 pub async fn forget_all() {
-    // gloo's local storage throws where the browser refuses it; then there is nothing to clear.
-    if web_sys::window().is_some_and(|w| w.local_storage().is_ok_and(|s| s.is_some())) {
+    // Where the browser refuses local storage there is nothing in it to clear.
+    if crate::device::local_storage_allowed() {
         let storage = LocalStorage::raw();
         let old: Vec<String> = (0..LocalStorage::length()).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(OLD_SLOT_PREFIX)).collect();
         for k in old {
