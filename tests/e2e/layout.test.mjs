@@ -4,7 +4,7 @@
 // on screen when the child finishes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serverAndBrowser, withSession, visit, begin, draw, axeViolations } from "./harness.mjs";
+import { serverAndBrowser, withSession, visit, begin, draw, axeViolations, enrol } from "./harness.mjs";
 
 const env = serverAndBrowser({ voices: true });
 const SIZES = { landscape: [1280, 800], portrait: [800, 1280], phone: [390, 844] };
@@ -92,5 +92,19 @@ test("a phone on its side and a teen's longer progress, in Arabic: nothing runs 
   for (const name of ["Happy", "Next", "Yes", "Next", "Happy", "Next"]) await page.getByRole("button", { name, exact: true }).click();
   const pad = await page.getByRole("img", { name: "Drawing space" }).boundingBox();
   assert.ok(pad.width >= 250 && pad.height >= 185, `a short screen still has a pad to draw on (${Math.round(pad.width)}x${Math.round(pad.height)})`);
+  await context.close();
+});
+
+test("on a phone, the session form's checkboxes keep their size when their words take two lines", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await enrol(page, env.server);
+  await visit(page, "/child");
+  await page.getByRole("heading", { name: "Start a session" }).waitFor();
+  const boxes = await page.getByRole("group", { name: "About the family" }).getByRole("checkbox").evaluateAll((all) =>
+    all.map((b) => ({ name: b.parentElement.textContent.trim(), width: b.getBoundingClientRect().width })),
+  );
+  assert.equal(boxes.length, 5);
+  for (const b of boxes) assert.ok(b.width >= 23, `"${b.name}": a box a finger can find (${b.width}px wide)`);
   await context.close();
 });
